@@ -1,0 +1,47 @@
+"""Shared pytest fixtures. Browser tests run in Debian's Chromium (no downloaded browsers)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        raise pytest.UsageError(f"{CHROMIUM} fehlt, Browser-Tests sind unter CI=true Pflicht.")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} nicht installiert (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def regions(db: None) -> None:
+    """Länder plus the configured Kreis (Uckermark by default) with its Gemeinden and reference values."""
+    from django.conf import settings
+
+    from teilhabe.regions.loader import load_regions
+
+    load_regions(only_kreis=settings.TEILHABE_KREIS)
+
+
+@pytest.fixture
+def personas(db: None):  # type: ignore[no-untyped-def]
+    from teilhabe.core.testing import make_personas
+
+    return make_personas()

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from teilhabe.core.models import AccessibilityFeedback, LegalPage
+
+
+class AccessibilityFeedbackForm(forms.ModelForm):
+    # Honeypot: hidden from people (CSS and aria-hidden), bots fill it in.
+    website = forms.CharField(required=False, label=_("Bitte leer lassen"))
+
+    class Meta:
+        model = AccessibilityFeedback
+        fields = ["page_url", "message", "name", "email"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_website(self) -> str:
+        value = self.cleaned_data.get("website", "")
+        if value:
+            raise forms.ValidationError(_("Dieses Feld muss leer bleiben."))
+        return value
+
+
+class LegalPageForm(forms.ModelForm):
+    class Meta:
+        model = LegalPage
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 24})}

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalPage(models.Model):
+    """Impressum, Datenschutzerklärung and Erklärung zur Barrierefreiheit, edited by the district."""
+
+    class Slug(models.TextChoices):
+        IMPRESSUM = "impressum", _("Impressum")
+        DATENSCHUTZ = "datenschutz", _("Datenschutzerklärung")
+        BARRIEREFREIHEIT = "barrierefreiheit", _("Erklärung zur Barrierefreiheit")
+
+    slug = models.CharField(max_length=30, choices=Slug.choices, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    body = models.TextField(
+        _("Text"), help_text=_("Absätze durch Leerzeilen trennen; Zeilen mit „## “ am Anfang werden Zwischenüberschriften.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("Rechtstext")
+        verbose_name_plural = _("Rechtstexte")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AccessibilityFeedback(models.Model):
+    """A report of an accessibility barrier (Feedback-Mechanismus nach § 7 BITV 2.0)."""
+
+    page_url = models.CharField(_("Betroffene Seite"), max_length=500, blank=True)
+    message = models.TextField(_("Beschreibung der Barriere"))
+    name = models.CharField(_("Name"), max_length=150, blank=True)
+    email = models.EmailField(_("E-Mail für Rückfragen"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Rückmeldung zur Barrierefreiheit")
+        verbose_name_plural = _("Rückmeldungen zur Barrierefreiheit")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y} {self.page_url}"

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teilhabe.accounts.access import staff_required
+from teilhabe.audit.services import Action, record
+from teilhabe.core.forms import AccessibilityFeedbackForm, LegalPageForm
+from teilhabe.core.legal_defaults import default_legal_page
+from teilhabe.core.models import AccessibilityFeedback, LegalPage
+from teilhabe.core.navigation import PUBLIC_AREAS
+from teilhabe.regions.maps import gemeinde_map_svg
+from teilhabe.regions.models import Gemeinde, Kreis
+
+FEEDBACK_RATE_LIMIT = 5  # per client address and hour
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
+    gemeinden = list(Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS).order_by("name"))
+    return render(request, "core/home.html", {
+        "kreis": kreis,
+        "gemeinden": gemeinden,
+        "map_svg": gemeinde_map_svg(gemeinden, title=_("Karte der Gemeinden")) if gemeinden else "",
+        "areas": PUBLIC_AREAS,
+    })
+
+
+def legal_page(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in LegalPage.Slug.values:
+        raise Http404
+    page = LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug)
+    return render(request, "core/legal_page.html", {"page": page, "can_edit": False})
+
+
+def sources(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/sources.html")
+
+
+def _rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
+    key = f"ratelimit:{bucket}:{request.META.get('REMOTE_ADDR', '')}:{timezone.now():%Y%m%d%H}"
+    count = cache.get_or_set(key, 0, 3600)
+    if count >= limit:
+        return True
+    cache.incr(key)
+    return False
+
+
+def accessibility_feedback(request: HttpRequest) -> HttpResponse:
+    initial = {"page_url": request.GET.get("seite", "")[:500]}
+    form = AccessibilityFeedbackForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if _rate_limited(request, "a11y-feedback", FEEDBACK_RATE_LIMIT):
+            form.add_error(None, _("Sie haben in der letzten Stunde bereits mehrere Meldungen gesendet. "
+                                   "Bitte versuchen Sie es später erneut oder schreiben Sie eine E-Mail."))
+        elif form.is_valid():
+            feedback = form.save()
+            transaction.on_commit(lambda: send_mail(
+                subject=_("Rückmeldung zur Barrierefreiheit"),
+                message=f"{feedback.page_url}\n\n{feedback.message}\n\n{feedback.name} {feedback.email}",
+                from_email=None,
+                recipient_list=[settings.TEILHABE_CONTACT_EMAIL],
+                fail_silently=True,
+            ))
+            messages.success(request, _("Vielen Dank. Ihre Meldung ist bei uns eingegangen; wir antworten innerhalb "
+                                        "von sechs Wochen, wenn Sie eine E-Mail-Adresse angegeben haben."))
+            return redirect("core:home")
+    return render(request, "core/accessibility_feedback.html", {"form": form,
+                                                                 "contact_email": settings.TEILHABE_CONTACT_EMAIL})
+
+
+@staff_required("site.pages.manage")
+def legal_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in LegalPage.Slug.values:
+        raise Http404
+    page = LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug)
+    form = LegalPageForm(request.POST or None, instance=page)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            page = form.save(commit=False)
+            page.updated_by = request.user
+            page.save()
+            record(Action.UPDATE, actor=request.user, obj=page, changed_fields=form.changed_data)
+        messages.success(request, _("Gespeichert."))
+        return redirect("core:legal", slug=slug)
+    return render(request, "core/legal_page_form.html", {"form": form, "page": page})
+
+
+@staff_required("site.pages.manage")
+def legal_pages(request: HttpRequest) -> HttpResponse:
+    pages = [LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug) for slug in LegalPage.Slug.values]
+    return render(request, "core/legal_pages.html", {"pages": pages})
+
+
+@staff_required("site.feedback.view")
+def feedback_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        feedback = AccessibilityFeedback.objects.filter(pk=request.POST.get("pk"), handled_at__isnull=True).first()
+        if feedback is not None:
+            with transaction.atomic():
+                feedback.handled_at = timezone.now()
+                feedback.save(update_fields=["handled_at"])
+                record(Action.UPDATE, actor=request.user, obj=feedback, changed_fields=["handled_at"])
+        return redirect("staff:feedback")
+    items = list(AccessibilityFeedback.objects.all()[:200])
+    record(Action.READ, actor=request.user, object_type="core.accessibilityfeedback",
+           object_repr=_("Liste der Rückmeldungen"), extra={"count": len(items)})
+    return render(request, "core/feedback_list.html", {"items": items})

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from teilhabe.regions.loader import DATA_DIR, load_regions
+
+
+class Command(BaseCommand):
+    help = "Lädt Länder, Kreise, Gemeinden, Grenzen und Referenzwerte (Zensus 2022, INKAR) für ganz Deutschland."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        report = load_regions(options["data_dir"])
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"{report.laender} Länder, {report.kreise} Kreise, {report.gemeinden} Gemeinden "
+            f"(+ gemeindefreie Gebiete), {report.gemeinden_with_boundary} Gemeinde- und "
+            f"{report.kreise_with_boundary} Kreisgrenzen, {report.reference_values} Referenzwerte; "
+            f"Bevölkerung {report.population_total:_} – in {elapsed:.1f} s".replace("_", ".")
+        )

@@ -1,0 +1,59 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from teilhabe.accounts import staff_views
+from teilhabe.accounts import views as account_views
+from teilhabe.core import views as core_views
+
+account_patterns = (
+    [
+        path("anmelden/", account_views.login_view, name="login"),
+        path("zweiter-faktor/", account_views.otp_view, name="otp"),
+        path("zweiter-faktor/einrichten/", account_views.enroll_view, name="enroll"),
+        path("abmelden/", account_views.logout_view, name="logout"),
+    ],
+    "accounts",
+)
+
+staff_patterns = (
+    [
+        path("", staff_views.home, name="home"),
+        path("rollen/", staff_views.roles_overview, name="roles"),
+        path("organisationen/", staff_views.organisation_list, name="organisations"),
+        path("organisationen/neu/", staff_views.organisation_create, name="organisation_create"),
+        path("organisationen/<int:pk>/", staff_views.organisation_detail, name="organisation"),
+        path("organisationen/<int:pk>/bearbeiten/", staff_views.organisation_edit, name="organisation_edit"),
+        path("organisationen/<int:pk>/mitglieder/neu/", staff_views.member_add, name="member_add"),
+        path("mitgliedschaften/<int:pk>/", staff_views.membership_edit, name="membership_edit"),
+        path("konten/<int:pk>/sperren/", staff_views.user_toggle_active, name="user_toggle_active"),
+        path("konten/<int:pk>/zweiter-faktor-zuruecksetzen/", staff_views.user_mfa_reset, name="user_mfa_reset"),
+        path("rechtstexte/", core_views.legal_pages, name="legal_pages"),
+        path("rechtstexte/<slug:slug>/", core_views.legal_page_edit, name="legal_edit"),
+        path("barrierefreiheit/rueckmeldungen/", core_views.feedback_list, name="feedback"),
+    ],
+    "staff",
+)
+
+core_patterns = (
+    [
+        path("", core_views.home, name="home"),
+        path("rechtliches/<slug:slug>/", core_views.legal_page, name="legal"),
+        path("barriere-melden/", core_views.accessibility_feedback, name="accessibility_feedback"),
+        path("datenquellen/", core_views.sources, name="sources"),
+    ],
+    "core",
+)
+
+urlpatterns = [
+    path("", include(core_patterns)),
+    path("konto/", include(account_patterns)),
+    path("staff/", include(staff_patterns)),
+    path("staff/protokoll/", include("teilhabe.audit.urls")),
+    path("gemeinden/", include("teilhabe.regions.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+handler400 = "teilhabe.core.errors.bad_request"
+handler403 = "teilhabe.core.errors.permission_denied"
+handler404 = "teilhabe.core.errors.page_not_found"
+handler500 = "teilhabe.core.errors.server_error"
