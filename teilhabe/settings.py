@@ -250,8 +250,9 @@ SUPERVISORY_AUTHORITY = env_str("TEILHABE_SUPERVISORY_AUTHORITY", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("TEILHABE_REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env_str("TEILHABE_REDIS_URL")}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("TEILHABE_REDIS_URL")}
+    }
 
 LOGGING = {
     "version": 1,

@@ -9,7 +9,10 @@ permissions here and the route x role matrix test checks every staff route again
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 
 class Role(models.TextChoices):
@@ -25,7 +28,7 @@ class Role(models.TextChoices):
 
 
 # Permission codenames and what they allow, for the role overview page.
-PERMISSIONS: dict[str, str] = {
+PERMISSIONS: dict[str, StrOrPromise] = {
     "staff.access": _("Mitarbeitendenbereich nutzen"),
     "organisations.manage": _("Organisationen anlegen und bearbeiten"),
     "members.manage": _("Mitglieder und Rollen der Organisation verwalten"),
