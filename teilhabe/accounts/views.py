@@ -173,7 +173,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def lockout(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """Response for django-axes when an account is locked after too many failed logins."""
-    username = (credentials or {}).get("username", "")
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
     record(
         Action.LOCKED_OUT, username=str(username)[:150], object_type="accounts.user", object_repr=str(username)[:150]
     )
