@@ -18,4 +18,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO,
         "is_rtl": translation.get_language_bidi(),
         "current_language": language,
+        "staff_languages": [(code, name) for code, name in settings.LANGUAGES if code in settings.STAFF_LANGUAGES],
     }

@@ -30,7 +30,7 @@ def gemeinde_map_svg(gemeinden: Sequence[Gemeinde], *, title: str, highlight: st
         ),
     )
     return format_html(
-        '<svg class="region-map" viewBox="0 0 {} {}" role="img" aria-labelledby="map-title" '
+        '<svg class="region-map" viewBox="0 0 {} {}" role="group" aria-labelledby="map-title" '
         'xmlns="http://www.w3.org/2000/svg"><title id="map-title">{}</title>{}</svg>',
         int(projection.width),
         int(projection.height),

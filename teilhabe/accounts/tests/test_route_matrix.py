@@ -22,7 +22,11 @@ PUBLIC_ACCOUNT_ROUTES = {"accounts:login", "accounts:otp", "accounts:enroll", "a
 def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, URLPattern]]:  # type: ignore[type-arg]
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            ns = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+            ns = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}".strip(":") if pattern.name else ""
@@ -58,9 +62,14 @@ def test_anonymous_visitors_are_sent_to_the_login_on_every_staff_route(client: C
 @pytest.mark.parametrize("route", [r for r, _n, _p in staff_routes()])
 def test_a_user_without_second_factor_gets_no_staff_page(client: Client, personas: Personas, route: str) -> None:
     client.force_login(personas.kreisadmin, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.get(fill(route)) if "sperren" not in route and "zuruecksetzen" not in route else client.post(fill(route))
+    response = (
+        client.get(fill(route)) if "sperren" not in route and "zuruecksetzen" not in route else client.post(fill(route))
+    )
     assert response.status_code == 302, route
-    assert response["Location"] in (reverse("accounts:otp"), reverse("accounts:login")) or "anmelden" in response["Location"]
+    assert (
+        response["Location"] in (reverse("accounts:otp"), reverse("accounts:login"))
+        or "anmelden" in response["Location"]
+    )
 
 
 def _account_routes_for_org_a(p: Personas) -> list[tuple[str, str]]:

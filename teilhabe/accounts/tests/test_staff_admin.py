@@ -14,7 +14,9 @@ from teilhabe.core.testing import Personas, login_verified
 pytestmark = pytest.mark.django_db
 
 
-def test_district_admin_creates_an_organisation_with_gemeinden(client: Client, personas: Personas, regions: None) -> None:
+def test_district_admin_creates_an_organisation_with_gemeinden(
+    client: Client, personas: Personas, regions: None
+) -> None:
     login_verified(client, personas.kreisadmin)
     response = client.post(
         reverse("staff:organisation_create"),
@@ -36,7 +38,12 @@ def test_org_admin_adds_a_new_member_with_a_personal_account(client: Client, per
     login_verified(client, personas.bob)
     response = client.post(
         reverse("staff:member_add", args=[personas.org_a.pk]),
-        {"username": "dora", "first_name": "Dora", "role": Role.FALLBEARBEITUNG, "password": "Ein-langes-Erstpasswort-1"},
+        {
+            "username": "dora",
+            "first_name": "Dora",
+            "role": Role.FALLBEARBEITUNG,
+            "password": "Ein-langes-Erstpasswort-1",
+        },
     )
     assert response.status_code == 302
     dora = User.objects.get(username="dora")
@@ -68,7 +75,9 @@ def test_an_org_admin_cannot_grant_district_wide_roles(client: Client, personas:
 def test_role_change_is_audited_with_before_and_after(client: Client, personas: Personas) -> None:
     login_verified(client, personas.bob)
     membership = Membership.objects.get(user=personas.alice, organisation=personas.org_a)
-    response = client.post(reverse("staff:membership_edit", args=[membership.pk]), {"role": Role.FALLAUFSICHT, "is_active": "on"})
+    response = client.post(
+        reverse("staff:membership_edit", args=[membership.pk]), {"role": Role.FALLAUFSICHT, "is_active": "on"}
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="membership.change")
     assert event.extra["role_before"] == Role.FALLBEARBEITUNG and event.extra["role_after"] == Role.FALLAUFSICHT

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def _three_events(personas: Personas) -> list[AuditEvent]:
     return [
-        record("create", actor=personas.alice, organisation=personas.org_a, obj=personas.org_a, changed_fields=["name"]),
+        record(
+            "create", actor=personas.alice, organisation=personas.org_a, obj=personas.org_a, changed_fields=["name"]
+        ),
         record("read", actor=personas.bob, object_type="registry.case", object_id=7, purpose="Beratung"),
         record("export", actor=personas.charlie, object_type="population.table", object_id="2025"),
     ]

@@ -51,7 +51,8 @@ def test_accessibility_feedback_reaches_the_district(client: Client, django_capt
     cache.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("core:accessibility_feedback"), {"page_url": "/gemeinden/", "message": "Karte ohne Tastatur", "website": ""}
+            reverse("core:accessibility_feedback"),
+            {"page_url": "/gemeinden/", "message": "Karte ohne Tastatur", "website": ""},
         )
     assert response.status_code == 302
     assert AccessibilityFeedback.objects.get().message == "Karte ohne Tastatur"
@@ -71,7 +72,9 @@ def test_feedback_honeypot_and_rate_limit(client: Client) -> None:
 
 def test_district_admin_edits_the_impressum_with_audit(client: Client, personas: Personas) -> None:
     login_verified(client, personas.kreisadmin)
-    response = client.post(reverse("staff:legal_edit", args=["impressum"]), {"title": "Impressum", "body": "## Herausgeber\nLandkreis"})
+    response = client.post(
+        reverse("staff:legal_edit", args=["impressum"]), {"title": "Impressum", "body": "## Herausgeber\nLandkreis"}
+    )
     assert response.status_code == 302
     assert LegalPage.objects.get(slug="impressum").updated_by == personas.kreisadmin
     assert AuditEvent.objects.filter(action="update", object_type="core.legalpage").exists()
@@ -120,14 +123,20 @@ def test_check_deploy_passes_with_production_settings() -> None:
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"TEILHABE_SECRET_KEY", "TEILHABE_DEBUG", "TEILHABE_DEMO"}}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0 and "TEILHABE_SECRET_KEY" in result.stderr
 
 
@@ -141,6 +150,8 @@ def test_demo_accounts_exist_only_with_the_demo_flag(regions: None, settings) ->
         create_demo_district()
     settings.DEMO = True
     district = create_demo_district()
-    assert {"admin", "datenschutz", "abh.sachbearbeitung", "jc.fallmanagement", "mbe.beratung", "verein"} <= set(district.users)
+    assert {"admin", "datenschutz", "abh.sachbearbeitung", "jc.fallmanagement", "mbe.beratung", "verein"} <= set(
+        district.users
+    )
     assert len(district.organisations) == 8
     assert all(len(codes) == 5 for codes in district.codes.values())
