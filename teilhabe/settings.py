@@ -225,7 +225,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not env_bool("TEILHABE_STATIC_MANIFEST", True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start otherwise
-FORMS_URLFIELD_ASSUME_HTTPS = True
 MEDIA_ROOT = Path(env_str("TEILHABE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -34,6 +34,8 @@ class TokenForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "gemeinden", "email", "phone", "website", "address", "is_active"]
