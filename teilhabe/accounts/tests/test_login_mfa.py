@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -24,7 +25,7 @@ def totp_now(device: TOTPDevice, offset_steps: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def password_step(client: Client, username: str, password: str = PASSWORD) -> object:
+def password_step(client: Client, username: str, password: str = PASSWORD) -> Any:
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -60,7 +62,7 @@ def test_the_database_refuses_an_update_behind_the_orms_back(personas: Personas)
         cursor.execute("UPDATE audit_auditevent SET purpose = %s WHERE id = %s", ["manipuliert", event.pk])
 
 
-def _as_database_owner(sql: str, params: list[object]) -> None:
+def _as_database_owner(sql: str, params: list[Any]) -> None:
     """What an attacker with database-owner rights could do: switch off the guard, then change rows."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -10,7 +10,7 @@ from teilhabe.accounts.models import Organisation, OrganisationKind
 from teilhabe.accounts.roles import Role
 from teilhabe.audit.models import AuditEvent
 from teilhabe.core.testing import login_verified, make_user
-from teilhabe.regions.models import Planungsraum
+from teilhabe.regions.models import Gemeinde, Planungsraum
 
 pytestmark = pytest.mark.django_db
 SQUARE = {"type": "Polygon", "coordinates": [[[14.0, 53.0], [14.1, 53.0], [14.1, 53.1], [14.0, 53.0]]]}
@@ -19,7 +19,7 @@ SQUARE = {"type": "Polygon", "coordinates": [[[14.0, 53.0], [14.1, 53.0], [14.1,
 @pytest.fixture
 def schwedt(regions: None) -> Organisation:
     organisation = Organisation.objects.create(name="Stadt Schwedt/Oder", kind=OrganisationKind.GEMEINDE)
-    organisation.gemeinden.set(["12073532"])
+    organisation.gemeinden.set(Gemeinde.objects.filter(ags="12073532"))
     return organisation
 
 
@@ -66,7 +66,7 @@ def test_invalid_geojson_gets_a_clear_german_error(client: Client, schwedt: Orga
 def test_another_gemeinde_cannot_see_or_edit_it(client: Client, schwedt: Organisation) -> None:
     own = Planungsraum.objects.create(gemeinde_id="12073532", code="01", name="Altstadt", owner=schwedt)
     other = Organisation.objects.create(name="Stadt Prenzlau", kind=OrganisationKind.GEMEINDE)
-    other.gemeinden.set(["12073452"])
+    other.gemeinden.set(Gemeinde.objects.filter(ags="12073452"))
     login_verified(client, make_user("paula", other, Role.GEMEINDE))
     assert "Altstadt" not in client.get(reverse("regions_staff:planungsraeume")).content.decode()
     assert client.get(reverse("regions_staff:planungsraum_edit", args=[own.pk])).status_code == 404
