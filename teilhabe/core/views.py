@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
@@ -57,6 +58,18 @@ def _rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
     return False
 
 
+def _notify_district(feedback: AccessibilityFeedback) -> None:
+    # Staff read German, whatever language the visitor used.
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_("Rückmeldung zur Barrierefreiheit"),
+            message=f"{feedback.page_url}\n\n{feedback.message}\n\n{feedback.name} {feedback.email}",
+            from_email=None,
+            recipient_list=[settings.TEILHABE_CONTACT_EMAIL],
+            fail_silently=True,
+        )
+
+
 def accessibility_feedback(request: HttpRequest) -> HttpResponse:
     initial = {"page_url": request.GET.get("seite", "")[:500]}
     form = AccessibilityFeedbackForm(request.POST or None, initial=initial)
@@ -71,15 +84,7 @@ def accessibility_feedback(request: HttpRequest) -> HttpResponse:
             )
         elif form.is_valid():
             feedback = form.save()
-            transaction.on_commit(
-                lambda: send_mail(
-                    subject=_("Rückmeldung zur Barrierefreiheit"),
-                    message=f"{feedback.page_url}\n\n{feedback.message}\n\n{feedback.name} {feedback.email}",
-                    from_email=None,
-                    recipient_list=[settings.TEILHABE_CONTACT_EMAIL],
-                    fail_silently=True,
-                )
-            )
+            transaction.on_commit(lambda: _notify_district(feedback))
             messages.success(
                 request,
                 _(
