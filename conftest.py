@@ -53,3 +53,9 @@ def personas(db: None):  # type: ignore[no-untyped-def]
     from teilhabe.core.testing import make_personas
 
     return make_personas()
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    # A German visitor by default; tests that need another language switch explicitly.
+    return {**browser_context_args, "locale": "de-DE"}
