@@ -113,7 +113,7 @@ def membership_update(*, acting_user: User, membership: Membership, role: str, i
     return membership
 
 
-def _end_sessions(user: User) -> int:
+def end_sessions(user: User) -> int:
     """Delete every server-side session of the user (DP-23: a disabled user's sessions end)."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
@@ -127,7 +127,7 @@ def _end_sessions(user: User) -> int:
 def user_deactivate(*, acting_user: User, user: User, reason: str) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
-    ended = _end_sessions(user)
+    ended = end_sessions(user)
     record(
         "user.deactivate",
         actor=acting_user,
@@ -158,7 +158,7 @@ def mfa_reset(*, acting_user: User, user: User, reason: str) -> None:
     """Remove all second factors; the person enrols a new one at the next login."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    _end_sessions(user)
+    end_sessions(user)
     record(Action.MFA_RESET, actor=acting_user, obj=user, object_repr=user.username, purpose=reason)
 
 
