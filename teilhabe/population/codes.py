@@ -30,12 +30,26 @@ ASYL8 = frozenset({"423", "224", "438", "439", "232", "461", "273", "475"})
 WOHNUNGSSTATUS = {"H": "Hauptwohnung", "N": "Nebenwohnung", "A": "alleinige Wohnung"}
 COUNTED_WOHNUNGSSTATUS = ("H", "A")
 GESCHLECHT = {"m": "männlich", "w": "weiblich", "d": "divers", "x": "ohne Angabe"}
-ART_DEUTSCH = {"G": "durch Geburt/Abstammung", "E": "Einbürgerung", "O": "Geburt im Inland (§ 4 Abs. 3 StAG)",
-               "S": "Spätaussiedler (§ 7 StAG)"}
-FAMILIENSTAND = {"LD": "ledig", "VH": "verheiratet", "VW": "verwitwet", "GS": "geschieden",
-                 "LP": "eingetragene Lebenspartnerschaft", "NB": "nicht bekannt"}
-RELIGION = {"ev": "evangelisch", "rk": "römisch-katholisch", "sonstige": "sonstige öffentlich-rechtliche",
-            "keine": "keine öffentlich-rechtliche Religionsgesellschaft"}
+ART_DEUTSCH = {
+    "G": "durch Geburt/Abstammung",
+    "E": "Einbürgerung",
+    "O": "Geburt im Inland (§ 4 Abs. 3 StAG)",
+    "S": "Spätaussiedler (§ 7 StAG)",
+}
+FAMILIENSTAND = {
+    "LD": "ledig",
+    "VH": "verheiratet",
+    "VW": "verwitwet",
+    "GS": "geschieden",
+    "LP": "eingetragene Lebenspartnerschaft",
+    "NB": "nicht bekannt",
+}
+RELIGION = {
+    "ev": "evangelisch",
+    "rk": "römisch-katholisch",
+    "sonstige": "sonstige öffentlich-rechtliche",
+    "keine": "keine öffentlich-rechtliche Religionsgesellschaft",
+}
 
 # Sex in published tables: "d" and "x" are combined because each alone is almost always below k.
 SEX_GROUPS = {"m": "männlich", "w": "weiblich", "x": "divers/ohne Angabe"}
@@ -97,8 +111,15 @@ def states() -> dict[str, State]:
     with STATES_CSV.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             code = row["destatis_code"]
-            result[code] = State(code, row["name_de"], row["iso2"], row["iso3"], row["gruppe"],
-                                 row["eu27"] == "1", status.get(code, "aktuell"))
+            result[code] = State(
+                code,
+                row["name_de"],
+                row["iso2"],
+                row["iso3"],
+                row["gruppe"],
+                row["eu27"] == "1",
+                status.get(code, "aktuell"),
+            )
     return result
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL text here interpolates only our own column names and code lists; values are parameters
 """Derived characteristics of a register extract: migration background (MigraPro rule), Eingewanderte
 (Zensus 2022 concept), origin group, duration of residence, age band. Django-free, runs in DuckDB.
 
@@ -39,10 +40,23 @@ INPUT_COLUMNS: dict[str, pa.DataType] = {
 }
 
 DERIVED_COLUMNS = [
-    "alter", "altersgruppe", "geschlecht_gruppe", "deutsch", "auslaender", "deutsch_mit_eigenem_mh",
-    "deutsch_mit_mh_ueber_eltern", "migrationshintergrund", "mh_typ", "eingewandert", "herkunftsgruppe",
-    "herkunftsregion", "staatsangehoerigkeitsgruppe", "aufenthaltsdauer_jahre", "aufenthaltsdauer",
-    "zuzug_ausland_vorjahr", "zaehlt",
+    "alter",
+    "altersgruppe",
+    "geschlecht_gruppe",
+    "deutsch",
+    "auslaender",
+    "deutsch_mit_eigenem_mh",
+    "deutsch_mit_mh_ueber_eltern",
+    "migrationshintergrund",
+    "mh_typ",
+    "eingewandert",
+    "herkunftsgruppe",
+    "herkunftsregion",
+    "staatsangehoerigkeitsgruppe",
+    "aufenthaltsdauer_jahre",
+    "aufenthaltsdauer",
+    "zuzug_ausland_vorjahr",
+    "zaehlt",
 ]
 
 
@@ -74,8 +88,10 @@ def _band_case(column: str, bands: list[tuple[str, int, int | None, str]], null_
 
 def _full_years(start: str, stichtag: str) -> str:
     """Completed years between two dates (age on the Stichtag), NULL if ``start`` is NULL."""
-    return (f"(year({stichtag}) - year({start}) - CASE WHEN month({start}) * 100 + day({start}) "
-            f"> month({stichtag}) * 100 + day({stichtag}) THEN 1 ELSE 0 END)")
+    return (
+        f"(year({stichtag}) - year({start}) - CASE WHEN month({start}) * 100 + day({start}) "
+        f"> month({stichtag}) * 100 + day({stichtag}) THEN 1 ELSE 0 END)"
+    )
 
 
 def derivation_sql(source: str = "persons") -> str:
@@ -86,8 +102,10 @@ def derivation_sql(source: str = "persons") -> str:
     def foreign_real(col: str) -> str:
         return f"({col} IS NOT NULL AND {col} <> '000' AND {col} NOT IN {special})"
 
-    further = (f"CASE WHEN {foreign_real(sa[0])} THEN {sa[0]} WHEN {foreign_real(sa[1])} THEN {sa[1]} "
-               f"WHEN {foreign_real(sa[2])} THEN {sa[2]} END")
+    further = (
+        f"CASE WHEN {foreign_real(sa[0])} THEN {sa[0]} WHEN {foreign_real(sa[1])} THEN {sa[1]} "
+        f"WHEN {foreign_real(sa[2])} THEN {sa[2]} END"
+    )
     return f"""
 WITH base AS (
     SELECT *,
@@ -96,7 +114,7 @@ WITH base AS (
         {further} AS weitere_staatsangehoerigkeit,
         coalesce(geburtsstaat <> '000', false) AS im_ausland_geboren,
         coalesce(zuzug_herkunft_staat <> '000', false) AS zuzug_aus_ausland,
-        {_full_years('geburtsdatum', '$stichtag')} AS alter
+        {_full_years("geburtsdatum", "$stichtag")} AS alter
     FROM {source}
 ),
 own AS (
@@ -145,26 +163,27 @@ final AS (
         im_ausland_geboren AS eingewandert,
         CASE WHEN auslaender OR deutsch_mit_eigenem_mh THEN coalesce(eigene_herkunft, eltern_herkunft)
              WHEN deutsch_mit_mh_ueber_eltern THEN eltern_herkunft END AS herkunftsgruppe,
-        {_full_years('zuzug_datum', '$stichtag')} AS aufenthaltsdauer_jahre,
+        {_full_years("zuzug_datum", "$stichtag")} AS aufenthaltsdauer_jahre,
         zuzug_aus_ausland AND zuzug_datum > ($stichtag - INTERVAL 1 YEAR) AND zuzug_datum <= $stichtag
             AS zuzug_ausland_vorjahr
     FROM derived
 )
 SELECT * EXCLUDE (weitere_staatsangehoerigkeit, im_ausland_geboren, zuzug_aus_ausland, eigener_mh,
                   eigene_herkunft, elternteil_mit_mh, eltern_herkunft),
-    {_band_case('alter', codes.AGE_BANDS, codes.UNKNOWN)} AS altersgruppe,
+    {_band_case("alter", codes.AGE_BANDS, codes.UNKNOWN)} AS altersgruppe,
     CASE WHEN geschlecht IN ('m', 'w') THEN geschlecht ELSE 'x' END AS geschlecht_gruppe,
-    {_group_case('herkunftsgruppe')} AS herkunftsregion,
+    {_group_case("herkunftsgruppe")} AS herkunftsregion,
     CASE WHEN deutsch THEN 'deutsch' ELSE coalesce({_group_case(sa[0])}, 'sonstige') END
         AS staatsangehoerigkeitsgruppe,
-    {_band_case('aufenthaltsdauer_jahre', codes.DURATION_BANDS, codes.NO_MOVE_IN)} AS aufenthaltsdauer,
+    {_band_case("aufenthaltsdauer_jahre", codes.DURATION_BANDS, codes.NO_MOVE_IN)} AS aufenthaltsdauer,
     wohnungsstatus IN ('H', 'A') AS zaehlt
 FROM final
-"""  # noqa: S608 - only our own column names and code lists are interpolated
+"""
 
 
-def derive(persons: pa.Table, stichtag: date, *,
-           connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+def derive(
+    persons: pa.Table, stichtag: date, *, connection: duckdb.DuckDBPyConnection | None = None
+) -> pa.Table:
     """Add the derived characteristics to every row of ``persons`` (all dwelling statuses are kept;
     ``zaehlt`` marks the rows counted in the statistics, H and A)."""
     con = connection or duckdb.connect()
@@ -181,5 +200,6 @@ def empty_input() -> pa.Table:
 
 def input_table(rows: list[dict[str, object]]) -> pa.Table:
     """Build a normalised input table from dicts (tests, docs); missing keys become NULL."""
-    return pa.table({name: pa.array([row.get(name) for row in rows], type=kind)
-                     for name, kind in INPUT_COLUMNS.items()})
+    return pa.table(
+        {name: pa.array([row.get(name) for row in rows], type=kind) for name, kind in INPUT_COLUMNS.items()}
+    )
