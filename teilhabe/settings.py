@@ -60,6 +60,10 @@ SITE_URL = env_str("TEILHABE_SITE_URL", "http://127.0.0.1:8000")
 TEILHABE_KREIS = env_str("TEILHABE_KREIS", "12073")
 # Minimum number of persons behind any published cell (primary disclosure control).
 DISCLOSURE_MIN_COUNT = env_int("TEILHABE_DISCLOSURE_MIN", 3)
+# Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
+POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
+# Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
+TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_PP", "2"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +81,7 @@ INSTALLED_APPS = [
     "teilhabe.regions",
     "teilhabe.accounts",
     "teilhabe.audit",
+    "teilhabe.population",
 ]
 
 MIDDLEWARE = [

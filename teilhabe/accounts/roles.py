@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "site.pages.manage": _("Impressum, Datenschutzerklärung und Barrierefreiheitserklärung bearbeiten"),
     "site.feedback.view": _("Rückmeldungen zur Barrierefreiheit lesen"),
     "audit.view": _("Protokoll (Audit) einsehen und prüfen"),
+    "population.import": _("Melderegister-Auszüge importieren und Mikrodaten-Prüfberichte sehen"),
+    "population.view": _("Bevölkerungstabellen (geheimhaltungsgeschützt) ansehen und exportieren"),
 }
 
 _STAFF = {"staff.access"}
@@ -45,8 +47,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _STAFF | {"organisations.manage", "members.manage", "site.pages.manage", "site.feedback.view"}
     ),
     Role.ORG_ADMIN: frozenset(_STAFF | {"members.manage"}),
-    Role.KOORDINATION: frozenset(_STAFF | {"regions.planungsraum.manage", "site.feedback.view"}),
-    Role.STATISTIK: frozenset(_STAFF | {"regions.planungsraum.manage"}),
+    Role.KOORDINATION: frozenset(_STAFF | {"regions.planungsraum.manage", "site.feedback.view", "population.view"}),
+    Role.STATISTIK: frozenset(_STAFF | {"regions.planungsraum.manage", "population.import", "population.view"}),
     Role.GEMEINDE: frozenset(_STAFF | {"regions.planungsraum.manage"}),
     Role.FALLBEARBEITUNG: frozenset(_STAFF),
     Role.FALLAUFSICHT: frozenset(_STAFF),
