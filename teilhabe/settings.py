@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "teilhabe.regions",
     "teilhabe.accounts",
     "teilhabe.audit",
+    "teilhabe.indicators",
 ]
 
 MIDDLEWARE = [

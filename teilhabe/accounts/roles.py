@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, str] = {
     "site.pages.manage": _("Impressum, Datenschutzerklärung und Barrierefreiheitserklärung bearbeiten"),
     "site.feedback.view": _("Rückmeldungen zur Barrierefreiheit lesen"),
     "audit.view": _("Protokoll (Audit) einsehen und prüfen"),
+    "indicators.view": _("Integrationsmonitoring im Mitarbeitendenbereich ansehen (auch unveröffentlichte Indikatoren)"),
+    "indicators.manage": _("Behördenaggregate erfassen und importieren, Indikatoren anlegen und veröffentlichen"),
 }
 
 _STAFF = {"staff.access"}
@@ -42,9 +44,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _STAFF | {"organisations.manage", "members.manage", "site.pages.manage", "site.feedback.view"}
     ),
     Role.ORG_ADMIN: frozenset(_STAFF | {"members.manage"}),
-    Role.KOORDINATION: frozenset(_STAFF | {"regions.planungsraum.manage", "site.feedback.view"}),
-    Role.STATISTIK: frozenset(_STAFF | {"regions.planungsraum.manage"}),
-    Role.GEMEINDE: frozenset(_STAFF | {"regions.planungsraum.manage"}),
+    Role.KOORDINATION: frozenset(_STAFF | {"regions.planungsraum.manage", "site.feedback.view",
+                                           "indicators.view", "indicators.manage"}),
+    Role.STATISTIK: frozenset(_STAFF | {"regions.planungsraum.manage", "indicators.view", "indicators.manage"}),
+    Role.GEMEINDE: frozenset(_STAFF | {"regions.planungsraum.manage", "indicators.view"}),
     Role.FALLBEARBEITUNG: frozenset(_STAFF),
     Role.FALLAUFSICHT: frozenset(_STAFF),
     Role.REDAKTION: frozenset(_STAFF),
