@@ -156,13 +156,18 @@ def parse_catalogue(data: Any) -> Catalogue:
         providers = tuple(spec.get("providers") or ())
         for provider in providers:
             if provider not in PROVIDERS:
-                fail(str(key), "source_key_provider", f"Unbekannte Quelle „{provider}“ (erlaubt: {', '.join(PROVIDERS)}).")
+                fail(
+                    str(key),
+                    "source_key_provider",
+                    f"Unbekannte Quelle „{provider}“ (erlaubt: {', '.join(PROVIDERS)}).",
+                )
         levels = tuple(spec.get("levels") or ("gemeinde", "kreis"))
         for level in levels:
             if level not in LEVELS:
                 fail(str(key), "source_key_level", f"Unbekannte Ebene „{level}“.")
-        source_keys[str(key)] = SourceKey(str(key), str(spec["label"]), providers, levels,
-                                          str(spec.get("kind", "count")))
+        source_keys[str(key)] = SourceKey(
+            str(key), str(spec["label"]), providers, levels, str(spec.get("kind", "count"))
+        )
 
     catalogue = Catalogue(data_sources=data_sources, source_keys=source_keys)
     raw_indicators = data.get("indicators")
@@ -178,15 +183,29 @@ def parse_catalogue(data: Any) -> Catalogue:
         before = len(problems)
         if ident in catalogue.indicators:
             fail(ident, "id_duplicate", "Die Kennung kommt mehrfach vor.")
-        for required in ("name", "theme", "kind", "unit", "definition", "sources", "disaggregations",
-                         "migration_definition", "anchor", "caveats"):
+        for required in (
+            "name",
+            "theme",
+            "kind",
+            "unit",
+            "definition",
+            "sources",
+            "disaggregations",
+            "migration_definition",
+            "anchor",
+            "caveats",
+        ):
             if not raw.get(required):
                 fail(ident, "field_missing", f"Pflichtfeld „{required}“ fehlt.")
         if len(problems) > before:
             continue
         name = raw["name"]
         if not isinstance(name, dict) or not name.get("de") or not name.get("en"):
-            fail(ident, "name_languages", "Der Name braucht eine deutsche (de) und eine englische (en) Fassung.")
+            fail(
+                ident,
+                "name_languages",
+                "Der Name braucht eine deutsche (de) und eine englische (en) Fassung.",
+            )
             continue
         theme = str(raw["theme"])
         if theme not in THEMES:
@@ -196,7 +215,11 @@ def parse_catalogue(data: Any) -> Catalogue:
             fail(ident, "kind_unknown", f"Art „{kind}“ unbekannt (erlaubt: {', '.join(KINDS)}).")
         for source in raw["sources"]:
             if source not in data_sources:
-                fail(ident, "source_unknown", f"Datenquelle „{source}“ ist nicht unter data_sources beschrieben.")
+                fail(
+                    ident,
+                    "source_unknown",
+                    f"Datenquelle „{source}“ ist nicht unter data_sources beschrieben.",
+                )
         disaggregations = raw["disaggregations"]
         if not isinstance(disaggregations, dict) or set(disaggregations) != set(DISAGGREGATION_CODES):
             fail(ident, "disaggregations", "Aufgliederungen brauchen genau die Schlüssel S, A, N und G.")
@@ -213,9 +236,15 @@ def parse_catalogue(data: Any) -> Catalogue:
             if not cat.get("code") or not cat_name.get("de") or not cat_name.get("en"):
                 fail(ident, "category_incomplete", "Jede Kategorie braucht code und Namen (de, en).")
                 continue
-            categories.append(Category(str(cat["code"]), cat_name["de"], cat_name["en"],
-                                       _terms(cat.get("numerator")) or numerator,
-                                       _terms(cat.get("denominator")) or denominator))
+            categories.append(
+                Category(
+                    str(cat["code"]),
+                    cat_name["de"],
+                    cat_name["en"],
+                    _terms(cat.get("numerator")) or numerator,
+                    _terms(cat.get("denominator")) or denominator,
+                )
+            )
         if not categories:
             categories.append(Category("", name["de"], name["en"], numerator, denominator))
 
@@ -227,20 +256,35 @@ def parse_catalogue(data: Any) -> Catalogue:
         else:
             for cat in categories:
                 if not cat.numerator:
-                    fail(ident, "numerator_missing", f"Zähler fehlt{f' (Kategorie {cat.code})' if cat.code else ''}.")
+                    fail(
+                        ident,
+                        "numerator_missing",
+                        f"Zähler fehlt{f' (Kategorie {cat.code})' if cat.code else ''}.",
+                    )
                 if kind in ("rate", "dissimilarity") and not cat.denominator:
-                    fail(ident, "denominator_missing",
-                         f"Nenner fehlt{f' (Kategorie {cat.code})' if cat.code else ''}.")
+                    fail(
+                        ident,
+                        "denominator_missing",
+                        f"Nenner fehlt{f' (Kategorie {cat.code})' if cat.code else ''}.",
+                    )
         used = {t.key for c in categories for t in (*c.numerator, *c.denominator)}
         used |= {k for k in (value_key, count_key) if k}
         for key in sorted(used):
             if key not in source_keys:
-                fail(ident, "source_key_unknown", f"Quellschlüssel „{key}“ ist unter source_keys nicht definiert.")
+                fail(
+                    ident,
+                    "source_key_unknown",
+                    f"Quellschlüssel „{key}“ ist unter source_keys nicht definiert.",
+                )
 
         disclosure = raw.get("disclosure") or {}
         method = str(disclosure.get("method", "suppress"))
         if method not in DISCLOSURE_METHODS:
-            fail(ident, "disclosure_method", f"Geheimhaltungsverfahren „{method}“ unbekannt (suppress oder round).")
+            fail(
+                ident,
+                "disclosure_method",
+                f"Geheimhaltungsverfahren „{method}“ unbekannt (suppress oder round).",
+            )
         min_count = disclosure.get("min_count")
         if min_count is not None and (not isinstance(min_count, int) or min_count < 2):
             fail(ident, "disclosure_min_count", "min_count muss eine ganze Zahl ≥ 2 sein.")
@@ -258,15 +302,29 @@ def parse_catalogue(data: Any) -> Catalogue:
         if len(problems) > before:
             continue
         catalogue.indicators[ident] = IndicatorDef(
-            code=ident, name_de=name["de"], name_en=name["en"], theme=theme, kind=kind, unit=str(raw["unit"]),
-            multiplier=multiplier, definition=str(raw["definition"]), sources=tuple(raw["sources"]),
-            disaggregations=dict(disaggregations), migration_definition=str(raw["migration_definition"]),
-            anchor=str(raw["anchor"]), caveats=str(raw["caveats"]), categories=tuple(categories),
-            denominator_lag=int(raw.get("denominator_lag", 0)), disclosure_method=method, min_count=min_count,
+            code=ident,
+            name_de=name["de"],
+            name_en=name["en"],
+            theme=theme,
+            kind=kind,
+            unit=str(raw["unit"]),
+            multiplier=multiplier,
+            definition=str(raw["definition"]),
+            sources=tuple(raw["sources"]),
+            disaggregations=dict(disaggregations),
+            migration_definition=str(raw["migration_definition"]),
+            anchor=str(raw["anchor"]),
+            caveats=str(raw["caveats"]),
+            categories=tuple(categories),
+            denominator_lag=int(raw.get("denominator_lag", 0)),
+            disclosure_method=method,
+            min_count=min_count,
             rounding_base=int(disclosure.get("base", 5)),
             kreis_from_gemeinden=bool(raw.get("kreis_from_gemeinden", True)),
             categories_additive=bool(raw.get("categories_additive", True)),
-            value_key=value_key, count_key=count_key, references=tuple(references),
+            value_key=value_key,
+            count_key=count_key,
+            references=tuple(references),
         )
     if problems:
         raise CatalogueError(problems)

@@ -33,16 +33,21 @@ def _render(spec: dict[str, Any], label: str) -> SafeString:
         # One accessible name for the whole graphic; the data table below carries the details.
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" class="chart-svg" ', 1)
         cache.set(cache_key, svg, CACHE_SECONDS)
-    return mark_safe(svg)  # noqa: S308 - produced by vl-convert from our own spec; label escaped
+    return mark_safe(svg)
 
 
 def _base(title: str, width: int = 560, height: int = 260) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "width": width, "height": height,
-        "config": {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12},
-                   "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"}},
+        "width": width,
+        "height": height,
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+        },
         "background": "white",
     }
 
@@ -50,65 +55,99 @@ def _base(title: str, width: int = 560, height: int = 260) -> dict[str, Any]:
 def time_series_svg(points: Sequence[tuple[str, int, float]], *, title: str, unit: str) -> SafeString:
     """Lines per series (e.g. Gemeinde, Kreis, Deutschland) over years."""
     if not points:
-        return mark_safe("")  # noqa: S308
+        return mark_safe("")
     series = list(dict.fromkeys(label for label, _y, _v in points))
     spec = _base(title)
-    spec.update({
-        "data": {"values": [{"Reihe": s, "Jahr": str(y), "Wert": v} for s, y, v in points]},
-        "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.5},
-        "encoding": {
-            "x": {"field": "Jahr", "type": "ordinal", "title": "Jahr", "axis": {"labelAngle": 0}},
-            "y": {"field": "Wert", "type": "quantitative", "title": unit, "axis": {"format": ",.1f"}},
-            "color": {"field": "Reihe", "type": "nominal", "title": None,
-                      "scale": {"domain": series, "range": PALETTE[:len(series)]}},
-            "shape": {"field": "Reihe", "type": "nominal", "title": None, "scale": {"domain": series}},
-            "strokeDash": {"field": "Reihe", "type": "nominal", "title": None, "scale": {"domain": series}},
-        },
-    })
+    spec.update(
+        {
+            "data": {"values": [{"Reihe": s, "Jahr": str(y), "Wert": v} for s, y, v in points]},
+            "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.5},
+            "encoding": {
+                "x": {"field": "Jahr", "type": "ordinal", "title": "Jahr", "axis": {"labelAngle": 0}},
+                "y": {"field": "Wert", "type": "quantitative", "title": unit, "axis": {"format": ",.1f"}},
+                "color": {
+                    "field": "Reihe",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": series, "range": PALETTE[: len(series)]},
+                },
+                "shape": {"field": "Reihe", "type": "nominal", "title": None, "scale": {"domain": series}},
+                "strokeDash": {
+                    "field": "Reihe",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": series},
+                },
+            },
+        }
+    )
     return _render(spec, title)
 
 
-def choropleth_svg(features: Sequence[tuple[str, str, dict[str, Any], float | None]], *, title: str,
-                   unit: str) -> SafeString:
+def choropleth_svg(
+    features: Sequence[tuple[str, str, dict[str, Any], float | None]], *, title: str, unit: str
+) -> SafeString:
     """Gemeinden coloured by value (viridis, colour-blind safe); suppressed or missing in grey."""
     shapes = [f for f in features if f[2]]
     if not shapes:
-        return mark_safe("")  # noqa: S308
-    collection = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": geometry,
-         "properties": {"name": name, "ags": ags, "Wert": value}}
-        for ags, name, geometry, value in shapes
-    ]}
-    spec = _base(title, width=520, height=420)
-    spec.update({
-        "data": {"values": collection, "format": {"type": "json", "property": "features"}},
-        "projection": {"type": "mercator"},
-        "layer": [
-            {"mark": {"type": "geoshape", "fill": MISSING_COLOUR, "stroke": "white", "strokeWidth": 0.7}},
-            {"transform": [{"filter": "isValid(datum.properties.Wert)"}],
-             "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.7},
-             "encoding": {"color": {"field": "properties.Wert", "type": "quantitative", "title": unit,
-                                    "scale": {"scheme": "viridis", "reverse": True},
-                                    "legend": {"format": ",.1f", "orient": "right"}}}},
+        return mark_safe("")
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": geometry, "properties": {"name": name, "ags": ags, "Wert": value}}
+            for ags, name, geometry, value in shapes
         ],
-    })
+    }
+    spec = _base(title, width=520, height=420)
+    spec.update(
+        {
+            "data": {"values": collection, "format": {"type": "json", "property": "features"}},
+            "projection": {"type": "mercator"},
+            "layer": [
+                {"mark": {"type": "geoshape", "fill": MISSING_COLOUR, "stroke": "white", "strokeWidth": 0.7}},
+                {
+                    "transform": [{"filter": "isValid(datum.properties.Wert)"}],
+                    "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.7},
+                    "encoding": {
+                        "color": {
+                            "field": "properties.Wert",
+                            "type": "quantitative",
+                            "title": unit,
+                            "scale": {"scheme": "viridis", "reverse": True},
+                            "legend": {"format": ",.1f", "orient": "right"},
+                        }
+                    },
+                },
+            ],
+        }
+    )
     return _render(spec, title)
 
 
 def comparison_svg(rows: Sequence[tuple[str, float, bool]], *, title: str, unit: str) -> SafeString:
     """Horizontal bars for a comparison; the own Kreis is highlighted (colour *and* bold label)."""
     if not rows:
-        return mark_safe("")  # noqa: S308
+        return mark_safe("")
     spec = _base(title, width=460, height=max(60, 22 * len(rows)))
-    spec.update({
-        "data": {"values": [{"Gebiet": name, "Wert": value, "Eigen": "eigener Kreis" if own else "Vergleich"}
-                            for name, value, own in rows]},
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": {"field": "Gebiet", "type": "nominal", "sort": "-x", "title": None},
-            "x": {"field": "Wert", "type": "quantitative", "title": unit, "axis": {"format": ",.1f"}},
-            "color": {"field": "Eigen", "type": "nominal", "title": None,
-                      "scale": {"domain": ["eigener Kreis", "Vergleich"], "range": [PALETTE[5], PALETTE[0]]}},
-        },
-    })
+    spec.update(
+        {
+            "data": {
+                "values": [
+                    {"Gebiet": name, "Wert": value, "Eigen": "eigener Kreis" if own else "Vergleich"}
+                    for name, value, own in rows
+                ]
+            },
+            "mark": {"type": "bar"},
+            "encoding": {
+                "y": {"field": "Gebiet", "type": "nominal", "sort": "-x", "title": None},
+                "x": {"field": "Wert", "type": "quantitative", "title": unit, "axis": {"format": ",.1f"}},
+                "color": {
+                    "field": "Eigen",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": ["eigener Kreis", "Vergleich"], "range": [PALETTE[5], PALETTE[0]]},
+                },
+            },
+        }
+    )
     return _render(spec, title)

@@ -77,19 +77,29 @@ class _Inputs:
         self.kreis_ags = kreis_ags
         self.gemeinden = gemeinden
 
-    def get(self, key: str, level: str, region: str, year: int, *, from_parts: bool = True) -> Observation | None:
+    def get(
+        self, key: str, level: str, region: str, year: int, *, from_parts: bool = True
+    ) -> Observation | None:
         if level != Level.KREIS:
             return self.store.get((key, level, region, year))
         if from_parts and self.gemeinden:
             parts = [self.store.get((key, Level.GEMEINDE, ags, year)) for ags in self.gemeinden]
             if all(p is not None for p in parts):
                 providers = sorted({p.provider for p in parts if p})
-                return Observation(key, level, region, year, math.fsum(p.value for p in parts if p),
-                                   "+".join(providers), any(p.is_synthetic for p in parts if p))
+                return Observation(
+                    key,
+                    level,
+                    region,
+                    year,
+                    math.fsum(p.value for p in parts if p),
+                    "+".join(providers),
+                    any(p.is_synthetic for p in parts if p),
+                )
         return self.store.get((key, Level.KREIS, region, year))
 
-    def terms(self, terms: Iterable[Term], level: str, region: str, year: int, raw: Raw,
-              *, from_parts: bool = True) -> float | None:
+    def terms(
+        self, terms: Iterable[Term], level: str, region: str, year: int, raw: Raw, *, from_parts: bool = True
+    ) -> float | None:
         total = 0.0
         for term in terms:
             obs = self.get(term.key, level, region, year, from_parts=from_parts)
@@ -108,8 +118,9 @@ def _years_in(store: Store, keys: set[str]) -> set[int]:
     return {year for (key, _level, _region, year) in store if key in keys}
 
 
-def compute_raw(ind: IndicatorDef, inputs: _Inputs, years: Collection[int],
-                regions: Collection[RegionKey]) -> list[Raw]:
+def compute_raw(
+    ind: IndicatorDef, inputs: _Inputs, years: Collection[int], regions: Collection[RegionKey]
+) -> list[Raw]:
     """Raw (unprotected) values of one indicator for the given years and regions."""
     results: list[Raw] = []
     for year in sorted(years):
@@ -133,8 +144,9 @@ def compute_raw(ind: IndicatorDef, inputs: _Inputs, years: Collection[int],
                     continue
                 denominator = None
                 if ind.kind == "rate":
-                    denominator = inputs.terms(cat.denominator, level, region, year - ind.denominator_lag, raw,
-                                               from_parts=from_parts)
+                    denominator = inputs.terms(
+                        cat.denominator, level, region, year - ind.denominator_lag, raw, from_parts=from_parts
+                    )
                     if denominator is None:
                         continue
                 raw.numerator, raw.denominator = numerator, denominator
@@ -159,10 +171,19 @@ def _magnitude(ind: IndicatorDef, inputs: _Inputs, level: str, region: str, year
     count = inputs.store.get((ind.count_key, level, region, year))
     if value is None or count is None:
         return None
-    return Raw("", level, region, year, count.value, None, value.value,
-               {f"{ind.count_key}@{year}": count.value, f"{ind.value_key}@{year}": value.value},
-               [f"{value.provider}:{ind.value_key}", f"{count.provider}:{ind.count_key}"],
-               value.is_synthetic or count.is_synthetic, value.contributions)
+    return Raw(
+        "",
+        level,
+        region,
+        year,
+        count.value,
+        None,
+        value.value,
+        {f"{ind.count_key}@{year}": count.value, f"{ind.value_key}@{year}": value.value},
+        [f"{value.provider}:{ind.value_key}", f"{count.provider}:{ind.count_key}"],
+        value.is_synthetic or count.is_synthetic,
+        value.contributions,
+    )
 
 
 def _dissimilarity(ind: IndicatorDef, inputs: _Inputs, kreis: str, year: int) -> Raw | None:
@@ -186,6 +207,7 @@ def _dissimilarity(ind: IndicatorDef, inputs: _Inputs, kreis: str, year: int) ->
 
 # --- disclosure control ------------------------------------------------------------------------------
 
+
 def _count(value: float) -> int:
     return round(abs(value))
 
@@ -199,7 +221,9 @@ def _primary_reason(ind: IndicatorDef, cat: Category | None, raw: Raw) -> str:
             return Suppression.DOMINANCE
         return ""
     if ind.kind == "dissimilarity":
-        small = any(protect_value(_count(v), k).suppressed for v in (raw.numerator or 0, raw.denominator or 0))
+        small = any(
+            protect_value(_count(v), k).suppressed for v in (raw.numerator or 0, raw.denominator or 0)
+        )
         return Suppression.PRIMARY if small else ""
     assert cat is not None
     year_num, year_den = raw.year, raw.year - ind.denominator_lag
@@ -209,7 +233,12 @@ def _primary_reason(ind: IndicatorDef, cat: Category | None, raw: Raw) -> str:
     for term in cat.denominator:
         if protect_value(_count(raw.components.get(f"{term.key}@{year_den}", 0)), k).suppressed:
             return Suppression.PRIMARY
-    if ind.kind == "rate" and raw.numerator is not None and raw.denominator is not None and not ind.denominator_lag:
+    if (
+        ind.kind == "rate"
+        and raw.numerator is not None
+        and raw.denominator is not None
+        and not ind.denominator_lag
+    ):
         # A rate of "all but one" reveals the one: protect the complement as well.
         rest = raw.denominator - raw.numerator
         if rest > 0 and protect_value(_count(rest), k).suppressed:
@@ -240,24 +269,29 @@ def _secondary_line(cells: list[tuple[Any, float]], reasons: dict[Any, str], par
     return False
 
 
-def protect_rows(ind: IndicatorDef, rows: dict[tuple[str, str, str], Raw], kreis_ags: str) -> dict[
-        tuple[str, str, str], Published]:
+def protect_rows(
+    ind: IndicatorDef, rows: dict[tuple[str, str, str], Raw], kreis_ags: str
+) -> dict[tuple[str, str, str], Published]:
     """Disclosure control for one indicator × year: rows keyed by (category, level, region)."""
     categories = {c.code: c for c in ind.categories}
-    reasons: dict[Any, str] = {key: _primary_reason(ind, categories.get(key[0]), raw) for key, raw in rows.items()}
+    reasons: dict[Any, str] = {
+        key: _primary_reason(ind, categories.get(key[0]), raw) for key, raw in rows.items()
+    }
     if ind.disclosure_method == "round":
         # Rounding to the base replaces suppression: no exact count of 1..k-1 persons is ever shown.
         reasons = {key: reason for key, reason in reasons.items() if reason == Suppression.DOMINANCE}
-    additive = ind.kind in ("rate", "count") and all(
-        t.sign > 0 for c in ind.categories for t in c.numerator)
+    additive = ind.kind in ("rate", "count") and all(t.sign > 0 for c in ind.categories for t in c.numerator)
     if ind.disclosure_method == "suppress" and additive:
         changed = True
         while changed:
             changed = False
             for cat in ind.categories:
                 # Gemeinden → Kreis (only if the Kreis numerator really is their sum).
-                children = [(key, raw.numerator or 0.0) for key, raw in rows.items()
-                            if key[0] == cat.code and key[1] == Level.GEMEINDE]
+                children = [
+                    (key, raw.numerator or 0.0)
+                    for key, raw in rows.items()
+                    if key[0] == cat.code and key[1] == Level.GEMEINDE
+                ]
                 parent_key = (cat.code, Level.KREIS, kreis_ags)
                 parent = rows.get(parent_key)
                 total = math.fsum(v for _k, v in children)
@@ -275,8 +309,11 @@ def protect_rows(ind: IndicatorDef, rows: dict[tuple[str, str, str], Raw], kreis
             if ind.categories_additive and len(ind.categories) > 1:
                 regions = {(key[1], key[2]) for key in rows}
                 for level, region in regions:
-                    cells = [((c.code, level, region), rows[(c.code, level, region)].numerator or 0.0)
-                             for c in ind.categories if (c.code, level, region) in rows]
+                    cells = [
+                        ((c.code, level, region), rows[(c.code, level, region)].numerator or 0.0)
+                        for c in ind.categories
+                        if (c.code, level, region) in rows
+                    ]
                     changed |= _secondary_line(cells, reasons, None)
 
     result: dict[tuple[str, str, str], Published] = {}
@@ -286,8 +323,11 @@ def protect_rows(ind: IndicatorDef, rows: dict[tuple[str, str, str], Raw], kreis
             result[key] = Published(None, None, None, reason)
         elif ind.disclosure_method == "round" and ind.kind in ("rate", "count") and raw.numerator is not None:
             num = math.copysign(round_to_base(_count(raw.numerator), ind.rounding_base), raw.numerator)
-            den = (round_to_base(_count(raw.denominator), ind.rounding_base)
-                   if raw.denominator is not None else None)
+            den = (
+                round_to_base(_count(raw.denominator), ind.rounding_base)
+                if raw.denominator is not None
+                else None
+            )
             result[key] = Published(num, den, _value(ind, num, den), "")
         else:
             result[key] = Published(raw.numerator, raw.denominator, raw.value, "")
@@ -296,32 +336,67 @@ def protect_rows(ind: IndicatorDef, rows: dict[tuple[str, str, str], Raw], kreis
 
 # --- orchestration -----------------------------------------------------------------------------------
 
+
 def _kreis_regions(kreis: Kreis) -> tuple[list[str], list[RegionKey]]:
-    gemeinden = list(Gemeinde.objects.filter(kreis=kreis, is_gemeinde=True).order_by("ags")
-                     .values_list("ags", flat=True))
-    return gemeinden, [(Level.GEMEINDE, ags) for ags in gemeinden] + [(Level.KREIS, kreis.ags)]
+    gemeinden = list(
+        Gemeinde.objects.filter(kreis=kreis, is_gemeinde=True).order_by("ags").values_list("ags", flat=True)
+    )
+    regions: list[RegionKey] = [(str(Level.GEMEINDE), ags) for ags in gemeinden]
+    return gemeinden, [*regions, (str(Level.KREIS), kreis.ags)]
 
 
 def _fields(raw: Raw, pub: Published) -> dict[str, Any]:
     return {
-        "numerator": raw.numerator, "denominator": raw.denominator, "value": raw.value,
-        "components": raw.components, "sources": sorted(raw.sources), "is_synthetic": raw.is_synthetic,
-        "published_numerator": pub.numerator, "published_denominator": pub.denominator,
-        "published_value": pub.value, "suppression": pub.suppression,
+        "numerator": raw.numerator,
+        "denominator": raw.denominator,
+        "value": raw.value,
+        "components": raw.components,
+        "sources": sorted(raw.sources),
+        "is_synthetic": raw.is_synthetic,
+        "published_numerator": pub.numerator,
+        "published_denominator": pub.denominator,
+        "published_value": pub.value,
+        "suppression": pub.suppression,
     }
 
 
-_UPDATE_FIELDS = ("numerator", "denominator", "value", "components", "sources", "is_synthetic",
-                  "published_numerator", "published_denominator", "published_value", "suppression")
+_UPDATE_FIELDS = (
+    "numerator",
+    "denominator",
+    "value",
+    "components",
+    "sources",
+    "is_synthetic",
+    "published_numerator",
+    "published_denominator",
+    "published_value",
+    "suppression",
+)
 
 
 def _row_as_raw(row: IndicatorValue) -> Raw:
-    return Raw(row.category, row.level, row.region, row.year, row.numerator, row.denominator, row.value,
-               dict(row.components), list(row.sources), row.is_synthetic)
+    return Raw(
+        row.category,
+        row.level,
+        row.region,
+        row.year,
+        row.numerator,
+        row.denominator,
+        row.value,
+        dict(row.components),
+        list(row.sources),
+        row.is_synthetic,
+    )
 
 
-def compute(*, kreis: Kreis, indicators: Iterable[Indicator] | None = None, years: Collection[int] | None = None,
-            regions: Collection[RegionKey] | None = None, report: ComputeReport | None = None) -> ComputeReport:
+def compute(
+    *,
+    kreis: Kreis,
+    indicators: Iterable[Indicator] | None = None,
+    years: Collection[int] | None = None,
+    regions: Collection[RegionKey] | None = None,
+    report: ComputeReport | None = None,
+) -> ComputeReport:
     """(Re)compute; ``regions``/``years`` restrict the work to affected cells (None = everything)."""
     started = time.perf_counter()
     report = report or ComputeReport()
@@ -334,32 +409,54 @@ def compute(*, kreis: Kreis, indicators: Iterable[Indicator] | None = None, year
     for d in defs.values():
         keys |= d.keys
     fetch_years = None if years is None else {y - lag for y in years for lag in lags} | set(years)
-    store = collect(keys=keys, years=fetch_years, regions=None if regions is None else
-                    set(gemeinden) | {kreis.ags} | {r for _l, r in regions})
-    store = {k: v for k, v in store.items()
-             if v.region == kreis.ags or v.region[:8] in gemeinden}
-    pr_regions = sorted({(Level.PLANUNGSRAUM, obs.region) for obs in store.values()
-                         if obs.level == Level.PLANUNGSRAUM})
+    store = collect(
+        keys=keys,
+        years=fetch_years,
+        regions=None if regions is None else set(gemeinden) | {kreis.ags} | {r for _l, r in regions},
+    )
+    store = {k: v for k, v in store.items() if v.region == kreis.ags or v.region[:8] in gemeinden}
+    pr_regions = sorted(
+        {(Level.PLANUNGSRAUM, obs.region) for obs in store.values() if obs.level == Level.PLANUNGSRAUM}
+    )
     inputs = _Inputs(store, kreis.ags, gemeinden)
     target_regions = list(regions) if regions is not None else all_regions + pr_regions
     now = timezone.now()
     for ind in indicator_list:
         definition = defs[ind.pk]
-        value_keys = {definition.value_key} if definition.kind == "magnitude" else {
-            t.key for c in definition.categories for t in c.numerator}
+        value_keys = (
+            {definition.value_key}
+            if definition.kind == "magnitude"
+            else {t.key for c in definition.categories for t in c.numerator}
+        )
         ind_years = _years_in(store, value_keys)
         if years is not None:
             ind_years &= set(years)
         raws = compute_raw(definition, inputs, ind_years, target_regions)
-        _persist(ind, definition, raws, ind_years if years is not None else None, target_regions
-                 if regions is not None else None, kreis.ags, now, report)
+        _persist(
+            ind,
+            definition,
+            raws,
+            ind_years if years is not None else None,
+            target_regions if regions is not None else None,
+            kreis.ags,
+            now,
+            report,
+        )
         report.indicators += 1
     report.seconds += time.perf_counter() - started
     return report
 
 
-def _persist(ind: Indicator, definition: IndicatorDef, raws: list[Raw], years: Collection[int] | None,
-             regions: Collection[RegionKey] | None, kreis_ags: str, now: Any, report: ComputeReport) -> None:
+def _persist(
+    ind: Indicator,
+    definition: IndicatorDef,
+    raws: list[Raw],
+    years: Collection[int] | None,
+    regions: Collection[RegionKey] | None,
+    kreis_ags: str,
+    now: Any,
+    report: ComputeReport,
+) -> None:
     existing_qs = IndicatorValue.objects.filter(indicator=ind)
     if years is not None:
         existing_qs = existing_qs.filter(year__in=list(years))
@@ -386,16 +483,25 @@ def _persist(ind: Indicator, definition: IndicatorDef, raws: list[Raw], years: C
         published = protect_rows(definition, rows, kreis_ags)
         for sub, raw in rows.items():
             fields = _fields(raw, published[sub])
-            row = existing.get((year, *sub))
-            if row is None:
-                to_create.append(IndicatorValue(indicator=ind, category=sub[0], level=sub[1], region=sub[2],
-                                                year=year, computed_at=now, **fields))
+            current = existing.get((year, *sub))
+            if current is None:
+                to_create.append(
+                    IndicatorValue(
+                        indicator=ind,
+                        category=sub[0],
+                        level=sub[1],
+                        region=sub[2],
+                        year=year,
+                        computed_at=now,
+                        **fields,
+                    )
+                )
                 continue
-            if any(getattr(row, name) != value for name, value in fields.items()):
+            if any(getattr(current, name) != value for name, value in fields.items()):
                 for name, value in fields.items():
-                    setattr(row, name, value)
-                row.computed_at = now
-                to_update.append(row)
+                    setattr(current, name, value)
+                current.computed_at = now
+                to_update.append(current)
             else:
                 report.unchanged += 1
     with transaction.atomic():

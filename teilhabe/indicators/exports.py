@@ -17,8 +17,9 @@ def _csv_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def table_response(header: list[str], rows: list[list[Any]], *, filename: str, fmt: str,
-                   note: str = "") -> HttpResponse:
+def table_response(
+    header: list[str], rows: list[list[Any]], *, filename: str, fmt: str, note: str = ""
+) -> HttpResponse:
     if fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -44,6 +45,8 @@ def table_response(header: list[str], rows: list[list[Any]], *, filename: str, f
     if note:
         writer.writerow([])
         writer.writerow([note])
-    response = HttpResponse(("\ufeff" + text.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        ("\ufeff" + text.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.access import organisations_with
+from teilhabe.accounts.models import Organisation
 from teilhabe.indicators.catalogue import THEMES, load_catalogue
 from teilhabe.indicators.models import Indicator
 from teilhabe.regions.models import Gemeinde, Kreis
@@ -20,19 +21,25 @@ def agency_key_choices() -> list[tuple[str, str]]:
 
 
 def all_key_choices() -> list[tuple[str, str]]:
-    return [(k.key, f"{k.key} – {k.label}") for k in load_catalogue().source_keys.values() if k.kind == "count"]
+    return [
+        (k.key, f"{k.key} – {k.label}") for k in load_catalogue().source_keys.values() if k.kind == "count"
+    ]
 
 
 def region_choices() -> list[tuple[str, str]]:
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
     choices = [(kreis.ags, f"{kreis.name} (Kreis)")] if kreis else []
-    choices += [(g.ags, g.name) for g in Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS, is_gemeinde=True)
-                .order_by("name")]
+    choices += [
+        (g.ags, g.name)
+        for g in Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS, is_gemeinde=True).order_by("name")
+    ]
     return choices
 
 
 class OrganisationChoiceMixin(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Liefernde Organisation"))  # type: ignore[arg-type]
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Liefernde Organisation")
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,8 +54,11 @@ class AgencyValueForm(OrganisationChoiceMixin):
     ags = forms.ChoiceField(label=_("Gebiet"), choices=[])
     year = forms.IntegerField(label=_("Jahr"), min_value=1990, max_value=2100)
     value = forms.FloatField(label=_("Wert"), min_value=0)
-    source_document = forms.CharField(label=_("Quelldokument"), max_length=300,
-                                      help_text=_("z. B. „BA, Beschäftigte nach Staatsangehörigkeit, Stichtag 30.06.2024“"))
+    source_document = forms.CharField(
+        label=_("Quelldokument"),
+        max_length=300,
+        help_text=_("z. B. „BA, Beschäftigte nach Staatsangehörigkeit, Stichtag 30.06.2024“"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,15 +71,20 @@ class AgencyValueForm(OrganisationChoiceMixin):
         level = "gemeinde" if len(ags) == 8 else "kreis"
         data["level"] = level
         if key and level not in load_catalogue().source_keys[key].levels:
-            self.add_error("ags", _("Dieser Quellschlüssel wird nicht auf Ebene %(level)s geliefert.")
-                           % {"level": level})
+            self.add_error(
+                "ags", _("Dieser Quellschlüssel wird nicht auf Ebene %(level)s geliefert.") % {"level": level}
+            )
         return data
 
 
 class ImportForm(OrganisationChoiceMixin):
-    file = forms.FileField(label=_("Datei (CSV oder XLSX)"),
-                           help_text=_("Spalten: quellschluessel, ebene, ags, jahr, wert, quelldokument. "
-                                       "Trennzeichen ; oder , – Kodierung UTF-8 oder Windows-1252."))
+    file = forms.FileField(
+        label=_("Datei (CSV oder XLSX)"),
+        help_text=_(
+            "Spalten: quellschluessel, ebene, ags, jahr, wert, quelldokument. "
+            "Trennzeichen ; oder , – Kodierung UTF-8 oder Windows-1252."
+        ),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -79,23 +94,38 @@ class ImportForm(OrganisationChoiceMixin):
 
 
 class CustomIndicatorForm(OrganisationChoiceMixin):
-    code = forms.RegexField(label=_("Kennung"), regex=CODE_PATTERN, max_length=20,
-                            help_text=_("z. B. KR-01 (Großbuchstaben, Bindestrich, Nummer)"))
+    code = forms.RegexField(
+        label=_("Kennung"),
+        regex=CODE_PATTERN,
+        max_length=20,
+        help_text=_("z. B. KR-01 (Großbuchstaben, Bindestrich, Nummer)"),
+    )
     name_de = forms.CharField(label=_("Name (deutsch)"), max_length=200)
     name_en = forms.CharField(label=_("Name (englisch)"), max_length=200, required=False)
     theme = forms.ChoiceField(label=_("Handlungsfeld"), choices=list(THEMES.items()))
     numerator = forms.MultipleChoiceField(label=_("Zähler (Summe der gewählten Quellschlüssel)"), choices=[])
-    denominator = forms.MultipleChoiceField(label=_("Nenner (leer lassen für eine reine Anzahl)"), choices=[],
-                                            required=False)
-    multiplier = forms.TypedChoiceField(label=_("Faktor"), coerce=float, choices=[
-        ("100", _("je 100 (Prozent)")), ("1000", _("je 1 000")), ("1", _("ohne Faktor"))])
+    denominator = forms.MultipleChoiceField(
+        label=_("Nenner (leer lassen für eine reine Anzahl)"), choices=[], required=False
+    )
+    multiplier = forms.TypedChoiceField(
+        label=_("Faktor"),
+        coerce=float,
+        choices=[("100", _("je 100 (Prozent)")), ("1000", _("je 1 000")), ("1", _("ohne Faktor"))],
+    )
     unit = forms.CharField(label=_("Einheit"), max_length=60, initial="%")
     definition = forms.CharField(label=_("Definition"), widget=forms.Textarea(attrs={"rows": 3}))
     caveats = forms.CharField(label=_("Hinweise"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    disclosure_method = forms.ChoiceField(label=_("Geheimhaltung"), choices=[
-        ("suppress", _("Sperrung kleiner Fallzahlen")), ("round", _("Rundung auf Vielfache von 5"))])
-    min_count = forms.IntegerField(label=_("Mindestfallzahl"), min_value=2, max_value=50, required=False,
-                                   help_text=_("leer: Standard der Installation"))
+    disclosure_method = forms.ChoiceField(
+        label=_("Geheimhaltung"),
+        choices=[("suppress", _("Sperrung kleiner Fallzahlen")), ("round", _("Rundung auf Vielfache von 5"))],
+    )
+    min_count = forms.IntegerField(
+        label=_("Mindestfallzahl"),
+        min_value=2,
+        max_value=50,
+        required=False,
+        help_text=_("leer: Standard der Installation"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

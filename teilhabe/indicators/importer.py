@@ -117,8 +117,11 @@ def parse(data: bytes, file_name: str) -> ParseResult:
     try:
         table, result.encoding, result.delimiter = read_table(data, file_name)
     except Exception:  # calamine raises several types for damaged files
-        result.problems.append(Problem(0, "", "file_unreadable",
-                                       "Die Datei ist weder als CSV noch als Excel-Arbeitsmappe lesbar."))
+        result.problems.append(
+            Problem(
+                0, "", "file_unreadable", "Die Datei ist weder als CSV noch als Excel-Arbeitsmappe lesbar."
+            )
+        )
         return result
     table = [row for row in table if any(str(c).strip() for c in row)]
     if not table:
@@ -127,14 +130,15 @@ def parse(data: bytes, file_name: str) -> ParseResult:
     header = [str(c).strip().lower() for c in table[0]]
     index: dict[str, int] = {}
     for name, aliases in COLUMNS.items():
-        for position, cell in enumerate(header):
-            if cell in aliases:
+        for position, heading in enumerate(header):
+            if heading in aliases:
                 index[name] = position
                 break
     for name in REQUIRED:
         if name not in index:
-            result.problems.append(Problem(1, name, "column_missing",
-                                           f"Pflichtspalte „{name}“ fehlt in der Kopfzeile."))
+            result.problems.append(
+                Problem(1, name, "column_missing", f"Pflichtspalte „{name}“ fehlt in der Kopfzeile.")
+            )
     if result.problems:
         return result
     if len(table) - 1 > MAX_ROWS:
@@ -155,47 +159,79 @@ def parse(data: bytes, file_name: str) -> ParseResult:
         problems_before = len(result.problems)
         key = str(cell(row, "quellschluessel")).strip()
         if key not in source_keys:
-            result.problems.append(Problem(line, "quellschluessel", "source_key_unknown",
-                                           f"Quellschlüssel „{key}“ ist im Katalog nicht definiert."))
+            result.problems.append(
+                Problem(
+                    line,
+                    "quellschluessel",
+                    "source_key_unknown",
+                    f"Quellschlüssel „{key}“ ist im Katalog nicht definiert.",
+                )
+            )
         elif "agency" not in source_keys[key].providers:
-            result.problems.append(Problem(line, "quellschluessel", "source_key_not_agency",
-                                           f"„{key}“ wird nicht von Behörden geliefert (nur Register/Befragung)."))
+            result.problems.append(
+                Problem(
+                    line,
+                    "quellschluessel",
+                    "source_key_not_agency",
+                    f"„{key}“ wird nicht von Behörden geliefert (nur Register/Befragung).",
+                )
+            )
         raw_level = str(cell(row, "ebene")).strip().lower()
         ags_raw = cell(row, "ags")
         ags = _code(ags_raw, 8 if len(str(ags_raw).split(".")[0]) > 5 else 5)
         level = raw_level or ("gemeinde" if len(ags) == 8 else "kreis")
         if level not in ("gemeinde", "kreis"):
-            result.problems.append(Problem(line, "ebene", "level_invalid", "Ebene muss „gemeinde“ oder „kreis“ sein."))
+            result.problems.append(
+                Problem(line, "ebene", "level_invalid", "Ebene muss „gemeinde“ oder „kreis“ sein.")
+            )
         elif level == "gemeinde" and ags not in gemeinden:
-            result.problems.append(Problem(line, "ags", "ags_unknown",
-                                           f"„{ags}“ ist keine Gemeinde des Kreises {kreis}."))
+            result.problems.append(
+                Problem(line, "ags", "ags_unknown", f"„{ags}“ ist keine Gemeinde des Kreises {kreis}.")
+            )
         elif level == "kreis" and ags not in kreise:
             result.problems.append(Problem(line, "ags", "ags_unknown", f"„{ags}“ ist kein bekannter Kreis."))
         elif key in source_keys and level not in source_keys[key].levels:
-            result.problems.append(Problem(line, "ebene", "level_not_allowed",
-                                           f"„{key}“ wird nicht auf Ebene {level} geliefert."))
+            result.problems.append(
+                Problem(
+                    line, "ebene", "level_not_allowed", f"„{key}“ wird nicht auf Ebene {level} geliefert."
+                )
+            )
         try:
             year = int(_number(cell(row, "jahr")))
             if not 1990 <= year <= 2100:
                 raise ValueError
         except (TypeError, ValueError):
             year = 0
-            result.problems.append(Problem(line, "jahr", "year_invalid", "Jahr muss vierstellig sein (z. B. 2024)."))
+            result.problems.append(
+                Problem(line, "jahr", "year_invalid", "Jahr muss vierstellig sein (z. B. 2024).")
+            )
         try:
             value = _number(cell(row, "wert"))
             if value < 0 and source_keys.get(key, None) is not None and source_keys[key].kind == "count":
                 raise ValueError
         except (TypeError, ValueError):
             value = 0.0
-            result.problems.append(Problem(line, "wert", "value_invalid",
-                                           "Wert muss eine nicht negative Zahl sein (Dezimalkomma erlaubt)."))
+            result.problems.append(
+                Problem(
+                    line,
+                    "wert",
+                    "value_invalid",
+                    "Wert muss eine nicht negative Zahl sein (Dezimalkomma erlaubt).",
+                )
+            )
         document = str(cell(row, "quelldokument")).strip()[:300]
         if len(result.problems) > problems_before:
             continue
         identity = (key, level, ags, year)
         if identity in seen:
-            result.problems.append(Problem(line, "quellschluessel", "duplicate_row",
-                                           f"Doppelt: derselbe Wert steht schon in Zeile {seen[identity]}."))
+            result.problems.append(
+                Problem(
+                    line,
+                    "quellschluessel",
+                    "duplicate_row",
+                    f"Doppelt: derselbe Wert steht schon in Zeile {seen[identity]}.",
+                )
+            )
             continue
         seen[identity] = line
         result.rows.append(ParsedRow(line, key, level, ags, year, value, document))

@@ -35,13 +35,17 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
         return self.filter(is_published=True)
 
     def visible_to(self, user: Any) -> IndicatorQuerySet:
-        """Catalogue indicators are visible to everybody with monitoring access; custom ones to their owner."""
+        """Catalogue indicators: everybody with monitoring access; custom ones: their owner (or published)."""
         from teilhabe.accounts.access import has_district_permission, organisation_ids_with
 
         if has_district_permission(user, "indicators.view"):
             return self.all()
-        orgs = organisation_ids_with(user, "indicators.view") | organisation_ids_with(user, "indicators.manage")
-        return self.filter(models.Q(is_custom=False) | models.Q(owner_id__in=orgs) | models.Q(is_published=True))
+        orgs = organisation_ids_with(user, "indicators.view") | organisation_ids_with(
+            user, "indicators.manage"
+        )
+        return self.filter(
+            models.Q(is_custom=False) | models.Q(owner_id__in=orgs) | models.Q(is_published=True)
+        )
 
 
 class Indicator(models.Model):
@@ -62,8 +66,12 @@ class Indicator(models.Model):
     caveats = models.TextField(_("Hinweise"), blank=True)
     categories = models.JSONField(_("Kategorien mit Zähler und Nenner"), default=list)
     denominator_lag = models.PositiveSmallIntegerField(_("Nenner aus Vorjahr (Jahre)"), default=0)
-    disclosure_method = models.CharField(_("Geheimhaltung"), max_length=10, default="suppress",
-                                         choices=[("suppress", _("Sperrung")), ("round", _("Rundung"))])
+    disclosure_method = models.CharField(
+        _("Geheimhaltung"),
+        max_length=10,
+        default="suppress",
+        choices=[("suppress", _("Sperrung")), ("round", _("Rundung"))],
+    )
     min_count = models.PositiveSmallIntegerField(_("Mindestfallzahl"), null=True, blank=True)
     rounding_base = models.PositiveSmallIntegerField(_("Rundungsbasis"), default=5)
     kreis_from_gemeinden = models.BooleanField(default=True)
@@ -72,8 +80,9 @@ class Indicator(models.Model):
     count_key = models.CharField(max_length=60, blank=True)
     references = models.JSONField(default=list)
     is_custom = models.BooleanField(_("vom Kreis definiert"), default=False)
-    owner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="indicators")
+    owner = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"
+    )
     is_published = models.BooleanField(_("veröffentlicht"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,23 +103,41 @@ class Indicator(models.Model):
 
     def category_list(self) -> list[Category]:
         return [
-            Category(c.get("code", ""), c.get("name_de", self.name_de), c.get("name_en", self.name_en),
-                     tuple(Term.parse(t) for t in c.get("numerator", [])),
-                     tuple(Term.parse(t) for t in c.get("denominator", [])))
+            Category(
+                c.get("code", ""),
+                c.get("name_de", self.name_de),
+                c.get("name_en", self.name_en),
+                tuple(Term.parse(t) for t in c.get("numerator", [])),
+                tuple(Term.parse(t) for t in c.get("denominator", [])),
+            )
             for c in self.categories
         ]
 
     def as_definition(self) -> IndicatorDef:
         return IndicatorDef(
-            code=self.code, name_de=self.name_de, name_en=self.name_en, theme=self.theme, kind=self.kind,
-            unit=self.unit, multiplier=self.multiplier, definition=self.definition, sources=tuple(self.sources),
-            disaggregations=dict(self.disaggregations), migration_definition=self.migration_definition,
-            anchor=self.anchor, caveats=self.caveats, categories=tuple(self.category_list()),
-            denominator_lag=self.denominator_lag, disclosure_method=self.disclosure_method,
-            min_count=self.min_count, rounding_base=self.rounding_base,
-            kreis_from_gemeinden=self.kreis_from_gemeinden, categories_additive=self.categories_additive,
-            value_key=self.value_key, count_key=self.count_key,
-            references=tuple(tuple(r) for r in self.references),  # type: ignore[misc]
+            code=self.code,
+            name_de=self.name_de,
+            name_en=self.name_en,
+            theme=self.theme,
+            kind=self.kind,
+            unit=self.unit,
+            multiplier=self.multiplier,
+            definition=self.definition,
+            sources=tuple(self.sources),
+            disaggregations=dict(self.disaggregations),
+            migration_definition=self.migration_definition,
+            anchor=self.anchor,
+            caveats=self.caveats,
+            categories=tuple(self.category_list()),
+            denominator_lag=self.denominator_lag,
+            disclosure_method=self.disclosure_method,
+            min_count=self.min_count,
+            rounding_base=self.rounding_base,
+            kreis_from_gemeinden=self.kreis_from_gemeinden,
+            categories_additive=self.categories_additive,
+            value_key=self.value_key,
+            count_key=self.count_key,
+            references=tuple((str(r[0]), str(r[1])) for r in self.references),
         )
 
     @property
@@ -131,27 +158,31 @@ class AgencyValue(models.Model):
     """An aggregate delivered by an agency (BA, Jobcenter, Sozialamt, Schulamt …) for one area and year."""
 
     source_key = models.CharField(_("Quellschlüssel"), max_length=60)
-    level = models.CharField(_("Ebene"), max_length=12, choices=[(Level.GEMEINDE, _("Gemeinde")),
-                                                               (Level.KREIS, _("Kreis"))])
+    level = models.CharField(
+        _("Ebene"), max_length=12, choices=[(Level.GEMEINDE, _("Gemeinde")), (Level.KREIS, _("Kreis"))]
+    )
     ags = models.CharField(_("AGS"), max_length=8)
     year = models.PositiveSmallIntegerField(_("Jahr"))
     value = models.FloatField(_("Wert"))
-    contributions = models.JSONField(_("Beiträge einzelner Einheiten (für die Dominanzregel)"), null=True,
-                                     blank=True)
+    contributions = models.JSONField(
+        _("Beiträge einzelner Einheiten (für die Dominanzregel)"), null=True, blank=True
+    )
     source_document = models.CharField(_("Quelldokument"), max_length=300)
     file_name = models.CharField(_("Dateiname"), max_length=200, blank=True)
     is_synthetic = models.BooleanField(_("synthetische Demodaten"), default=False)
     owner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="agency_values")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     entered_at = models.DateTimeField(_("erfasst am"))
 
     objects = AgencyValueQuerySet.as_manager()
 
     class Meta:
         ordering = ["source_key", "year", "ags"]
-        constraints = [models.UniqueConstraint(fields=["source_key", "level", "ags", "year"],
-                                               name="unique_agency_value")]
+        constraints = [
+            models.UniqueConstraint(fields=["source_key", "level", "ags", "year"], name="unique_agency_value")
+        ]
         indexes = [models.Index(fields=["source_key", "year"], name="agencyvalue_key_year_idx")]
         verbose_name = _("Behördenaggregat")
         verbose_name_plural = _("Behördenaggregate")
@@ -182,8 +213,11 @@ class IndicatorValue(models.Model):
 
     class Meta:
         ordering = ["indicator_id", "category", "level", "region", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "category", "level", "region", "year"],
-                                               name="unique_indicator_value")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "category", "level", "region", "year"], name="unique_indicator_value"
+            )
+        ]
         indexes = [models.Index(fields=["indicator", "level", "year"], name="indvalue_ind_level_year_idx")]
 
     def __str__(self) -> str:

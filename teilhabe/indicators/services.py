@@ -32,17 +32,36 @@ def configured_kreis() -> Kreis | None:
 
 def _definition_fields(d: IndicatorDef) -> dict[str, Any]:
     return {
-        "name_de": d.name_de, "name_en": d.name_en, "theme": d.theme, "kind": d.kind, "unit": d.unit,
-        "multiplier": d.multiplier, "definition": d.definition, "sources": list(d.sources),
-        "disaggregations": d.disaggregations, "migration_definition": d.migration_definition,
-        "anchor": d.anchor, "caveats": d.caveats,
-        "categories": [{"code": c.code, "name_de": c.name_de, "name_en": c.name_en,
-                        "numerator": [str(t) for t in c.numerator],
-                        "denominator": [str(t) for t in c.denominator]} for c in d.categories],
-        "denominator_lag": d.denominator_lag, "disclosure_method": d.disclosure_method,
-        "min_count": d.min_count, "rounding_base": d.rounding_base,
-        "kreis_from_gemeinden": d.kreis_from_gemeinden, "categories_additive": d.categories_additive,
-        "value_key": d.value_key, "count_key": d.count_key,
+        "name_de": d.name_de,
+        "name_en": d.name_en,
+        "theme": d.theme,
+        "kind": d.kind,
+        "unit": d.unit,
+        "multiplier": d.multiplier,
+        "definition": d.definition,
+        "sources": list(d.sources),
+        "disaggregations": d.disaggregations,
+        "migration_definition": d.migration_definition,
+        "anchor": d.anchor,
+        "caveats": d.caveats,
+        "categories": [
+            {
+                "code": c.code,
+                "name_de": c.name_de,
+                "name_en": c.name_en,
+                "numerator": [str(t) for t in c.numerator],
+                "denominator": [str(t) for t in c.denominator],
+            }
+            for c in d.categories
+        ],
+        "denominator_lag": d.denominator_lag,
+        "disclosure_method": d.disclosure_method,
+        "min_count": d.min_count,
+        "rounding_base": d.rounding_base,
+        "kreis_from_gemeinden": d.kreis_from_gemeinden,
+        "categories_additive": d.categories_additive,
+        "value_key": d.value_key,
+        "count_key": d.count_key,
         "references": [list(r) for r in d.references],
     }
 
@@ -54,31 +73,74 @@ def catalogue_sync(*, acting_user: Any = None) -> tuple[int, int]:
     with transaction.atomic():
         for code, definition in catalogue.indicators.items():
             _obj, was_created = Indicator.objects.update_or_create(
-                code=code, defaults={**_definition_fields(definition), "is_custom": False})
+                code=code, defaults={**_definition_fields(definition), "is_custom": False}
+            )
             created += was_created
             updated += not was_created
-        record(ACTION_SYNC, actor=acting_user, object_type="indicators.indicator",
-               extra={"created": created, "updated": updated}, username="system" if acting_user is None else "")
+        record(
+            ACTION_SYNC,
+            actor=acting_user,
+            object_type="indicators.indicator",
+            extra={"created": created, "updated": updated},
+            username="system" if acting_user is None else "",
+        )
     return created, updated
 
 
-def custom_indicator_create(*, acting_user: Any, organisation: Any, code: str, name_de: str, name_en: str,
-                            theme: str, numerator: list[str], denominator: list[str], multiplier: float,
-                            unit: str, definition: str, caveats: str = "", disclosure_method: str = "suppress",
-                            min_count: int | None = None) -> Indicator:
+def custom_indicator_create(
+    *,
+    acting_user: Any,
+    organisation: Any,
+    code: str,
+    name_de: str,
+    name_en: str,
+    theme: str,
+    numerator: list[str],
+    denominator: list[str],
+    multiplier: float,
+    unit: str,
+    definition: str,
+    caveats: str = "",
+    disclosure_method: str = "suppress",
+    min_count: int | None = None,
+) -> Indicator:
     """A district-defined indicator over the available source keys, without code changes."""
     with transaction.atomic():
         indicator = Indicator.objects.create(
-            code=code, name_de=name_de, name_en=name_en or name_de, theme=theme,
-            kind="rate" if denominator else "count", unit=unit, multiplier=multiplier, definition=definition,
-            sources=["AGENCY"], disaggregations={"S": "nein", "A": "nein", "N": "nein", "G": "ja"},
-            migration_definition="staatsangehoerigkeit", anchor="", caveats=caveats,
-            categories=[{"code": "", "name_de": name_de, "name_en": name_en or name_de,
-                         "numerator": numerator, "denominator": denominator}],
-            disclosure_method=disclosure_method, min_count=min_count, is_custom=True, owner=organisation,
+            code=code,
+            name_de=name_de,
+            name_en=name_en or name_de,
+            theme=theme,
+            kind="rate" if denominator else "count",
+            unit=unit,
+            multiplier=multiplier,
+            definition=definition,
+            sources=["AGENCY"],
+            disaggregations={"S": "nein", "A": "nein", "N": "nein", "G": "ja"},
+            migration_definition="staatsangehoerigkeit",
+            anchor="",
+            caveats=caveats,
+            categories=[
+                {
+                    "code": "",
+                    "name_de": name_de,
+                    "name_en": name_en or name_de,
+                    "numerator": numerator,
+                    "denominator": denominator,
+                }
+            ],
+            disclosure_method=disclosure_method,
+            min_count=min_count,
+            is_custom=True,
+            owner=organisation,
         )
-        record(Action.CREATE, actor=acting_user, organisation=organisation, obj=indicator,
-               changed_fields=["code", "numerator", "denominator"])
+        record(
+            Action.CREATE,
+            actor=acting_user,
+            organisation=organisation,
+            obj=indicator,
+            changed_fields=["code", "numerator", "denominator"],
+        )
         kreis = configured_kreis()
         if kreis is not None:
             compute(kreis=kreis, indicators=[indicator])
@@ -89,8 +151,14 @@ def indicator_set_published(*, acting_user: Any, indicator: Indicator, published
     with transaction.atomic():
         indicator.is_published = published
         indicator.save(update_fields=["is_published", "updated_at"])
-        record(ACTION_PUBLISH, actor=acting_user, organisation=indicator.owner, obj=indicator,
-               changed_fields=["is_published"], extra={"published": published})
+        record(
+            ACTION_PUBLISH,
+            actor=acting_user,
+            organisation=indicator.owner,
+            obj=indicator,
+            changed_fields=["is_published"],
+            extra={"published": published},
+        )
     return indicator
 
 
@@ -100,44 +168,100 @@ def recompute_all(*, acting_user: Any) -> ComputeReport:
         return ComputeReport()
     with transaction.atomic():
         report = compute(kreis=kreis)
-        record(ACTION_RECOMPUTE, actor=acting_user, object_type="indicators.indicatorvalue",
-               extra={"created": report.created, "updated": report.updated, "deleted": report.deleted},
-               username="system" if acting_user is None else "")
+        record(
+            ACTION_RECOMPUTE,
+            actor=acting_user,
+            object_type="indicators.indicatorvalue",
+            extra={"created": report.created, "updated": report.updated, "deleted": report.deleted},
+            username="system" if acting_user is None else "",
+        )
     return report
 
 
-def _upsert(*, acting_user: Any, organisation: Any, source_key: str, level: str, ags: str, year: int,
-            value: float, source_document: str, file_name: str, is_synthetic: bool,
-            now: Any) -> tuple[AgencyValue, bool, bool]:
+def _upsert(
+    *,
+    acting_user: Any,
+    organisation: Any,
+    source_key: str,
+    level: str,
+    ags: str,
+    year: int,
+    value: float,
+    source_document: str,
+    file_name: str,
+    is_synthetic: bool,
+    now: Any,
+) -> tuple[AgencyValue, bool, bool]:
     """(object, created, changed)."""
-    obj = AgencyValue.objects.select_for_update().filter(source_key=source_key, level=level, ags=ags,
-                                                         year=year).first()
+    obj = (
+        AgencyValue.objects.select_for_update()
+        .filter(source_key=source_key, level=level, ags=ags, year=year)
+        .first()
+    )
     if obj is None:
         obj = AgencyValue.objects.create(
-            source_key=source_key, level=level, ags=ags, year=year, value=value, source_document=source_document,
-            file_name=file_name, is_synthetic=is_synthetic, owner=organisation, entered_by=acting_user,
-            entered_at=now)
+            source_key=source_key,
+            level=level,
+            ags=ags,
+            year=year,
+            value=value,
+            source_document=source_document,
+            file_name=file_name,
+            is_synthetic=is_synthetic,
+            owner=organisation,
+            entered_by=acting_user,
+            entered_at=now,
+        )
         return obj, True, True
     changed = obj.value != value or obj.source_document != source_document
     if changed:
         obj.value, obj.source_document, obj.file_name = value, source_document, file_name
-        obj.owner, obj.entered_by, obj.entered_at, obj.is_synthetic = organisation, acting_user, now, is_synthetic
+        obj.owner, obj.entered_by, obj.entered_at, obj.is_synthetic = (
+            organisation,
+            acting_user,
+            now,
+            is_synthetic,
+        )
         obj.save()
     return obj, False, changed
 
 
-def agency_value_save(*, acting_user: Any, organisation: Any, source_key: str, level: str, ags: str, year: int,
-                      value: float, source_document: str, file_name: str = "",
-                      is_synthetic: bool = False) -> AgencyValue:
+def agency_value_save(
+    *,
+    acting_user: Any,
+    organisation: Any,
+    source_key: str,
+    level: str,
+    ags: str,
+    year: int,
+    value: float,
+    source_document: str,
+    file_name: str = "",
+    is_synthetic: bool = False,
+) -> AgencyValue:
     """Enter or correct one aggregate; recomputes only the affected indicator values."""
     now = timezone.now()
     with transaction.atomic():
-        obj, created, changed = _upsert(acting_user=acting_user, organisation=organisation,
-                                        source_key=source_key, level=level, ags=ags, year=year, value=value,
-                                        source_document=source_document, file_name=file_name,
-                                        is_synthetic=is_synthetic, now=now)
-        record(Action.CREATE if created else Action.UPDATE, actor=acting_user, organisation=organisation,
-               obj=obj, changed_fields=["value", "source_document"] if changed else [])
+        obj, created, changed = _upsert(
+            acting_user=acting_user,
+            organisation=organisation,
+            source_key=source_key,
+            level=level,
+            ags=ags,
+            year=year,
+            value=value,
+            source_document=source_document,
+            file_name=file_name,
+            is_synthetic=is_synthetic,
+            now=now,
+        )
+        record(
+            Action.CREATE if created else Action.UPDATE,
+            actor=acting_user,
+            organisation=organisation,
+            obj=obj,
+            changed_fields=["value", "source_document"] if changed else [],
+        )
         kreis = configured_kreis()
         if changed and kreis is not None:
             recompute_for_change(kreis=kreis, changes=[(source_key, level, ags, year)])
@@ -168,8 +292,15 @@ class _DryRunRollback(Exception):
     pass
 
 
-def agency_values_import(*, acting_user: Any, organisation: Any, parsed: ParseResult, file_name: str,
-                         dry_run: bool, is_synthetic: bool = False) -> ImportOutcome:
+def agency_values_import(
+    *,
+    acting_user: Any,
+    organisation: Any,
+    parsed: ParseResult,
+    file_name: str,
+    dry_run: bool,
+    is_synthetic: bool = False,
+) -> ImportOutcome:
     """All or nothing: only a file without any problem is written; a dry run writes nothing at all."""
     if not parsed.ok:
         raise ValueError("Import mit Fehlern kann nicht übernommen werden.")
@@ -180,10 +311,18 @@ def agency_values_import(*, acting_user: Any, organisation: Any, parsed: ParseRe
             changes = []
             for row in parsed.rows:
                 _obj, created, changed = _upsert(
-                    acting_user=acting_user, organisation=organisation, source_key=row.source_key,
-                    level=row.level, ags=row.ags, year=row.year, value=row.value,
-                    source_document=row.source_document or file_name, file_name=file_name,
-                    is_synthetic=is_synthetic, now=now)
+                    acting_user=acting_user,
+                    organisation=organisation,
+                    source_key=row.source_key,
+                    level=row.level,
+                    ags=row.ags,
+                    year=row.year,
+                    value=row.value,
+                    source_document=row.source_document or file_name,
+                    file_name=file_name,
+                    is_synthetic=is_synthetic,
+                    now=now,
+                )
                 outcome.created += created
                 outcome.updated += changed and not created
                 outcome.unchanged += not changed
@@ -194,9 +333,19 @@ def agency_values_import(*, acting_user: Any, organisation: Any, parsed: ParseRe
             kreis = configured_kreis()
             if kreis is not None and changes:
                 outcome.recomputed = recompute_for_change(kreis=kreis, changes=changes).written
-            record(ACTION_IMPORT, actor=acting_user, organisation=organisation, object_type="indicators.agencyvalue",
-                   object_repr=file_name[:200], extra={"rows": len(parsed.rows), "created": outcome.created,
-                                                       "updated": outcome.updated, "unchanged": outcome.unchanged})
+            record(
+                ACTION_IMPORT,
+                actor=acting_user,
+                organisation=organisation,
+                object_type="indicators.agencyvalue",
+                object_repr=file_name[:200],
+                extra={
+                    "rows": len(parsed.rows),
+                    "created": outcome.created,
+                    "updated": outcome.updated,
+                    "unchanged": outcome.unchanged,
+                },
+            )
     except _DryRunRollback:
         pass
     return outcome

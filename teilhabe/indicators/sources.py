@@ -46,8 +46,9 @@ class SourceAdapter(Protocol):
     name: str
     priority: int
 
-    def observations(self, *, keys: Collection[str], years: Collection[int] | None,
-                     regions: Collection[str] | None) -> Iterable[Observation]: ...
+    def observations(
+        self, *, keys: Collection[str], years: Collection[int] | None, regions: Collection[str] | None
+    ) -> Iterable[Observation]: ...
 
 
 class AgencySource:
@@ -56,15 +57,17 @@ class AgencySource:
     name = "agency"
     priority = 20
 
-    def observations(self, *, keys: Collection[str], years: Collection[int] | None,
-                     regions: Collection[str] | None) -> Iterator[Observation]:
+    def observations(
+        self, *, keys: Collection[str], years: Collection[int] | None, regions: Collection[str] | None
+    ) -> Iterator[Observation]:
         rows = AgencyValue.objects.filter(source_key__in=list(keys))
         if years is not None:
             rows = rows.filter(year__in=list(years))
         if regions is not None:
             rows = rows.filter(ags__in=list(regions))
         for key, level, ags, year, value, synthetic, contributions in rows.values_list(
-                "source_key", "level", "ags", "year", "value", "is_synthetic", "contributions").iterator():
+            "source_key", "level", "ags", "year", "value", "is_synthetic", "contributions"
+        ).iterator():
             yield Observation(key, level, ags, year, value, self.name, synthetic, tuple(contributions or ()))
 
 
@@ -79,16 +82,20 @@ class ZensusSource:
     priority = 10
     year = 2022
 
-    def observations(self, *, keys: Collection[str], years: Collection[int] | None,
-                     regions: Collection[str] | None) -> Iterator[Observation]:
+    def observations(
+        self, *, keys: Collection[str], years: Collection[int] | None, regions: Collection[str] | None
+    ) -> Iterator[Observation]:
         from teilhabe.regions.models import ReferenceValue
 
         wanted = {"ew_gesamt", "ew_auslaender"} & set(keys)
         if not wanted or (years is not None and self.year not in years):
             return
-        rows = ReferenceValue.objects.filter(source="zensus2022", year=self.year,
-                                             indicator__in=["population", "share_foreign"],
-                                             level__in=[Level.GEMEINDE, Level.KREIS])
+        rows = ReferenceValue.objects.filter(
+            source="zensus2022",
+            year=self.year,
+            indicator__in=["population", "share_foreign"],
+            level__in=[Level.GEMEINDE, Level.KREIS],
+        )
         if regions is not None:
             rows = rows.filter(ags__in=list(regions))
         table: dict[tuple[str, str], dict[str, float]] = {}
@@ -118,8 +125,9 @@ def adapters() -> list[SourceAdapter]:
     return sorted(_ADAPTERS, key=lambda a: a.priority)
 
 
-def collect(*, keys: Collection[str], years: Collection[int] | None,
-            regions: Collection[str] | None) -> dict[tuple[str, str, str, int], Observation]:
+def collect(
+    *, keys: Collection[str], years: Collection[int] | None, regions: Collection[str] | None
+) -> dict[tuple[str, str, str, int], Observation]:
     """All observations by (key, level, region, year); higher-priority adapters overwrite lower ones."""
     store: dict[tuple[str, str, str, int], Observation] = {}
     for adapter in adapters():

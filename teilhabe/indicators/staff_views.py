@@ -42,8 +42,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required("indicators.view")
 def gemeinde_profile(request: HttpRequest, ags: str) -> HttpResponse:
-    return render_profile(request, gemeinde_in_kreis_or_404(ags),
-                          dashboard.indicators_for(staff=True, user=request.user), staff=True)
+    return render_profile(
+        request,
+        gemeinde_in_kreis_or_404(ags),
+        dashboard.indicators_for(staff=True, user=request.user),
+        staff=True,
+    )
 
 
 @require_POST
@@ -62,8 +66,11 @@ def indicator_publish(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required("indicators.manage")
 def recompute(request: HttpRequest) -> HttpResponse:
     report = services.recompute_all(acting_user=request.user)
-    messages.success(request, _("Neu berechnet: %(c)s neu, %(u)s geändert, %(d)s entfernt (%(s)s s).") % {
-        "c": report.created, "u": report.updated, "d": report.deleted, "s": f"{report.seconds:.1f}"})
+    messages.success(
+        request,
+        _("Neu berechnet: %(c)s neu, %(u)s geändert, %(d)s entfernt (%(s)s s).")
+        % {"c": report.created, "u": report.updated, "d": report.deleted, "s": f"{report.seconds:.1f}"},
+    )
     return redirect("indicators_staff:index")
 
 
@@ -82,31 +89,56 @@ def agency_value_create(request: HttpRequest) -> HttpResponse:
     form = AgencyValueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.agency_value_save(acting_user=request.user, organisation=data["organisation"],
-                                   source_key=data["source_key"], level=data["level"], ags=data["ags"],
-                                   year=data["year"], value=data["value"], source_document=data["source_document"])
+        services.agency_value_save(
+            acting_user=request.user,
+            organisation=data["organisation"],
+            source_key=data["source_key"],
+            level=data["level"],
+            ags=data["ags"],
+            year=data["year"],
+            value=data["value"],
+            source_document=data["source_document"],
+        )
         messages.success(request, _("Wert gespeichert; betroffene Indikatoren wurden neu berechnet."))
         return redirect("indicators_staff:agency_values")
-    return render(request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat erfassen")})
+    return render(
+        request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat erfassen")}
+    )
 
 
 @staff_required("indicators.manage")
 def agency_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
     value = get_agency_value_for_user(request, pk)
-    initial = {"organisation": value.owner, "source_key": value.source_key, "ags": value.ags, "year": value.year,
-               "value": value.value, "source_document": value.source_document}
+    initial = {
+        "organisation": value.owner,
+        "source_key": value.source_key,
+        "ags": value.ags,
+        "year": value.year,
+        "value": value.value,
+        "source_document": value.source_document,
+    }
     form = AgencyValueForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if (data["source_key"], data["ags"], data["year"]) != (value.source_key, value.ags, value.year):
             services.agency_value_delete(acting_user=request.user, value=value)
-        services.agency_value_save(acting_user=request.user, organisation=data["organisation"],
-                                   source_key=data["source_key"], level=data["level"], ags=data["ags"],
-                                   year=data["year"], value=data["value"], source_document=data["source_document"])
+        services.agency_value_save(
+            acting_user=request.user,
+            organisation=data["organisation"],
+            source_key=data["source_key"],
+            level=data["level"],
+            ags=data["ags"],
+            year=data["year"],
+            value=data["value"],
+            source_document=data["source_document"],
+        )
         messages.success(request, _("Wert geändert; betroffene Indikatoren wurden neu berechnet."))
         return redirect("indicators_staff:agency_values")
-    return render(request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat ändern"),
-                                                          "delete_value": value})
+    return render(
+        request,
+        "indicators/staff_form.html",
+        {"form": form, "title": _("Behördenaggregat ändern"), "delete_value": value},
+    )
 
 
 @require_POST
@@ -130,12 +162,19 @@ def agency_import(request: HttpRequest) -> HttpResponse:
         if parsed.ok:
             dry_run = "commit" not in request.POST
             outcome = services.agency_values_import(
-                acting_user=request.user, organisation=form.cleaned_data["organisation"], parsed=parsed,
-                file_name=upload.name[:200], dry_run=dry_run)
+                acting_user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                parsed=parsed,
+                file_name=upload.name[:200],
+                dry_run=dry_run,
+            )
             context["outcome"] = outcome
             if not dry_run:
-                messages.success(request, _("%(n)s Zeilen übernommen (%(c)s neu, %(u)s geändert).") % {
-                    "n": len(parsed.rows), "c": outcome.created, "u": outcome.updated})
+                messages.success(
+                    request,
+                    _("%(n)s Zeilen übernommen (%(c)s neu, %(u)s geändert).")
+                    % {"n": len(parsed.rows), "c": outcome.created, "u": outcome.updated},
+                )
                 return redirect("indicators_staff:agency_values")
     return render(request, "indicators/staff_import.html", context)
 
@@ -146,11 +185,23 @@ def custom_indicator_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         indicator = services.custom_indicator_create(
-            acting_user=request.user, organisation=data["organisation"], code=data["code"],
-            name_de=data["name_de"], name_en=data["name_en"], theme=data["theme"],
-            numerator=list(data["numerator"]), denominator=list(data["denominator"]),
-            multiplier=data["multiplier"], unit=data["unit"], definition=data["definition"],
-            caveats=data["caveats"], disclosure_method=data["disclosure_method"], min_count=data["min_count"])
+            acting_user=request.user,
+            organisation=data["organisation"],
+            code=data["code"],
+            name_de=data["name_de"],
+            name_en=data["name_en"],
+            theme=data["theme"],
+            numerator=list(data["numerator"]),
+            denominator=list(data["denominator"]),
+            multiplier=data["multiplier"],
+            unit=data["unit"],
+            definition=data["definition"],
+            caveats=data["caveats"],
+            disclosure_method=data["disclosure_method"],
+            min_count=data["min_count"],
+        )
         messages.success(request, _("Indikator angelegt und berechnet."))
         return redirect("indicators_staff:indicator", code=indicator.code)
-    return render(request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")})
+    return render(
+        request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")}
+    )

@@ -15,8 +15,12 @@ def put(key: str, ags: str, year: int, value: float, owner: Any, level: str | No
     """Write a source value directly (tests of the computation, no audit needed)."""
     level = level or ("gemeinde" if len(ags) == 8 else "kreis")
     obj, _ = AgencyValue.objects.update_or_create(
-        source_key=key, level=level, ags=ags, year=year,
-        defaults={"value": value, "source_document": "Test", "owner": owner, "entered_at": timezone.now()})
+        source_key=key,
+        level=level,
+        ags=ags,
+        year=year,
+        defaults={"value": value, "source_document": "Test", "owner": owner, "entered_at": timezone.now()},
+    )
     return obj
 
 

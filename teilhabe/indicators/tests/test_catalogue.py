@@ -15,10 +15,22 @@ from teilhabe.indicators.catalogue import (
 )
 
 EXPECTED_IDS = [
-    *(f"DEM-{i:02d}" for i in range(1, 11)), *(f"REC-{i:02d}" for i in range(1, 7)),
-    *(f"KITA-{i:02d}" for i in range(1, 5)), *(f"BIL-{i:02d}" for i in range(1, 6)), "SPR-01",
-    *(f"ARB-{i:02d}" for i in range(1, 5)), "SOZ-01", "SOZ-02", "WOH-01", "WOH-02", "TEI-01", "IKO-01",
-    "BEF-01", "BEF-02", "IV-01", "IV-02",
+    *(f"DEM-{i:02d}" for i in range(1, 11)),
+    *(f"REC-{i:02d}" for i in range(1, 7)),
+    *(f"KITA-{i:02d}" for i in range(1, 5)),
+    *(f"BIL-{i:02d}" for i in range(1, 6)),
+    "SPR-01",
+    *(f"ARB-{i:02d}" for i in range(1, 5)),
+    "SOZ-01",
+    "SOZ-02",
+    "WOH-01",
+    "WOH-02",
+    "TEI-01",
+    "IKO-01",
+    "BEF-01",
+    "BEF-02",
+    "IV-01",
+    "IV-02",
 ]
 
 

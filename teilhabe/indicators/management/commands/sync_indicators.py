@@ -18,5 +18,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Katalog: {created} neu, {updated} aktualisiert.")
         if not options["no_compute"]:
             report = recompute_all(acting_user=None)
-            self.stdout.write(f"Werte: {report.created} neu, {report.updated} geändert, {report.deleted} entfernt "
-                              f"in {report.seconds:.2f} s.")
+            self.stdout.write(
+                f"Werte: {report.created} neu, {report.updated} geändert, {report.deleted} entfernt "
+                f"in {report.seconds:.2f} s."
+            )
