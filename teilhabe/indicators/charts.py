@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 MISSING_COLOUR = "#d9d9d9"
 CACHE_SECONDS = 3600
 FONT = "Fira Sans, Arial, sans-serif"
+_INNER_ROLES = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
 
 
 def _render(spec: dict[str, Any], label: str) -> SafeString:
@@ -30,7 +32,9 @@ def _render(spec: dict[str, Any], label: str) -> SafeString:
     svg = cache.get(cache_key)
     if svg is None:
         svg = vl_convert.vegalite_to_svg(spec, format_locale="de-DE", time_format_locale="de-DE")
-        # One accessible name for the whole graphic; the data table below carries the details.
+        # One accessible name for the whole graphic; the data table below carries the details, so the
+        # inner Vega roles (graphics-symbol without names) are dropped.
+        svg = _INNER_ROLES.sub("", svg)
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" class="chart-svg" ', 1)
         cache.set(cache_key, svg, CACHE_SECONDS)
     return mark_safe(svg)
