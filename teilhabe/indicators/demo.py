@@ -226,11 +226,11 @@ def build_demo_monitoring(district: Any) -> None:
     catalogue_sync()
     owner = district.organisations["landkreis"]
     count = load_synthetic_values(district.kreis, owner=owner, user=district.users.get("statistik"))
-    report = recompute_all(acting_user=None)
+    recompute_all(acting_user=None)
     with_values = Indicator.objects.filter(pk__in=IndicatorValue.objects.values("indicator_id"))
     with_values.update(is_published=True)
     district.notes.append(
         f"Integrationsmonitoring: {count} synthetische Behördenaggregate, "
-        f"{report.created} Indikatorwerte, {with_values.count()} Indikatoren veröffentlicht "
+        f"{IndicatorValue.objects.count()} Indikatorwerte, {with_values.count()} Indikatoren veröffentlicht "
         f"(/monitoring/)."
     )
