@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "teilhabe.accounts",
     "teilhabe.audit",
     "teilhabe.population",
+    "teilhabe.indicators",
 ]
 
 MIDDLEWARE = [

@@ -54,6 +54,9 @@ urlpatterns = [
     path("staff/protokoll/", include("teilhabe.audit.urls")),
     path("staff/planungsraeume/", include("teilhabe.regions.staff_urls")),
     path("gemeinden/", include("teilhabe.regions.urls")),
+    path("monitoring/", include("teilhabe.indicators.urls")),
+    path("staff/monitoring/", include("teilhabe.indicators.staff_urls")),
+    path("api/v1/", include("teilhabe.indicators.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
