@@ -50,6 +50,9 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("staff/protokoll/", include("teilhabe.audit.urls")),
     path("gemeinden/", include("teilhabe.regions.urls")),
+    path("angebote/", include("teilhabe.directory.urls")),
+    path("staff/angebote/", include("teilhabe.directory.staff_urls")),
+    path("api/v1/directory/", include("teilhabe.directory.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -33,21 +33,26 @@ PERMISSIONS: dict[str, str] = {
     "site.pages.manage": _("Impressum, Datenschutzerklärung und Barrierefreiheitserklärung bearbeiten"),
     "site.feedback.view": _("Rückmeldungen zur Barrierefreiheit lesen"),
     "audit.view": _("Protokoll (Audit) einsehen und prüfen"),
+    "directory.moderate": _("Angebotsverzeichnis: Einträge pflegen, Einreichungen moderieren, Übersetzungen"),
+    "directory.dialogue": _("Angebotsverzeichnis: Dialogprotokoll mit Organisationen führen, Ansprachelisten"),
 }
 
 _STAFF = {"staff.access"}
+_DIRECTORY = {"directory.moderate"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.KREIS_ADMIN: frozenset(
         _STAFF | {"organisations.manage", "members.manage", "site.pages.manage", "site.feedback.view"}
     ),
     Role.ORG_ADMIN: frozenset(_STAFF | {"members.manage"}),
-    Role.KOORDINATION: frozenset(_STAFF | {"regions.planungsraum.manage", "site.feedback.view"}),
+    Role.KOORDINATION: frozenset(
+        _STAFF | _DIRECTORY | {"regions.planungsraum.manage", "site.feedback.view", "directory.dialogue"}
+    ),
     Role.STATISTIK: frozenset(_STAFF | {"regions.planungsraum.manage"}),
-    Role.GEMEINDE: frozenset(_STAFF | {"regions.planungsraum.manage"}),
+    Role.GEMEINDE: frozenset(_STAFF | _DIRECTORY | {"regions.planungsraum.manage"}),
     Role.FALLBEARBEITUNG: frozenset(_STAFF),
     Role.FALLAUFSICHT: frozenset(_STAFF),
-    Role.REDAKTION: frozenset(_STAFF),
+    Role.REDAKTION: frozenset(_STAFF | _DIRECTORY),
     Role.DATENSCHUTZ: frozenset(_STAFF | {"audit.view"}),
 }
 
