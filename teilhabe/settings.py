@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "teilhabe.audit",
     "teilhabe.population",
     "teilhabe.indicators",
+    "teilhabe.directory",
 ]
 
 MIDDLEWARE = [
@@ -271,3 +272,12 @@ LOGGING = {
 
 # Lockout is per account: an IP lockout would lock out a whole town hall behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Angebotsverzeichnis (issue #6): entries not confirmed for this many days are flagged for review.
+DIRECTORY_STALE_DAYS = env_int("TEILHABE_DIRECTORY_STALE_DAYS", 365)
+# Public proposals per client address and hour (together with honeypot and moderation).
+DIRECTORY_SUBMISSION_RATE_LIMIT = env_int("TEILHABE_DIRECTORY_SUBMISSION_LIMIT", 5)
+# Machine translation: dotted path of a provider class ("" = none; nothing external is called by default).
+TEILHABE_MT_PROVIDER = env_str("TEILHABE_MT_PROVIDER", "")
+TEILHABE_MT_URL = env_str("TEILHABE_MT_URL", "")
+TEILHABE_MT_API_KEY = env_secret("TEILHABE_MT_API_KEY")
