@@ -61,6 +61,12 @@ TEILHABE_KREIS = env_str("TEILHABE_KREIS", "12073")
 # Minimum number of persons behind any published cell (primary disclosure control).
 DISCLOSURE_MIN_COUNT = env_int("TEILHABE_DISCLOSURE_MIN", 3)
 
+# KiIM case records: Art. 9 field groups are off unless listed here (privacy by default, DP-09);
+# person search needs a minimum input and returns at most this many hits (DP-11).
+REGISTRY_ART9_GROUPS = env_list("TEILHABE_REGISTRY_ART9_GROUPS", "")
+REGISTRY_SEARCH_MIN_CHARS = env_int("TEILHABE_REGISTRY_SEARCH_MIN_CHARS", 3)
+REGISTRY_SEARCH_MAX_RESULTS = env_int("TEILHABE_REGISTRY_SEARCH_MAX_RESULTS", 20)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -77,6 +83,8 @@ INSTALLED_APPS = [
     "teilhabe.regions",
     "teilhabe.accounts",
     "teilhabe.audit",
+    "teilhabe.registry",
+    "teilhabe.privacy",
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,8 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("staff/protokoll/", include("teilhabe.audit.urls")),
     path("staff/planungsraeume/", include("teilhabe.regions.staff_urls")),
+    path("staff/kiim/", include("teilhabe.registry.urls")),
+    path("staff/datenschutz/", include("teilhabe.privacy.urls")),
     path("gemeinden/", include("teilhabe.regions.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
