@@ -298,8 +298,10 @@ def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str,
             continue
         entry = entries.get(group)
         data = dict(entry.data) if entry else {}
-        if group == "aufenthalt" and with_azr:
+        if group == "aufenthalt" and with_azr and case.azr_number:
             data["azr_number"] = case.azr_number
+        if entry is None and not data:
+            continue  # nothing recorded: the group is offered for entry instead
         result["groups"][group] = {
             "values": data,
             "legal_basis": entry.legal_basis if entry else "",
@@ -481,10 +483,9 @@ def transmission_request(
     return transmission
 
 
-@transaction.atomic
 def transmission_approve(*, acting_user: AnyUser, transmission: Transmission) -> Transmission:
-    """Second pair of eyes: FALLAUFSICHT in the sending organisation, never the requester."""
-    transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
+    """Second pair of eyes: FALLAUFSICHT in the sending organisation, never the requester. A refused
+    self-approval is logged outside the approval transaction so the attempt stays on record."""
     if not has_permission(acting_user, "transmission.approve", transmission.sender):
         raise PermissionDenied
     if transmission.requested_by_id == getattr(acting_user, "pk", None):
@@ -497,6 +498,12 @@ def transmission_approve(*, acting_user: AnyUser, transmission: Transmission) ->
             extra={"reason": "own_request"},
         )
         raise PermissionDenied(_("Die eigene Übermittlung kann nicht selbst freigegeben werden."))
+    return _approve(acting_user=acting_user, transmission=transmission)
+
+
+@transaction.atomic
+def _approve(*, acting_user: AnyUser, transmission: Transmission) -> Transmission:
+    transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
     if transmission.status != TransmissionStatus.PENDING or transmission.case is None:
         raise ValidationError(
             _("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending).")

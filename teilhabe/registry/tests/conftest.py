@@ -38,6 +38,12 @@ class World:
         return client
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Argon2 costs ~0.5 s per test user; these tests are about case records, not passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
 def seed_case(owner: Organisation, user: User, name: str = SEEDED_NAME) -> Case:
     case = services.case_create(
         acting_user=user,
