@@ -476,7 +476,7 @@ class Transmission(models.Model):
     field_groups = models.JSONField(_("Feldgruppen"), default=list)
     legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=30, choices=LegalBasis.choices)
     consent = models.ForeignKey(
-        Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="transmissions"
+        Consent, null=True, blank=True, on_delete=models.SET_NULL, related_name="transmissions"
     )
     purpose = models.CharField(_("Zweck"), max_length=300)
     status = models.CharField(

@@ -1,4 +1,4 @@
-"""Field-level protection (DP-09, DP-10, § 35 SGB I): without the permission, fields are absent, not hidden."""
+"""Field-level protection (DP-09, DP-10, § 35 SGB I): without permission, fields are absent, not hidden."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from teilhabe.registry.legal import LegalBasis
 from teilhabe.registry.tests.conftest import SEEDED_AZR, SEEDED_HEALTH, SEEDED_NAME, World
 
 
-def _pages(world: World, client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _pages(world: World, client) -> dict[str, str]:
     pk = world.case.pk
     return {
         "detail": client.get(reverse("registry:detail", kwargs={"pk": pk})).content.decode(),
@@ -48,7 +48,7 @@ def test_supervisor_with_art9_permission_sees_health_when_enabled(world: World) 
     assert "gesundheit" in json.loads(pages["export"])["groups"]
 
 
-def test_art9_disabled_by_default_even_with_permission(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_art9_disabled_by_default_even_with_permission(world: World, settings) -> None:
     """DP-09: a fresh installation has no Art. 9 group enabled."""
     settings.REGISTRY_ART9_GROUPS = []
     pages = _pages(world, world.client(world.dora))
@@ -97,7 +97,7 @@ def test_azr_number_needs_azr_permission(world: World) -> None:
 
 
 def test_organisation_kind_limits_groups(world: World) -> None:
-    """The Ausländerbehörde does not hold employment or health records of its own (holders in FIELD_GROUPS)."""
+    """The Ausländerbehörde holds no employment or health records of its own (holders in FIELD_GROUPS)."""
     from teilhabe.registry.access import readable_groups
 
     groups = readable_groups(world.erik, world.p.org_b)

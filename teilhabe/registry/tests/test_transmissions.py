@@ -15,7 +15,7 @@ from teilhabe.registry.models import CorrectionNotice, Transmission, Transmissio
 from teilhabe.registry.tests.conftest import SEEDED_EMPLOYER_SECTOR, SEEDED_HEALTH, SEEDED_NAME, World
 
 
-def _send(world: World, groups: list[str], recipient=None, user=None, basis=LegalBasis.SGB_X_69_1_1):  # type: ignore[no-untyped-def]
+def _send(world: World, groups: list[str], recipient=None, user=None, basis=LegalBasis.SGB_X_69_1_1):
     return services.transmission_request(
         acting_user=user or world.p.alice,
         case=world.case,
