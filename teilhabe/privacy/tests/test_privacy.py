@@ -80,8 +80,8 @@ def test_art30_command_writes_document(tmp_path: Path) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert "Führung von Integrationsakten (KiIM)" in html and "1095" in html
 
-    """Frozen time: closed 2020-01-01; health/counselling go after 3 years, other groups after 5, case after 10."""
-    """Freeze time: closed 2020-01-01; health/counselling go after 3 years, other groups after 5, the case after 10."""
+def test_retention_deletes_groups_then_cases(personas) -> None:
+    """Frozen time, closed 2020-01-01: health/counselling go after 3 years, other groups 5, the case 10."""
     start = datetime(2020, 1, 1, 12, tzinfo=timezone.get_current_timezone())
     with time_machine.travel(start, tick=False):
         case = services.case_create(
