@@ -465,8 +465,8 @@ def _post_action(request: HttpRequest, pk: int, permission: str, action: Any, su
     return redirect("registry:outgoing", pk=transmission.pk)
 
 
-@require_POST
 @staff_required("case.read")
+@require_POST
 def transmission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(
         request,
@@ -477,8 +477,8 @@ def transmission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_required("case.read")
+@require_POST
 def transmission_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(
         request,
@@ -491,8 +491,8 @@ def transmission_reject(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_required("case.read")
+@require_POST
 def transmission_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(
         request,
@@ -505,8 +505,8 @@ def transmission_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_required("case.read")
+@require_POST
 def notice_done(request: HttpRequest, pk: int) -> HttpResponse:
     notice = (
         CorrectionNotice.objects.select_related("transmission", "transmission__sender").filter(pk=pk).first()
@@ -539,8 +539,8 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_required("case.read")
+@require_POST
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = Consent.objects.select_related("owner").filter(pk=pk).first()
     if (
