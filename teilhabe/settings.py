@@ -65,6 +65,12 @@ POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / 
 # Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
 TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_PP", "2"))
 
+# KiIM case records: Art. 9 field groups are off unless listed here (privacy by default, DP-09);
+# person search needs a minimum input and returns at most this many hits (DP-11).
+REGISTRY_ART9_GROUPS = env_list("TEILHABE_REGISTRY_ART9_GROUPS", "")
+REGISTRY_SEARCH_MIN_CHARS = env_int("TEILHABE_REGISTRY_SEARCH_MIN_CHARS", 3)
+REGISTRY_SEARCH_MAX_RESULTS = env_int("TEILHABE_REGISTRY_SEARCH_MAX_RESULTS", 20)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -84,6 +90,8 @@ INSTALLED_APPS = [
     "teilhabe.population",
     "teilhabe.indicators",
     "teilhabe.directory",
+    "teilhabe.registry",
+    "teilhabe.privacy",
 ]
 
 MIDDLEWARE = [

@@ -53,6 +53,8 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("staff/protokoll/", include("teilhabe.audit.urls")),
     path("staff/planungsraeume/", include("teilhabe.regions.staff_urls")),
+    path("staff/kiim/", include("teilhabe.registry.urls")),
+    path("staff/datenschutz/", include("teilhabe.privacy.urls")),
     path("gemeinden/", include("teilhabe.regions.urls")),
     path("monitoring/", include("teilhabe.indicators.urls")),
     path("staff/monitoring/", include("teilhabe.indicators.staff_urls")),
