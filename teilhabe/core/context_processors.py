@@ -12,7 +12,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).only("ags", "name", "kreis_typ").first()
     language = translation.get_language() or settings.LANGUAGE_CODE
+    from teilhabe.core.navigation import PUBLIC_AREAS
+
     return {
+        "public_areas": PUBLIC_AREAS,
         "site_kreis": kreis,
         "site_kreis_ags": settings.TEILHABE_KREIS,
         "demo_mode": settings.DEMO,
