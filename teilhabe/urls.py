@@ -49,6 +49,7 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("staff/", include(staff_patterns)),
     path("staff/protokoll/", include("teilhabe.audit.urls")),
+    path("staff/bevoelkerung/", include("teilhabe.population.urls")),
     path("gemeinden/", include("teilhabe.regions.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
