@@ -13,11 +13,18 @@ MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
-    datei = forms.FileField(label=_("Auszug (CSV oder XLSX)"),
-                            help_text=_("UTF-8 oder Windows-1252, Trennzeichen Semikolon oder Komma; "
-                                        "Spalten wie in der Formatbeschreibung."))
-    stichtag = forms.DateField(label=_("Stichtag"), widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text=_("Ein erneuter Import zum selben Stichtag ersetzt den vorherigen."))
+    datei = forms.FileField(
+        label=_("Auszug (CSV oder XLSX)"),
+        help_text=_(
+            "UTF-8 oder Windows-1252, Trennzeichen Semikolon oder Komma; "
+            "Spalten wie in der Formatbeschreibung."
+        ),
+    )
+    stichtag = forms.DateField(
+        label=_("Stichtag"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Ein erneuter Import zum selben Stichtag ersetzt den vorherigen."),
+    )
 
     def clean_datei(self) -> Any:
         upload = self.cleaned_data["datei"]

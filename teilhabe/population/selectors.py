@@ -48,28 +48,45 @@ def _rows(queryset: QuerySet[PopulationCount]) -> list[CountRow]:
     return [CountRow(*values) for values in queryset.values_list(*fields)]
 
 
-def counts(stichtag: date, level: str, dimension: str, *, area: str | None = None,
-           imports: QuerySet[RegisterImport] | None = None) -> list[CountRow]:
+def counts(
+    stichtag: date,
+    level: str,
+    dimension: str,
+    *,
+    area: str | None = None,
+    imports: QuerySet[RegisterImport] | None = None,
+) -> list[CountRow]:
     """Raw counts of one Stichtag, level and dimension (optionally one area), ordered by area and category."""
     queryset = PopulationCount.objects.filter(
-        register_import__in=committed_imports(imports).filter(stichtag=stichtag), level=level, dimension=dimension)
+        register_import__in=committed_imports(imports).filter(stichtag=stichtag),
+        level=level,
+        dimension=dimension,
+    )
     if area is not None:
         queryset = queryset.filter(area=area)
     return _rows(queryset.order_by("area", "category"))
 
 
-def series(level: str, area: str, dimension: str, *,
-           imports: QuerySet[RegisterImport] | None = None) -> list[CountRow]:
+def series(
+    level: str, area: str, dimension: str, *, imports: QuerySet[RegisterImport] | None = None
+) -> list[CountRow]:
     """The same area and dimension across all committed Stichtage (time series), oldest first."""
-    queryset = PopulationCount.objects.filter(register_import__in=committed_imports(imports), level=level,
-                                              area=area, dimension=dimension)
+    queryset = PopulationCount.objects.filter(
+        register_import__in=committed_imports(imports), level=level, area=area, dimension=dimension
+    )
     return _rows(queryset.order_by("stichtag", "category"))
 
 
 def areas(stichtag: date, level: str, *, imports: QuerySet[RegisterImport] | None = None) -> list[str]:
-    return sorted(set(PopulationCount.objects.filter(
-        register_import__in=committed_imports(imports).filter(stichtag=stichtag), level=level,
-        dimension="bevoelkerung").values_list("area", flat=True)))
+    return sorted(
+        set(
+            PopulationCount.objects.filter(
+                register_import__in=committed_imports(imports).filter(stichtag=stichtag),
+                level=level,
+                dimension="bevoelkerung",
+            ).values_list("area", flat=True)
+        )
+    )
 
 
 def by_category_and_sex(rows: list[CountRow]) -> dict[tuple[str, str], int]:

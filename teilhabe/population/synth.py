@@ -10,6 +10,7 @@ seeded, so the same seed gives the same file. Django-free: ``specs_from_files`` 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -134,9 +135,13 @@ def _percent(value: str) -> float:
 
 
 def _choice(
-    rng: np.random.Generator, mapping: dict[str, float] | list[tuple[str, int]], size: int
+    rng: np.random.Generator, mapping: Mapping[str, float] | list[tuple[str, int]], size: int
 ) -> np.ndarray:
-    items = list(mapping.items()) if isinstance(mapping, dict) else mapping
+    items: list[tuple[str, float]] = (
+        [(k, float(v)) for k, v in mapping.items()]
+        if isinstance(mapping, Mapping)
+        else [(k, float(v)) for k, v in mapping]
+    )
     keys = np.array([k for k, _v in items])
     weights = np.array([v for _k, v in items], dtype=float)
     return keys[rng.choice(len(keys), size=size, p=weights / weights.sum())]

@@ -47,14 +47,21 @@ def home(request: HttpRequest) -> HttpResponse:
     can_import = has_permission(request.user, IMPORT_PERMISSION)
     checks = []
     if can_import:
-        checks = list(RegisterImport.objects.visible_to(request.user, IMPORT_PERMISSION)
-                      .exclude(status=RegisterImport.Status.COMMITTED).order_by("-created_at")[:10])
-    return render(request, "population/home.html", {
-        "committed": selectors.committed_imports(visible),
-        "checks": checks,
-        "can_import": can_import,
-        "form": UploadForm() if can_import else None,
-    })
+        checks = list(
+            RegisterImport.objects.visible_to(request.user, IMPORT_PERMISSION)
+            .exclude(status=RegisterImport.Status.COMMITTED)
+            .order_by("-created_at")[:10]
+        )
+    return render(
+        request,
+        "population/home.html",
+        {
+            "committed": selectors.committed_imports(visible),
+            "checks": checks,
+            "can_import": can_import,
+            "form": UploadForm() if can_import else None,
+        },
+    )
 
 
 @staff_required(IMPORT_PERMISSION)
@@ -65,33 +72,72 @@ def upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or owner is None:
         if owner is None:
             form.add_error(None, _("Sie gehören keiner Organisation mit Importrecht an."))
-        return render(request, "population/home.html", {
-            "committed": selectors.committed_imports(_visible_imports(request)), "checks": [],
-            "can_import": True, "form": form}, status=400)
+        return render(
+            request,
+            "population/home.html",
+            {
+                "committed": selectors.committed_imports(_visible_imports(request)),
+                "checks": [],
+                "can_import": True,
+                "form": form,
+            },
+            status=400,
+        )
     upload_file = form.cleaned_data["datei"]
     register_import = services.register_import_check(
-        acting_user=request.user, owner=owner, data=upload_file.read(), filename=upload_file.name,
-        stichtag=form.cleaned_data["stichtag"])
+        acting_user=request.user,
+        owner=owner,
+        data=upload_file.read(),
+        filename=upload_file.name,
+        stichtag=form.cleaned_data["stichtag"],
+    )
     return redirect("population:report", pk=register_import.pk)
 
 
 @staff_required(IMPORT_PERMISSION)
 def report(request: HttpRequest, pk: str) -> HttpResponse:
     register_import = _get_import_for_user(request, pk)
-    problems = [{"row": row, "column": column, "code": code, "severity": MESSAGES[code][0],
-                 "message": MESSAGES[code][1].format(column=column)}
-                for row, column, code in register_import.problems[:500]]
-    summary = sorted(((code, MESSAGES[code][0], MESSAGES[code][1].format(column="…"), count)
-                      for code, count in register_import.problem_counts.items()), key=lambda item: item[0])
-    existing = RegisterImport.objects.filter(owner=register_import.owner, stichtag=register_import.stichtag,
-                                             kreis_ags=register_import.kreis_ags,
-                                             status=RegisterImport.Status.COMMITTED).exclude(pk=register_import.pk)
-    record(Action.READ, actor=request.user, organisation=register_import.owner, obj=register_import,
-           purpose="Prüfbericht Melderegister-Import")
-    return render(request, "population/report.html", {
-        "imp": register_import, "problems": problems, "summary": summary,
-        "replaces": existing.first(), "staged": services.staged_data(register_import) is not None,
-    })
+    problems = [
+        {
+            "row": row,
+            "column": column,
+            "code": code,
+            "severity": MESSAGES[code][0],
+            "message": MESSAGES[code][1].format(column=column),
+        }
+        for row, column, code in register_import.problems[:500]
+    ]
+    summary = sorted(
+        (
+            (code, MESSAGES[code][0], MESSAGES[code][1].format(column="…"), count)
+            for code, count in register_import.problem_counts.items()
+        ),
+        key=lambda item: item[0],
+    )
+    existing = RegisterImport.objects.filter(
+        owner=register_import.owner,
+        stichtag=register_import.stichtag,
+        kreis_ags=register_import.kreis_ags,
+        status=RegisterImport.Status.COMMITTED,
+    ).exclude(pk=register_import.pk)
+    record(
+        Action.READ,
+        actor=request.user,
+        organisation=register_import.owner,
+        obj=register_import,
+        purpose="Prüfbericht Melderegister-Import",
+    )
+    return render(
+        request,
+        "population/report.html",
+        {
+            "imp": register_import,
+            "problems": problems,
+            "summary": summary,
+            "replaces": existing.first(),
+            "staged": services.staged_data(register_import) is not None,
+        },
+    )
 
 
 @staff_required(IMPORT_PERMISSION)
@@ -102,12 +148,15 @@ def failed_rows(request: HttpRequest, pk: str) -> HttpResponse:
     if data is None:
         raise Http404
     read = read_extract(data, register_import.original_filename)
-    result = validate(read, register_import.stichtag, services.district_gemeinden(register_import.kreis_ags),
-                      limit=10**7)
+    result = validate(
+        read, register_import.stichtag, services.district_gemeinden(register_import.kreis_ags), limit=10**7
+    )
     by_row: dict[int, list[str]] = {}
     for problem in result.problems:
         if problem.severity == "error":
-            by_row.setdefault(problem.row, []).append(f"{problem.code} ({problem.column or '–'}): {problem.message}")
+            by_row.setdefault(problem.row, []).append(
+                f"{problem.code} ({problem.column or '–'}): {problem.message}"
+            )
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     if read.table is not None:
@@ -119,10 +168,20 @@ def failed_rows(request: HttpRequest, pk: str) -> HttpResponse:
             if line in wanted:
                 writer.writerow([line, *[columns[n][index] for n in names], " | ".join(by_row[line])])
     with transaction.atomic():
-        record(Action.EXPORT, actor=request.user, organisation=register_import.owner, obj=register_import,
-               purpose="Fehlerhafte Zeilen eines Melderegister-Imports", extra={"rows": len(by_row)})
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="fehlerhafte_zeilen_{register_import.stichtag}.csv"'
+        record(
+            Action.EXPORT,
+            actor=request.user,
+            organisation=register_import.owner,
+            obj=register_import,
+            purpose="Fehlerhafte Zeilen eines Melderegister-Imports",
+            extra={"rows": len(by_row)},
+        )
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="fehlerhafte_zeilen_{register_import.stichtag}.csv"'
+    )
     return response
 
 
@@ -132,13 +191,17 @@ def commit(request: HttpRequest, pk: str) -> HttpResponse:
     register_import = _get_import_for_user(request, pk)
     valid_rows_only = request.POST.get("nur_fehlerfreie") == "1"
     try:
-        services.register_import_commit(acting_user=request.user, register_import=register_import,
-                                        valid_rows_only=valid_rows_only)
+        services.register_import_commit(
+            acting_user=request.user, register_import=register_import, valid_rows_only=valid_rows_only
+        )
     except services.ImportRejected as error:
         messages.error(request, str(error))
         return redirect("population:report", pk=register_import.pk)
-    messages.success(request, _("Der Auszug zum Stichtag %(tag)s wurde übernommen.") % {
-        "tag": register_import.stichtag.strftime("%d.%m.%Y")})
+    messages.success(
+        request,
+        _("Der Auszug zum Stichtag %(tag)s wurde übernommen.")
+        % {"tag": register_import.stichtag.strftime("%d.%m.%Y")},
+    )
     return redirect("population:home")
 
 
@@ -206,7 +269,9 @@ def _series(request: HttpRequest, level: str, area: str) -> list[dict[str, Any]]
     k = settings.DISCLOSURE_MIN_COUNT
     result: dict[date, dict[str, Any]] = {}
     for row in selectors.series(level, area, "migrationshintergrund", imports=_visible_imports(request)):
-        entry = result.setdefault(row.stichtag, {"stichtag": row.stichtag, "total": 0, "auslaender": 0, "mh": 0})
+        entry = result.setdefault(
+            row.stichtag, {"stichtag": row.stichtag, "total": 0, "auslaender": 0, "mh": 0}
+        )
         entry["total"] += row.total
         if row.category == "auslaender":
             entry["auslaender"] += row.total
@@ -226,8 +291,10 @@ def _bars(table: PublishedTable) -> list[dict[str, Any]]:
     """Bar geometry for a plain SVG chart (suppressed cells get no bar)."""
     values = [cells[-1].published for _label, cells in table.rows]
     largest = max([v for v in values if v] or [1])
-    return [{"label": label, "value": value, "width": round((value or 0) / largest * 300, 1), "y": i * 26}
-            for i, ((label, _cells), value) in enumerate(zip(table.rows, values, strict=True))]
+    return [
+        {"label": label, "value": value, "width": round((value or 0) / largest * 300, 1), "y": i * 26}
+        for i, ((label, _cells), value) in enumerate(zip(table.rows, values, strict=True))
+    ]
 
 
 @staff_required(VIEW_PERMISSION)
@@ -235,23 +302,46 @@ def tables(request: HttpRequest) -> HttpResponse:
     register_import, level, area = _selection(request)
     gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
     published = _tables(register_import, level, area)
-    record(Action.READ, actor=request.user, organisation=register_import.owner, obj=register_import,
-           purpose="Bevölkerungstabellen", extra={"level": level, "area": area})
+    record(
+        Action.READ,
+        actor=request.user,
+        organisation=register_import.owner,
+        obj=register_import,
+        purpose="Bevölkerungstabellen",
+        extra={"level": level, "area": area},
+    )
     area_options = {
-        "gemeinde": [(a, gemeinden.get(a, a)) for a in selectors.areas(register_import.stichtag, "gemeinde",
-                                                                         imports=_visible_imports(request))],
-        "planungsraum": [(a, _area_label("planungsraum", a, gemeinden)) for a in selectors.areas(
-            register_import.stichtag, "planungsraum", imports=_visible_imports(request))],
+        "gemeinde": [
+            (a, gemeinden.get(a, a))
+            for a in selectors.areas(register_import.stichtag, "gemeinde", imports=_visible_imports(request))
+        ],
+        "planungsraum": [
+            (a, _area_label("planungsraum", a, gemeinden))
+            for a in selectors.areas(
+                register_import.stichtag, "planungsraum", imports=_visible_imports(request)
+            )
+        ],
     }
     chart_table = next(t for t in published if t.dimension == "staatsangehoerigkeitsgruppe")
-    return render(request, "population/tables.html", {
-        "imp": register_import, "level": level, "area": area,
-        "area_label": _area_label(level, area, gemeinden), "tables": published,
-        "stichtage": selectors.stichtage(_visible_imports(request)), "area_options": area_options,
-        "series": _series(request, level, area), "mark": SUPPRESSED_MARK, "k": settings.DISCLOSURE_MIN_COUNT,
-        "bars": _bars(chart_table), "chart_title": chart_table.title,
-        "chart_height": len(chart_table.rows) * 26,
-    })
+    return render(
+        request,
+        "population/tables.html",
+        {
+            "imp": register_import,
+            "level": level,
+            "area": area,
+            "area_label": _area_label(level, area, gemeinden),
+            "tables": published,
+            "stichtage": selectors.stichtage(_visible_imports(request)),
+            "area_options": area_options,
+            "series": _series(request, level, area),
+            "mark": SUPPRESSED_MARK,
+            "k": settings.DISCLOSURE_MIN_COUNT,
+            "bars": _bars(chart_table),
+            "chart_title": chart_table.title,
+            "chart_height": len(chart_table.rows) * 26,
+        },
+    )
 
 
 @staff_required(VIEW_PERMISSION)
@@ -262,13 +352,24 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
     published = _tables(register_import, level, area)
     label = _area_label(level, area, gemeinden)
-    note = _("%(mark)s = gesperrt (weniger als %(k)s Personen oder zum Schutz gesperrter Zellen). "
-             "Quelle: Melderegister, Stichtag %(tag)s; synthetische Daten, falls Demo.") % {
-        "mark": SUPPRESSED_MARK, "k": settings.DISCLOSURE_MIN_COUNT, "tag": register_import.stichtag.strftime("%d.%m.%Y")}
+    note = _(
+        "%(mark)s = gesperrt (weniger als %(k)s Personen oder zum Schutz gesperrter Zellen). "
+        "Quelle: Melderegister, Stichtag %(tag)s; synthetische Daten, falls Demo."
+    ) % {
+        "mark": SUPPRESSED_MARK,
+        "k": settings.DISCLOSURE_MIN_COUNT,
+        "tag": register_import.stichtag.strftime("%d.%m.%Y"),
+    }
     filename = f"bevoelkerung_{area.replace(':', '_')}_{register_import.stichtag}"
     with transaction.atomic():
-        record(Action.EXPORT, actor=request.user, organisation=register_import.owner, obj=register_import,
-               purpose="Export Bevölkerungstabellen", extra={"level": level, "area": area, "format": fmt})
+        record(
+            Action.EXPORT,
+            actor=request.user,
+            organisation=register_import.owner,
+            obj=register_import,
+            purpose="Export Bevölkerungstabellen",
+            extra={"level": level, "area": area, "format": fmt},
+        )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
@@ -279,7 +380,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
             writer.writerows(table.flat())
         writer.writerow([])
         writer.writerow([note])
-        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     from openpyxl import Workbook
@@ -296,8 +399,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         sheet.append([note])
     buffer_bytes = io.BytesIO()
     workbook.save(buffer_bytes)
-    response = HttpResponse(buffer_bytes.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer_bytes.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 
@@ -307,17 +412,27 @@ def comparison(request: HttpRequest) -> HttpResponse:
     register_import, _level, _area = _selection(request)
     k = settings.DISCLOSURE_MIN_COUNT
     tolerance = settings.TEILHABE_POPULATION_TOLERANCE_PP
-    rows = selectors.counts(register_import.stichtag, "gemeinde", "staatsangehoerigkeitsgruppe",
-                            imports=_visible_imports(request).filter(pk=register_import.pk))
+    rows = selectors.counts(
+        register_import.stichtag,
+        "gemeinde",
+        "staatsangehoerigkeitsgruppe",
+        imports=_visible_imports(request).filter(pk=register_import.pk),
+    )
     totals: dict[str, list[int]] = {}
     for row in rows:
         entry = totals.setdefault(row.area, [0, 0])
         entry[0] += row.total
         if row.category != "deutsch":
             entry[1] += row.total
-    zensus = {(ags, indicator): value for ags, indicator, value in ReferenceValue.objects.filter(
-        source="zensus2022", level="gemeinde", ags__in=list(totals),
-        indicator__in=["share_foreign", "population"]).values_list("ags", "indicator", "value")}
+    zensus = {
+        (ags, indicator): value
+        for ags, indicator, value in ReferenceValue.objects.filter(
+            source="zensus2022",
+            level="gemeinde",
+            ags__in=list(totals),
+            indicator__in=["share_foreign", "population"],
+        ).values_list("ags", "indicator", "value")
+    }
     names = dict(Gemeinde.objects.filter(ags__in=list(totals)).values_list("ags", "name"))
     result = []
     for ags, (population, foreigners) in sorted(totals.items(), key=lambda item: names.get(item[0], item[0])):
@@ -325,14 +440,36 @@ def comparison(request: HttpRequest) -> HttpResponse:
         share = foreigners / population * 100 if population and not cell.suppressed else None
         reference = zensus.get((ags, "share_foreign"))
         difference = share - reference if share is not None and reference is not None else None
-        result.append({"ags": ags, "name": names.get(ags, ags), "population": population,
-                       "foreigners": cell, "share": share, "zensus": reference,
-                       "zensus_population": zensus.get((ags, "population")), "difference": difference,
-                       "flagged": difference is not None and abs(difference) > tolerance})
-    record(Action.READ, actor=request.user, organisation=register_import.owner, obj=register_import,
-           purpose="Vergleich mit Zensus 2022")
-    return render(request, "population/comparison.html", {
-        "imp": register_import, "rows": result, "tolerance": tolerance, "mark": SUPPRESSED_MARK, "k": k,
-        "flagged": sum(1 for r in result if r["flagged"]),
-        "stichtage": selectors.stichtage(_visible_imports(request)),
-    })
+        result.append(
+            {
+                "ags": ags,
+                "name": names.get(ags, ags),
+                "population": population,
+                "foreigners": cell,
+                "share": share,
+                "zensus": reference,
+                "zensus_population": zensus.get((ags, "population")),
+                "difference": difference,
+                "flagged": difference is not None and abs(difference) > tolerance,
+            }
+        )
+    record(
+        Action.READ,
+        actor=request.user,
+        organisation=register_import.owner,
+        obj=register_import,
+        purpose="Vergleich mit Zensus 2022",
+    )
+    return render(
+        request,
+        "population/comparison.html",
+        {
+            "imp": register_import,
+            "rows": result,
+            "tolerance": tolerance,
+            "mark": SUPPRESSED_MARK,
+            "k": k,
+            "flagged": sum(1 for r in result if r["flagged"]),
+            "stichtage": selectors.stichtage(_visible_imports(request)),
+        },
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ STICHTAG = date(2025, 12, 31)
 GEMEINDEN = {AGS, OTHER_AGS}
 
 
-def _check(text: str | bytes, filename: str = "a.csv"):  # type: ignore[no-untyped-def]
+def _check(text: str | bytes, filename: str = "a.csv") -> Any:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return validate(read_extract(data, filename), STICHTAG, GEMEINDEN)
 
@@ -43,7 +44,8 @@ def test_every_row_error_class_with_row_column_and_code() -> None:
         row("R12", staatsangehoerigkeit_1="475", art_deutsche_staatsangehoerigkeit="E"),
         row("R13", familienstand="ZZ"),
         row("R14", religion="islam"),
-        row("R15"), row("R15"),  # duplicate key + status: second one (line 16)
+        row("R15"),
+        row("R15"),  # duplicate key + status: second one (line 16)
         row("R17", elternteil_1="NIEMAND"),
         row("X" * 41),
         row("R19", geburtsstaat="ZZZ"),
@@ -52,15 +54,24 @@ def test_every_row_error_class_with_row_column_and_code() -> None:
     result = _check(csv_text(*rows))
     found = {(p.row, p.column, p.code) for p in result.problems}
     expected = {
-        (2, "geschlecht", "E_REQUIRED"), (3, "ags", "E_AGS_OUTSIDE"), (4, "ags", "E_AGS_FORMAT"),
-        (5, "wohnungsstatus", "E_WOHNUNGSSTATUS"), (6, "geschlecht", "E_GESCHLECHT"),
-        (7, "geburtsdatum", "E_DATE_FORMAT"), (8, "geburtsdatum", "E_DATE_FUTURE"),
-        (9, "zuzug_datum", "E_ZUZUG_AFTER_STICHTAG"), (10, "staatsangehoerigkeit_1", "E_STATE_UNKNOWN"),
+        (2, "geschlecht", "E_REQUIRED"),
+        (3, "ags", "E_AGS_OUTSIDE"),
+        (4, "ags", "E_AGS_FORMAT"),
+        (5, "wohnungsstatus", "E_WOHNUNGSSTATUS"),
+        (6, "geschlecht", "E_GESCHLECHT"),
+        (7, "geburtsdatum", "E_DATE_FORMAT"),
+        (8, "geburtsdatum", "E_DATE_FUTURE"),
+        (9, "zuzug_datum", "E_ZUZUG_AFTER_STICHTAG"),
+        (10, "staatsangehoerigkeit_1", "E_STATE_UNKNOWN"),
         (11, "art_deutsche_staatsangehoerigkeit", "E_ART_CODE"),
-        (12, "art_deutsche_staatsangehoerigkeit", "E_ART_FOREIGNER"), (13, "familienstand", "E_FAMILIENSTAND"),
-        (14, "religion", "E_RELIGION"), (16, "ordnungsmerkmal", "E_DUPLICATE"),
-        (17, "elternteil_1", "W_PARENT_UNKNOWN"), (18, "ordnungsmerkmal", "E_KEY_LENGTH"),
-        (19, "geburtsstaat", "E_STATE_UNKNOWN"), (20, "zuzug_datum", "E_DATE_FORMAT"),
+        (12, "art_deutsche_staatsangehoerigkeit", "E_ART_FOREIGNER"),
+        (13, "familienstand", "E_FAMILIENSTAND"),
+        (14, "religion", "E_RELIGION"),
+        (16, "ordnungsmerkmal", "E_DUPLICATE"),
+        (17, "elternteil_1", "W_PARENT_UNKNOWN"),
+        (18, "ordnungsmerkmal", "E_KEY_LENGTH"),
+        (19, "geburtsstaat", "E_STATE_UNKNOWN"),
+        (20, "zuzug_datum", "E_DATE_FORMAT"),
     }
     assert expected <= found
     assert all(p.message and "{" not in p.message for p in result.problems)
@@ -73,8 +84,10 @@ def test_file_level_problems() -> None:
     assert _check("").counts == {"E_FILE_EMPTY": 1}
     assert _check(b"\x81\x8d\x8f\x90\x9d").counts == {"E_FILE_ENCODING": 1}
     missing = _check(csv_text(row("A"), header=HEADER.replace("geschlecht", "sex")))
-    assert {(p.column, p.code) for p in missing.problems} >= {("geschlecht", "E_COLUMN_MISSING"),
-                                                               ("sex", "W_COLUMN_UNKNOWN")}
+    assert {(p.column, p.code) for p in missing.problems} >= {
+        ("geschlecht", "E_COLUMN_MISSING"),
+        ("sex", "W_COLUMN_UNKNOWN"),
+    }
     assert missing.normalised is None
     ragged = _check(csv_text(row("A"), "B;12073008;;A", row("C")))
     assert [(p.row, p.code) for p in ragged.problems if p.severity == "error"] == [(3, "E_ROW_COLUMNS")]
@@ -84,11 +97,14 @@ def test_file_level_problems() -> None:
 
 def test_encodings_and_delimiters() -> None:
     text = csv_text(*valid_rows(3), row("U1", planungsraum="Süd"))
-    for data, encoding in [(text.encode("utf-8"), "utf-8"), (b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8"),
-                           (text.encode("cp1252"), "windows-1252")]:
+    for data, encoding in [
+        (text.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8"),
+        (text.encode("cp1252"), "windows-1252"),
+    ]:
         read = read_extract(data)
         assert read.encoding == encoding and read.delimiter == ";"
-        result = validate(read, STICHTAG, GEMEINDEN)
+        result: Any = validate(read, STICHTAG, GEMEINDEN)
         assert result.error_count == 0
         assert "Süd" in result.normalised.column("planungsraum").to_pylist()
     comma = text.replace(";", ",")
@@ -97,10 +113,19 @@ def test_encodings_and_delimiters() -> None:
 
 
 def test_iso_codes_german_dates_and_excel_lost_zeros() -> None:
-    result = _check(csv_text(row("A", staatsangehoerigkeit_1="0", geburtsstaat="de", geburtsdatum="1.2.1990"),
-                             row("B", staatsangehoerigkeit_1="SYR", art_deutsche_staatsangehoerigkeit="",
-                                 geburtsstaat="SY", ags=AGS[1:] if AGS.startswith("0") else AGS,
-                                 geburtsdatum="1990-05")))
+    result = _check(
+        csv_text(
+            row("A", staatsangehoerigkeit_1="0", geburtsstaat="de", geburtsdatum="1.2.1990"),
+            row(
+                "B",
+                staatsangehoerigkeit_1="SYR",
+                art_deutsche_staatsangehoerigkeit="",
+                geburtsstaat="SY",
+                ags=AGS[1:] if AGS.startswith("0") else AGS,
+                geburtsdatum="1990-05",
+            ),
+        )
+    )
     assert result.error_count == 0
     a, b = result.normalised.to_pylist()
     assert a["staatsangehoerigkeit_1"] == "000" and a["geburtsstaat"] == "000"
@@ -112,7 +137,7 @@ def test_xlsx_with_numeric_and_date_cells() -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER.split(";"))
-    values = row("X1").split(";")
+    values: list[object] = list(row("X1").split(";"))
     values[1] = int(AGS)  # Excel stores the AGS as a number
     values[4] = date(1980, 1, 1)
     values[6] = 0  # Germany, leading zeros lost
@@ -121,7 +146,7 @@ def test_xlsx_with_numeric_and_date_cells() -> None:
     workbook.save(buffer)
     read = read_extract(buffer.getvalue(), "auszug.xlsx")
     assert read.file_format == "xlsx"
-    result = validate(read, STICHTAG, GEMEINDEN)
+    result: Any = validate(read, STICHTAG, GEMEINDEN)
     assert result.error_count == 0, result.problems
     person = result.normalised.to_pylist()[0]
     assert person["ags"] == AGS and person["staatsangehoerigkeit_1"] == "000"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -18,19 +19,28 @@ STICHTAG = date(2025, 12, 31)
 pytestmark = pytest.mark.usefixtures("regions")
 
 
-def _check(personas, text: str, stichtag: date = STICHTAG) -> RegisterImport:  # type: ignore[no-untyped-def]
-    return services.register_import_check(acting_user=personas.kreisadmin, owner=personas.landkreis,
-                                          data=text.encode("utf-8"), filename="auszug.csv", stichtag=stichtag)
+def _check(personas: Any, text: str, stichtag: date = STICHTAG) -> RegisterImport:
+    return services.register_import_check(
+        acting_user=personas.kreisadmin,
+        owner=personas.landkreis,
+        data=text.encode("utf-8"),
+        filename="auszug.csv",
+        stichtag=stichtag,
+    )
 
 
-def test_check_stores_nothing_but_the_report(personas) -> None:  # type: ignore[no-untyped-def]
+def test_check_stores_nothing_but_the_report(personas: Any) -> None:
     register_import = _check(personas, csv_text(*valid_rows()))
     assert register_import.status == RegisterImport.Status.CHECKED and register_import.error_count == 0
     assert PopulationCount.objects.count() == 0
-    assert AuditEvent.objects.filter(action="population.import.check", object_id=str(register_import.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="population.import.check", object_id=str(register_import.pk)
+    ).exists()
 
 
-def test_commit_stores_counts_and_pseudonymous_store(personas, settings, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_commit_stores_counts_and_pseudonymous_store(
+    personas: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     register_import = _check(personas, csv_text(*valid_rows()))
     with django_capture_on_commit_callbacks(execute=True):
         services.register_import_commit(acting_user=personas.kreisadmin, register_import=register_import)
@@ -46,8 +56,19 @@ def test_commit_stores_counts_and_pseudonymous_store(personas, settings, django_
     files = list(Path(settings.POPULATION_DIR).glob("*.parquet"))
     assert len(files) == 1 and not list(Path(settings.POPULATION_DIR, "uploads").glob("*"))
     table = pq.read_table(files[0])
-    forbidden = {"ordnungsmerkmal", "elternteil_1", "elternteil_2", "geburtsdatum", "zuzug_datum", "name",
-                 "vorname", "familienname", "strasse", "anschrift", "adresse"}
+    forbidden = {
+        "ordnungsmerkmal",
+        "elternteil_1",
+        "elternteil_2",
+        "geburtsdatum",
+        "zuzug_datum",
+        "name",
+        "vorname",
+        "familienname",
+        "strasse",
+        "anschrift",
+        "adresse",
+    }
     assert not forbidden & set(table.column_names)
     pseudonyms = set(table.column("pseudonym").to_pylist())
     assert Pseudonymiser(settings.PSEUDONYM_KEY.encode()).one("P000") in pseudonyms
@@ -55,7 +76,9 @@ def test_commit_stores_counts_and_pseudonymous_store(personas, settings, django_
     assert not any("P000" in str(v) for column in table.columns for v in column.to_pylist())
 
 
-def test_one_bad_row_imports_nothing_unless_valid_rows_only(personas, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_one_bad_row_imports_nothing_unless_valid_rows_only(
+    personas: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     register_import = _check(personas, csv_text(*valid_rows(), row("BAD", geburtsdatum="kaputt")))
     assert register_import.error_count == 1
     with pytest.raises(services.ImportRejected):
@@ -64,14 +87,17 @@ def test_one_bad_row_imports_nothing_unless_valid_rows_only(personas, django_cap
     register_import.refresh_from_db()
     assert register_import.status == RegisterImport.Status.CHECKED
     with django_capture_on_commit_callbacks(execute=True):
-        services.register_import_commit(acting_user=personas.kreisadmin, register_import=register_import,
-                                        valid_rows_only=True)
+        services.register_import_commit(
+            acting_user=personas.kreisadmin, register_import=register_import, valid_rows_only=True
+        )
     register_import.refresh_from_db()
     assert register_import.valid_rows_only and register_import.population == 13
     assert AuditEvent.objects.get(action="population.import.commit").extra["valid_rows_only"] is True
 
 
-def test_reimport_of_same_stichtag_replaces_and_is_audited(personas, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_reimport_of_same_stichtag_replaces_and_is_audited(
+    personas: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     first = _check(personas, csv_text(*valid_rows()))
     with django_capture_on_commit_callbacks(execute=True):
         services.register_import_commit(acting_user=personas.kreisadmin, register_import=first)
@@ -90,7 +116,7 @@ def test_reimport_of_same_stichtag_replaces_and_is_audited(personas, django_capt
     assert len(selectors.series("kreis", "12073", "bevoelkerung")) == 2
 
 
-def test_discard_removes_staged_file(personas, settings) -> None:  # type: ignore[no-untyped-def]
+def test_discard_removes_staged_file(personas: Any, settings: Any) -> None:
     register_import = _check(personas, csv_text(*valid_rows()))
     assert services.staged_data(register_import) is not None
     services.register_import_discard(acting_user=personas.kreisadmin, register_import=register_import)
