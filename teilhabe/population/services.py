@@ -40,6 +40,7 @@ class ImportRejected(Exception):
 class Timings:
     read: float = 0.0
     validate: float = 0.0
+    staged: float = 0.0
     derive: float = 0.0
     tables: float = 0.0
     store: float = 0.0
@@ -159,7 +160,7 @@ def register_import_commit(
     started = time.perf_counter()
     with pa.memory_map(str(normalised_path)) as source:
         normalised = pa.ipc.open_file(source).read_all()
-    timings.read = time.perf_counter() - started
+    timings.staged = time.perf_counter() - started
     started = time.perf_counter()
     derived = derive(normalised, register_import.stichtag)
     timings.derive = time.perf_counter() - started
