@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,11 @@ from teilhabe.regions.models import Gemeinde, Planungsraum, ReferenceValue
 
 
 def _get_import_for_user(request: HttpRequest, pk: str) -> RegisterImport:
-    register_import = RegisterImport.objects.visible_to(request.user, IMPORT_PERMISSION).filter(pk=pk).first()
+    try:
+        key = uuid.UUID(pk)
+    except ValueError as error:
+        raise Http404 from error
+    register_import = RegisterImport.objects.visible_to(request.user, IMPORT_PERMISSION).filter(pk=key).first()
     if register_import is None:
         raise Http404
     return register_import
