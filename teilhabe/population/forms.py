@@ -16,8 +16,7 @@ class UploadForm(forms.Form):
     datei = forms.FileField(
         label=_("Auszug (CSV oder XLSX)"),
         help_text=_(
-            "UTF-8 oder Windows-1252, Trennzeichen Semikolon oder Komma; "
-            "Spalten wie in der Formatbeschreibung."
+            "UTF-8 oder Windows-1252, Trennzeichen Semikolon oder Komma; Spalten wie in der Formatbeschreibung."
         ),
     )
     stichtag = forms.DateField(

@@ -67,9 +67,7 @@ def counts(
     return _rows(queryset.order_by("area", "category"))
 
 
-def series(
-    level: str, area: str, dimension: str, *, imports: QuerySet[RegisterImport] | None = None
-) -> list[CountRow]:
+def series(level: str, area: str, dimension: str, *, imports: QuerySet[RegisterImport] | None = None) -> list[CountRow]:
     """The same area and dimension across all committed Stichtage (time series), oldest first."""
     queryset = PopulationCount.objects.filter(
         register_import__in=committed_imports(imports), level=level, area=area, dimension=dimension

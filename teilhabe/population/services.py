@@ -66,9 +66,7 @@ def district_gemeinden(kreis_ags: str) -> set[str]:
     return set(Gemeinde.objects.filter(kreis_id=kreis_ags).values_list("ags", flat=True))
 
 
-def _check(
-    data: bytes, filename: str, stichtag: date, kreis_ags: str, timings: Timings
-) -> tuple[Validation, Any]:
+def _check(data: bytes, filename: str, stichtag: date, kreis_ags: str, timings: Timings) -> tuple[Validation, Any]:
     started = time.perf_counter()
     read = read_extract(data, filename)
     timings.read = time.perf_counter() - started
@@ -212,9 +210,7 @@ def register_import_commit(
             register_import.valid_rows_only = bool(register_import.error_count) and valid_rows_only
             register_import.population = population
             register_import.store_file = path.name
-            register_import.committed_by = (
-                acting_user if getattr(acting_user, "is_authenticated", False) else None
-            )
+            register_import.committed_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
             register_import.committed_at = timezone.now()
             register_import.save()
             record(

@@ -40,9 +40,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 LEVELS = ("kreis", "gemeinde", "planungsraum")
 
 
-def aggregate(
-    derived: pa.Table, kreis_ags: str, *, connection: duckdb.DuckDBPyConnection | None = None
-) -> pa.Table:
+def aggregate(derived: pa.Table, kreis_ags: str, *, connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
     """Counts of the counted rows (``zaehlt``) per level, area, dimension and category; one column per sex
     group (``male``, ``female``, ``other`` = divers/ohne Angabe)."""
     con = connection or duckdb.connect()
@@ -90,9 +88,7 @@ class PublishedTable:
 
     @property
     def suppressed(self) -> bool:
-        return any(c.suppressed for _label, cells in self.rows for c in cells) or any(
-            c.suppressed for c in self.total
-        )
+        return any(c.suppressed for _label, cells in self.rows for c in cells) or any(c.suppressed for c in self.total)
 
     def flat(self) -> list[list[str | int]]:
         """Header plus rows with SUPPRESSED_MARK for suppressed cells (for CSV/XLSX export)."""
@@ -145,11 +141,7 @@ def recoverable(grid: list[list[Cell]]) -> set[tuple[int, int]]:
                 equations[i] = [a - factor * b for a, b in zip(equations[i], equations[row], strict=True)]
         pivots.append((row, col))
         row += 1
-    return {
-        unknown[col]
-        for r, col in pivots
-        if all(equations[r][j] == 0 for j in range(len(unknown)) if j != col)
-    }
+    return {unknown[col] for r, col in pivots if all(equations[r][j] == 0 for j in range(len(unknown)) if j != col)}
 
 
 def harden(grid: list[list[Cell]]) -> list[list[Cell]]:
@@ -323,10 +315,7 @@ def _age_by_nationality(counts: Mapping[tuple[str, str], int], k: int) -> Publis
     for band, sex in row_keys:
         matrix.append([counts.get((f"{band}|{group}", sex), 0) for group in groups])
     protected = harden(protect_table(matrix, k))
-    rows = [
-        (f"{_label_age(band)}, {codes.SEX_GROUPS[sex]}", protected[i])
-        for i, (band, sex) in enumerate(row_keys)
-    ]
+    rows = [(f"{_label_age(band)}, {codes.SEX_GROUPS[sex]}", protected[i]) for i, (band, sex) in enumerate(row_keys)]
     return PublishedTable(
         "alter_staatsangehoerigkeit",
         "Bevölkerung nach Altersgruppe, Geschlecht und Staatsangehörigkeitsgruppe",

@@ -159,9 +159,7 @@ def failed_rows(request: HttpRequest, pk: str) -> HttpResponse:
     by_row: dict[int, list[str]] = {}
     for problem in result.problems:
         if problem.severity == "error":
-            by_row.setdefault(problem.row, []).append(
-                f"{problem.code} ({problem.column or '–'}): {problem.message}"
-            )
+            by_row.setdefault(problem.row, []).append(f"{problem.code} ({problem.column or '–'}): {problem.message}")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     if read.table is not None:
@@ -181,12 +179,8 @@ def failed_rows(request: HttpRequest, pk: str) -> HttpResponse:
             purpose="Fehlerhafte Zeilen eines Melderegister-Imports",
             extra={"rows": len(by_row)},
         )
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="fehlerhafte_zeilen_{register_import.stichtag}.csv"'
-    )
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fehlerhafte_zeilen_{register_import.stichtag}.csv"'
     return response
 
 
@@ -204,8 +198,7 @@ def commit(request: HttpRequest, pk: str) -> HttpResponse:
         return redirect("population:report", pk=register_import.pk)
     messages.success(
         request,
-        _("Der Auszug zum Stichtag %(tag)s wurde übernommen.")
-        % {"tag": register_import.stichtag.strftime("%d.%m.%Y")},
+        _("Der Auszug zum Stichtag %(tag)s wurde übernommen.") % {"tag": register_import.stichtag.strftime("%d.%m.%Y")},
     )
     return redirect("population:home")
 
@@ -274,9 +267,7 @@ def _series(request: HttpRequest, level: str, area: str) -> list[dict[str, Any]]
     k = settings.DISCLOSURE_MIN_COUNT
     result: dict[date, dict[str, Any]] = {}
     for row in selectors.series(level, area, "migrationshintergrund", imports=_visible_imports(request)):
-        entry = result.setdefault(
-            row.stichtag, {"stichtag": row.stichtag, "total": 0, "auslaender": 0, "mh": 0}
-        )
+        entry = result.setdefault(row.stichtag, {"stichtag": row.stichtag, "total": 0, "auslaender": 0, "mh": 0})
         entry["total"] += row.total
         if row.category == "auslaender":
             entry["auslaender"] += row.total
@@ -293,13 +284,17 @@ def _series(request: HttpRequest, level: str, area: str) -> list[dict[str, Any]]
 
 
 def _bars(table: PublishedTable) -> list[dict[str, Any]]:
-    """Bar geometry for a plain SVG chart (suppressed cells get no bar)."""
+    """Bar geometry for a plain SVG chart (suppressed cells get no bar). Numbers are preformatted strings,
+    so the German locale never writes a decimal comma into SVG attributes."""
     values = [cells[-1].published for _label, cells in table.rows]
     largest = max([v for v in values if v] or [1])
-    return [
-        {"label": label, "value": value, "width": round((value or 0) / largest * 300, 1), "y": i * 26}
-        for i, ((label, _cells), value) in enumerate(zip(table.rows, values, strict=True))
-    ]
+    bars = []
+    for i, ((label, _cells), value) in enumerate(zip(table.rows, values, strict=True)):
+        width = (value or 0) / largest * 300
+        bars.append(
+            {"label": label, "value": value, "width": f"{width:.1f}", "text_x": f"{width + 245:.1f}", "y": i * 26}
+        )
+    return bars
 
 
 @staff_required(VIEW_PERMISSION)
@@ -322,9 +317,7 @@ def tables(request: HttpRequest) -> HttpResponse:
         ],
         "planungsraum": [
             (a, _area_label("planungsraum", a, gemeinden))
-            for a in selectors.areas(
-                register_import.stichtag, "planungsraum", imports=_visible_imports(request)
-            )
+            for a in selectors.areas(register_import.stichtag, "planungsraum", imports=_visible_imports(request))
         ],
     }
     chart_table = next(t for t in published if t.dimension == "staatsangehoerigkeitsgruppe")
@@ -385,9 +378,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
             writer.writerows(table.flat())
         writer.writerow([])
         writer.writerow([note])
-        response = HttpResponse(
-            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     from openpyxl import Workbook

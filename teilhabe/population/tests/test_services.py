@@ -33,9 +33,7 @@ def test_check_stores_nothing_but_the_report(personas: Any) -> None:
     register_import = _check(personas, csv_text(*valid_rows()))
     assert register_import.status == RegisterImport.Status.CHECKED and register_import.error_count == 0
     assert PopulationCount.objects.count() == 0
-    assert AuditEvent.objects.filter(
-        action="population.import.check", object_id=str(register_import.pk)
-    ).exists()
+    assert AuditEvent.objects.filter(action="population.import.check", object_id=str(register_import.pk)).exists()
 
 
 def test_commit_stores_counts_and_pseudonymous_store(

@@ -47,9 +47,7 @@ def test_no_small_cell_no_lone_suppression_no_differencing(counts: dict[tuple[st
 @settings(max_examples=30, deadline=None)
 @given(
     st.dictionaries(
-        st.tuples(
-            st.sampled_from([f"{b[0]}|{g}" for b in codes.AGE_BANDS for g in codes.NATIONALITY_GROUPS]), sexes
-        ),
+        st.tuples(st.sampled_from([f"{b[0]}|{g}" for b in codes.AGE_BANDS for g in codes.NATIONALITY_GROUPS]), sexes),
         st.integers(0, 6),
         max_size=40,
     )

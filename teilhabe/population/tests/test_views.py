@@ -105,9 +105,7 @@ def test_upload_report_failed_rows_and_commit(
     register_import = RegisterImport.objects.get()
     page = client.get(response["Location"]).content.decode()
     assert "E_GESCHLECHT" in page and "Geschlecht muss m, w, d oder x sein." in page
-    failed = client.get(reverse("population:failed_rows", args=[register_import.pk])).content.decode(
-        "utf-8-sig"
-    )
+    failed = client.get(reverse("population:failed_rows", args=[register_import.pk])).content.decode("utf-8-sig")
     lines = failed.strip().splitlines()
     assert len(lines) == 2 and lines[1].startswith("15;BAD;") and "E_GESCHLECHT" in lines[1]
     assert AuditEvent.objects.filter(action="export", object_id=str(register_import.pk)).exists()
@@ -127,10 +125,7 @@ def test_tables_exports_and_comparison_are_protected_and_audited(statistik: Any,
     assert SUPPRESSED_MARK in page and "Migrationshintergrund" in page
     gemeinde = client.get(reverse("population:tables"), {"ebene": "gemeinde", "gebiet": "12073008"})
     assert gemeinde.status_code == 200
-    assert (
-        client.get(reverse("population:tables"), {"ebene": "gemeinde", "gebiet": "99999999"}).status_code
-        == 404
-    )
+    assert client.get(reverse("population:tables"), {"ebene": "gemeinde", "gebiet": "99999999"}).status_code == 404
     csv_response = client.get(reverse("population:export", args=["csv"]))
     body = csv_response.content.decode("utf-8-sig")
     assert csv_response["Content-Type"].startswith("text/csv") and SUPPRESSED_MARK in body
