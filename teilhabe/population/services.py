@@ -85,8 +85,11 @@ def register_import_check(
     stichtag: date,
     kreis_ags: str | None = None,
     timings: Timings | None = None,
+    stage: bool = True,
 ) -> RegisterImport:
-    """Dry run: validate the file, keep it staged and store the report. Nothing is imported yet."""
+    """Dry run: validate the file, keep it staged and store the report. Nothing is imported yet.
+
+    ``stage=False`` (CLI, demo) keeps the checked rows only in memory, on ``register_import.checked``."""
     timings = timings or Timings()
     kreis_ags = kreis_ags or settings.TEILHABE_KREIS
     result, read = _check(data, filename, stichtag, kreis_ags, timings)
@@ -121,6 +124,9 @@ def register_import_check(
                 "stichtag": stichtag.isoformat(),
             },
         )
+    register_import.checked = result.normalised  # type: ignore[attr-defined]
+    if not stage:
+        return register_import
     path = _staging_path(register_import)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -153,12 +159,14 @@ def register_import_commit(
     normalised_path = _normalised_path(register_import)
     if register_import.rows_valid == 0 or (register_import.error_count and not valid_rows_only):
         raise ImportRejected("Die Datei enthält Fehler. Nichts wurde übernommen.")
-    if not normalised_path.exists():
-        raise ImportRejected("Die geprüfte Datei liegt nicht mehr vor; bitte erneut hochladen.")
-    started = time.perf_counter()
-    with pa.memory_map(str(normalised_path)) as source:
-        normalised = pa.ipc.open_file(source).read_all()
-    timings.staged = time.perf_counter() - started
+    normalised = getattr(register_import, "checked", None)
+    if normalised is None:
+        if not normalised_path.exists():
+            raise ImportRejected("Die geprüfte Datei liegt nicht mehr vor; bitte erneut hochladen.")
+        started = time.perf_counter()
+        with pa.memory_map(str(normalised_path)) as source:
+            normalised = pa.ipc.open_file(source).read_all()
+        timings.staged = time.perf_counter() - started
     started = time.perf_counter()
     derived = derive(normalised, register_import.stichtag)
     timings.derive = time.perf_counter() - started

@@ -122,3 +122,30 @@ def test_discard_removes_staged_file(personas: Any, settings: Any) -> None:
     assert not list(Path(settings.POPULATION_DIR, "uploads").glob("*"))
     with pytest.raises(services.ImportRejected):
         services.register_import_commit(acting_user=personas.kreisadmin, register_import=register_import)
+
+
+def test_cli_imports_without_staging_and_dry_run_stores_nothing(
+    personas: Any, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.management import call_command
+
+    path = tmp_path / "auszug.csv"
+    path.write_text(csv_text(*valid_rows()), encoding="cp1252")
+    call_command("import_register", str(path), "--stichtag", "2025-12-31", "--dry-run")
+    assert PopulationCount.objects.count() == 0
+    assert RegisterImport.objects.get().status == RegisterImport.Status.DISCARDED
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_register", str(path), "--stichtag", "2025-12-31")
+    assert RegisterImport.objects.filter(status=RegisterImport.Status.COMMITTED).get().population == 13
+    assert not list(Path(settings.POPULATION_DIR, "uploads").glob("*"))
+
+
+def test_demo_builder_imports_two_stichtage_once(regions: None, settings: Any) -> None:
+    from teilhabe.core.demo import create_demo_district
+
+    settings.DEMO = True
+    create_demo_district()
+    create_demo_district()  # idempotent
+    committed = RegisterImport.objects.filter(status=RegisterImport.Status.COMMITTED)
+    assert sorted(committed.values_list("stichtag", flat=True)) == [date(2024, 12, 31), date(2025, 12, 31)]
+    assert all(i.population and i.population > 100_000 for i in committed)

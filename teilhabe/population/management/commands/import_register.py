@@ -44,6 +44,7 @@ class Command(BaseCommand):
             stichtag=options["stichtag"],
             kreis_ags=options["kreis"],
             timings=timings,
+            stage=False,
         )
         self.stdout.write(
             f"{register_import.rows_total} Zeilen, {register_import.error_count} Fehler, "
