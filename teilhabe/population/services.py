@@ -154,6 +154,7 @@ def register_import_commit(
 ) -> RegisterImport:
     """Derive, aggregate and store; replaces an earlier import of the same Stichtag. All or nothing."""
     timings = timings or Timings()
+    remove_orphans()
     if register_import.status != RegisterImport.Status.CHECKED:
         raise ImportRejected("Dieser Import wurde bereits übernommen oder verworfen.")
     normalised_path = _normalised_path(register_import)
@@ -270,6 +271,29 @@ def _finish(register_import: RegisterImport, temporary: Path, path: Path, old_fi
     for old in old_files:
         old.unlink(missing_ok=True)
     _remove_staged(register_import)
+
+
+def remove_orphans(max_age_seconds: float = 3600) -> int:
+    """Delete microdata files no committed import refers to: temporary Parquet files and staged uploads of
+    transactions that were rolled back (on_commit never ran), older than ``max_age_seconds``."""
+    base = Path(settings.POPULATION_DIR)
+    if not base.exists():
+        return 0
+    referenced = set(RegisterImport.objects.exclude(store_file="").values_list("store_file", flat=True))
+    checked = {
+        str(pk)
+        for pk in RegisterImport.objects.filter(status=RegisterImport.Status.CHECKED).values_list("pk", flat=True)
+    }
+    now = time.time()
+    removed = 0
+    candidates = [*base.glob("*.parquet.tmp"), *base.glob("*.parquet"), *base.glob("uploads/*")]
+    for path in candidates:
+        if path.name in referenced or path.name.split(".")[0] in checked:
+            continue
+        if now - path.stat().st_mtime > max_age_seconds:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _remove_staged(register_import: RegisterImport) -> None:

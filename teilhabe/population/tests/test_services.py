@@ -149,3 +149,17 @@ def test_demo_builder_imports_two_stichtage_once(regions: None, settings: Any) -
     committed = RegisterImport.objects.filter(status=RegisterImport.Status.COMMITTED)
     assert sorted(committed.values_list("stichtag", flat=True)) == [date(2024, 12, 31), date(2025, 12, 31)]
     assert all(i.population and i.population > 100_000 for i in committed)
+
+
+def test_orphaned_microdata_files_are_removed(personas: Any, settings: Any) -> None:
+    import os
+
+    base = Path(settings.POPULATION_DIR)
+    (base / "uploads").mkdir(parents=True)
+    orphan = base / "12073_2025-12-31_deadbeef.parquet.tmp"
+    orphan.write_bytes(b"x")
+    kept = _check(personas, csv_text(*valid_rows()))
+    for path in [orphan, *base.glob("uploads/*")]:
+        os.utime(path, (0, 0))
+    assert services.remove_orphans() == 1
+    assert not orphan.exists() and services.staged_data(kept) is not None
