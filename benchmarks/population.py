@@ -69,8 +69,14 @@ def karlsruhe(workdir: Path) -> None:
         timings = services.Timings()
         started = time.perf_counter()
         register_import = services.register_import_check(
-            acting_user=None, owner=owner, data=data, filename=path.name, stichtag=STICHTAG, kreis_ags="08215",
-            timings=timings)
+            acting_user=None,
+            owner=owner,
+            data=data,
+            filename=path.name,
+            stichtag=STICHTAG,
+            kreis_ags="08215",
+            timings=timings,
+        )
         checked = time.perf_counter()
         services.register_import_commit(acting_user=None, register_import=register_import, timings=timings)
         total = time.perf_counter() - started
