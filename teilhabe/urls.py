@@ -55,6 +55,7 @@ urlpatterns = [
     path("staff/planungsraeume/", include("teilhabe.regions.staff_urls")),
     path("staff/kiim/", include("teilhabe.registry.urls")),
     path("staff/datenschutz/", include("teilhabe.privacy.urls")),
+    path("staff/bevoelkerung/", include("teilhabe.population.urls")),
     path("gemeinden/", include("teilhabe.regions.urls")),
     path("monitoring/", include("teilhabe.indicators.urls")),
     path("staff/monitoring/", include("teilhabe.indicators.staff_urls")),
