@@ -509,6 +509,9 @@ def _persist(
             IndicatorValue.objects.filter(pk__in=to_delete).delete()
         IndicatorValue.objects.bulk_create(to_create, batch_size=1000)
         IndicatorValue.objects.bulk_update(to_update, [*_UPDATE_FIELDS, "computed_at"], batch_size=500)
+        if to_create or to_update or to_delete:
+            # The data version of the public pages (their cache key) moves with every real change.
+            Indicator.objects.filter(pk=ind.pk).update(updated_at=now)
     report.created += len(to_create)
     report.updated += len(to_update)
     report.deleted += len(to_delete)

@@ -66,11 +66,11 @@ def indicators_for(*, staff: bool, user: Any = None) -> QuerySet[Indicator]:
 
 
 def kreis() -> Kreis | None:
-    return Kreis.objects.filter(ags=settings.TEILHABE_KREIS).select_related("land").first()
+    return Kreis.objects.filter(ags=settings.TEILHABE_KREIS).select_related("land").defer("geometry").first()
 
 
 def gemeinde_names(kreis_obj: Kreis) -> dict[str, Gemeinde]:
-    return {g.ags: g for g in Gemeinde.objects.filter(kreis=kreis_obj, is_gemeinde=True)}
+    return {g.ags: g for g in Gemeinde.objects.filter(kreis=kreis_obj, is_gemeinde=True).defer("geometry")}
 
 
 def _cell(row: IndicatorValue, names: dict[str, str], k: int) -> Cell:

@@ -228,7 +228,7 @@ def build_demo_monitoring(district: Any) -> None:
     count = load_synthetic_values(district.kreis, owner=owner, user=district.users.get("statistik"))
     recompute_all(acting_user=None)
     with_values = Indicator.objects.filter(pk__in=IndicatorValue.objects.values("indicator_id"))
-    with_values.update(is_published=True)
+    with_values.update(is_published=True, updated_at=timezone.now())
     district.notes.append(
         f"Integrationsmonitoring: {count} synthetische Behördenaggregate, "
         f"{IndicatorValue.objects.count()} Indikatorwerte, {with_values.count()} Indikatoren veröffentlicht "
