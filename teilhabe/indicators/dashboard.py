@@ -237,6 +237,38 @@ def gemeinde_profile(gemeinde: Gemeinde, indicators: QuerySet[Indicator]) -> lis
     return result
 
 
+def planungsraum_values(
+    gemeinde: Gemeinde, indicators: QuerySet[Indicator]
+) -> list[tuple[Indicator, str, Cell]]:
+    """Latest values per Planungsraum of the Gemeinde (only where a source delivers that level)."""
+    from teilhabe.regions.models import Planungsraum
+
+    inds = {i.pk: i for i in indicators}
+    rows = IndicatorValue.objects.filter(
+        indicator_id__in=list(inds), level=Level.PLANUNGSRAUM, region__startswith=f"{gemeinde.ags}/"
+    )
+    latest: dict[tuple[int, str, str], IndicatorValue] = {}
+    for row in rows:
+        key = (row.indicator_id, row.category, row.region)
+        if key not in latest or row.year > latest[key].year:
+            latest[key] = row
+    names = {
+        f"{gemeinde.ags}/{code}": name
+        for code, name in Planungsraum.objects.filter(gemeinde=gemeinde).values_list("code", "name")
+    }
+    result = []
+    for (ind_id, category, region), row in sorted(latest.items()):
+        ind = inds[ind_id]
+        cat_name = (
+            next((c.name_de for c in ind.category_list() if c.code == category), "") if category else ""
+        )
+        cell = _cell(row, names, ind.k)
+        if cell.name == region:
+            cell.name = region.split("/", 1)[1]
+        result.append((ind, cat_name, cell))
+    return result
+
+
 def overview(indicators: QuerySet[Indicator], kreis_obj: Kreis) -> list[tuple[Indicator, Cell | None]]:
     """Each indicator with the latest Kreis value of its first category."""
     latest: dict[int, IndicatorValue] = {}

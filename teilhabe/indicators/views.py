@@ -200,12 +200,15 @@ def render_profile(request: HttpRequest, gemeinde: Gemeinde, indicators: Any, *,
 
     def build() -> dict[str, Any]:
         rows = dashboard.gemeinde_profile(gemeinde, indicators)
+        planungsraeume = dashboard.planungsraum_values(gemeinde, indicators)
+        cells = [r.gemeinde for r in rows] + [cell for _i, _c, cell in planungsraeume]
         return {
             "gemeinde": gemeinde,
             "rows": rows,
             "staff": staff,
-            "has_synthetic": any(r.gemeinde.is_synthetic for r in rows),
-            "notes": sorted({r.gemeinde.explanation for r in rows if r.gemeinde.explanation}),
+            "has_synthetic": any(c.is_synthetic for c in cells),
+            "notes": sorted({c.explanation for c in cells if c.explanation}),
+            "planungsraeume": planungsraeume,
             "mark": SUPPRESSED_MARK,
         }
 

@@ -62,6 +62,9 @@ def test_register_adapter_wins_and_planungsraum_values_are_protected(
     assert small.suppression == Suppression.PRIMARY and small.published_value is None
     # The other Planungsraum would reveal the small one by subtraction from the Gemeinde total.
     assert other.suppression == Suppression.SECONDARY
+    Indicator.objects.filter(code="DEM-01").update(is_published=True)
+    html = Client().get(f"/monitoring/gemeinde/{ags}/").content.decode()
+    assert "Planungsräume" in html and "Gesperrt, weil sich sonst" in html
 
 
 def test_public_page_shows_new_value_after_change(
