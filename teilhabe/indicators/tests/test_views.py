@@ -263,3 +263,39 @@ def test_custom_indicator_without_code(
         40.0
     )
     assert AuditEvent.objects.filter(object_type="indicators.indicator", action="create").exists()
+
+
+def test_other_organisation_cannot_overwrite_values(data: list[str], personas: Any, client: Client) -> None:
+    from teilhabe.accounts.roles import Role
+    from teilhabe.core.testing import make_user
+
+    other = make_user("ole", personas.org_b, Role.STATISTIK)
+    login_verified(client, other)
+    content = f"quellschluessel;ags;jahr;wert\nba_beschaeftigte_auslaender;{data[0]};2024;99\n".encode()
+    response = client.post(
+        "/staff/monitoring/aggregate/import/",
+        {
+            "organisation": personas.org_b.pk,
+            "commit": "1",
+            "file": SimpleUploadedFile("b.csv", content, content_type="text/csv"),
+        },
+    )
+    assert "[owned_elsewhere]" in response.content.decode()
+    assert AgencyValue.objects.get(source_key="ba_beschaeftigte_auslaender", ags=data[0]).value == 40
+    response = client.post(
+        "/staff/monitoring/aggregate/neu/",
+        {
+            "organisation": personas.org_b.pk,
+            "source_key": "ba_beschaeftigte_auslaender",
+            "ags": data[0],
+            "year": 2024,
+            "value": "99",
+            "source_document": "x",
+        },
+    )
+    assert response.status_code == 200 and "gepflegt" in response.content.decode()
+    # Catalogue indicators are published for the district only by the Landkreis office.
+    assert (
+        client.post("/staff/monitoring/indikator/ARB-01/veroeffentlichung/", {"publish": "1"}).status_code
+        == 403
+    )
