@@ -21,9 +21,7 @@ def agency_key_choices() -> list[tuple[str, str]]:
 
 
 def all_key_choices() -> list[tuple[str, str]]:
-    return [
-        (k.key, f"{k.key} – {k.label}") for k in load_catalogue().source_keys.values() if k.kind == "count"
-    ]
+    return [(k.key, f"{k.key} – {k.label}") for k in load_catalogue().source_keys.values() if k.kind == "count"]
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -70,9 +68,7 @@ class AgencyValueForm(OrganisationChoiceMixin):
         key, ags = data.get("source_key"), data.get("ags", "")
         level = "gemeinde" if len(ags) == 8 else "kreis"
         data["level"] = level
-        existing = AgencyValue.objects.filter(
-            source_key=key, level=level, ags=ags, year=data.get("year") or 0
-        ).first()
+        existing = AgencyValue.objects.filter(source_key=key, level=level, ags=ags, year=data.get("year") or 0).first()
         organisation = data.get("organisation")
         if existing is not None and organisation is not None and existing.owner_id != organisation.pk:
             self.add_error(

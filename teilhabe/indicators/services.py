@@ -194,11 +194,7 @@ def _upsert(
     now: Any,
 ) -> tuple[AgencyValue, bool, bool]:
     """(object, created, changed)."""
-    obj = (
-        AgencyValue.objects.select_for_update()
-        .filter(source_key=source_key, level=level, ags=ags, year=year)
-        .first()
-    )
+    obj = AgencyValue.objects.select_for_update().filter(source_key=source_key, level=level, ags=ags, year=year).first()
     if obj is None:
         obj = AgencyValue.objects.create(
             source_key=source_key,

@@ -60,9 +60,7 @@ def indicator_publish(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     if (
         not indicator.is_custom
-        and not organisations_with(request.user, "indicators.manage")
-        .filter(kind=OrganisationKind.LANDKREIS)
-        .exists()
+        and not organisations_with(request.user, "indicators.manage").filter(kind=OrganisationKind.LANDKREIS).exists()
     ):
         # Catalogue indicators are published for the whole district: only by the Landkreis office.
         raise PermissionDenied
@@ -111,9 +109,7 @@ def agency_value_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Wert gespeichert; betroffene Indikatoren wurden neu berechnet."))
         return redirect("indicators_staff:agency_values")
-    return render(
-        request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat erfassen")}
-    )
+    return render(request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat erfassen")})
 
 
 @staff_required("indicators.manage")
@@ -170,9 +166,7 @@ def agency_import(request: HttpRequest) -> HttpResponse:
         parsed = importer.parse(data, upload.name)
         if parsed.ok:
             parsed.problems.extend(
-                services.agency_value_conflicts(
-                    organisation=form.cleaned_data["organisation"], rows=parsed.rows
-                )
+                services.agency_value_conflicts(organisation=form.cleaned_data["organisation"], rows=parsed.rows)
             )
         context["parsed"] = parsed
         if parsed.ok:
@@ -218,6 +212,4 @@ def custom_indicator_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Indikator angelegt und berechnet."))
         return redirect("indicators_staff:indicator", code=indicator.code)
-    return render(
-        request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")}
-    )
+    return render(request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")})
