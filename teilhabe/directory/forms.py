@@ -135,7 +135,12 @@ class ProposalForm(forms.Form):
         ),
         required=False,
     )
-    website = forms.CharField(required=False, label=_("Bitte leer lassen"))
+    website = forms.CharField(
+        required=False,
+        label=_("Bitte leer lassen"),
+        # Out of the tab order: the row is aria-hidden, so people never reach it, bots still fill it in.
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
