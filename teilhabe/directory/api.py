@@ -120,8 +120,8 @@ def _page_number(request: HttpRequest) -> int | None:
 @require_GET
 def offers(request: HttpRequest) -> JsonResponse:
     form = SearchForm(request.GET, gemeinden=[])
-    form.fields["gemeinde"].choices = [("", ""), *[(a, a) for a in _gemeinde_codes()]]
-    form.fields["nahe"].choices = form.fields["gemeinde"].choices
+    form.fields["gemeinde"].choices = [("", ""), *[(a, a) for a in _gemeinde_codes()]]  # type: ignore[attr-defined]
+    form.fields["nahe"].choices = form.fields["gemeinde"].choices  # type: ignore[attr-defined]
     if not form.is_valid():
         return _error("Ungültige Filter: " + ", ".join(sorted(form.errors)), "invalid_filter")
     number = _page_number(request)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -172,7 +173,7 @@ def generate_directory(
             contact_email=f"angebot{index}@demo.invalid",
             contact_phone=f"03984 {2000 + index}",
             status=Status.PUBLISHED if rng.random() < 0.96 else Status.DRAFT,
-            last_confirmed_at=now - timezone.timedelta(days=rng.randint(0, 520)),
+            last_confirmed_at=now - timedelta(days=rng.randint(0, 520)),
             is_demo=True,
         )
         new_offers.append(offer)
@@ -224,10 +225,8 @@ def _events(rng: random.Random, offers: Sequence[Offer], count: int) -> None:
     new_events: list[Event] = []
     for index in range(count):
         offer = candidates[index % len(candidates)]
-        day = today + timezone.timedelta(days=rng.randint(0, 45))
-        start = timezone.make_aware(
-            timezone.datetime(day.year, day.month, day.day, rng.choice([10, 15, 17, 18]))
-        )
+        day = today + timedelta(days=rng.randint(0, 45))
+        start = timezone.make_aware(datetime(day.year, day.month, day.day, rng.choice([10, 15, 17, 18])))
         weekly = rng.random() < 0.5
         new_events.append(
             Event(
@@ -239,9 +238,9 @@ def _events(rng: random.Random, offers: Sequence[Offer], count: int) -> None:
                 gemeinde_id=offer.gemeinde_id,
                 location_id=offer.location_id,
                 starts_at=start,
-                ends_at=start + timezone.timedelta(hours=2),
+                ends_at=start + timedelta(hours=2),
                 recurrence=Recurrence.WEEKLY if weekly else Recurrence.NONE,
-                repeat_until=today + timezone.timedelta(days=180) if weekly else None,
+                repeat_until=today + timedelta(days=180) if weekly else None,
                 is_free=offer.is_free,
                 languages=offer.languages,
                 status=Status.PUBLISHED,
@@ -350,12 +349,12 @@ def _submissions_and_dialogue(
             DialogueEntry(
                 owner=landkreis,
                 organisation=organisation,
-                date=today - timezone.timedelta(days=7 * i),
+                date=today - timedelta(days=7 * i),
                 kind=rng.choice(DialogueKind.values),
                 contacts="Vorstand (Demodaten)",
                 topics=topics[i % len(topics)],
                 next_steps="Rückmeldung zu Terminvorschlägen",
-                follow_up_on=today + timezone.timedelta(days=rng.randint(-3, 20)),
+                follow_up_on=today + timedelta(days=rng.randint(-3, 20)),
             )
             for i, organisation in enumerate(mso[:12])
         ]

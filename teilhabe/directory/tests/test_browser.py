@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def directory(personas):  # type: ignore[no-untyped-def]
+def directory(personas):
     services.profile_save(
         acting_user=None,
         organisation=personas.org_a,
@@ -47,12 +47,12 @@ WCAG_21_AA = {
 }
 
 
-def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+def assert_accessible(page) -> None:
     result = Axe().run(page, options=WCAG_21_AA)
     assert result.violations_count == 0, result.generate_report()
 
 
-def switch_language(page, code: str) -> None:  # type: ignore[no-untyped-def]
+def switch_language(page, code: str) -> None:
     page.select_option("#language-select", code)
     page.click(".language-form button[type=submit]")
     page.wait_for_load_state()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import icalendar
@@ -28,7 +29,7 @@ def test_ical_feed_parses_and_escapes(personas) -> None:
         title=long_title,
         description="Zeile 1\nZeile 2; mit, Zeichen\\",
         recurrence=Recurrence.WEEKLY,
-        repeat_until=timezone.localdate() + timezone.timedelta(days=60),
+        repeat_until=timezone.localdate() + timedelta(days=60),
         location=make_location(personas.org_a),
     )
     make_event(personas.org_a, title="Entwurf", status=Status.DRAFT)
@@ -41,7 +42,7 @@ def test_ical_feed_parses_and_escapes(personas) -> None:
     assert len(events) == 1
     assert str(events[0]["SUMMARY"]) == long_title
     assert str(events[0]["DESCRIPTION"]) == "Zeile 1\nZeile 2; mit, Zeichen\\"
-    assert events[0]["RRULE"]["FREQ"] == ["WEEKLY"]
+    assert events[0]["RRULE"]["FREQ"] == ["WEEKLY"]  # type: ignore[index]
 
 
 def test_ical_feed_filters_by_type(personas) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.test import Client, override_settings
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(personas):  # type: ignore[no-untyped-def]
+def world(personas):
     grant_directory_roles(personas)
     location = make_location(personas.org_a)
     offer = make_offer(personas.org_a, title="Angebot von A", location=location)
@@ -47,7 +49,7 @@ def world(personas):  # type: ignore[no-untyped-def]
     }
 
 
-def object_routes(world, personas) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def object_routes(world, personas) -> list[tuple[str, str]]:
     offer = world["offer"].pk
     return [
         ("get", reverse("directory_staff:offer", args=[offer])),
@@ -213,7 +215,7 @@ PROPOSAL = {
 
 
 @pytest.fixture
-def koordination(personas):  # type: ignore[no-untyped-def]
+def koordination(personas):
     return make_user("koordination", personas.landkreis, Role.KOORDINATION)
 
 
@@ -335,7 +337,7 @@ def test_flag_stale_offers_lists_and_emails_owner(personas, django_capture_on_co
     personas.org_a.email = "info@jobcenter-a.example"
     personas.org_a.save()
     offer = make_offer(personas.org_a, title="Altes Angebot")
-    Offer.objects.filter(pk=offer.pk).update(last_confirmed_at=timezone.now() - timezone.timedelta(days=400))
+    Offer.objects.filter(pk=offer.pk).update(last_confirmed_at=timezone.now() - timedelta(days=400))
     make_offer(personas.org_a, title="Frisches Angebot")
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,6 +7,7 @@ Run daily (cron/systemd timer). Owners are asked at most every 30 days; the staf
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 if offer.last_confirmed_at
                 else f"{offer.pk}\t{offer.owner.name}\t{offer.title}\t–"
             )
-            due = offer.stale_notified_at is None or offer.stale_notified_at < now - timezone.timedelta(
+            due = offer.stale_notified_at is None or offer.stale_notified_at < now - timedelta(
                 days=REMIND_EVERY_DAYS
             )
             if due:
@@ -72,7 +73,7 @@ class Command(BaseCommand):
                     extra={"offers": [o.pk for o in offers]},
                 )
                 transaction.on_commit(
-                    lambda a=address, l=lines: send_mail(  # noqa: E741
+                    lambda a=address, l=lines: send_mail(  # type: ignore[misc]  # noqa: E741
                         subject="Angebotsverzeichnis: Sind Ihre Angaben noch aktuell?",
                         message=(
                             "Guten Tag,\n\ndie folgenden Einträge wurden seit über einem Jahr "
