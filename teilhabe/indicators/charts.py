@@ -1,0 +1,157 @@
+"""Vega-Lite specs rendered to SVG on the server (vl-convert): readable without JavaScript, CSP-safe.
+
+vl-convert writes presentation attributes only (no ``style=""``), so the markup can be embedded directly.
+Rendered SVGs are cached by the hash of their spec, so repeated page views cost one cache lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.cache import cache
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Okabe–Ito: distinguishable with the common forms of colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+MISSING_COLOUR = "#d9d9d9"
+CACHE_SECONDS = 3600
+FONT = "Fira Sans, Arial, sans-serif"
+_INNER_ROLES = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
+
+
+def _render(spec: dict[str, Any], label: str) -> SafeString:
+    import vl_convert
+
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    cache_key = "indicators:svg:" + hashlib.sha256((payload + label).encode()).hexdigest()
+    svg = cache.get(cache_key)
+    if svg is None:
+        svg = vl_convert.vegalite_to_svg(spec, format_locale="de-DE", time_format_locale="de-DE")
+        # One accessible name for the whole graphic; the data table below carries the details, so the
+        # inner Vega roles (graphics-symbol without names) are dropped.
+        svg = _INNER_ROLES.sub("", svg)
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" class="chart-svg" ', 1)
+        cache.set(cache_key, svg, CACHE_SECONDS)
+    return mark_safe(svg)
+
+
+def _base(title: str, width: int = 560, height: int = 260) -> dict[str, Any]:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "width": width,
+        "height": height,
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+        },
+        "background": "white",
+    }
+
+
+def time_series_svg(points: Sequence[tuple[str, int, float]], *, title: str, unit: str) -> SafeString:
+    """Lines per series (e.g. Gemeinde, Kreis, Deutschland) over years."""
+    if not points:
+        return mark_safe("")
+    series = list(dict.fromkeys(label for label, _y, _v in points))
+    spec = _base(title)
+    spec.update(
+        {
+            "data": {"values": [{"Reihe": s, "Jahr": str(y), "Wert": v} for s, y, v in points]},
+            "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.5},
+            "encoding": {
+                "x": {"field": "Jahr", "type": "ordinal", "title": "Jahr", "axis": {"labelAngle": 0}},
+                "y": {"field": "Wert", "type": "quantitative", "title": unit, "axis": {"format": ",.1f"}},
+                "color": {
+                    "field": "Reihe",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": series, "range": PALETTE[: len(series)]},
+                },
+                "shape": {"field": "Reihe", "type": "nominal", "title": None, "scale": {"domain": series}},
+                "strokeDash": {
+                    "field": "Reihe",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": series},
+                },
+            },
+        }
+    )
+    return _render(spec, title)
+
+
+def choropleth_svg(
+    features: Sequence[tuple[str, str, dict[str, Any], float | None]], *, title: str, unit: str
+) -> SafeString:
+    """Gemeinden coloured by value (viridis, colour-blind safe); suppressed or missing in grey."""
+    shapes = [f for f in features if f[2]]
+    if not shapes:
+        return mark_safe("")
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": geometry, "properties": {"name": name, "ags": ags, "Wert": value}}
+            for ags, name, geometry, value in shapes
+        ],
+    }
+    spec = _base(title, width=520, height=420)
+    spec.update(
+        {
+            "data": {"values": collection, "format": {"type": "json", "property": "features"}},
+            "projection": {"type": "mercator"},
+            "layer": [
+                {"mark": {"type": "geoshape", "fill": MISSING_COLOUR, "stroke": "white", "strokeWidth": 0.7}},
+                {
+                    "transform": [{"filter": "isValid(datum.properties.Wert)"}],
+                    "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.7},
+                    "encoding": {
+                        "color": {
+                            "field": "properties.Wert",
+                            "type": "quantitative",
+                            "title": unit,
+                            "scale": {"scheme": "viridis", "reverse": True},
+                            "legend": {"format": ",.1f", "orient": "right"},
+                        }
+                    },
+                },
+            ],
+        }
+    )
+    return _render(spec, title)
+
+
+def comparison_svg(rows: Sequence[tuple[str, float, bool]], *, title: str, unit: str) -> SafeString:
+    """Horizontal bars for a comparison; the own Kreis is highlighted (colour *and* bold label)."""
+    if not rows:
+        return mark_safe("")
+    spec = _base(title, width=460, height=max(60, 22 * len(rows)))
+    spec.update(
+        {
+            "data": {
+                "values": [
+                    {"Gebiet": name, "Wert": value, "Eigen": "eigener Kreis" if own else "Vergleich"}
+                    for name, value, own in rows
+                ]
+            },
+            "mark": {"type": "bar"},
+            "encoding": {
+                "y": {"field": "Gebiet", "type": "nominal", "sort": "-x", "title": None},
+                "x": {"field": "Wert", "type": "quantitative", "title": unit, "axis": {"format": ",.1f"}},
+                "color": {
+                    "field": "Eigen",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": ["eigener Kreis", "Vergleich"], "range": [PALETTE[5], PALETTE[0]]},
+                },
+            },
+        }
+    )
+    return _render(spec, title)

@@ -1,0 +1,238 @@
+"""Parse agency aggregates from CSV (``;`` or ``,``; UTF-8 or Windows-1252) or XLSX (python-calamine).
+
+Every problem is reported with row, column and a stable code in German; nothing is written here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from teilhabe.indicators.catalogue import load_catalogue
+from teilhabe.regions.models import Gemeinde, Kreis
+
+MAX_ROWS = 50_000
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "quellschluessel": ("quellschluessel", "quellschlüssel", "source_key", "schluessel"),
+    "ebene": ("ebene", "level"),
+    "ags": ("ags", "gemeindeschluessel", "kreisschluessel", "regionalschluessel"),
+    "jahr": ("jahr", "year", "stichtagsjahr"),
+    "wert": ("wert", "value", "anzahl"),
+    "quelldokument": ("quelldokument", "quelle", "source_document"),
+}
+REQUIRED = ("quellschluessel", "ags", "jahr", "wert")
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # 1-based line in the file incl. header; 0 = whole file
+    column: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Zeile {self.row}" if self.row else "Datei"
+        if self.column:
+            where += f", Spalte „{self.column}“"
+        return f"{where}: {self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    row: int
+    source_key: str
+    level: str
+    ags: str
+    year: int
+    value: float
+    source_document: str
+
+
+@dataclass
+class ParseResult:
+    rows: list[ParsedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.splitlines()[0] if text else ""
+    try:
+        return csv.Sniffer().sniff(first, delimiters=";,\t").delimiter
+    except csv.Error:
+        return ";" if first.count(";") >= first.count(",") else ","
+
+
+def read_table(data: bytes, file_name: str) -> tuple[list[list[Any]], str, str]:
+    """Rows of cells; XLSX is recognised by its ZIP signature, not only by the name."""
+    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xls", ".ods")):
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=True), "XLSX", ""
+    text, encoding = _decode(data)
+    delimiter = _sniff_delimiter(text)
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)], encoding, delimiter
+
+
+def _number(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, int | float):
+        return float(raw)
+    text = str(raw).strip().replace("\u202f", "").replace(" ", "")
+    if "," in text:  # German format: 1.234,5
+        text = text.replace(".", "").replace(",", ".")
+    return float(text)
+
+
+def _code(raw: Any, width: int) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    return text.zfill(width) if text.isdigit() and len(text) < width else text
+
+
+def parse(data: bytes, file_name: str) -> ParseResult:
+    result = ParseResult()
+    if not data:
+        result.problems.append(Problem(0, "", "empty_file", "Die Datei ist leer."))
+        return result
+    try:
+        table, result.encoding, result.delimiter = read_table(data, file_name)
+    except Exception:  # calamine raises several types for damaged files
+        result.problems.append(
+            Problem(
+                0, "", "file_unreadable", "Die Datei ist weder als CSV noch als Excel-Arbeitsmappe lesbar."
+            )
+        )
+        return result
+    table = [row for row in table if any(str(c).strip() for c in row)]
+    if not table:
+        result.problems.append(Problem(0, "", "empty_file", "Die Datei enthält keine Zeilen."))
+        return result
+    header = [str(c).strip().lower() for c in table[0]]
+    index: dict[str, int] = {}
+    for name, aliases in COLUMNS.items():
+        for position, heading in enumerate(header):
+            if heading in aliases:
+                index[name] = position
+                break
+    for name in REQUIRED:
+        if name not in index:
+            result.problems.append(
+                Problem(1, name, "column_missing", f"Pflichtspalte „{name}“ fehlt in der Kopfzeile.")
+            )
+    if result.problems:
+        return result
+    if len(table) - 1 > MAX_ROWS:
+        result.problems.append(Problem(0, "", "too_many_rows", f"Höchstens {MAX_ROWS} Zeilen je Datei."))
+        return result
+
+    source_keys = load_catalogue().source_keys
+    kreis = settings.TEILHABE_KREIS
+    gemeinden = set(Gemeinde.objects.filter(kreis_id=kreis).values_list("ags", flat=True))
+    kreise = set(Kreis.objects.values_list("ags", flat=True))
+    seen: dict[tuple[str, str, str, int], int] = {}
+
+    def cell(row: list[Any], name: str) -> Any:
+        position = index.get(name)
+        return row[position] if position is not None and position < len(row) else ""
+
+    for line, row in enumerate(table[1:], start=2):
+        problems_before = len(result.problems)
+        key = str(cell(row, "quellschluessel")).strip()
+        if key not in source_keys:
+            result.problems.append(
+                Problem(
+                    line,
+                    "quellschluessel",
+                    "source_key_unknown",
+                    f"Quellschlüssel „{key}“ ist im Katalog nicht definiert.",
+                )
+            )
+        elif "agency" not in source_keys[key].providers:
+            result.problems.append(
+                Problem(
+                    line,
+                    "quellschluessel",
+                    "source_key_not_agency",
+                    f"„{key}“ wird nicht von Behörden geliefert (nur Register/Befragung).",
+                )
+            )
+        raw_level = str(cell(row, "ebene")).strip().lower()
+        ags_raw = cell(row, "ags")
+        ags = _code(ags_raw, 8 if len(str(ags_raw).split(".")[0]) > 5 else 5)
+        level = raw_level or ("gemeinde" if len(ags) == 8 else "kreis")
+        if level not in ("gemeinde", "kreis"):
+            result.problems.append(
+                Problem(line, "ebene", "level_invalid", "Ebene muss „gemeinde“ oder „kreis“ sein.")
+            )
+        elif level == "gemeinde" and ags not in gemeinden:
+            result.problems.append(
+                Problem(line, "ags", "ags_unknown", f"„{ags}“ ist keine Gemeinde des Kreises {kreis}.")
+            )
+        elif level == "kreis" and ags not in kreise:
+            result.problems.append(Problem(line, "ags", "ags_unknown", f"„{ags}“ ist kein bekannter Kreis."))
+        elif key in source_keys and level not in source_keys[key].levels:
+            result.problems.append(
+                Problem(
+                    line, "ebene", "level_not_allowed", f"„{key}“ wird nicht auf Ebene {level} geliefert."
+                )
+            )
+        try:
+            year = int(_number(cell(row, "jahr")))
+            if not 1990 <= year <= 2100:
+                raise ValueError
+        except (TypeError, ValueError):
+            year = 0
+            result.problems.append(
+                Problem(line, "jahr", "year_invalid", "Jahr muss vierstellig sein (z. B. 2024).")
+            )
+        try:
+            value = _number(cell(row, "wert"))
+            if value < 0 and source_keys.get(key, None) is not None and source_keys[key].kind == "count":
+                raise ValueError
+        except (TypeError, ValueError):
+            value = 0.0
+            result.problems.append(
+                Problem(
+                    line,
+                    "wert",
+                    "value_invalid",
+                    "Wert muss eine nicht negative Zahl sein (Dezimalkomma erlaubt).",
+                )
+            )
+        document = str(cell(row, "quelldokument")).strip()[:300]
+        if len(result.problems) > problems_before:
+            continue
+        identity = (key, level, ags, year)
+        if identity in seen:
+            result.problems.append(
+                Problem(
+                    line,
+                    "quellschluessel",
+                    "duplicate_row",
+                    f"Doppelt: derselbe Wert steht schon in Zeile {seen[identity]}.",
+                )
+            )
+            continue
+        seen[identity] = line
+        result.rows.append(ParsedRow(line, key, level, ags, year, value, document))
+    return result

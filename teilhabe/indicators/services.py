@@ -1,0 +1,351 @@
+"""Writes of the monitoring: catalogue sync, agency aggregates (form, import), custom indicators, publishing.
+
+Every write and its audit event share one transaction; the incremental recomputation runs in the same
+transaction, so a failed recomputation leaves no half-updated source values behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from teilhabe.audit.services import Action, record
+from teilhabe.indicators.catalogue import IndicatorDef, load_catalogue
+from teilhabe.indicators.compute import ComputeReport, compute, recompute_for_change
+from teilhabe.indicators.importer import ParsedRow, ParseResult
+from teilhabe.indicators.models import AgencyValue, Indicator
+from teilhabe.regions.models import Kreis
+
+ACTION_IMPORT = "indicators.agency_import"
+ACTION_RECOMPUTE = "indicators.recompute"
+ACTION_PUBLISH = "indicators.publish"
+ACTION_SYNC = "indicators.catalogue_sync"
+
+
+def configured_kreis() -> Kreis | None:
+    return Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
+
+
+def _definition_fields(d: IndicatorDef) -> dict[str, Any]:
+    return {
+        "name_de": d.name_de,
+        "name_en": d.name_en,
+        "theme": d.theme,
+        "kind": d.kind,
+        "unit": d.unit,
+        "multiplier": d.multiplier,
+        "definition": d.definition,
+        "sources": list(d.sources),
+        "disaggregations": d.disaggregations,
+        "migration_definition": d.migration_definition,
+        "anchor": d.anchor,
+        "caveats": d.caveats,
+        "categories": [
+            {
+                "code": c.code,
+                "name_de": c.name_de,
+                "name_en": c.name_en,
+                "numerator": [str(t) for t in c.numerator],
+                "denominator": [str(t) for t in c.denominator],
+            }
+            for c in d.categories
+        ],
+        "denominator_lag": d.denominator_lag,
+        "disclosure_method": d.disclosure_method,
+        "min_count": d.min_count,
+        "rounding_base": d.rounding_base,
+        "kreis_from_gemeinden": d.kreis_from_gemeinden,
+        "categories_additive": d.categories_additive,
+        "value_key": d.value_key,
+        "count_key": d.count_key,
+        "references": [list(r) for r in d.references],
+    }
+
+
+def catalogue_sync(*, acting_user: Any = None) -> tuple[int, int]:
+    """Create or update the catalogue indicators from catalogue.yaml. Publication flags are kept."""
+    catalogue = load_catalogue()
+    created = updated = 0
+    with transaction.atomic():
+        for code, definition in catalogue.indicators.items():
+            _obj, was_created = Indicator.objects.update_or_create(
+                code=code, defaults={**_definition_fields(definition), "is_custom": False}
+            )
+            created += was_created
+            updated += not was_created
+        record(
+            ACTION_SYNC,
+            actor=acting_user,
+            object_type="indicators.indicator",
+            extra={"created": created, "updated": updated},
+            username="system" if acting_user is None else "",
+        )
+    return created, updated
+
+
+def custom_indicator_create(
+    *,
+    acting_user: Any,
+    organisation: Any,
+    code: str,
+    name_de: str,
+    name_en: str,
+    theme: str,
+    numerator: list[str],
+    denominator: list[str],
+    multiplier: float,
+    unit: str,
+    definition: str,
+    caveats: str = "",
+    disclosure_method: str = "suppress",
+    min_count: int | None = None,
+) -> Indicator:
+    """A district-defined indicator over the available source keys, without code changes."""
+    with transaction.atomic():
+        indicator = Indicator.objects.create(
+            code=code,
+            name_de=name_de,
+            name_en=name_en or name_de,
+            theme=theme,
+            kind="rate" if denominator else "count",
+            unit=unit,
+            multiplier=multiplier,
+            definition=definition,
+            sources=["AGENCY"],
+            disaggregations={"S": "nein", "A": "nein", "N": "nein", "G": "ja"},
+            migration_definition="staatsangehoerigkeit",
+            anchor="",
+            caveats=caveats,
+            categories=[
+                {
+                    "code": "",
+                    "name_de": name_de,
+                    "name_en": name_en or name_de,
+                    "numerator": numerator,
+                    "denominator": denominator,
+                }
+            ],
+            disclosure_method=disclosure_method,
+            min_count=min_count,
+            is_custom=True,
+            owner=organisation,
+        )
+        record(
+            Action.CREATE,
+            actor=acting_user,
+            organisation=organisation,
+            obj=indicator,
+            changed_fields=["code", "numerator", "denominator"],
+        )
+        kreis = configured_kreis()
+        if kreis is not None:
+            compute(kreis=kreis, indicators=[indicator])
+    return indicator
+
+
+def indicator_set_published(*, acting_user: Any, indicator: Indicator, published: bool) -> Indicator:
+    with transaction.atomic():
+        indicator.is_published = published
+        indicator.save(update_fields=["is_published", "updated_at"])
+        record(
+            ACTION_PUBLISH,
+            actor=acting_user,
+            organisation=indicator.owner,
+            obj=indicator,
+            changed_fields=["is_published"],
+            extra={"published": published},
+        )
+    return indicator
+
+
+def recompute_all(*, acting_user: Any) -> ComputeReport:
+    kreis = configured_kreis()
+    if kreis is None:
+        return ComputeReport()
+    with transaction.atomic():
+        report = compute(kreis=kreis)
+        record(
+            ACTION_RECOMPUTE,
+            actor=acting_user,
+            object_type="indicators.indicatorvalue",
+            extra={"created": report.created, "updated": report.updated, "deleted": report.deleted},
+            username="system" if acting_user is None else "",
+        )
+    return report
+
+
+def _upsert(
+    *,
+    acting_user: Any,
+    organisation: Any,
+    source_key: str,
+    level: str,
+    ags: str,
+    year: int,
+    value: float,
+    source_document: str,
+    file_name: str,
+    is_synthetic: bool,
+    now: Any,
+) -> tuple[AgencyValue, bool, bool]:
+    """(object, created, changed)."""
+    obj = (
+        AgencyValue.objects.select_for_update()
+        .filter(source_key=source_key, level=level, ags=ags, year=year)
+        .first()
+    )
+    if obj is None:
+        obj = AgencyValue.objects.create(
+            source_key=source_key,
+            level=level,
+            ags=ags,
+            year=year,
+            value=value,
+            source_document=source_document,
+            file_name=file_name,
+            is_synthetic=is_synthetic,
+            owner=organisation,
+            entered_by=acting_user,
+            entered_at=now,
+        )
+        return obj, True, True
+    changed = obj.value != value or obj.source_document != source_document
+    if changed:
+        obj.value, obj.source_document, obj.file_name = value, source_document, file_name
+        obj.owner, obj.entered_by, obj.entered_at, obj.is_synthetic = (
+            organisation,
+            acting_user,
+            now,
+            is_synthetic,
+        )
+        obj.save()
+    return obj, False, changed
+
+
+def agency_value_save(
+    *,
+    acting_user: Any,
+    organisation: Any,
+    source_key: str,
+    level: str,
+    ags: str,
+    year: int,
+    value: float,
+    source_document: str,
+    file_name: str = "",
+    is_synthetic: bool = False,
+) -> AgencyValue:
+    """Enter or correct one aggregate; recomputes only the affected indicator values."""
+    now = timezone.now()
+    with transaction.atomic():
+        obj, created, changed = _upsert(
+            acting_user=acting_user,
+            organisation=organisation,
+            source_key=source_key,
+            level=level,
+            ags=ags,
+            year=year,
+            value=value,
+            source_document=source_document,
+            file_name=file_name,
+            is_synthetic=is_synthetic,
+            now=now,
+        )
+        record(
+            Action.CREATE if created else Action.UPDATE,
+            actor=acting_user,
+            organisation=organisation,
+            obj=obj,
+            changed_fields=["value", "source_document"] if changed else [],
+        )
+        kreis = configured_kreis()
+        if changed and kreis is not None:
+            recompute_for_change(kreis=kreis, changes=[(source_key, level, ags, year)])
+    return obj
+
+
+def agency_value_delete(*, acting_user: Any, value: AgencyValue) -> None:
+    with transaction.atomic():
+        change = (value.source_key, value.level, value.ags, value.year)
+        record(Action.DELETE, actor=acting_user, organisation=value.owner, obj=value)
+        value.delete()
+        kreis = configured_kreis()
+        if kreis is not None:
+            recompute_for_change(kreis=kreis, changes=[change])
+
+
+@dataclass
+class ImportOutcome:
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    recomputed: int = 0
+    rows: list[ParsedRow] = field(default_factory=list)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def agency_values_import(
+    *,
+    acting_user: Any,
+    organisation: Any,
+    parsed: ParseResult,
+    file_name: str,
+    dry_run: bool,
+    is_synthetic: bool = False,
+) -> ImportOutcome:
+    """All or nothing: only a file without any problem is written; a dry run writes nothing at all."""
+    if not parsed.ok:
+        raise ValueError("Import mit Fehlern kann nicht übernommen werden.")
+    outcome = ImportOutcome(dry_run=dry_run, rows=parsed.rows)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            changes = []
+            for row in parsed.rows:
+                _obj, created, changed = _upsert(
+                    acting_user=acting_user,
+                    organisation=organisation,
+                    source_key=row.source_key,
+                    level=row.level,
+                    ags=row.ags,
+                    year=row.year,
+                    value=row.value,
+                    source_document=row.source_document or file_name,
+                    file_name=file_name,
+                    is_synthetic=is_synthetic,
+                    now=now,
+                )
+                outcome.created += created
+                outcome.updated += changed and not created
+                outcome.unchanged += not changed
+                if changed:
+                    changes.append((row.source_key, row.level, row.ags, row.year))
+            if dry_run:
+                raise _DryRunRollback
+            kreis = configured_kreis()
+            if kreis is not None and changes:
+                outcome.recomputed = recompute_for_change(kreis=kreis, changes=changes).written
+            record(
+                ACTION_IMPORT,
+                actor=acting_user,
+                organisation=organisation,
+                object_type="indicators.agencyvalue",
+                object_repr=file_name[:200],
+                extra={
+                    "rows": len(parsed.rows),
+                    "created": outcome.created,
+                    "updated": outcome.updated,
+                    "unchanged": outcome.unchanged,
+                },
+            )
+    except _DryRunRollback:
+        pass
+    return outcome

@@ -1,0 +1,207 @@
+"""Staff view of the monitoring: all indicators, agency aggregates (form, import), custom indicators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teilhabe.accounts.access import has_permission, staff_required
+from teilhabe.indicators import dashboard, importer, services
+from teilhabe.indicators.forms import AgencyValueForm, CustomIndicatorForm, ImportForm
+from teilhabe.indicators.models import AgencyValue, Indicator
+from teilhabe.indicators.views import gemeinde_in_kreis_or_404, render_index, render_indicator, render_profile
+
+
+def get_indicator_for_user(request: HttpRequest, code: str) -> Indicator:
+    indicator = Indicator.objects.visible_to(request.user).filter(code=code).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def get_agency_value_for_user(request: HttpRequest, pk: int) -> AgencyValue:
+    value = AgencyValue.objects.visible_to(request.user).filter(pk=pk).first()
+    if value is None:
+        raise Http404
+    return value
+
+
+@staff_required("indicators.view")
+def index(request: HttpRequest) -> HttpResponse:
+    return render_index(request, dashboard.indicators_for(staff=True, user=request.user), staff=True)
+
+
+@staff_required("indicators.view")
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render_indicator(request, get_indicator_for_user(request, code), staff=True)
+
+
+@staff_required("indicators.view")
+def gemeinde_profile(request: HttpRequest, ags: str) -> HttpResponse:
+    return render_profile(
+        request,
+        gemeinde_in_kreis_or_404(ags),
+        dashboard.indicators_for(staff=True, user=request.user),
+        staff=True,
+    )
+
+
+@require_POST
+@staff_required("indicators.manage")
+def indicator_publish(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = get_indicator_for_user(request, code)
+    if indicator.is_custom and not has_permission(request.user, "indicators.manage", indicator.owner_id):
+        raise Http404
+    publish = request.POST.get("publish") == "1"
+    services.indicator_set_published(acting_user=request.user, indicator=indicator, published=publish)
+    messages.success(request, _("Veröffentlicht.") if publish else _("Veröffentlichung zurückgenommen."))
+    return redirect("indicators_staff:indicator", code=indicator.code)
+
+
+@require_POST
+@staff_required("indicators.manage")
+def recompute(request: HttpRequest) -> HttpResponse:
+    report = services.recompute_all(acting_user=request.user)
+    messages.success(
+        request,
+        _("Neu berechnet: %(c)s neu, %(u)s geändert, %(d)s entfernt (%(s)s s).")
+        % {"c": report.created, "u": report.updated, "d": report.deleted, "s": f"{report.seconds:.1f}"},
+    )
+    return redirect("indicators_staff:index")
+
+
+@staff_required("indicators.manage")
+def agency_values(request: HttpRequest) -> HttpResponse:
+    values = AgencyValue.objects.visible_to(request.user).select_related("owner", "entered_by")
+    key = request.GET.get("schluessel", "")
+    if key:
+        values = values.filter(source_key=key)
+    page = Paginator(values.order_by("source_key", "-year", "ags"), 100).get_page(request.GET.get("seite"))
+    return render(request, "indicators/staff_agency_values.html", {"page": page, "key": key})
+
+
+@staff_required("indicators.manage")
+def agency_value_create(request: HttpRequest) -> HttpResponse:
+    form = AgencyValueForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.agency_value_save(
+            acting_user=request.user,
+            organisation=data["organisation"],
+            source_key=data["source_key"],
+            level=data["level"],
+            ags=data["ags"],
+            year=data["year"],
+            value=data["value"],
+            source_document=data["source_document"],
+        )
+        messages.success(request, _("Wert gespeichert; betroffene Indikatoren wurden neu berechnet."))
+        return redirect("indicators_staff:agency_values")
+    return render(
+        request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat erfassen")}
+    )
+
+
+@staff_required("indicators.manage")
+def agency_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    value = get_agency_value_for_user(request, pk)
+    initial = {
+        "organisation": value.owner,
+        "source_key": value.source_key,
+        "ags": value.ags,
+        "year": value.year,
+        "value": value.value,
+        "source_document": value.source_document,
+    }
+    form = AgencyValueForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if (data["source_key"], data["ags"], data["year"]) != (value.source_key, value.ags, value.year):
+            services.agency_value_delete(acting_user=request.user, value=value)
+        services.agency_value_save(
+            acting_user=request.user,
+            organisation=data["organisation"],
+            source_key=data["source_key"],
+            level=data["level"],
+            ags=data["ags"],
+            year=data["year"],
+            value=data["value"],
+            source_document=data["source_document"],
+        )
+        messages.success(request, _("Wert geändert; betroffene Indikatoren wurden neu berechnet."))
+        return redirect("indicators_staff:agency_values")
+    return render(
+        request,
+        "indicators/staff_form.html",
+        {"form": form, "title": _("Behördenaggregat ändern"), "delete_value": value},
+    )
+
+
+@require_POST
+@staff_required("indicators.manage")
+def agency_value_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    value = get_agency_value_for_user(request, pk)
+    services.agency_value_delete(acting_user=request.user, value=value)
+    messages.success(request, _("Wert gelöscht; betroffene Indikatoren wurden neu berechnet."))
+    return redirect("indicators_staff:agency_values")
+
+
+@staff_required("indicators.manage")
+def agency_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        parsed = importer.parse(data, upload.name)
+        context["parsed"] = parsed
+        if parsed.ok:
+            dry_run = "commit" not in request.POST
+            outcome = services.agency_values_import(
+                acting_user=request.user,
+                organisation=form.cleaned_data["organisation"],
+                parsed=parsed,
+                file_name=upload.name[:200],
+                dry_run=dry_run,
+            )
+            context["outcome"] = outcome
+            if not dry_run:
+                messages.success(
+                    request,
+                    _("%(n)s Zeilen übernommen (%(c)s neu, %(u)s geändert).")
+                    % {"n": len(parsed.rows), "c": outcome.created, "u": outcome.updated},
+                )
+                return redirect("indicators_staff:agency_values")
+    return render(request, "indicators/staff_import.html", context)
+
+
+@staff_required("indicators.manage")
+def custom_indicator_create(request: HttpRequest) -> HttpResponse:
+    form = CustomIndicatorForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        indicator = services.custom_indicator_create(
+            acting_user=request.user,
+            organisation=data["organisation"],
+            code=data["code"],
+            name_de=data["name_de"],
+            name_en=data["name_en"],
+            theme=data["theme"],
+            numerator=list(data["numerator"]),
+            denominator=list(data["denominator"]),
+            multiplier=data["multiplier"],
+            unit=data["unit"],
+            definition=data["definition"],
+            caveats=data["caveats"],
+            disclosure_method=data["disclosure_method"],
+            min_count=data["min_count"],
+        )
+        messages.success(request, _("Indikator angelegt und berechnet."))
+        return redirect("indicators_staff:indicator", code=indicator.code)
+    return render(
+        request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")}
+    )

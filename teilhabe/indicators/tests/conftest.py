@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from teilhabe.accounts.roles import Role
+from teilhabe.core.testing import make_user
+from teilhabe.indicators.models import AgencyValue
+from teilhabe.indicators.services import catalogue_sync
+
+
+def put(key: str, ags: str, year: int, value: float, owner: Any, level: str | None = None) -> AgencyValue:
+    """Write a source value directly (tests of the computation, no audit needed)."""
+    level = level or ("gemeinde" if len(ags) == 8 else "kreis")
+    obj, _ = AgencyValue.objects.update_or_create(
+        source_key=key,
+        level=level,
+        ags=ags,
+        year=year,
+        defaults={"value": value, "source_document": "Test", "owner": owner, "entered_at": timezone.now()},
+    )
+    return obj
+
+
+@pytest.fixture
+def catalogue(regions: None) -> None:
+    catalogue_sync()
+
+
+@pytest.fixture
+def statistik(personas: Any) -> Any:
+    return make_user("stefanie", personas.landkreis, Role.STATISTIK)
+
+
+@pytest.fixture
+def gemeinde_user(personas: Any) -> Any:
+    return make_user("gero", personas.landkreis, Role.GEMEINDE)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from teilhabe.lib.disclosure import Cell, dominance_suppressed, protect_table, protect_value, round_to_base
+
+K = 3
+
+
+def _lines(table: list[list[Cell]]) -> list[list[Cell]]:
+    rows = [list(row) for row in table]
+    cols = [list(col) for col in zip(*table, strict=True)]
+    return rows + cols
+
+
+def test_small_counts_are_suppressed_and_zero_is_published() -> None:
+    assert protect_value(2, K).published is None
+    assert protect_value(0, K).published == 0
+    assert protect_value(3, K).published == 3
+
+
+def test_a_single_suppressed_cell_cannot_be_recovered_from_the_row_total() -> None:
+    table = protect_table([[10, 2, 7]], K)
+    published = [cell.published for cell in table[0]]
+    assert published[1] is None
+    # A second cell in the row (and the matching column totals) is suppressed as well.
+    assert sum(1 for value in published if value is None) >= 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=5), min_size=1, max_size=5).filter(
+        lambda rows: len({len(r) for r in rows}) == 1
+    )
+)
+def test_every_published_cell_is_zero_or_at_least_k_and_no_line_has_a_lone_suppression(rows: list[list[int]]) -> None:
+    table = protect_table(rows, K)
+    for row in table:
+        for cell in row:
+            assert cell.published is None or cell.published == 0 or cell.published >= K
+    for line in _lines(table):
+        suppressed = [cell for cell in line if cell.suppressed]
+        assert len(suppressed) != 1, line
+    # Margins always add up to the inner values (they are computed, not taken from the caller).
+    assert table[-1][-1].value == sum(sum(r) for r in rows)
+
+
+def test_rounding_and_dominance() -> None:
+    assert [round_to_base(v) for v in (0, 1, 2, 3, 7, 8, 12, 13)] == [0, 5, 5, 5, 5, 10, 10, 15]
+    assert dominance_suppressed([900.0, 50.0, 50.0]) is True
+    assert dominance_suppressed([400.0, 300.0, 300.0]) is False
