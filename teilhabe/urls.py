@@ -59,10 +59,11 @@ urlpatterns = [
     path("gemeinden/", include("teilhabe.regions.urls")),
     path("monitoring/", include("teilhabe.indicators.urls")),
     path("staff/monitoring/", include("teilhabe.indicators.staff_urls")),
+    # Before the indicators API: its catch-all under api/v1/ would otherwise answer these paths.
+    path("api/v1/directory/", include("teilhabe.directory.api_urls")),
     path("api/v1/", include("teilhabe.indicators.api_urls")),
     path("angebote/", include("teilhabe.directory.urls")),
     path("staff/angebote/", include("teilhabe.directory.staff_urls")),
-    path("api/v1/directory/", include("teilhabe.directory.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
