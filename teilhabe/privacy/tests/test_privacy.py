@@ -157,3 +157,15 @@ def test_retention_deletes_groups_then_cases(personas) -> None:
     assert reports.count() == 4
     assert any(e.extra.get("akten") == 1 for e in reports)
     assert Transmission.objects.filter(case__isnull=True).count() == 2  # transmission metadata stays
+
+
+def test_committed_art30_document_is_current(tmp_path: Path) -> None:
+    """DP-01 snapshot: docs/privacy/art30.html is regenerated whenever registry.yaml changes."""
+    from django.conf import settings
+
+    target = tmp_path / "art30.html"
+    call_command("privacy_art30", str(target))
+    committed = Path(settings.BASE_DIR) / "docs" / "privacy" / "art30.html"
+    assert committed.read_text(encoding="utf-8") == target.read_text(encoding="utf-8"), (
+        "manage.py privacy_art30 docs/privacy/art30.html ausführen"
+    )
