@@ -69,9 +69,7 @@ def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
                 label=str(spec.label), required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
         elif spec.kind == "choice":
-            fields[spec.name] = forms.ChoiceField(
-                label=str(spec.label), required=False, choices=list(spec.choices)
-            )
+            fields[spec.name] = forms.ChoiceField(label=str(spec.label), required=False, choices=list(spec.choices))
         elif spec.kind == "textarea":
             fields[spec.name] = forms.CharField(
                 label=str(spec.label),
@@ -81,9 +79,7 @@ def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
             )
         else:
             fields[spec.name] = forms.CharField(label=str(spec.label), required=False, max_length=200)
-    fields["legal_basis"] = forms.ChoiceField(
-        label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES)
-    )
+    fields["legal_basis"] = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES))
     return type(f"{group.name.title()}Form", (forms.Form,), fields)
 
 
@@ -111,9 +107,7 @@ class GoalForm(forms.ModelForm):
 
 class TransmissionForm(forms.Form):
     recipient = forms.ModelChoiceField(label=_("Empfänger"), queryset=Organisation.objects.none())
-    groups = forms.MultipleChoiceField(
-        label=_("Zu übermittelnde Feldgruppen"), widget=forms.CheckboxSelectMultiple
-    )
+    groups = forms.MultipleChoiceField(label=_("Zu übermittelnde Feldgruppen"), widget=forms.CheckboxSelectMultiple)
     legal_basis = forms.ChoiceField(
         label=_("Rechtsgrundlage"), choices=[("", "—"), *choices_for(TRANSMISSION_BASES)], required=False
     )

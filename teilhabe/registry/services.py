@@ -334,9 +334,7 @@ def case_read(*, acting_user: AnyUser, case: Case, action: str = "case.read") ->
     return data
 
 
-def case_search(
-    *, acting_user: AnyUser, query: str, birth_year: int | None = None
-) -> tuple[list[Case], bool]:
+def case_search(*, acting_user: AnyUser, query: str, birth_year: int | None = None) -> tuple[list[Case], bool]:
     """Minimum input, capped results, logged (DP-11). Returns (cases, truncated)."""
     query = " ".join(query.split()).lower()
     min_chars = settings.REGISTRY_SEARCH_MIN_CHARS
@@ -350,7 +348,8 @@ def case_search(
             code="search_too_short",
         )
     cap = settings.REGISTRY_SEARCH_MAX_RESULTS
-    queryset = Case.objects.visible_to(acting_user).filter(search_name__contains=query)
+    # Restricted records (Art. 18) never appear in search results.
+    queryset = Case.objects.visible_to(acting_user).filter(search_name__contains=query, restricted_at__isnull=True)
     if birth_year:
         queryset = queryset.filter(birth_year=birth_year)
     found = list(queryset.select_related("owner").order_by("family_name_latin", "pk")[: cap + 1])
@@ -430,6 +429,10 @@ def transmission_request(
         errors["groups"] = _("Bitte mindestens eine Feldgruppe auswählen (registry.transmission_no_groups).")
     if set(groups) - set(readable_groups(acting_user, case.owner)):
         raise PermissionDenied
+    if case.restricted_at is not None:
+        errors["groups"] = _(
+            "Die Akte ist eingeschränkt (Art. 18 DSGVO) und wird nicht übermittelt (registry.case_restricted)."
+        )
     if recipient.pk == case.owner_id:
         errors["recipient"] = _("Empfänger ist die eigene Organisation (registry.transmission_self).")
     if legal_basis not in TRANSMISSION_BASES:
@@ -505,9 +508,7 @@ def transmission_approve(*, acting_user: AnyUser, transmission: Transmission) ->
 def _approve(*, acting_user: AnyUser, transmission: Transmission) -> Transmission:
     transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
     if transmission.status != TransmissionStatus.PENDING or transmission.case is None:
-        raise ValidationError(
-            _("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending).")
-        )
+        raise ValidationError(_("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending)."))
     if transmission.consent_id and not transmission.consent.is_active:  # type: ignore[union-attr]
         raise ValidationError(_("Die Einwilligung wurde widerrufen (registry.consent_withdrawn)."))
     _deliver(transmission, acting_user)
@@ -535,9 +536,7 @@ def transmission_reject(*, acting_user: AnyUser, transmission: Transmission, rea
     if not has_permission(acting_user, "transmission.approve", transmission.sender):
         raise PermissionDenied
     if transmission.status != TransmissionStatus.PENDING:
-        raise ValidationError(
-            _("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending).")
-        )
+        raise ValidationError(_("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending)."))
     transmission.status = TransmissionStatus.REJECTED
     transmission.rejected_reason = reason[:300]
     transmission.save()
@@ -571,23 +570,17 @@ def _revoke(transmission: Transmission, acting_user: AnyUser, reason: str) -> No
 
 
 @transaction.atomic
-def transmission_revoke(
-    *, acting_user: AnyUser, transmission: Transmission, reason: str = ""
-) -> Transmission:
+def transmission_revoke(*, acting_user: AnyUser, transmission: Transmission, reason: str = "") -> Transmission:
     transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
     if not has_permission(acting_user, "transmission.request", transmission.sender):
         raise PermissionDenied
     if transmission.status not in (TransmissionStatus.SENT, TransmissionStatus.PENDING):
-        raise ValidationError(
-            _("Diese Übermittlung ist nicht mehr wirksam (registry.transmission_inactive).")
-        )
+        raise ValidationError(_("Diese Übermittlung ist nicht mehr wirksam (registry.transmission_inactive)."))
     _revoke(transmission, acting_user, reason)
     return transmission
 
 
-def transmission_read(
-    *, acting_user: AnyUser, transmission: Transmission, groups: list[str]
-) -> dict[str, Any]:
+def transmission_read(*, acting_user: AnyUser, transmission: Transmission, groups: list[str]) -> dict[str, Any]:
     """The recipient's view: the permitted part of the snapshot only; logged as a read of the copy."""
     snapshot = transmission.snapshot or {}
     allowed = set(groups)
@@ -655,10 +648,7 @@ def consent_give(
     recipients = list(recipients)
     if not items or not recipients or not purpose.strip() or not language or not text_version:
         raise ValidationError(
-            _(
-                "Zweck, Datenkategorien, Empfänger, Sprache und Fassung sind Pflicht "
-                "(registry.consent_incomplete)."
-            )
+            _("Zweck, Datenkategorien, Empfänger, Sprache und Fassung sind Pflicht (registry.consent_incomplete).")
         )
     consent = Consent.objects.create(
         case=case,
@@ -713,3 +703,135 @@ def consent_withdraw(*, acting_user: AnyUser, consent: Consent) -> int:
         extra={"consent_id": consent.pk, "revoked_transmissions": revoked},
     )
     return revoked
+
+
+# --- Data-subject rights: restriction, erasure, access report ---------------------------------------------
+
+
+@transaction.atomic
+def case_restrict(*, acting_user: AnyUser, case: Case, restrict: bool, reason: str = "") -> Case:
+    """Art. 18: mark or lift the restriction. The reason stays out of the record and the log (it may reveal
+    facts about the person); the log notes only that a reason was given."""
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    case.restricted_at = timezone.now() if restrict else None
+    case.updated_by = _actor(acting_user)
+    case.save(update_fields=["restricted_at", "updated_by", "updated_at"])
+    record(
+        "case.restrict" if restrict else "case.restrict_lift",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={"reason_given": bool(reason.strip())},
+    )
+    return case
+
+
+@transaction.atomic
+def case_set_legal_hold(*, acting_user: AnyUser, case: Case, legal_hold: str) -> Case:
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    case.legal_hold = legal_hold.strip()[:300]
+    case.save(update_fields=["legal_hold", "updated_at"])
+    record(
+        "case.legal_hold", actor=acting_user, organisation=case.owner, obj=case, extra={"set": bool(case.legal_hold)}
+    )
+    return case
+
+
+@transaction.atomic
+def case_erase(*, acting_user: AnyUser, case: Case) -> int:
+    """Art. 17: delete the record with all groups, events, goals and consents. Earlier recipients get an
+    Art. 19 task; transmission rows keep only metadata (no case link). Refused under a legal hold.
+    Returns the erased case id, which is all the audit trail keeps."""
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    if case.legal_hold.strip():
+        raise ValidationError(
+            _("Aufbewahrungspflicht eingetragen; Löschung nicht möglich (registry.erase_legal_hold).")
+        )
+    case_id, owner = case.pk, case.owner
+    notices = 0
+    for transmission in Transmission.objects.filter(case=case, approved_at__isnull=False):
+        CorrectionNotice.objects.create(transmission=transmission, group="loeschung")
+        notices += 1
+    Transmission.objects.filter(case=case, status=TransmissionStatus.PENDING).update(
+        status=TransmissionStatus.REJECTED, rejected_reason="Akte gelöscht"
+    )
+    case.delete()
+    record(
+        "case.erase",
+        actor=acting_user,
+        organisation=owner,
+        object_type="registry.case",
+        object_id=case_id,
+        object_repr=f"Integrationsakte {case_id}",
+        extra={"art19_notices": notices},
+    )
+    return case_id
+
+
+def access_report(*, acting_user: AnyUser, case: Case) -> dict[str, Any]:
+    """Art. 15 report for the person: data, purposes, legal bases, recipients (actual transmissions),
+    retention, source and rights. Built by a privileged role of the owning organisation; logged."""
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    from teilhabe.privacy.processing import load_registry
+
+    groups = readable_groups(acting_user, case.owner)
+    data = case_data(case, groups, with_azr="aufenthalt" in groups and can_read_azr(acting_user, case.owner))
+    registry = load_registry()
+    activity = next(a for a in registry["activities"] if a["id"] == "kiim-integrationsakte")
+    report = {
+        "controller": case.owner.name,
+        "case_id": case.pk,
+        "generated_at": timezone.now().isoformat(),
+        "purposes": activity["purposes"],
+        "data": data,
+        "categories": [
+            {
+                "group": g,
+                "label": str(FIELD_GROUPS[g].label),
+                "protection": FIELD_GROUPS[g].protection,
+                "legal_basis": (data["groups"].get(g, {}) or {}).get("legal_basis", ""),
+                "retention_days_after_closure": FIELD_GROUPS[g].retention_days,
+            }
+            for g in data["groups"]
+        ],
+        "recipients": [
+            {
+                "transmission_id": t.pk,
+                "recipient": t.recipient.name,
+                "field_groups": t.field_groups,
+                "legal_basis": str(LegalBasis(t.legal_basis).label),
+                "purpose": t.purpose,
+                "status": t.status,
+                "sent_at": t.approved_at.isoformat() if t.approved_at else None,
+            }
+            for t in case.transmissions.select_related("recipient").order_by("requested_at")
+        ],
+        "consents": [
+            {
+                "consent_id": c.pk,
+                "purpose": c.purpose,
+                "data_items": c.data_items,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in case.consents.all()
+        ],
+        "source": _("Angaben der Person und Unterlagen der aktenführenden Stelle"),
+        "rights": _(
+            "Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung (Art. 18), Widerspruch (Art. 21), "
+            "Widerruf einer Einwilligung (Art. 7 Abs. 3), Beschwerde bei der Aufsichtsbehörde (Art. 77)."
+        ),
+        "restricted": case.restricted_at is not None,
+    }
+    record(
+        "case.access_report",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={"groups": sorted(data["groups"]), "transmissions": len(report["recipients"])},
+    )
+    return report

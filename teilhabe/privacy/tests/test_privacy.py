@@ -80,6 +80,7 @@ def test_art30_command_writes_document(tmp_path: Path) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert "Führung von Integrationsakten (KiIM)" in html and "1095" in html
 
+
 def test_retention_deletes_groups_then_cases(personas) -> None:
     """Frozen time, closed 2020-01-01: health/counselling go after 3 years, other groups 5, the case 10."""
     start = datetime(2020, 1, 1, 12, tzinfo=timezone.get_current_timezone())
@@ -139,9 +140,7 @@ def test_retention_deletes_groups_then_cases(personas) -> None:
         assert FieldGroupEntry.objects.filter(case=case).count() == 2
     with time_machine.travel(start + timedelta(days=3 * 365 + 2), tick=False):
         call_command("registry_retention")
-        assert list(FieldGroupEntry.objects.filter(case=case).values_list("group", flat=True)) == [
-            "sprachkurs"
-        ]
+        assert list(FieldGroupEntry.objects.filter(case=case).values_list("group", flat=True)) == ["sprachkurs"]
     with time_machine.travel(start + timedelta(days=5 * 365 + 2), tick=False):
         call_command("registry_retention", "--dry-run")
         assert FieldGroupEntry.objects.filter(case=case).exists()

@@ -45,9 +45,7 @@ def test_case_create_validation(personas, overrides: dict, field: str) -> None:
 
 
 def test_partial_and_placeholder_birth_dates(personas) -> None:
-    year_only = services.case_create(
-        acting_user=personas.alice, owner=personas.org_a, data=_data(birth_year=1999)
-    )
+    year_only = services.case_create(acting_user=personas.alice, owner=personas.org_a, data=_data(birth_year=1999))
     assert year_only.birth_date_display() == "XX.XX.1999"
     placeholder = services.case_create(
         acting_user=personas.alice,
