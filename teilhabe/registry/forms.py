@@ -26,6 +26,12 @@ class CaseForm(forms.ModelForm):
         label=_("Staatsangehörigkeiten"), required=False, choices=nationality_choices
     )
     legal_basis = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES))
+    azr_number = forms.RegexField(
+        label=_("AZR-Nummer"),
+        required=False,
+        regex=r"^\d{12}$",
+        error_messages={"invalid": _("12 Ziffern (registry.azr_format).")},
+    )
 
     class Meta:
         model = Case
@@ -59,6 +65,8 @@ class CaseForm(forms.ModelForm):
         ).order_by("name")
         if not with_azr:
             del self.fields["azr_number"]
+        elif self.instance.pk:
+            self.initial["azr_number"] = self.instance.azr_number
 
 
 def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
@@ -94,6 +102,8 @@ class EventForm(forms.Form):
 
 
 class GoalForm(forms.ModelForm):
+    description = forms.CharField(label=_("Ziel"), max_length=300)
+
     class Meta:
         model = PlanGoal
         fields = ["area", "description", "status", "review_on"]
@@ -103,6 +113,8 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [(a.value, a.label) for a in PlanArea if a.value in areas]  # type: ignore[attr-defined]
         self.fields["status"].choices = GoalStatus.choices  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.initial["description"] = self.instance.text
 
 
 class TransmissionForm(forms.Form):

@@ -61,7 +61,7 @@ class Case(models.Model):
         "birth_date_is_placeholder": PII,
         "sex": PII,
         "nationalities": PII,
-        "azr_number": RES,
+        "azr_number_enc": RES,
         "arrival_date": PII,
         "allocation_date": PII,
         "gemeinde": PII,
@@ -99,7 +99,8 @@ class Case(models.Model):
     )
     sex = models.CharField(_("Geschlecht"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     nationalities = models.JSONField(_("Staatsangehörigkeiten (Destatis-Schlüssel)"), default=list, blank=True)
-    azr_number = models.CharField(_("AZR-Nummer"), max_length=20, blank=True)
+    # Encrypted at application level (registry.crypto); read and write through ``azr_number``.
+    azr_number_enc = models.TextField(_("AZR-Nummer (verschlüsselt)"), blank=True)
     arrival_date = models.DateField(_("Einreise"), null=True, blank=True)
     allocation_date = models.DateField(_("Zuweisung in den Kreis"), null=True, blank=True)
     gemeinde = models.ForeignKey(
@@ -142,6 +143,18 @@ class Case(models.Model):
     def __str__(self) -> str:
         # Deliberately no name: str() ends up in logs and audit object_repr.
         return f"Integrationsakte {self.pk}"
+
+    @property
+    def azr_number(self) -> str:
+        from teilhabe.registry.crypto import decrypt_text
+
+        return decrypt_text(self.azr_number_enc)
+
+    @azr_number.setter
+    def azr_number(self, value: str) -> None:
+        from teilhabe.registry.crypto import encrypt_text
+
+        self.azr_number_enc = encrypt_text((value or "").strip())
 
     @property
     def display_reference(self) -> str:
@@ -331,7 +344,8 @@ class PlanGoal(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
     area = models.CharField(_("Handlungsfeld"), max_length=20, choices=PlanArea.choices)
-    description = models.CharField(_("Ziel"), max_length=300)
+    # Goals of an Art. 9 area (Gesundheit) are stored encrypted (registry.crypto): read via ``text``.
+    description = models.TextField(_("Ziel"))
     status = models.CharField(_("Status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     review_on = models.DateField(_("Überprüfung am"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -349,6 +363,12 @@ class PlanGoal(models.Model):
     @property
     def group(self) -> str:
         return AREA_GROUP[self.area]
+
+    @property
+    def text(self) -> str:
+        from teilhabe.registry.crypto import decrypt_text
+
+        return decrypt_text(self.description)
 
 
 class Consent(models.Model):

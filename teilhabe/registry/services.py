@@ -17,6 +17,7 @@ from teilhabe.accounts.access import AnyUser, has_permission
 from teilhabe.accounts.models import Organisation, OrganisationKind, User
 from teilhabe.audit.services import record
 from teilhabe.registry.access import can_read_azr, readable_groups, writable_groups
+from teilhabe.registry.crypto import decrypt_json, encrypt_json, encrypt_text
 from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
 from teilhabe.registry.legal import ART9_BASES, RECORDING_BASES, TRANSMISSION_BASES, LegalBasis
 from teilhabe.registry.models import (
@@ -47,6 +48,10 @@ IDENTITY_FIELDS = (
     "gemeinde",
 )
 CASE_FIELDS = (*IDENTITY_FIELDS, "azr_number", "reference", "legal_basis")
+
+
+# Protection classes whose values are encrypted at application level (DP-34).
+ENCRYPTED_CLASSES = frozenset({Protection.ART9, Protection.RESIDENCE_STATUS})
 
 
 class SearchInputError(ValidationError):
@@ -181,18 +186,21 @@ def fieldgroup_save(
                 )
             }
         )
+    encrypted = spec.protection in ENCRYPTED_CLASSES
+    stored = encrypt_json(clean) if encrypted else clean
     entry = FieldGroupEntry.objects.select_for_update().filter(case=case, group=group).first()
     if entry is None:
         entry = FieldGroupEntry.objects.create(
-            case=case, group=group, data=clean, legal_basis=legal_basis, updated_by=_actor(acting_user)
+            case=case, group=group, data=stored, legal_basis=legal_basis, updated_by=_actor(acting_user)
         )
         changed = sorted(key for key, value in clean.items() if value)
         notices = 0
     else:
-        changed = sorted(key for key in allowed if entry.data.get(key, "") != clean.get(key, ""))
+        previous = decrypt_json(entry.data)
+        changed = sorted(key for key in allowed if previous.get(key, "") != clean.get(key, ""))
         if not changed and entry.legal_basis == legal_basis:
             return entry
-        entry.data = clean
+        entry.data = stored
         entry.legal_basis = legal_basis
         entry.version += 1
         entry.updated_by = _actor(acting_user)
@@ -244,9 +252,11 @@ def goal_save(
     goal = goal or PlanGoal(case=case)
     if goal.case_id != case.pk:
         raise PermissionDenied
-    goal.area, goal.description, goal.status, goal.review_on = area, description, status, review_on
+    goal.area, goal.status, goal.review_on = area, status, review_on
     if goal.group not in writable_groups(acting_user, case.owner):
         raise PermissionDenied
+    encrypted = FIELD_GROUPS[goal.group].protection in ENCRYPTED_CLASSES
+    goal.description = encrypt_text(description) if encrypted else description
     created = goal.pk is None
     goal.updated_by = _actor(acting_user)
     goal.save()
@@ -297,7 +307,7 @@ def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str,
         if group == "identitaet":
             continue
         entry = entries.get(group)
-        data = dict(entry.data) if entry else {}
+        data = decrypt_json(entry.data) if entry else {}
         if group == "aufenthalt" and with_azr and case.azr_number:
             data["azr_number"] = case.azr_number
         if entry is None and not data:
@@ -315,7 +325,7 @@ def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str,
     result["goals"] = [
         {
             "area": g.area,
-            "description": g.description,
+            "description": g.text,
             "status": g.status,
             "review_on": g.review_on.isoformat() if g.review_on else None,
         }
@@ -392,7 +402,8 @@ def _snapshot(case: Case, groups: list[str]) -> dict[str, Any]:
 def _deliver(transmission: Transmission, approver: AnyUser) -> None:
     assert transmission.case is not None
     now = timezone.now()
-    transmission.snapshot = _snapshot(transmission.case, list(transmission.field_groups))
+    # The copy may hold Art. 9 and residence data: always stored encrypted.
+    transmission.snapshot = encrypt_json(_snapshot(transmission.case, list(transmission.field_groups)))
     transmission.snapshot_at = now
     transmission.approved_by = _actor(approver)
     transmission.approved_at = now
@@ -582,7 +593,7 @@ def transmission_revoke(*, acting_user: AnyUser, transmission: Transmission, rea
 
 def transmission_read(*, acting_user: AnyUser, transmission: Transmission, groups: list[str]) -> dict[str, Any]:
     """The recipient's view: the permitted part of the snapshot only; logged as a read of the copy."""
-    snapshot = transmission.snapshot or {}
+    snapshot = decrypt_json(transmission.snapshot)
     allowed = set(groups)
     data = {
         "reference": snapshot.get("reference", ""),

@@ -24,6 +24,7 @@ from teilhabe.registry.models import Case, FieldGroupEntry, Transmission
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.REGISTRY_ENCRYPTION_KEYS = ["test-only-registry-key-1"]
 
 
 def test_registry_covers_every_model_field() -> None:

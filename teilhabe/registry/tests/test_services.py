@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from teilhabe.audit.models import AuditEvent
 from teilhabe.registry import services
+from teilhabe.registry.crypto import decrypt_json
 from teilhabe.registry.legal import LegalBasis
 from teilhabe.registry.models import Case, FieldGroupEntry
 from teilhabe.registry.tests.conftest import World
@@ -74,7 +75,8 @@ def test_art9_needs_art9_basis(world: World) -> None:
             legal_basis=LegalBasis.ART6_1_E,
         )
     assert "legal_basis" in info.value.message_dict
-    assert FieldGroupEntry.objects.filter(case=world.case, group="gesundheit").get().data["notes"] != "x"
+    stored = FieldGroupEntry.objects.filter(case=world.case, group="gesundheit").get().data
+    assert decrypt_json(stored)["notes"] != "x"
 
 
 def test_fieldgroup_without_write_permission_refused(world: World) -> None:
