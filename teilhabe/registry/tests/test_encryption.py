@@ -17,7 +17,7 @@ from teilhabe.registry.tests.conftest import SEEDED_AZR, SEEDED_HEALTH, World
 
 def _raw_dump() -> str:
     """Every row of every table, as the database returns it (no ORM decoding)."""
-    chunks = []
+    chunks: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from introspection
