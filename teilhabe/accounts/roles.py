@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "transmission.approve": _("Übermittlungen freigeben (Vier-Augen-Prinzip)"),
     "privacy.registry.view": _("Verzeichnis der Verarbeitungstätigkeiten einsehen"),
     "case.restrict": _("Integrationsakten einschränken, löschen und Auskunft nach Art. 15 erteilen"),
+    "cohort.view": _("Pseudonymisierte Kohortenkennzahlen der Integrationsverläufe einsehen"),
 }
 
 # Which roles hold each permission. One line per permission, so capabilities add lines, not edits.
@@ -79,6 +80,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     "transmission.approve": frozenset({Role.FALLAUFSICHT}),
     "privacy.registry.view": frozenset({Role.DATENSCHUTZ}),
     "case.restrict": frozenset({Role.FALLAUFSICHT}),
+    "cohort.view": frozenset({Role.KOORDINATION, Role.STATISTIK}),
 }
 
 # Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.

@@ -531,3 +531,43 @@ class CorrectionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Art. 19 {self.transmission_id}/{self.group}"
+
+
+class CohortRecord(models.Model):
+    """Pseudonymised analytics store for cohort figures (DP-41): no names, no birth dates, coarse arrival
+    (year and quarter), durations in days/months. Rebuilt by ``manage.py registry_cohort_extract``;
+    restricted (Art. 18) and erased records are left out because the table is rebuilt from scratch."""
+
+    PROTECTION: ClassVar[dict[str, str]] = {
+        "id": N,
+        "pseudonym": PII,
+        "owner_kind": N,
+        "gemeinde_ags": PII,
+        "arrival_year": PII,
+        "arrival_quarter": PII,
+        "days_to_course_start": PII,
+        "b1_within_24_months": PII,
+        "employed_within_36_months": PII,
+        "months_in_shared_accommodation": PII,
+        "extracted_at": N,
+    }
+
+    # Keyed hash (settings.PSEUDONYM_KEY) of organisation and case id: stable across extracts, not
+    # reversible without the key, and deliberately not linkable across organisations.
+    pseudonym = models.CharField(max_length=64, unique=True)
+    owner_kind = models.CharField(max_length=30)
+    gemeinde_ags = models.CharField(max_length=8, blank=True)
+    arrival_year = models.PositiveSmallIntegerField()
+    arrival_quarter = models.PositiveSmallIntegerField()
+    days_to_course_start = models.PositiveIntegerField(null=True)
+    b1_within_24_months = models.BooleanField(null=True)  # None: not yet 24 months since arrival
+    employed_within_36_months = models.BooleanField(null=True)
+    months_in_shared_accommodation = models.PositiveIntegerField(null=True)
+    extracted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Kohortendatensatz (pseudonymisiert)")
+        verbose_name_plural = _("Kohortendatensätze (pseudonymisiert)")
+
+    def __str__(self) -> str:
+        return f"Kohorte {self.arrival_year}/Q{self.arrival_quarter}"

@@ -725,7 +725,11 @@ def case_restrict(*, acting_user: AnyUser, case: Case, restrict: bool, reason: s
     facts about the person); the log notes only that a reason was given."""
     if not has_permission(acting_user, "case.restrict", case.owner):
         raise PermissionDenied
+    from teilhabe.registry.cohort import forget
+
     case.restricted_at = timezone.now() if restrict else None
+    if restrict:
+        forget(case)
     case.updated_by = _actor(acting_user)
     case.save(update_fields=["restricted_at", "updated_by", "updated_at"])
     record(
@@ -769,6 +773,9 @@ def case_erase(*, acting_user: AnyUser, case: Case) -> int:
     Transmission.objects.filter(case=case, status=TransmissionStatus.PENDING).update(
         status=TransmissionStatus.REJECTED, rejected_reason="Akte gelöscht"
     )
+    from teilhabe.registry.cohort import forget
+
+    forget(case)
     case.delete()
     record(
         "case.erase",

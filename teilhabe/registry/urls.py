@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/auskunft.json", views.access_report, {"as_json": True}, name="access_report_json"),
     path("einwilligungen/<int:pk>/widerrufen/", views.consent_withdraw, name="consent_withdraw"),
     path("uebermittlungen/", views.transmissions, name="transmissions"),
+    path("kohorten/", views.cohorts, name="cohorts"),
     path("uebermittlungen/<int:pk>/", views.outgoing_detail, name="outgoing"),
     path("uebermittlungen/<int:pk>/kopie/", views.incoming_detail, name="incoming"),
     path("uebermittlungen/<int:pk>/freigeben/", views.transmission_approve, name="approve"),

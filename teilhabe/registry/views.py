@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -615,4 +616,18 @@ def access_report(request: HttpRequest, pk: int, as_json: bool = False) -> HttpR
             "events": _labelled_events(report["data"]["events"]),
             "goals": _labelled_goals(report["data"]["goals"]),
         },
+    )
+
+
+@staff_required("cohort.view")
+def cohorts(request: HttpRequest) -> HttpResponse:
+    """Pseudonymised, disclosure-controlled cohort figures; reads only the analytics store (DP-41)."""
+    from teilhabe.registry.cohort import cohort_table
+    from teilhabe.registry.models import CohortRecord
+
+    rows = cohort_table()
+    extracted = CohortRecord.objects.order_by("-extracted_at").values_list("extracted_at", flat=True).first()
+    record("cohort.view", actor=request.user, object_type="registry.cohortrecord")
+    return render(
+        request, "registry/cohorts.html", {"rows": rows, "extracted": extracted, "k": settings.DISCLOSURE_MIN_COUNT}
     )
