@@ -182,11 +182,12 @@ def _bulk_trajectories(district: DemoDistrict, count: int) -> int:
             )
         )
     Case.objects.bulk_create(cases)
-    events = []
+    events: list[TrajectoryEvent] = []
     for case in Case.objects.filter(reference__startswith="DEMO-V-"):
-        arrival = case.arrival_date
-        assert arrival is not None
-        plan = []
+        if case.arrival_date is None:
+            continue
+        arrival: date = case.arrival_date
+        plan: list[tuple[str, date, str]] = []
         if rng.random() < 0.8:
             plan.append((EventKind.COURSE_STARTED, arrival + timedelta(days=rng.randint(30, 420)), ""))
         if rng.random() < 0.5:
