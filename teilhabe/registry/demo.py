@@ -186,7 +186,7 @@ def _bulk_trajectories(district: DemoDistrict, count: int) -> int:
     for case in Case.objects.filter(reference__startswith="DEMO-V-"):
         if case.arrival_date is None:
             continue
-        arrival: date = case.arrival_date
+        arrival = case.arrival_date
         plan: list[tuple[str, date, str]] = []
         if rng.random() < 0.8:
             plan.append((EventKind.COURSE_STARTED, arrival + timedelta(days=rng.randint(30, 420)), ""))
