@@ -571,3 +571,37 @@ class CohortRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Kohorte {self.arrival_year}/Q{self.arrival_quarter}"
+
+
+class ApiToken(models.Model):
+    """Personal API token for agency systems (issue #7 item 9). Created only in an MFA-verified staff session,
+    stored as SHA-256, expires, and stops working when the account is locked or loses its second factor."""
+
+    PROTECTION: ClassVar[dict[str, str]] = {
+        "id": N,
+        "user": N,
+        "name": N,
+        "token_hash": N,
+        "prefix": N,
+        "created_at": N,
+        "expires_at": N,
+        "last_used_at": N,
+        "revoked_at": N,
+    }
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kiim_tokens")
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-Zugang")
+        verbose_name_plural = _("API-Zugänge")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

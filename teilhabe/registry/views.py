@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teilhabe.accounts.access import has_permission, organisations_with, staff_required
-from teilhabe.accounts.models import Organisation
+from teilhabe.accounts.models import Organisation, User
 from teilhabe.audit.models import AuditEvent
 from teilhabe.audit.services import record
 from teilhabe.registry import services
@@ -630,4 +631,30 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     record("cohort.view", actor=request.user, object_type="registry.cohortrecord")
     return render(
         request, "registry/cohorts.html", {"rows": rows, "extracted": extracted, "k": settings.DISCLOSURE_MIN_COUNT}
+    )
+
+
+@staff_required("case.read")
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens; only in an MFA-verified session (staff_required), shown once after creation."""
+    from teilhabe.registry import api
+    from teilhabe.registry.models import ApiToken
+
+    user = request.user
+    assert isinstance(user, User)
+    plaintext = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            token = ApiToken.objects.filter(
+                user=user, pk=request.POST.get("token") or 0, revoked_at__isnull=True
+            ).first()
+            if token is None:
+                raise Http404
+            api.token_revoke(acting_user=user, token=token)
+            messages.success(request, _("API-Zugang widerrufen."))
+            return redirect("registry:api_tokens")
+        _token, plaintext = api.token_create(acting_user=user, name=request.POST.get("name", ""))
+    tokens = ApiToken.objects.filter(user=user)
+    return render(
+        request, "registry/api_tokens.html", {"tokens": tokens, "plaintext": plaintext, "now": timezone.now()}
     )

@@ -12,7 +12,7 @@ from teilhabe.registry.models import Consent, CorrectionNotice, Transmission
 from teilhabe.registry.tests.conftest import SEEDED_NAME, World, seed_case
 
 POST_ONLY = {"consent_withdraw", "approve", "reject", "revoke", "notice_done"}
-LIST_ROUTES = {"list", "create", "transmissions", "cohorts"}
+LIST_ROUTES = {"list", "create", "transmissions", "cohorts", "api_tokens"}
 
 
 def _objects(world: World) -> dict[str, dict[str, int | str]]:
@@ -53,6 +53,7 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
         "create": {},
         "transmissions": {},
         "cohorts": {},
+        "api_tokens": {},
         "detail": {"pk": case.pk},
         "edit": {"pk": case.pk},
         "fieldgroup": {"pk": case.pk, "group": "sprachkurs"},
