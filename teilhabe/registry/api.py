@@ -197,7 +197,7 @@ def incoming_detail(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_GET
 def schema(request: HttpRequest) -> JsonResponse:
-    bearer = [{"bearer": []}]
+    bearer: list[dict[str, list[str]]] = [{"bearer": []}]
     error_ref = {"$ref": "#/components/schemas/Error"}
 
     def op(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
