@@ -67,14 +67,31 @@ def start_throwaway_cluster() -> tuple[str, object] | None:
             return None
         prefix = ["runuser", "-u", "postgres", "--"]
     directory = tempfile.mkdtemp(prefix="teilhabe-pg-")
-    os.chmod(directory, 0o777)
+    os.chmod(directory, 0o777)  # noqa: S103 - the postgres user must write its socket here
     data = Path(directory) / "data"
     port = 54329
-    if subprocess.call([*prefix, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-                       stdout=subprocess.DEVNULL) != 0:
+    if (
+        subprocess.call(
+            [*prefix, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+            stdout=subprocess.DEVNULL,
+        )
+        != 0
+    ):
         return None
-    subprocess.check_call([*prefix, pg_ctl, "-D", str(data), "-o", f"-p {port} -k {directory} -h 127.0.0.1",
-                           "-l", str(Path(directory) / "log"), "-w", "start"])
+    subprocess.check_call(
+        [
+            *prefix,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-o",
+            f"-p {port} -k {directory} -h 127.0.0.1",
+            "-l",
+            str(Path(directory) / "log"),
+            "-w",
+            "start",
+        ]
+    )
 
     def stop() -> None:
         subprocess.call([*prefix, pg_ctl, "-D", str(data), "-m", "fast", "stop"], stdout=subprocess.DEVNULL)
@@ -122,8 +139,11 @@ def main() -> int:
     else:
         banner("!!! PostgreSQL nicht erreichbar und kein initdb/pg_ctl: der PostgreSQL-Lauf wurde ÜBERSPRUNGEN !!!")
 
-    banner("Ergebnis: " + ", ".join(f"{name} {'ok' if ok else 'FEHLGESCHLAGEN'}" for name, ok in results.items())
-           + f" ({time.time() - started:.0f} s)")
+    banner(
+        "Ergebnis: "
+        + ", ".join(f"{name} {'ok' if ok else 'FEHLGESCHLAGEN'}" for name, ok in results.items())
+        + f" ({time.time() - started:.0f} s)"
+    )
     return 0 if all(results.values()) else 1
 
 

@@ -60,6 +60,16 @@ SITE_URL = env_str("TEILHABE_SITE_URL", "http://127.0.0.1:8000")
 TEILHABE_KREIS = env_str("TEILHABE_KREIS", "12073")
 # Minimum number of persons behind any published cell (primary disclosure control).
 DISCLOSURE_MIN_COUNT = env_int("TEILHABE_DISCLOSURE_MIN", 3)
+# Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
+POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
+# Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
+TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_PP", "2"))
+
+# KiIM case records: Art. 9 field groups are off unless listed here (privacy by default, DP-09);
+# person search needs a minimum input and returns at most this many hits (DP-11).
+REGISTRY_ART9_GROUPS = env_list("TEILHABE_REGISTRY_ART9_GROUPS", "")
+REGISTRY_SEARCH_MIN_CHARS = env_int("TEILHABE_REGISTRY_SEARCH_MIN_CHARS", 3)
+REGISTRY_SEARCH_MAX_RESULTS = env_int("TEILHABE_REGISTRY_SEARCH_MAX_RESULTS", 20)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,7 +87,11 @@ INSTALLED_APPS = [
     "teilhabe.regions",
     "teilhabe.accounts",
     "teilhabe.audit",
+    "teilhabe.population",
     "teilhabe.indicators",
+    "teilhabe.directory",
+    "teilhabe.registry",
+    "teilhabe.privacy",
 ]
 
 MIDDLEWARE = [
@@ -90,8 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "teilhabe.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "teilhabe.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "teilhabe.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -179,7 +193,7 @@ if TLS:
     SECURE_SSL_REDIRECT = env_bool("TEILHABE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("TEILHABE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("TEILHABE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
@@ -225,6 +239,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not env_bool("TEILHABE_STATIC_MANIFEST", True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start otherwise
 MEDIA_ROOT = Path(env_str("TEILHABE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -251,8 +266,9 @@ SUPERVISORY_AUTHORITY = env_str("TEILHABE_SUPERVISORY_AUTHORITY", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("TEILHABE_REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env_str("TEILHABE_REDIS_URL")}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("TEILHABE_REDIS_URL")}
+    }
 
 LOGGING = {
     "version": 1,
@@ -264,3 +280,12 @@ LOGGING = {
 
 # Lockout is per account: an IP lockout would lock out a whole town hall behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Angebotsverzeichnis (issue #6): entries not confirmed for this many days are flagged for review.
+DIRECTORY_STALE_DAYS = env_int("TEILHABE_DIRECTORY_STALE_DAYS", 365)
+# Public proposals per client address and hour (together with honeypot and moderation).
+DIRECTORY_SUBMISSION_RATE_LIMIT = env_int("TEILHABE_DIRECTORY_SUBMISSION_LIMIT", 5)
+# Machine translation: dotted path of a provider class ("" = none; nothing external is called by default).
+TEILHABE_MT_PROVIDER = env_str("TEILHABE_MT_PROVIDER", "")
+TEILHABE_MT_URL = env_str("TEILHABE_MT_URL", "")
+TEILHABE_MT_API_KEY = env_secret("TEILHABE_MT_API_KEY")

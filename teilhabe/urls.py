@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from teilhabe.accounts import staff_views
+from teilhabe.accounts import self_views, staff_views
 from teilhabe.accounts import views as account_views
 from teilhabe.core import views as core_views
 
@@ -11,6 +11,9 @@ account_patterns = (
         path("zweiter-faktor/", account_views.otp_view, name="otp"),
         path("zweiter-faktor/einrichten/", account_views.enroll_view, name="enroll"),
         path("abmelden/", account_views.logout_view, name="logout"),
+        path("", self_views.account, name="account"),
+        path("passwort/", self_views.password_change, name="password_change"),
+        path("notfall-codes/", self_views.backup_codes_renew, name="backup_codes"),
     ],
     "accounts",
 )
@@ -49,10 +52,16 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("staff/", include(staff_patterns)),
     path("staff/protokoll/", include("teilhabe.audit.urls")),
+    path("staff/planungsraeume/", include("teilhabe.regions.staff_urls")),
+    path("staff/kiim/", include("teilhabe.registry.urls")),
+    path("staff/datenschutz/", include("teilhabe.privacy.urls")),
     path("gemeinden/", include("teilhabe.regions.urls")),
     path("monitoring/", include("teilhabe.indicators.urls")),
     path("staff/monitoring/", include("teilhabe.indicators.staff_urls")),
     path("api/v1/", include("teilhabe.indicators.api_urls")),
+    path("angebote/", include("teilhabe.directory.urls")),
+    path("staff/angebote/", include("teilhabe.directory.staff_urls")),
+    path("api/v1/directory/", include("teilhabe.directory.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

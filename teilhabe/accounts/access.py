@@ -20,6 +20,14 @@ from teilhabe.accounts.models import Membership, Organisation, OrganisationKind,
 from teilhabe.accounts.roles import DISTRICT_WIDE_ROLES, permissions_for
 
 AnyUser = User | AnonymousUser
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """Type of ``request`` in views behind ``staff_required``: the user is a logged-in ``User``."""
+
+    user: User
+
+
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 _CACHE_ATTR = "_teilhabe_permissions"

@@ -11,10 +11,14 @@ from teilhabe.accounts.roles import Role
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Benutzername"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Passwort"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Benutzername"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Passwort"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class TokenForm(forms.Form):
@@ -30,6 +34,8 @@ class TokenForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "gemeinden", "email", "phone", "website", "address", "is_active"]
@@ -38,7 +44,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args: Any, gemeinden_queryset: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if gemeinden_queryset is not None:
-            self.fields["gemeinden"].queryset = gemeinden_queryset
+            self.fields["gemeinden"].queryset = gemeinden_queryset  # type: ignore[attr-defined]
 
 
 class NewMemberForm(forms.Form):
@@ -50,7 +56,9 @@ class NewMemberForm(forms.Form):
     email = forms.EmailField(label=_("E-Mail"), required=False)
     role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
     password = forms.CharField(
-        label=_("Erstpasswort (nur für neue Konten)"), required=False, strip=False,
+        label=_("Erstpasswort (nur für neue Konten)"),
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Mindestens 12 Zeichen. Die Person richtet bei der ersten Anmeldung ihren zweiten Faktor ein."),
     )
@@ -58,7 +66,7 @@ class NewMemberForm(forms.Form):
     def __init__(self, *args: Any, allowed_roles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if allowed_roles is not None:
-            self.fields["role"].choices = allowed_roles
+            self.fields["role"].choices = allowed_roles  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -69,8 +77,12 @@ class NewMemberForm(forms.Form):
             if not password:
                 self.add_error("password", _("Für ein neues Konto ist ein Erstpasswort nötig."))
             else:
-                candidate = User(username=username, first_name=data.get("first_name", ""),
-                                 last_name=data.get("last_name", ""), email=data.get("email", ""))
+                candidate = User(
+                    username=username,
+                    first_name=data.get("first_name", ""),
+                    last_name=data.get("last_name", ""),
+                    email=data.get("email", ""),
+                )
                 try:
                     password_validation.validate_password(password, candidate)
                 except forms.ValidationError as error:

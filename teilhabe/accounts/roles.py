@@ -9,7 +9,11 @@ permissions here and the route x role matrix test checks every staff route again
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 
 class Role(models.TextChoices):
@@ -24,8 +28,8 @@ class Role(models.TextChoices):
     DATENSCHUTZ = "datenschutz", _("Datenschutzbeauftragte/r")
 
 
-# Permission codenames and what they allow, for the role overview page.
-PERMISSIONS: dict[str, str] = {
+# Permission codenames and what they allow, for the role overview page. One line per permission.
+PERMISSIONS: dict[str, StrOrPromise] = {
     "staff.access": _("Mitarbeitendenbereich nutzen"),
     "organisations.manage": _("Organisationen anlegen und bearbeiten"),
     "members.manage": _("Mitglieder und Rollen der Organisation verwalten"),
@@ -33,25 +37,58 @@ PERMISSIONS: dict[str, str] = {
     "site.pages.manage": _("Impressum, Datenschutzerklärung und Barrierefreiheitserklärung bearbeiten"),
     "site.feedback.view": _("Rückmeldungen zur Barrierefreiheit lesen"),
     "audit.view": _("Protokoll (Audit) einsehen und prüfen"),
+    "population.import": _("Melderegister-Auszüge importieren und Mikrodaten-Prüfberichte sehen"),
+    "population.view": _("Bevölkerungstabellen (geheimhaltungsgeschützt) ansehen und exportieren"),
     "indicators.view": _("Integrationsmonitoring im Mitarbeitendenbereich ansehen (auch unveröffentlichte Indikatoren)"),
     "indicators.manage": _("Behördenaggregate erfassen und importieren, Indikatoren anlegen und veröffentlichen"),
+    "directory.moderate": _("Angebotsverzeichnis: Einträge pflegen, Einreichungen moderieren, Übersetzungen"),
+    "directory.dialogue": _("Angebotsverzeichnis: Dialogprotokoll mit Organisationen führen, Ansprachelisten"),
+    # KiIM case records (teilhabe.registry); field groups are listed in registry/fieldgroups.py
+    "case.read": _("Integrationsakten der eigenen Organisation lesen und suchen"),
+    "case.write": _("Integrationsakten der eigenen Organisation anlegen und berichtigen"),
+    "azr.read": _("AZR-Nummer sehen und pflegen"),
+    "consent.manage": _("Einwilligungen erfassen und Widerrufe eintragen"),
+    "transmission.request": _("Übermittlungen an andere Stellen beantragen und widerrufen"),
+    "transmission.approve": _("Übermittlungen freigeben (Vier-Augen-Prinzip)"),
+    "privacy.registry.view": _("Verzeichnis der Verarbeitungstätigkeiten einsehen"),
 }
 
-_STAFF = {"staff.access"}
+# Which roles hold each permission. One line per permission, so capabilities add lines, not edits.
+GRANTS: dict[str, frozenset[Role]] = {
+    "staff.access": frozenset(Role),
+    "organisations.manage": frozenset({Role.KREIS_ADMIN}),
+    "members.manage": frozenset({Role.KREIS_ADMIN, Role.ORG_ADMIN}),
+    "regions.planungsraum.manage": frozenset({Role.KOORDINATION, Role.STATISTIK, Role.GEMEINDE}),
+    "site.pages.manage": frozenset({Role.KREIS_ADMIN}),
+    "site.feedback.view": frozenset({Role.KREIS_ADMIN, Role.KOORDINATION}),
+    "audit.view": frozenset({Role.DATENSCHUTZ}),
+    "population.import": frozenset({Role.STATISTIK}),
+    "population.view": frozenset({Role.STATISTIK, Role.KOORDINATION}),
+    "indicators.view": frozenset({Role.KOORDINATION, Role.STATISTIK, Role.GEMEINDE}),
+    "indicators.manage": frozenset({Role.KOORDINATION, Role.STATISTIK}),
+    "directory.moderate": frozenset({Role.KOORDINATION, Role.GEMEINDE, Role.REDAKTION}),
+    "directory.dialogue": frozenset({Role.KOORDINATION}),
+    "case.read": frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT}),
+    "case.write": frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT}),
+    "azr.read": frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT}),
+    "consent.manage": frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT}),
+    "transmission.request": frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT}),
+    "transmission.approve": frozenset({Role.FALLAUFSICHT}),
+    "privacy.registry.view": frozenset({Role.DATENSCHUTZ}),
+}
+
+# Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.
+CASE_FIELD_GROUPS = ("identitaet", "aufenthalt", "sprachkurs", "kita_schule", "anerkennung", "ausbildung",
+                     "beschaeftigung", "wohnen", "gesundheit", "beratung", "teilhabe")
+ART9_FIELD_GROUPS = frozenset({"gesundheit"})
+for _group in CASE_FIELD_GROUPS:
+    _holders = frozenset({Role.FALLAUFSICHT}) if _group in ART9_FIELD_GROUPS else frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT})
+    for _mode, _label in (("read", _("Feldgruppe „{}“ lesen")), ("write", _("Feldgruppe „{}“ bearbeiten"))):
+        PERMISSIONS[f"fieldgroup.{_group}.{_mode}"] = format_lazy(_label, _group)
+        GRANTS[f"fieldgroup.{_group}.{_mode}"] = _holders
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.KREIS_ADMIN: frozenset(
-        _STAFF | {"organisations.manage", "members.manage", "site.pages.manage", "site.feedback.view"}
-    ),
-    Role.ORG_ADMIN: frozenset(_STAFF | {"members.manage"}),
-    Role.KOORDINATION: frozenset(_STAFF | {"regions.planungsraum.manage", "site.feedback.view",
-                                           "indicators.view", "indicators.manage"}),
-    Role.STATISTIK: frozenset(_STAFF | {"regions.planungsraum.manage", "indicators.view", "indicators.manage"}),
-    Role.GEMEINDE: frozenset(_STAFF | {"regions.planungsraum.manage", "indicators.view"}),
-    Role.FALLBEARBEITUNG: frozenset(_STAFF),
-    Role.FALLAUFSICHT: frozenset(_STAFF),
-    Role.REDAKTION: frozenset(_STAFF),
-    Role.DATENSCHUTZ: frozenset(_STAFF | {"audit.view"}),
+    role: frozenset(permission for permission, roles in GRANTS.items() if role in roles) for role in Role
 }
 
 # Roles that grant permissions across the whole installation rather than only for the member's

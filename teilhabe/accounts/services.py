@@ -31,8 +31,13 @@ def organisation_create(*, acting_user: User, data: dict[str, Any]) -> Organisat
     gemeinden = data.pop("gemeinden", [])
     organisation = Organisation.objects.create(**data)
     organisation.gemeinden.set(gemeinden)
-    record(Action.CREATE, actor=acting_user, organisation=organisation, obj=organisation,
-           changed_fields=[*data.keys(), "gemeinden"])
+    record(
+        Action.CREATE,
+        actor=acting_user,
+        organisation=organisation,
+        obj=organisation,
+        changed_fields=[*data.keys(), "gemeinden"],
+    )
     return organisation
 
 
@@ -51,13 +56,25 @@ def organisation_update(*, acting_user: User, organisation: Organisation, data: 
 
 
 @transaction.atomic
-def user_create(*, acting_user: User | None, username: str, password: str, first_name: str = "",
-                last_name: str = "", email: str = "") -> User:
+def user_create(
+    *,
+    acting_user: User | None,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     user.set_password(password)
     user.save()
-    record(Action.CREATE, actor=acting_user, obj=user, object_repr=user.username,
-           changed_fields=["username", "first_name", "last_name", "email", "password"])
+    record(
+        Action.CREATE,
+        actor=acting_user,
+        obj=user,
+        object_repr=user.username,
+        changed_fields=["username", "first_name", "last_name", "email", "password"],
+    )
     return user
 
 
@@ -67,8 +84,13 @@ def membership_add(*, acting_user: User | None, user: User, organisation: Organi
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-    record("membership.grant", actor=acting_user, organisation=organisation, obj=membership,
-           extra={"user": user.username, "role": role})
+    record(
+        "membership.grant",
+        actor=acting_user,
+        organisation=organisation,
+        obj=membership,
+        extra={"user": user.username, "role": role},
+    )
     return membership
 
 
@@ -80,14 +102,18 @@ def membership_update(*, acting_user: User, membership: Membership, role: str, i
     membership.is_active = is_active
     membership.save(update_fields=["role", "is_active"])
     if changed:
-        record("membership.change", actor=acting_user, organisation=membership.organisation, obj=membership,
-               changed_fields=changed,
-               extra={"user": membership.user.username, "role_before": old_role, "role_after": role,
-                      "active": is_active})
+        record(
+            "membership.change",
+            actor=acting_user,
+            organisation=membership.organisation,
+            obj=membership,
+            changed_fields=changed,
+            extra={"user": membership.user.username, "role_before": old_role, "role_after": role, "active": is_active},
+        )
     return membership
 
 
-def _end_sessions(user: User) -> int:
+def end_sessions(user: User) -> int:
     """Delete every server-side session of the user (DP-23: a disabled user's sessions end)."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
@@ -101,17 +127,30 @@ def _end_sessions(user: User) -> int:
 def user_deactivate(*, acting_user: User, user: User, reason: str) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
-    ended = _end_sessions(user)
-    record("user.deactivate", actor=acting_user, obj=user, object_repr=user.username, purpose=reason,
-           changed_fields=["is_active"], extra={"sessions_ended": ended})
+    ended = end_sessions(user)
+    record(
+        "user.deactivate",
+        actor=acting_user,
+        obj=user,
+        object_repr=user.username,
+        purpose=reason,
+        changed_fields=["is_active"],
+        extra={"sessions_ended": ended},
+    )
 
 
 @transaction.atomic
 def user_reactivate(*, acting_user: User, user: User, reason: str) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
-    record("user.reactivate", actor=acting_user, obj=user, object_repr=user.username, purpose=reason,
-           changed_fields=["is_active"])
+    record(
+        "user.reactivate",
+        actor=acting_user,
+        obj=user,
+        object_repr=user.username,
+        purpose=reason,
+        changed_fields=["is_active"],
+    )
 
 
 @transaction.atomic
@@ -119,7 +158,7 @@ def mfa_reset(*, acting_user: User, user: User, reason: str) -> None:
     """Remove all second factors; the person enrols a new one at the next login."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    _end_sessions(user)
+    end_sessions(user)
     record(Action.MFA_RESET, actor=acting_user, obj=user, object_repr=user.username, purpose=reason)
 
 
@@ -133,6 +172,5 @@ def static_codes_create(*, acting_user: User | None, user: User, count: int = 10
         token = StaticToken.random_token()
         device.token_set.create(token=token)
         codes.append(token)
-    record("auth.backup_codes_created", actor=acting_user, obj=user, object_repr=user.username,
-           extra={"count": count})
+    record("auth.backup_codes_created", actor=acting_user, obj=user, object_repr=user.username, extra={"count": count})
     return codes

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from teilhabe.accounts import services
 from teilhabe.accounts.access import (
+    AuthenticatedHttpRequest,
     all_permissions,
     get_organisation_for_user,
     has_district_permission,
@@ -28,18 +29,22 @@ from teilhabe.regions.models import Gemeinde
 
 
 @staff_required()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions = all_permissions(request.user)
-    areas = [area for area in STAFF_AREAS if not area.permission or area.permission in permissions
-             or has_district_permission(request.user, area.permission)]
+    areas = [
+        area
+        for area in STAFF_AREAS
+        if not area.permission
+        or area.permission in permissions
+        or has_district_permission(request.user, area.permission)
+    ]
     memberships = Membership.objects.filter(user=request.user, is_active=True).select_related("organisation")
     return render(request, "staff/home.html", {"areas": areas, "memberships": memberships})
 
 
 @staff_required()
-def roles_overview(request: HttpRequest) -> HttpResponse:
-    rows = [(role.label, sorted(str(PERMISSIONS.get(p, p)) for p in ROLE_PERMISSIONS.get(role, ())))
-            for role in Role]
+def roles_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = [(role.label, sorted(str(PERMISSIONS.get(p, p)) for p in ROLE_PERMISSIONS.get(role, ()))) for role in Role]
     return render(request, "staff/roles.html", {"rows": rows})
 
 
@@ -48,7 +53,7 @@ def _kreis_gemeinden() -> object:
 
 
 @staff_required()
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = (
         Organisation.objects.visible_to(request.user)
         .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
@@ -59,7 +64,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required("organisations.manage")
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_district_permission(request.user, "organisations.manage"):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, gemeinden_queryset=_kreis_gemeinden())
@@ -70,7 +75,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/organisation_form.html", {"form": form, "organisation": None})
 
 
-def _get_visible_organisation(request: HttpRequest, pk: int) -> Organisation:
+def _get_visible_organisation(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
     organisation = Organisation.objects.visible_to(request.user).filter(pk=pk).first()
     if organisation is None:
         raise Http404
@@ -78,21 +83,25 @@ def _get_visible_organisation(request: HttpRequest, pk: int) -> Organisation:
 
 
 @staff_required()
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _get_visible_organisation(request, pk)
     can_manage_members = has_permission(request.user, "members.manage", organisation)
     memberships = organisation.memberships.select_related("user").order_by("user__username", "role")
-    return render(request, "staff/organisation_detail.html", {
-        "organisation": organisation,
-        "memberships": memberships if can_manage_members else memberships.filter(user=request.user),
-        "can_manage_members": can_manage_members,
-        "can_edit": has_district_permission(request.user, "organisations.manage"),
-        "gemeinden": organisation.gemeinden.order_by("name"),
-    })
+    return render(
+        request,
+        "staff/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships if can_manage_members else memberships.filter(user=request.user),
+            "can_manage_members": can_manage_members,
+            "can_edit": has_district_permission(request.user, "organisations.manage"),
+            "gemeinden": organisation.gemeinden.order_by("name"),
+        },
+    )
 
 
 @staff_required("organisations.manage")
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not has_district_permission(request.user, "organisations.manage"):
         raise PermissionDenied
     organisation = _get_visible_organisation(request, pk)
@@ -105,7 +114,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "staff/organisation_form.html", {"form": form, "organisation": organisation})
 
 
-def _grantable_roles(request: HttpRequest, organisation: Organisation) -> list[tuple[str, str]]:
+def _grantable_roles(request: AuthenticatedHttpRequest, organisation: Organisation) -> list[tuple[str, str]]:
     """District-wide roles are granted only by district administrators and only in the Landkreis office."""
     district_admin = has_district_permission(request.user, "members.manage")
     choices = []
@@ -117,23 +126,28 @@ def _grantable_roles(request: HttpRequest, organisation: Organisation) -> list[t
 
 
 @staff_required("members.manage")
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_user(request, pk, "members.manage")
     form = NewMemberForm(request.POST or None, allowed_roles=_grantable_roles(request, organisation))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = data["existing_user"]
         if user is None:
-            user = services.user_create(acting_user=request.user, username=data["username"],
-                                        password=data["password"], first_name=data["first_name"],
-                                        last_name=data["last_name"], email=data["email"])
+            user = services.user_create(
+                acting_user=request.user,
+                username=data["username"],
+                password=data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+            )
         services.membership_add(acting_user=request.user, user=user, organisation=organisation, role=data["role"])
         messages.success(request, _("%(user)s ist jetzt Mitglied.") % {"user": user.username})
         return redirect("staff:organisation", pk=organisation.pk)
     return render(request, "staff/member_form.html", {"form": form, "organisation": organisation})
 
 
-def _get_membership_for_user(request: HttpRequest, pk: int) -> Membership:
+def _get_membership_for_user(request: AuthenticatedHttpRequest, pk: int) -> Membership:
     membership = Membership.objects.select_related("organisation", "user").filter(pk=pk).first()
     if membership is None or not has_permission(request.user, "members.manage", membership.organisation):
         raise Http404
@@ -141,29 +155,33 @@ def _get_membership_for_user(request: HttpRequest, pk: int) -> Membership:
 
 
 @staff_required("members.manage")
-def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = _get_membership_for_user(request, pk)
     allowed = _grantable_roles(request, membership.organisation)
     if membership.role not in {value for value, _label in allowed}:
         raise PermissionDenied
     form = MembershipRoleForm(request.POST or None, instance=Membership.objects.get(pk=membership.pk))
-    form.fields["role"].choices = allowed
+    form.fields["role"].choices = allowed  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
-        services.membership_update(acting_user=request.user, membership=membership,
-                                   role=form.cleaned_data["role"], is_active=form.cleaned_data["is_active"])
+        services.membership_update(
+            acting_user=request.user,
+            membership=membership,
+            role=form.cleaned_data["role"],
+            is_active=form.cleaned_data["is_active"],
+        )
         messages.success(request, _("Mitgliedschaft gespeichert."))
         return redirect("staff:organisation", pk=membership.organisation_id)
     return render(request, "staff/membership_form.html", {"form": form, "membership": membership})
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: AuthenticatedHttpRequest) -> HttpResponse:
     back = request.POST.get("back", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("staff:organisations")
 
 
-def _get_member_user(request: HttpRequest, pk: int) -> User:
+def _get_member_user(request: AuthenticatedHttpRequest, pk: int) -> User:
     """A user the acting user may administer: member of an organisation where they manage members."""
     user = User.objects.filter(pk=pk).first()
     if user is None or user.pk == request.user.pk:
@@ -176,12 +194,14 @@ def _get_member_user(request: HttpRequest, pk: int) -> User:
 
 @require_POST
 @staff_required("members.manage")
-def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_toggle_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _get_member_user(request, pk)
     reason = request.POST.get("reason", "").strip()[:300]
     if user.is_active:
         services.user_deactivate(acting_user=request.user, user=user, reason=reason)
-        messages.success(request, _("Konto %(user)s gesperrt; offene Sitzungen wurden beendet.") % {"user": user.username})
+        messages.success(
+            request, _("Konto %(user)s gesperrt; offene Sitzungen wurden beendet.") % {"user": user.username}
+        )
     else:
         services.user_reactivate(acting_user=request.user, user=user, reason=reason)
         messages.success(request, _("Konto %(user)s entsperrt.") % {"user": user.username})
@@ -190,8 +210,12 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required("members.manage")
-def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_mfa_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = _get_member_user(request, pk)
     services.mfa_reset(acting_user=request.user, user=user, reason=request.POST.get("reason", "").strip()[:300])
-    messages.success(request, _("Zweiter Faktor von %(user)s zurückgesetzt. Die Person richtet ihn bei der nächsten Anmeldung neu ein.") % {"user": user.username})
+    messages.success(
+        request,
+        _("Zweiter Faktor von %(user)s zurückgesetzt. Die Person richtet ihn bei der nächsten Anmeldung neu ein.")
+        % {"user": user.username},
+    )
     return _back(request)

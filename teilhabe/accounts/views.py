@@ -37,8 +37,9 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                      require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return "/staff/"
 
@@ -69,8 +70,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_SINCE] = time.time()
             request.session[PENDING_NEXT] = _safe_next(request, request.GET.get("next"))
             request.session[PENDING_FAILURES] = 0
-            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists() or \
-                StaticDevice.objects.filter(user=user, confirmed=True, token_set__isnull=False).exists()
+            has_device = (
+                TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+                or StaticDevice.objects.filter(user=user, confirmed=True, token_set__isnull=False).exists()
+            )
             return redirect("accounts:otp" if has_device else "accounts:enroll")
         form.add_error(None, _("Benutzername oder Passwort ist falsch."))
     return render(request, "accounts/login.html", {"form": form})
@@ -90,8 +93,15 @@ def _token_failed(request: HttpRequest, user: User) -> bool:
     """Count a wrong code; returns True when the login attempt is used up."""
     failures = request.session.get(PENDING_FAILURES, 0) + 1
     request.session[PENDING_FAILURES] = failures
-    record(Action.MFA_FAILED, actor=None, username=user.username, object_type="accounts.user",
-           object_id=user.pk, object_repr=user.username, extra={"failures": failures})
+    record(
+        Action.MFA_FAILED,
+        actor=None,
+        username=user.username,
+        object_type="accounts.user",
+        object_id=user.pk,
+        object_repr=user.username,
+        extra={"failures": failures},
+    )
     return failures >= PENDING_MAX_FAILURES
 
 
@@ -106,8 +116,10 @@ def otp_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         with transaction.atomic():
-            devices: list[Any] = [*TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
-                                  *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)]
+            devices: list[Any] = [
+                *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
+                *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True),
+            ]
             device = next((d for d in devices if d.verify_token(token)), None)
         if device is not None:
             return _finish_login(request, user, device)
@@ -140,12 +152,15 @@ def enroll_view(request: HttpRequest) -> HttpResponse:
         if _token_failed(request, user):
             _clear_pending(request)
             return redirect("accounts:login")
-        form.add_error("token", _("Der Code passt nicht. Prüfen Sie die Uhrzeit Ihres Geräts und versuchen Sie es erneut."))
+        form.add_error(
+            "token", _("Der Code passt nicht. Prüfen Sie die Uhrzeit Ihres Geräts und versuchen Sie es erneut.")
+        )
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     qr_svg = image.to_string(encoding="unicode")
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return render(request, "accounts/enroll.html",
-                  {"form": form, "qr_svg": qr_svg, "secret": secret_b32, "pending_user": user})
+    return render(
+        request, "accounts/enroll.html", {"form": form, "qr_svg": qr_svg, "secret": secret_b32, "pending_user": user}
+    )
 
 
 @require_POST
@@ -158,7 +173,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def lockout(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """Response for django-axes when an account is locked after too many failed logins."""
-    username = (credentials or {}).get("username", "")
-    record(Action.LOCKED_OUT, username=str(username)[:150], object_type="accounts.user", object_repr=str(username)[:150])
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    record(
+        Action.LOCKED_OUT, username=str(username)[:150], object_type="accounts.user", object_repr=str(username)[:150]
+    )
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)

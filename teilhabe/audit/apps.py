@@ -11,5 +11,12 @@ class AuditConfig(AppConfig):
         from teilhabe.audit import signals  # noqa: F401
         from teilhabe.core.navigation import Area, register_staff
 
-        register_staff(Area("audit:events", _("Protokoll"), _("Zugriffe und Änderungen nachvollziehen, Prüfkette verifizieren."),
-                            permission="audit.view", order=90))
+        register_staff(
+            Area(
+                "audit:events",
+                _("Protokoll"),
+                _("Zugriffe und Änderungen nachvollziehen, Prüfkette verifizieren."),
+                permission="audit.view",
+                order=90,
+            )
+        )

@@ -31,12 +31,20 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
         related_name="+",
     )
     username = models.CharField(_("Benutzername"), max_length=150, blank=True)
     organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False,
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
         related_name="+",
     )
     organisation_name = models.CharField(_("Organisation"), max_length=200, blank=True)

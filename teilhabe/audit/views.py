@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teilhabe.accounts.access import staff_required
+from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
 from teilhabe.audit.models import AuditEvent
 from teilhabe.audit.services import record, verify_chain
 
@@ -23,11 +23,13 @@ def _parse_date(value: str) -> datetime | None:
 
 
 @staff_required("audit.view")
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Events filtered by user, action, object and period; every look at the log is itself logged."""
     queryset = AuditEvent.objects.order_by("-id")
-    filters = {key: request.GET.get(key, "").strip() for key in ("username", "action", "object_type", "object_id",
-                                                                  "date_from", "date_to")}
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("username", "action", "object_type", "object_id", "date_from", "date_to")
+    }
     if filters["username"]:
         queryset = queryset.filter(username=filters["username"])
     if filters["action"]:
@@ -43,19 +45,33 @@ def events(request: HttpRequest) -> HttpResponse:
     if end:
         queryset = queryset.filter(created_at__lte=timezone.make_aware(datetime.combine(end.date(), time.max)))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    record("audit.read", actor=request.user, object_type="audit.auditevent",
-           extra={key: value for key, value in filters.items() if value})
+    record(
+        "audit.read",
+        actor=request.user,
+        object_type="audit.auditevent",
+        extra={key: value for key, value in filters.items() if value},
+    )
     actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/events.html", {"page": page, "filters": filters, "actions": sorted(set(actions)),
-                                                 "query": query.urlencode()})
+    return render(
+        request,
+        "audit/events.html",
+        {"page": page, "filters": filters, "actions": sorted(set(actions)), "query": query.urlencode()},
+    )
 
 
 @staff_required("audit.view")
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     count, problems = verify_chain()
-    record("audit.verify", actor=request.user, object_type="audit.auditevent",
-           extra={"checked": count, "problems": len(problems)})
-    return render(request, "audit/verify.html", {"count": count, "problems": problems,
-                                                 "ok_message": _("Die Prüfkette ist vollständig und unverändert.")})
+    record(
+        "audit.verify",
+        actor=request.user,
+        object_type="audit.auditevent",
+        extra={"checked": count, "problems": len(problems)},
+    )
+    return render(
+        request,
+        "audit/verify.html",
+        {"count": count, "problems": problems, "ok_message": _("Die Prüfkette ist vollständig und unverändert.")},
+    )

@@ -40,34 +40,68 @@ def register_demo_builder(name: str, builder: DemoBuilder) -> None:
 
 
 # (key, name pattern, kind, [(username, role, full name)])
-def _organisation_plan(kreis: Kreis, gemeinden: list[Gemeinde]) -> list[tuple[str, str, str, list[tuple[str, str, str]]]]:
+def _organisation_plan(
+    kreis: Kreis, gemeinden: list[Gemeinde]
+) -> list[tuple[str, str, OrganisationKind, list[tuple[str, Role, str]]]]:
     plan = [
-        ("landkreis", f"{kreis.name} – Koordinierungsstelle Integration", OrganisationKind.LANDKREIS, [
-            ("admin", Role.KREIS_ADMIN, "Anna Admin"),
-            ("koordination", Role.KOORDINATION, "Kai Koordination"),
-            ("statistik", Role.STATISTIK, "Stefanie Statistik"),
-            ("datenschutz", Role.DATENSCHUTZ, "Dana Datenschutz"),
-            ("redaktion", Role.REDAKTION, "Rita Redaktion"),
-        ]),
-        ("abh", f"Ausländerbehörde {kreis.name}", OrganisationKind.AUSLAENDERBEHOERDE, [
-            ("abh.sachbearbeitung", Role.FALLBEARBEITUNG, "Arne Aufenthalt"),
-            ("abh.leitung", Role.FALLAUFSICHT, "Lea Leitung"),
-        ]),
-        ("jobcenter", f"Jobcenter {kreis.name}", OrganisationKind.JOBCENTER, [
-            ("jc.fallmanagement", Role.FALLBEARBEITUNG, "Jonas Jobcenter"),
-            ("jc.admin", Role.ORG_ADMIN, "Judith Admin"),
-        ]),
-        ("beratung", f"Migrationsberatung für Erwachsene {kreis.name}", OrganisationKind.MIGRATIONSBERATUNG, [
-            ("mbe.beratung", Role.FALLBEARBEITUNG, "Mira Beratung"),
-        ]),
-        ("mso", f"Interkultureller Verein {kreis.name} e. V.", OrganisationKind.VEREIN, [
-            ("verein", Role.REDAKTION, "Vera Verein"),
-        ]),
+        (
+            "landkreis",
+            f"{kreis.name} – Koordinierungsstelle Integration",
+            OrganisationKind.LANDKREIS,
+            [
+                ("admin", Role.KREIS_ADMIN, "Anna Admin"),
+                ("koordination", Role.KOORDINATION, "Kai Koordination"),
+                ("statistik", Role.STATISTIK, "Stefanie Statistik"),
+                ("datenschutz", Role.DATENSCHUTZ, "Dana Datenschutz"),
+                ("redaktion", Role.REDAKTION, "Rita Redaktion"),
+            ],
+        ),
+        (
+            "abh",
+            f"Ausländerbehörde {kreis.name}",
+            OrganisationKind.AUSLAENDERBEHOERDE,
+            [
+                ("abh.sachbearbeitung", Role.FALLBEARBEITUNG, "Arne Aufenthalt"),
+                ("abh.leitung", Role.FALLAUFSICHT, "Lea Leitung"),
+            ],
+        ),
+        (
+            "jobcenter",
+            f"Jobcenter {kreis.name}",
+            OrganisationKind.JOBCENTER,
+            [
+                ("jc.fallmanagement", Role.FALLBEARBEITUNG, "Jonas Jobcenter"),
+                ("jc.admin", Role.ORG_ADMIN, "Judith Admin"),
+            ],
+        ),
+        (
+            "beratung",
+            f"Migrationsberatung für Erwachsene {kreis.name}",
+            OrganisationKind.MIGRATIONSBERATUNG,
+            [
+                ("mbe.beratung", Role.FALLBEARBEITUNG, "Mira Beratung"),
+            ],
+        ),
+        (
+            "mso",
+            f"Interkultureller Verein {kreis.name} e. V.",
+            OrganisationKind.VEREIN,
+            [
+                ("verein", Role.REDAKTION, "Vera Verein"),
+            ],
+        ),
     ]
     for index, gemeinde in enumerate(gemeinden[:3], start=1):
-        plan.append((f"gemeinde{index}", f"{gemeinde.name} – Verwaltung", OrganisationKind.GEMEINDE, [
-            (f"gemeinde{index}", Role.GEMEINDE, f"Gero Gemeinde {index}"),
-        ]))
+        plan.append(
+            (
+                f"gemeinde{index}",
+                f"{gemeinde.name} – Verwaltung",
+                OrganisationKind.GEMEINDE,
+                [
+                    (f"gemeinde{index}", Role.GEMEINDE, f"Gero Gemeinde {index}"),
+                ],
+            )
+        )
     return plan
 
 
@@ -91,8 +125,9 @@ def create_demo_district() -> DemoDistrict:
             user = User.objects.filter(username=username).first()
             if user is None:
                 first, last = full_name.split(" ", 1)
-                user = account_services.user_create(acting_user=None, username=username, password=DEMO_PASSWORD,
-                                                    first_name=first, last_name=last)
+                user = account_services.user_create(
+                    acting_user=None, username=username, password=DEMO_PASSWORD, first_name=first, last_name=last
+                )
             if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
                 account_services.membership_add(acting_user=None, user=user, organisation=organisation, role=role)
             district.users[username] = user

@@ -9,10 +9,11 @@ from django.template import loader
 
 
 def _render(request: HttpRequest, status: int) -> HttpResponse:
+    body: str
     try:
         body = loader.render_to_string(f"errors/{status}.html", {"status": status}, request)
     except Exception:  # an error page must never fail itself
-        body = f"<!DOCTYPE html><html lang=\"de\"><title>Fehler {status}</title><h1>Fehler {status}</h1></html>"
+        body = f'<!DOCTYPE html><html lang="de"><title>Fehler {status}</title><h1>Fehler {status}</h1></html>'
     return HttpResponse(body, status=status)
 
 

@@ -8,7 +8,11 @@ from teilhabe.core.models import AccessibilityFeedback, LegalPage
 
 class AccessibilityFeedbackForm(forms.ModelForm):
     # Honeypot: hidden from people (CSS and aria-hidden), bots fill it in.
-    website = forms.CharField(required=False, label=_("Bitte leer lassen"))
+    website = forms.CharField(
+        required=False,
+        label=_("Bitte leer lassen"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = AccessibilityFeedback

@@ -19,7 +19,8 @@ def _operator() -> dict[str, str]:
         "phone": settings.OPERATOR_PHONE,
         "representative": settings.OPERATOR_REPRESENTATIVE or "die Landrätin / der Landrat",
         "dpo": settings.DPO_CONTACT or "die/den behördliche/n Datenschutzbeauftragte/n (Anschrift wie oben)",
-        "authority": settings.SUPERVISORY_AUTHORITY or "die Landesbeauftragte / den Landesbeauftragten für den Datenschutz",
+        "authority": settings.SUPERVISORY_AUTHORITY
+        or "die Landesbeauftragte / den Landesbeauftragten für den Datenschutz",
     }
 
 

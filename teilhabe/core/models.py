@@ -16,7 +16,8 @@ class LegalPage(models.Model):
     slug = models.CharField(max_length=30, choices=Slug.choices, unique=True)
     title = models.CharField(_("Titel"), max_length=200)
     body = models.TextField(
-        _("Text"), help_text=_("Absätze durch Leerzeilen trennen; Zeilen mit „## “ am Anfang werden Zwischenüberschriften.")
+        _("Text"),
+        help_text=_("Absätze durch Leerzeilen trennen; Zeilen mit „## “ am Anfang werden Zwischenüberschriften."),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

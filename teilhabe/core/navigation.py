@@ -17,6 +17,7 @@ class Area:
     description: str | Promise
     permission: str = ""  # staff areas: shown only to users holding this permission somewhere
     order: int = 100
+    in_nav: bool = True  # public areas: also listed in the main navigation
 
 
 PUBLIC_AREAS: list[Area] = []

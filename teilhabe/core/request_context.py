@@ -12,7 +12,7 @@ class RequestMeta:
     ip_address: str = ""
 
 
-_current: contextvars.ContextVar[RequestMeta] = contextvars.ContextVar("teilhabe_request_meta", default=RequestMeta())
+_current: contextvars.ContextVar[RequestMeta] = contextvars.ContextVar("teilhabe_request_meta", default=RequestMeta())  # noqa: B039 - frozen
 
 
 def current_request_meta() -> RequestMeta:

@@ -12,11 +12,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from teilhabe.accounts.models import Membership, Organisation, OrganisationKind, User
 from teilhabe.accounts.roles import Role
 
-PASSWORD = "Sehr-geheimes-Passwort-2026"
+PASSWORD = "Sehr-geheimes-Passwort-2026"  # noqa: S105 - test accounts only
 
 
-def make_user(username: str, organisation: Organisation | None = None, role: str = Role.FALLBEARBEITUNG,
-              *, with_totp: bool = True) -> User:
+def make_user(
+    username: str, organisation: Organisation | None = None, role: str = Role.FALLBEARBEITUNG, *, with_totp: bool = True
+) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.capitalize())
     if organisation is not None:
         Membership.objects.create(user=user, organisation=organisation, role=role)
@@ -28,7 +29,8 @@ def make_user(username: str, organisation: Organisation | None = None, role: str
 def login_verified(client: Client, user: User) -> Client:
     """Log in as if password and TOTP had both been checked (the full flow has its own tests)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="Test", confirmed=True)
+        user=user, name="Test", confirmed=True
+    )
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
@@ -52,8 +54,9 @@ class Personas:
 
 
 def make_personas() -> Personas:
-    landkreis = Organisation.objects.create(name="Landkreis – Koordinierungsstelle Integration",
-                                            kind=OrganisationKind.LANDKREIS)
+    landkreis = Organisation.objects.create(
+        name="Landkreis – Koordinierungsstelle Integration", kind=OrganisationKind.LANDKREIS
+    )
     org_a = Organisation.objects.create(name="Jobcenter A", kind=OrganisationKind.JOBCENTER)
     org_b = Organisation.objects.create(name="Ausländerbehörde B", kind=OrganisationKind.AUSLAENDERBEHOERDE)
     return Personas(

@@ -7,10 +7,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from teilhabe.accounts.access import staff_required
+from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
 from teilhabe.audit.services import Action, record
 from teilhabe.core.forms import AccessibilityFeedbackForm, LegalPageForm
 from teilhabe.core.legal_defaults import default_legal_page
@@ -25,12 +25,16 @@ FEEDBACK_RATE_LIMIT = 5  # per client address and hour
 def home(request: HttpRequest) -> HttpResponse:
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
     gemeinden = list(Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS).order_by("name"))
-    return render(request, "core/home.html", {
-        "kreis": kreis,
-        "gemeinden": gemeinden,
-        "map_svg": gemeinde_map_svg(gemeinden, title=_("Karte der Gemeinden")) if gemeinden else "",
-        "areas": PUBLIC_AREAS,
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "kreis": kreis,
+            "gemeinden": gemeinden,
+            "map_svg": gemeinde_map_svg(gemeinden, title=_("Karte der Gemeinden")) if gemeinden else "",
+            "areas": PUBLIC_AREAS,
+        },
+    )
 
 
 def legal_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -46,11 +50,23 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 def _rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
     key = f"ratelimit:{bucket}:{request.META.get('REMOTE_ADDR', '')}:{timezone.now():%Y%m%d%H}"
-    count = cache.get_or_set(key, 0, 3600)
+    count = cache.get_or_set(key, 0, 3600) or 0
     if count >= limit:
         return True
     cache.incr(key)
     return False
+
+
+def _notify_district(feedback: AccessibilityFeedback) -> None:
+    # Staff read German, whatever language the visitor used.
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_("Rückmeldung zur Barrierefreiheit"),
+            message=f"{feedback.page_url}\n\n{feedback.message}\n\n{feedback.name} {feedback.email}",
+            from_email=None,
+            recipient_list=[settings.TEILHABE_CONTACT_EMAIL],
+            fail_silently=True,
+        )
 
 
 def accessibility_feedback(request: HttpRequest) -> HttpResponse:
@@ -58,26 +74,31 @@ def accessibility_feedback(request: HttpRequest) -> HttpResponse:
     form = AccessibilityFeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if _rate_limited(request, "a11y-feedback", FEEDBACK_RATE_LIMIT):
-            form.add_error(None, _("Sie haben in der letzten Stunde bereits mehrere Meldungen gesendet. "
-                                   "Bitte versuchen Sie es später erneut oder schreiben Sie eine E-Mail."))
+            form.add_error(
+                None,
+                _(
+                    "Sie haben in der letzten Stunde bereits mehrere Meldungen gesendet. "
+                    "Bitte versuchen Sie es später erneut oder schreiben Sie eine E-Mail."
+                ),
+            )
         elif form.is_valid():
             feedback = form.save()
-            transaction.on_commit(lambda: send_mail(
-                subject=_("Rückmeldung zur Barrierefreiheit"),
-                message=f"{feedback.page_url}\n\n{feedback.message}\n\n{feedback.name} {feedback.email}",
-                from_email=None,
-                recipient_list=[settings.TEILHABE_CONTACT_EMAIL],
-                fail_silently=True,
-            ))
-            messages.success(request, _("Vielen Dank. Ihre Meldung ist bei uns eingegangen; wir antworten innerhalb "
-                                        "von sechs Wochen, wenn Sie eine E-Mail-Adresse angegeben haben."))
+            transaction.on_commit(lambda: _notify_district(feedback))
+            messages.success(
+                request,
+                _(
+                    "Vielen Dank. Ihre Meldung ist bei uns eingegangen; wir antworten innerhalb "
+                    "von sechs Wochen, wenn Sie eine E-Mail-Adresse angegeben haben."
+                ),
+            )
             return redirect("core:home")
-    return render(request, "core/accessibility_feedback.html", {"form": form,
-                                                                 "contact_email": settings.TEILHABE_CONTACT_EMAIL})
+    return render(
+        request, "core/accessibility_feedback.html", {"form": form, "contact_email": settings.TEILHABE_CONTACT_EMAIL}
+    )
 
 
 @staff_required("site.pages.manage")
-def legal_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def legal_page_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if slug not in LegalPage.Slug.values:
         raise Http404
     page = LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug)
@@ -94,15 +115,15 @@ def legal_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_required("site.pages.manage")
-def legal_pages(request: HttpRequest) -> HttpResponse:
+def legal_pages(request: AuthenticatedHttpRequest) -> HttpResponse:
     pages = [LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug) for slug in LegalPage.Slug.values]
     return render(request, "core/legal_pages.html", {"pages": pages})
 
 
 @staff_required("site.feedback.view")
-def feedback_list(request: HttpRequest) -> HttpResponse:
+def feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
-        feedback = AccessibilityFeedback.objects.filter(pk=request.POST.get("pk"), handled_at__isnull=True).first()
+        feedback = AccessibilityFeedback.objects.filter(pk=request.POST.get("pk", "0"), handled_at__isnull=True).first()
         if feedback is not None:
             with transaction.atomic():
                 feedback.handled_at = timezone.now()
@@ -110,6 +131,11 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
                 record(Action.UPDATE, actor=request.user, obj=feedback, changed_fields=["handled_at"])
         return redirect("staff:feedback")
     items = list(AccessibilityFeedback.objects.all()[:200])
-    record(Action.READ, actor=request.user, object_type="core.accessibilityfeedback",
-           object_repr=_("Liste der Rückmeldungen"), extra={"count": len(items)})
+    record(
+        Action.READ,
+        actor=request.user,
+        object_type="core.accessibilityfeedback",
+        object_repr=_("Liste der Rückmeldungen"),
+        extra={"count": len(items)},
+    )
     return render(request, "core/feedback_list.html", {"items": items})

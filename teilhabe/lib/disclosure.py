@@ -73,6 +73,7 @@ def protect_table(matrix: Sequence[Sequence[int]], k: int) -> list[list[Cell]]:
             candidates = [pos for pos in line if not reason[pos[0]][pos[1]]]
             if not candidates:
                 continue
+
             # Prefer positive inner cells (totals carry more information), then the smallest value.
             def cost(pos: tuple[int, int]) -> tuple[int, int, int]:
                 r, c = pos

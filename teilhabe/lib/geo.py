@@ -41,7 +41,10 @@ class Projection:
         self.height = span_y * self.scale + 2 * padding
 
     def point(self, lon: float, lat: float) -> tuple[float, float]:
-        return ((lon - self.min_x) * self.kx * self.scale + self.padding, (self.max_y - lat) * self.scale + self.padding)
+        return (
+            (lon - self.min_x) * self.kx * self.scale + self.padding,
+            (self.max_y - lat) * self.scale + self.padding,
+        )
 
     def path(self, geometry: dict[str, Any]) -> str:
         parts = []

@@ -130,7 +130,9 @@ class ReferenceValue(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "indicator", "level", "ags", "year"], name="unique_reference_value"),
+            models.UniqueConstraint(
+                fields=["source", "indicator", "level", "ags", "year"], name="unique_reference_value"
+            ),
         ]
         indexes = [models.Index(fields=["level", "ags"], name="refvalue_region_idx")]
         verbose_name = _("Referenzwert")

@@ -26,13 +26,17 @@ def kreis_overview(request: HttpRequest) -> HttpResponse:
         ).values_list("ags", "indicator", "value")
     }
     rows = [(g, zensus.get((g.ags, "share_foreign")), zensus.get((g.ags, "share_migration_bg"))) for g in gemeinden]
-    return render(request, "regions/kreis.html", {
-        "kreis": kreis,
-        "rows": rows,
-        "kreis_zensus": _zensus("kreis", kreis.ags),
-        "bund_zensus": _zensus("bund", "0"),
-        "map_svg": gemeinde_map_svg(gemeinden, title=_("Karte der Gemeinden des Kreises")),
-    })
+    return render(
+        request,
+        "regions/kreis.html",
+        {
+            "kreis": kreis,
+            "rows": rows,
+            "kreis_zensus": _zensus("kreis", kreis.ags),
+            "bund_zensus": _zensus("bund", "0"),
+            "map_svg": gemeinde_map_svg(gemeinden, title=_("Karte der Gemeinden des Kreises")),
+        },
+    )
 
 
 def gemeinde_detail(request: HttpRequest, ags: str) -> HttpResponse:
@@ -40,10 +44,14 @@ def gemeinde_detail(request: HttpRequest, ags: str) -> HttpResponse:
     if gemeinde is None:
         raise Http404
     neighbours = list(Gemeinde.objects.filter(kreis_id=gemeinde.kreis_id))
-    return render(request, "regions/gemeinde.html", {
-        "gemeinde": gemeinde,
-        "zensus": _zensus("gemeinde", gemeinde.ags),
-        "kreis_zensus": _zensus("kreis", gemeinde.kreis_id or ""),
-        "bund_zensus": _zensus("bund", "0"),
-        "map_svg": gemeinde_map_svg(neighbours, title=_("Lage im Kreis"), highlight=gemeinde.ags),
-    })
+    return render(
+        request,
+        "regions/gemeinde.html",
+        {
+            "gemeinde": gemeinde,
+            "zensus": _zensus("gemeinde", gemeinde.ags),
+            "kreis_zensus": _zensus("kreis", gemeinde.kreis_id or ""),
+            "bund_zensus": _zensus("bund", "0"),
+            "map_svg": gemeinde_map_svg(neighbours, title=_("Lage im Kreis"), highlight=gemeinde.ags),
+        },
+    )

@@ -3,12 +3,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from teilhabe.lib.disclosure import dominance_suppressed, protect_table, protect_value, round_to_base
+from teilhabe.lib.disclosure import Cell, dominance_suppressed, protect_table, protect_value, round_to_base
 
 K = 3
 
 
-def _lines(table):  # type: ignore[no-untyped-def]
+def _lines(table: list[list[Cell]]) -> list[list[Cell]]:
     rows = [list(row) for row in table]
     cols = [list(col) for col in zip(*table, strict=True)]
     return rows + cols
@@ -29,9 +29,12 @@ def test_a_single_suppressed_cell_cannot_be_recovered_from_the_row_total() -> No
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=5), min_size=1, max_size=5)
-       .filter(lambda rows: len({len(r) for r in rows}) == 1))
-def test_every_published_cell_is_zero_or_at_least_k_and_no_line_has_a_lone_suppression(rows) -> None:  # type: ignore[no-untyped-def]
+@given(
+    st.lists(st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=5), min_size=1, max_size=5).filter(
+        lambda rows: len({len(r) for r in rows}) == 1
+    )
+)
+def test_every_published_cell_is_zero_or_at_least_k_and_no_line_has_a_lone_suppression(rows: list[list[int]]) -> None:
     table = protect_table(rows, K)
     for row in table:
         for cell in row:

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         for note in district.notes:
             self.stdout.write(f"  {note}")
         self.stdout.write(f"\nAnmeldung: http://127.0.0.1:8000/konto/anmelden/   Passwort für alle: {DEMO_PASSWORD}")
-        self.stdout.write("Zweiter Faktor: je einer der Notfall-Codes (jeder Code gilt einmal; `make demo` erzeugt neue).")
+        self.stdout.write(
+            "Zweiter Faktor: je einer der Notfall-Codes (jeder Code gilt einmal; `make demo` erzeugt neue)."
+        )
         for username, user in district.users.items():
             roles = ", ".join(m.get_role_display() for m in user.memberships.all())
             codes = " ".join(district.codes[username])

@@ -1,0 +1,276 @@
+"""Public pages of the directory: no login, content in the visitor's language, shareable GET URLs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teilhabe.directory import services
+from teilhabe.directory.content import localize, visitor_language, with_translations
+from teilhabe.directory.forms import ProposalForm, SearchForm, kreis_gemeinden
+from teilhabe.directory.ical import calendar_for
+from teilhabe.directory.maps import results_map_svg
+from teilhabe.directory.models import (
+    SPOKEN_LANGUAGE_NAMES,
+    Event,
+    Offer,
+    OfferType,
+    OrganisationProfile,
+    SubmissionKind,
+    TargetGroup,
+)
+from teilhabe.directory.search import search
+
+PAGE_SIZE = 20
+MAP_POINTS = 300
+
+
+def _offer_cards(offers: list[Offer], language: str, distances: dict[int, float]) -> list[dict[str, Any]]:
+    target_names = dict(TargetGroup.choices)
+    return [
+        {
+            "offer": offer,
+            "text": localize(offer, language),
+            "distance": distances.get(offer.pk),
+            "languages": [SPOKEN_LANGUAGE_NAMES.get(code, code) for code in offer.language_list],
+            "target_groups": [target_names.get(code, code) for code in offer.target_group_list],
+        }
+        for offer in offers
+    ]
+
+
+def offer_search(request: HttpRequest) -> HttpResponse:
+    gemeinden = list(kreis_gemeinden())
+    form = SearchForm(request.GET or None, gemeinden=gemeinden)
+    data = form.cleaned_data if form.is_valid() else {}
+    language = visitor_language()
+    result = search(data)
+    paginator = Paginator(result.ids, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("seite"))
+    by_id = {
+        o.pk: o
+        for o in with_translations(
+            Offer.objects.filter(pk__in=list(page.object_list)).select_related(
+                "gemeinde", "location", "owner"
+            ),
+            language,
+        )
+    }
+    offers = [by_id[pk] for pk in page.object_list if pk in by_id]
+    points = [
+        (pk, title, lat if lat is not None else glat, lon if lon is not None else glon)
+        for pk, title, lat, lon, glat, glon in Offer.objects.filter(
+            pk__in=result.ids[:MAP_POINTS]
+        ).values_list(
+            "pk",
+            "title",
+            "location__latitude",
+            "location__longitude",
+            "gemeinde__latitude",
+            "gemeinde__longitude",
+        )
+        if (lat is not None or glat is not None)
+    ]
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "directory/search.html",
+        {
+            "form": form,
+            "page": page,
+            "cards": _offer_cards(offers, language, result.distances),
+            "total": paginator.count,
+            "query_string": query.urlencode(),
+            "map_svg": results_map_svg(
+                gemeinden, points, title=_("Karte der gefundenen Angebote"), origin=result.origin
+            ),
+            "language": language,
+        },
+    )
+
+
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    language = visitor_language()
+    offer = with_translations(
+        Offer.objects.published()
+        .filter(pk=pk)
+        .select_related("gemeinde", "location", "owner", "owner__directory_profile"),
+        language,
+    ).first()
+    if offer is None:
+        raise Http404
+    events = _upcoming_events(offer, language)
+    profile = getattr(offer.owner, "directory_profile", None)
+    return render(
+        request,
+        "directory/offer_detail.html",
+        {
+            "offer": offer,
+            "card": _offer_cards([offer], language, {})[0],
+            "events": events,
+            "profile": profile if profile is not None and profile.is_public else None,
+            "language": language,
+        },
+    )
+
+
+def _upcoming_events(offer: Offer, language: str) -> list[dict[str, Any]]:
+    now = timezone.now()
+    events = with_translations(offer.events.published().select_related("location"), language)
+    upcoming = [
+        e
+        for e in events
+        if e.starts_at >= now - timezone.timedelta(hours=12)
+        or (e.recurrence == "weekly" and (e.repeat_until is None or e.repeat_until >= now.date()))
+    ]
+    return [{"event": e, "text": localize(e, language)} for e in upcoming[:10]]
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = (
+        OrganisationProfile.objects.public().select_related("organisation").filter(organisation_id=pk).first()
+    )
+    if profile is None:
+        raise Http404
+    language = visitor_language()
+    offers = list(
+        with_translations(Offer.objects.published().filter(owner_id=pk).select_related("gemeinde"), language)[
+            :50
+        ]
+    )
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "profile": profile,
+            "gemeinden": profile.gemeinden.order_by("name"),
+            "languages": [SPOKEN_LANGUAGE_NAMES.get(c, c) for c in profile.language_list],
+            "fields_of_work": [dict(OfferType.choices).get(c, c) for c in profile.fields_of_work_list],
+            "cards": _offer_cards(offers, language, {}),
+        },
+    )
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    language = visitor_language()
+    gemeinden = list(kreis_gemeinden())
+    gemeinde = request.GET.get("gemeinde", "")
+    event_type = request.GET.get("typ", "")
+    now = timezone.now()
+    events = Event.objects.published().select_related("gemeinde", "location")
+    if gemeinde:
+        events = events.filter(gemeinde_id=gemeinde)
+    if event_type in OfferType.values:
+        events = events.filter(event_type=event_type)
+    events = (
+        events.filter(starts_at__gte=now - timezone.timedelta(hours=12))
+        | events.filter(recurrence="weekly", repeat_until__gte=now.date())
+        | events.filter(recurrence="weekly", repeat_until__isnull=True)
+    )
+    events = with_translations(events.order_by("starts_at"), language)
+    paginator = Paginator(events, 30)
+    page = paginator.get_page(request.GET.get("seite"))
+    return render(
+        request,
+        "directory/event_list.html",
+        {
+            "page": page,
+            "items": [{"event": e, "text": localize(e, language)} for e in page.object_list],
+            "gemeinden": gemeinden,
+            "types": OfferType.choices,
+            "selected_gemeinde": gemeinde,
+            "selected_type": event_type,
+            "feed_query": "&".join(
+                p
+                for p in [
+                    f"gemeinde={gemeinde}" if gemeinde else "",
+                    f"typ={event_type}" if event_type in OfferType.values else "",
+                ]
+                if p
+            ),
+        },
+    )
+
+
+def event_feed(request: HttpRequest) -> HttpResponse:
+    """iCalendar feed (RFC 5545), optionally per Gemeinde and type."""
+    events = Event.objects.published().select_related("gemeinde", "location", "owner")
+    if request.GET.get("gemeinde"):
+        events = events.filter(gemeinde_id=request.GET["gemeinde"])
+    if request.GET.get("typ") in OfferType.values:
+        events = events.filter(event_type=request.GET["typ"])
+    body = calendar_for(events.order_by("starts_at")[:2000], base_url=settings.SITE_URL)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="veranstaltungen.ics"'
+    return response
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"ratelimit:directory-proposal:{request.META.get('REMOTE_ADDR', '')}:{timezone.now():%Y%m%d%H}"
+    count = cache.get_or_set(key, 0, 3600)
+    if count >= settings.DIRECTORY_SUBMISSION_RATE_LIMIT:
+        return True
+    cache.incr(key)
+    return False
+
+
+def propose(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    offer = None
+    initial: dict[str, Any] = {}
+    if pk is not None:
+        offer = Offer.objects.published().filter(pk=pk).first()
+        if offer is None:
+            raise Http404
+        initial = {
+            f: getattr(offer, f)
+            for f in [
+                "title",
+                "offer_type",
+                "summary",
+                "description",
+                "eligibility",
+                "how_to_access",
+                "is_free",
+                "cost_note",
+                "contact_email",
+                "contact_phone",
+            ]
+        }
+        initial.update(
+            gemeinde=offer.gemeinde_id,
+            internet=offer.website,
+            languages=offer.language_list,
+            target_groups=offer.target_group_list,
+        )
+    form = ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if _rate_limited(request):
+            form.add_error(
+                None,
+                _(
+                    "Von Ihrem Anschluss kamen in der letzten Stunde schon mehrere Vorschläge. "
+                    "Bitte versuchen Sie es später erneut."
+                ),
+            )
+        elif form.is_valid():
+            services.submission_create(
+                kind=SubmissionKind.CHANGE if offer else SubmissionKind.NEW,
+                offer=offer,
+                data=form.offer_data(),
+                gemeinde=form.cleaned_data.get("gemeinde"),
+                submitter_name=form.cleaned_data.get("submitter_name", ""),
+                submitter_email=form.cleaned_data.get("submitter_email", ""),
+                consent=bool(form.cleaned_data.get("consent")),
+            )
+            messages.success(request, _("Vielen Dank! Ihr Vorschlag wird geprüft und danach veröffentlicht."))
+            return redirect("directory:search")
+    return render(request, "directory/propose.html", {"form": form, "offer": offer, "honeypot": True})

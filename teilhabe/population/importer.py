@@ -1,0 +1,366 @@
+# ruff: noqa: S608 - SQL text here interpolates only our own column names and code lists; values are parameters
+"""Reading and validating a register extract (CSV or XLSX). Django-free; nothing is stored here.
+
+``read_extract`` turns the file into a table of strings (encoding and delimiter detected);
+``validate`` checks every row in DuckDB and returns every problem with row, column, stable code and a
+German message, plus the normalised typed table that ``derivation.derive`` expects.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from teilhabe.population import codes
+from teilhabe.population.derivation import INPUT_COLUMNS
+
+REQUIRED = [
+    "ordnungsmerkmal",
+    "ags",
+    "wohnungsstatus",
+    "geburtsdatum",
+    "geschlecht",
+    "staatsangehoerigkeit_1",
+]
+STATE_COLUMNS = [
+    "staatsangehoerigkeit_1",
+    "staatsangehoerigkeit_2",
+    "staatsangehoerigkeit_3",
+    "geburtsstaat",
+    "zuzug_herkunft_staat",
+]
+ERROR, WARNING = "error", "warning"
+
+# Stable codes → (severity, German message; {column} is filled in).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "E_FILE_EMPTY": (ERROR, "Die Datei ist leer oder hat keine Kopfzeile."),
+    "E_FILE_FORMAT": (ERROR, "Die Datei ist weder eine lesbare CSV- noch eine XLSX-Datei."),
+    "E_FILE_ENCODING": (ERROR, "Die Zeichenkodierung ist weder UTF-8 noch Windows-1252."),
+    "E_COLUMN_MISSING": (ERROR, "Pflichtspalte „{column}“ fehlt in der Kopfzeile."),
+    "W_COLUMN_UNKNOWN": (WARNING, "Unbekannte Spalte „{column}“ wird ignoriert."),
+    "E_ROW_COLUMNS": (ERROR, "Die Zeile hat nicht die Spaltenzahl der Kopfzeile."),
+    "E_REQUIRED": (ERROR, "Pflichtfeld „{column}“ ist leer."),
+    "E_KEY_LENGTH": (ERROR, "„{column}“ ist länger als 40 Zeichen."),
+    "E_AGS_FORMAT": (ERROR, "„{column}“ ist kein 8-stelliger Amtlicher Gemeindeschlüssel."),
+    "E_AGS_OUTSIDE": (ERROR, "Der Gemeindeschlüssel gehört zu keiner Gemeinde des Kreises."),
+    "E_WOHNUNGSSTATUS": (ERROR, "Wohnungsstatus muss H, N oder A sein."),
+    "E_GESCHLECHT": (ERROR, "Geschlecht muss m, w, d oder x sein."),
+    "E_DATE_FORMAT": (ERROR, "„{column}“ ist kein gültiges Datum (JJJJ-MM-TT, JJJJ-MM oder TT.MM.JJJJ)."),
+    "E_DATE_FUTURE": (ERROR, "„{column}“ liegt nach dem Stichtag."),
+    "E_ZUZUG_AFTER_STICHTAG": (ERROR, "Das Zuzugsdatum liegt nach dem Stichtag."),
+    "E_STATE_UNKNOWN": (ERROR, "„{column}“ ist kein bekannter Staatsschlüssel (3-stellig oder ISO 3166)."),
+    "E_ART_CODE": (ERROR, "Art der deutschen Staatsangehörigkeit muss G, E, O oder S sein."),
+    "E_ART_FOREIGNER": (
+        ERROR,
+        "Art der deutschen Staatsangehörigkeit ist angegeben, die Person ist aber nicht deutsch.",
+    ),
+    "E_FAMILIENSTAND": (ERROR, "Familienstand muss LD, VH, VW, GS, LP oder NB sein."),
+    "E_RELIGION": (ERROR, "Religion muss ev, rk, sonstige oder keine sein."),
+    "E_DUPLICATE": (ERROR, "Ordnungsmerkmal und Wohnungsstatus kommen mehrfach vor."),
+    "W_PARENT_UNKNOWN": (WARNING, "„{column}“ verweist auf keine Person im Auszug."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # line in the file (header = 1); 0 for problems of the whole file
+    column: str
+    code: str
+
+    @property
+    def severity(self) -> str:
+        return MESSAGES[self.code][0]
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code][1].format(column=self.column)
+
+
+@dataclass
+class ReadResult:
+    table: pa.Table | None  # all columns as strings plus ``zeile`` (line number)
+    file_format: str = "csv"
+    encoding: str = ""
+    delimiter: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Validation:
+    normalised: pa.Table | None  # typed rows without errors, INPUT_COLUMNS order (+ zeile)
+    problems: list[Problem]  # at most ``limit`` problems, ordered by row
+    counts: dict[str, int]  # all problems per code
+    rows_total: int
+    invalid_rows: list[int]  # line numbers with at least one error
+
+    @property
+    def error_count(self) -> int:
+        return sum(n for code, n in self.counts.items() if MESSAGES[code][0] == ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(n for code, n in self.counts.items() if MESSAGES[code][0] == WARNING)
+
+    @property
+    def rows_valid(self) -> int:
+        return self.rows_total - len(self.invalid_rows)
+
+
+def read_extract(data: bytes, filename: str = "") -> ReadResult:
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+def _decode(data: bytes) -> tuple[str, str] | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return None
+
+
+def _read_csv(data: bytes) -> ReadResult:
+    decoded = _decode(data)
+    if decoded is None:
+        return ReadResult(None, problems=[Problem(0, "", "E_FILE_ENCODING")])
+    text, encoding = decoded
+    header = text.split("\n", 1)[0]
+    if not header.strip():
+        return ReadResult(None, encoding=encoding, problems=[Problem(0, "", "E_FILE_EMPTY")])
+    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    skipped: list[int] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        skipped.append(row.number or 0)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, invalid_row_handler=on_invalid, newlines_in_values=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                column_types=_all_strings(header, delimiter),
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return ReadResult(
+            None, encoding=encoding, delimiter=delimiter, problems=[Problem(0, "", "E_FILE_FORMAT")]
+        )
+    table = _clean_names(table)
+    # Line numbers of the parsed rows: the skipped lines are left out of the table.
+    lines = np.arange(2, 2 + table.num_rows + len(skipped))
+    if skipped:
+        lines = lines[~np.isin(lines, skipped)]
+    table = table.append_column("zeile", pa.array(lines[: table.num_rows], type=pa.int64()))
+    problems = [Problem(number, "", "E_ROW_COLUMNS") for number in skipped]
+    return ReadResult(table, "csv", encoding, delimiter, problems)
+
+
+def _all_strings(header: str, delimiter: str) -> dict[str, pa.DataType]:
+    names = [name.strip().strip('"') for name in header.rstrip("\r").split(delimiter)]
+    return {name: pa.string() for name in names}
+
+
+def _clean_names(table: pa.Table) -> pa.Table:
+    return table.rename_columns([name.strip().strip('"').lower() for name in table.column_names])
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> ReadResult:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception:  # calamine raises its own error types for every kind of broken file
+        return ReadResult(None, "xlsx", problems=[Problem(0, "", "E_FILE_FORMAT")])
+    if not rows or not any(_cell(v) for v in rows[0]):
+        return ReadResult(None, "xlsx", problems=[Problem(0, "", "E_FILE_EMPTY")])
+    names = [_cell(v).strip().lower() for v in rows[0]]
+    body = [row for row in rows[1:] if any(_cell(v) for v in row)]
+    columns = {
+        name: pa.array([_cell(row[i]) if i < len(row) else "" for row in body], type=pa.string())
+        for i, name in enumerate(names)
+        if name
+    }
+    table = pa.table(columns) if columns else pa.table({})
+    lines = [i + 2 for i, row in enumerate(rows[1:]) if any(_cell(v) for v in row)]
+    table = table.append_column("zeile", pa.array(lines, type=pa.int64()))
+    return ReadResult(table, "xlsx")
+
+
+def _date_sql(column: str, month_only: bool) -> str:
+    formats = "['%Y-%m-%d', '%d.%m.%Y', '%Y-%m']" if month_only else "['%Y-%m-%d', '%d.%m.%Y']"
+    return f"try_strptime(trim({column}), {formats})::DATE"
+
+
+def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: int = 5000) -> Validation:
+    """Check every row. ``gemeinden``: the 8-digit AGS of the district's Gemeinden."""
+    problems = list(read.problems)
+    table = read.table
+    if table is None:
+        counts = Counter(p.code for p in problems)
+        return Validation(None, problems, dict(counts), 0, [])
+    present = set(table.column_names) - {"zeile"}
+    for name in sorted(present - set(INPUT_COLUMNS)):
+        problems.append(Problem(1, name, "W_COLUMN_UNKNOWN"))
+    missing = [name for name in REQUIRED if name not in present]
+    for name in missing:
+        problems.append(Problem(1, name, "E_COLUMN_MISSING"))
+    if missing:
+        counts = Counter(p.code for p in problems)
+        return Validation(
+            None, problems, dict(counts), table.num_rows, list(table.column("zeile").to_pylist())
+        )
+    for name in INPUT_COLUMNS:
+        if name not in present:
+            table = table.append_column(name, pa.array([""] * table.num_rows, type=pa.string()))
+    con = duckdb.connect()
+    con.register("raw", table)
+    aliases = dict(codes.state_aliases())
+    # Excel drops leading zeros: "0" is Germany "000", "40" is "040".
+    aliases.update(
+        {str(int(code)): code for code in codes.states() if code.isdigit() and str(int(code)) not in aliases}
+    )
+    aliases.update(
+        {code.zfill(2)[-2:]: code for code in codes.states() if code.startswith("0") and code.isdigit()}
+    )
+    con.register("aliases", pa.table({"alias": list(aliases), "code": list(aliases.values())}))
+    con.register("gemeinden", pa.table({"ags": sorted(gemeinden)}))
+    state_joins = "\n".join(
+        f"LEFT JOIN aliases s{i} ON s{i}.alias = upper(trim(r.{col}))" for i, col in enumerate(STATE_COLUMNS)
+    )
+    state_cols = ",\n".join(
+        f"s{i}.code AS {col}, nullif(trim(r.{col}), '') AS raw_{col}" for i, col in enumerate(STATE_COLUMNS)
+    )
+    con.execute(f"""
+        CREATE TEMP TABLE v AS SELECT r.zeile,
+            nullif(trim(r.ordnungsmerkmal), '') AS ordnungsmerkmal,
+            CASE WHEN regexp_full_match(trim(r.ags), '\\d{{7,8}}') THEN lpad(trim(r.ags), 8, '0')
+                 ELSE nullif(trim(r.ags), '') END AS ags,
+            nullif(trim(r.planungsraum), '') AS planungsraum,
+            nullif(upper(trim(r.wohnungsstatus)), '') AS wohnungsstatus,
+            nullif(trim(r.geburtsdatum), '') AS raw_geburtsdatum,
+            {_date_sql("r.geburtsdatum", True)} AS geburtsdatum,
+            nullif(lower(trim(r.geschlecht)), '') AS geschlecht,
+            {state_cols},
+            nullif(upper(trim(r.art_deutsche_staatsangehoerigkeit)), '') AS art_deutsche_staatsangehoerigkeit,
+            nullif(trim(r.zuzug_datum), '') AS raw_zuzug_datum,
+            {_date_sql("r.zuzug_datum", False)} AS zuzug_datum,
+            nullif(upper(trim(r.familienstand)), '') AS familienstand,
+            nullif(lower(trim(r.religion)), '') AS religion,
+            nullif(trim(r.elternteil_1), '') AS elternteil_1,
+            nullif(trim(r.elternteil_2), '') AS elternteil_2
+        FROM raw r {state_joins}
+    """)
+    german = " OR ".join(f"coalesce({c} = '000', false)" for c in STATE_COLUMNS[:3])
+    checks: list[tuple[str, str, str]] = [(col, "E_REQUIRED", f"{_raw(col)} IS NULL") for col in REQUIRED]
+    checks += [
+        ("ordnungsmerkmal", "E_KEY_LENGTH", "length(ordnungsmerkmal) > 40"),
+        ("ags", "E_AGS_FORMAT", "ags IS NOT NULL AND NOT regexp_full_match(ags, '\\d{8}')"),
+        (
+            "ags",
+            "E_AGS_OUTSIDE",
+            "regexp_full_match(ags, '\\d{8}') AND ags NOT IN (SELECT ags FROM gemeinden)",
+        ),
+        ("wohnungsstatus", "E_WOHNUNGSSTATUS", "wohnungsstatus NOT IN ('H', 'N', 'A')"),
+        ("geschlecht", "E_GESCHLECHT", "geschlecht NOT IN ('m', 'w', 'd', 'x')"),
+        ("geburtsdatum", "E_DATE_FORMAT", "raw_geburtsdatum IS NOT NULL AND geburtsdatum IS NULL"),
+        ("geburtsdatum", "E_DATE_FUTURE", "geburtsdatum > $stichtag"),
+        ("zuzug_datum", "E_DATE_FORMAT", "raw_zuzug_datum IS NOT NULL AND zuzug_datum IS NULL"),
+        ("zuzug_datum", "E_ZUZUG_AFTER_STICHTAG", "zuzug_datum > $stichtag"),
+        (
+            "art_deutsche_staatsangehoerigkeit",
+            "E_ART_CODE",
+            "art_deutsche_staatsangehoerigkeit NOT IN ('G', 'E', 'O', 'S')",
+        ),
+        (
+            "art_deutsche_staatsangehoerigkeit",
+            "E_ART_FOREIGNER",
+            f"art_deutsche_staatsangehoerigkeit IS NOT NULL AND NOT ({german}) "
+            "AND raw_staatsangehoerigkeit_1 IS NOT NULL AND staatsangehoerigkeit_1 IS NOT NULL",
+        ),
+        ("familienstand", "E_FAMILIENSTAND", "familienstand NOT IN ('LD', 'VH', 'VW', 'GS', 'LP', 'NB')"),
+        ("religion", "E_RELIGION", "religion NOT IN ('ev', 'rk', 'sonstige', 'keine')"),
+    ]
+    checks += [(col, "E_STATE_UNKNOWN", f"raw_{col} IS NOT NULL AND {col} IS NULL") for col in STATE_COLUMNS]
+    selects = [
+        f"SELECT zeile, '{col}' AS spalte, '{code}' AS code FROM v WHERE {cond}" for col, code, cond in checks
+    ]
+    selects.append("""SELECT zeile, 'ordnungsmerkmal', 'E_DUPLICATE' FROM (
+        SELECT zeile, row_number() OVER (PARTITION BY ordnungsmerkmal, wohnungsstatus ORDER BY zeile) AS n
+        FROM v WHERE ordnungsmerkmal IS NOT NULL) WHERE n > 1""")
+    for parent in ("elternteil_1", "elternteil_2"):
+        selects.append(
+            f"SELECT zeile, '{parent}', 'W_PARENT_UNKNOWN' FROM v WHERE {parent} IS NOT NULL "
+            f"AND {parent} NOT IN (SELECT ordnungsmerkmal FROM v WHERE ordnungsmerkmal IS NOT NULL)"
+        )
+    con.execute("CREATE TEMP TABLE p AS " + " UNION ALL ".join(selects), {"stichtag": stichtag})
+    counts = Counter(dict(con.execute("SELECT code, count(*) FROM p GROUP BY code").fetchall()))
+    counts.update(p.code for p in problems)
+    errors = tuple(code for code, (severity, _m) in MESSAGES.items() if severity == ERROR)
+    error_filter = "code IN (" + ",".join(f"'{c}'" for c in errors) + ")"
+    invalid = [
+        row
+        for (row,) in con.execute(f"SELECT DISTINCT zeile FROM p WHERE {error_filter} ORDER BY 1").fetchall()
+    ]
+    skipped = sorted({p.row for p in read.problems if p.severity == ERROR and p.row})
+    row_problems = con.execute(
+        "SELECT zeile, spalte, code FROM p ORDER BY zeile, spalte LIMIT $limit", {"limit": limit}
+    ).fetchall()
+    problems += [Problem(row, column, code) for row, column, code in row_problems]
+    problems.sort(key=lambda p: (p.row, p.column))
+    typed = ", ".join(INPUT_COLUMNS)
+    normalised = con.sql(
+        f"SELECT {typed}, zeile FROM v WHERE zeile NOT IN (SELECT zeile FROM p WHERE {error_filter}) "
+        "ORDER BY zeile"
+    ).to_arrow_table()
+    normalised = normalised.cast(
+        pa.schema([*[pa.field(n, t) for n, t in INPUT_COLUMNS.items()], pa.field("zeile", pa.int64())])
+    )
+    rows_total = table.num_rows + len(skipped)
+    con.close()
+    return Validation(
+        normalised,
+        problems[: limit + len(read.problems)],
+        dict(counts),
+        rows_total,
+        sorted(set(invalid) | set(skipped)),
+    )
+
+
+def _raw(column: str) -> str:
+    return {"geburtsdatum": "raw_geburtsdatum", "staatsangehoerigkeit_1": "raw_staatsangehoerigkeit_1"}.get(
+        column, column
+    )

@@ -1,0 +1,76 @@
+"""manage.py import_register FILE --stichtag 2025-12-31 [--dry-run] [--valid-rows-only]"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from teilhabe.accounts.models import Organisation, OrganisationKind
+from teilhabe.population import services
+
+
+class Command(BaseCommand):
+    help = "Prüft einen Melderegister-Auszug (CSV/XLSX) und übernimmt ihn für den Stichtag."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--stichtag", required=True, type=date.fromisoformat)
+        parser.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts übernehmen")
+        parser.add_argument("--valid-rows-only", action="store_true", help="fehlerhafte Zeilen auslassen")
+        parser.add_argument(
+            "--organisation", type=int, help="ID der Organisation (Standard: die Kreisverwaltung)"
+        )
+        parser.add_argument("--kreis", default=settings.TEILHABE_KREIS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"{path} nicht gefunden.")
+        owner = (
+            Organisation.objects.filter(pk=options["organisation"]).first()
+            if options["organisation"]
+            else Organisation.objects.filter(kind=OrganisationKind.LANDKREIS).order_by("pk").first()
+        )
+        if owner is None:
+            raise CommandError("Keine Organisation gefunden (--organisation angeben).")
+        timings = services.Timings()
+        register_import = services.register_import_check(
+            acting_user=None,
+            owner=owner,
+            data=path.read_bytes(),
+            filename=path.name,
+            stichtag=options["stichtag"],
+            kreis_ags=options["kreis"],
+            timings=timings,
+        )
+        self.stdout.write(
+            f"{register_import.rows_total} Zeilen, {register_import.error_count} Fehler, "
+            f"{register_import.warning_count} Warnungen ({register_import.encoding or 'xlsx'}"
+            f"{', Trennzeichen ' + register_import.delimiter if register_import.delimiter else ''})."
+        )
+        for row, column, code in register_import.problems[:50]:
+            self.stdout.write(f"  Zeile {row}, {column or '–'}: {code}")
+        if options["dry_run"]:
+            services.register_import_discard(acting_user=None, register_import=register_import)
+            self.stdout.write("Probelauf: nichts übernommen.")
+            return
+        try:
+            services.register_import_commit(
+                acting_user=None,
+                register_import=register_import,
+                valid_rows_only=options["valid_rows_only"],
+                timings=timings,
+            )
+        except services.ImportRejected as error:
+            services.register_import_discard(acting_user=None, register_import=register_import)
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Übernommen: Stichtag {register_import.stichtag:%d.%m.%Y}, "
+                f"{register_import.population} Einwohner/innen."
+            )
+        )

@@ -1,0 +1,288 @@
+"""Import workflow: check (dry run) → commit (atomic, replaces the Stichtag) or discard. Every step audited.
+
+Nothing of the extract is stored in the database unless committed: the check keeps the uploaded file in a
+staging folder under ``settings.POPULATION_DIR`` (deleted on commit or discard) and stores only the
+problem list (row, column, code; no cell values).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.ipc
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from teilhabe.accounts.models import Organisation
+from teilhabe.audit.services import record
+from teilhabe.population import store
+from teilhabe.population.derivation import derive
+from teilhabe.population.importer import Validation, read_extract, validate
+from teilhabe.population.models import PopulationCount, RegisterImport
+from teilhabe.population.tables import aggregate
+from teilhabe.regions.models import Gemeinde
+
+STORED_PROBLEMS = 2000
+
+
+class ImportRejected(Exception):
+    """The extract has errors and the user did not choose to import the valid rows only."""
+
+
+@dataclass
+class Timings:
+    read: float = 0.0
+    validate: float = 0.0
+    derive: float = 0.0
+    tables: float = 0.0
+    store: float = 0.0
+    database: float = 0.0
+
+
+def _staging_path(register_import: RegisterImport) -> Path:
+    return Path(settings.POPULATION_DIR) / "uploads" / f"{register_import.pk}.upload"
+
+
+def _normalised_path(register_import: RegisterImport) -> Path:
+    return Path(settings.POPULATION_DIR) / "uploads" / f"{register_import.pk}.arrow"
+
+
+def _store_path(register_import: RegisterImport) -> Path:
+    return (
+        Path(settings.POPULATION_DIR) / f"{register_import.kreis_ags}_{register_import.stichtag:%Y-%m-%d}_"
+        f"{register_import.pk.hex[:8]}.parquet"
+    )
+
+
+def district_gemeinden(kreis_ags: str) -> set[str]:
+    return set(Gemeinde.objects.filter(kreis_id=kreis_ags).values_list("ags", flat=True))
+
+
+def _check(
+    data: bytes, filename: str, stichtag: date, kreis_ags: str, timings: Timings
+) -> tuple[Validation, Any]:
+    started = time.perf_counter()
+    read = read_extract(data, filename)
+    timings.read = time.perf_counter() - started
+    started = time.perf_counter()
+    result = validate(read, stichtag, district_gemeinden(kreis_ags))
+    timings.validate = time.perf_counter() - started
+    return result, read
+
+
+def register_import_check(
+    *,
+    acting_user: Any,
+    owner: Organisation,
+    data: bytes,
+    filename: str,
+    stichtag: date,
+    kreis_ags: str | None = None,
+    timings: Timings | None = None,
+) -> RegisterImport:
+    """Dry run: validate the file, keep it staged and store the report. Nothing is imported yet."""
+    timings = timings or Timings()
+    kreis_ags = kreis_ags or settings.TEILHABE_KREIS
+    result, read = _check(data, filename, stichtag, kreis_ags, timings)
+    register_import = RegisterImport(
+        owner=owner,
+        kreis_ags=kreis_ags,
+        stichtag=stichtag,
+        original_filename=Path(filename).name[:255],
+        file_format=read.file_format,
+        encoding=read.encoding,
+        delimiter=read.delimiter,
+        sha256=hashlib.sha256(data).hexdigest(),
+        rows_total=result.rows_total,
+        rows_valid=result.rows_valid,
+        error_count=result.error_count,
+        warning_count=result.warning_count,
+        problem_counts=result.counts,
+        problems=[[p.row, p.column, p.code] for p in result.problems[:STORED_PROBLEMS]],
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    with transaction.atomic():
+        register_import.save()
+        record(
+            "population.import.check",
+            actor=acting_user,
+            organisation=owner,
+            obj=register_import,
+            extra={
+                "rows": result.rows_total,
+                "errors": result.error_count,
+                "warnings": result.warning_count,
+                "stichtag": stichtag.isoformat(),
+            },
+        )
+    path = _staging_path(register_import)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if result.normalised is not None:
+        # The checked rows are kept staged so the commit does not parse and validate the file again.
+        with (
+            pa.OSFile(str(_normalised_path(register_import)), "wb") as sink,
+            pa.ipc.new_file(sink, result.normalised.schema) as writer,
+        ):
+            writer.write_table(result.normalised)
+    return register_import
+
+
+def staged_data(register_import: RegisterImport) -> bytes | None:
+    path = _staging_path(register_import)
+    return path.read_bytes() if path.exists() else None
+
+
+def register_import_commit(
+    *,
+    acting_user: Any,
+    register_import: RegisterImport,
+    valid_rows_only: bool = False,
+    timings: Timings | None = None,
+) -> RegisterImport:
+    """Derive, aggregate and store; replaces an earlier import of the same Stichtag. All or nothing."""
+    timings = timings or Timings()
+    if register_import.status != RegisterImport.Status.CHECKED:
+        raise ImportRejected("Dieser Import wurde bereits übernommen oder verworfen.")
+    normalised_path = _normalised_path(register_import)
+    if register_import.rows_valid == 0 or (register_import.error_count and not valid_rows_only):
+        raise ImportRejected("Die Datei enthält Fehler. Nichts wurde übernommen.")
+    if not normalised_path.exists():
+        raise ImportRejected("Die geprüfte Datei liegt nicht mehr vor; bitte erneut hochladen.")
+    started = time.perf_counter()
+    with pa.memory_map(str(normalised_path)) as source:
+        normalised = pa.ipc.open_file(source).read_all()
+    timings.read = time.perf_counter() - started
+    started = time.perf_counter()
+    derived = derive(normalised, register_import.stichtag)
+    timings.derive = time.perf_counter() - started
+    started = time.perf_counter()
+    counts = aggregate(derived, register_import.kreis_ags)
+    timings.tables = time.perf_counter() - started
+    started = time.perf_counter()
+    path = _store_path(register_import)
+    temporary = path.with_suffix(".parquet.tmp")
+    store.write(store.store_table(derived, settings.PSEUDONYM_KEY), temporary)
+    timings.store = time.perf_counter() - started
+    started = time.perf_counter()
+    columns = {name: counts.column(name).to_pylist() for name in counts.column_names}
+    population = sum(
+        m + f + o
+        for level, dimension, m, f, o in zip(
+            columns["level"],
+            columns["dimension"],
+            columns["male"],
+            columns["female"],
+            columns["other"],
+            strict=True,
+        )
+        if level == "kreis" and dimension == "bevoelkerung"
+    )
+    try:
+        with transaction.atomic():
+            previous = list(
+                RegisterImport.objects.select_for_update().filter(
+                    owner=register_import.owner,
+                    kreis_ags=register_import.kreis_ags,
+                    stichtag=register_import.stichtag,
+                    status=RegisterImport.Status.COMMITTED,
+                )
+            )
+            for old in previous:
+                old.counts.all().delete()
+                old.status = RegisterImport.Status.REPLACED
+                old.save(update_fields=["status"])
+                record(
+                    "population.import.replace",
+                    actor=acting_user,
+                    organisation=old.owner,
+                    obj=old,
+                    extra={"replaced_by": str(register_import.pk), "stichtag": old.stichtag.isoformat()},
+                )
+            _insert_counts(register_import, columns)
+            register_import.status = RegisterImport.Status.COMMITTED
+            register_import.valid_rows_only = bool(register_import.error_count) and valid_rows_only
+            register_import.population = population
+            register_import.store_file = path.name
+            register_import.committed_by = (
+                acting_user if getattr(acting_user, "is_authenticated", False) else None
+            )
+            register_import.committed_at = timezone.now()
+            register_import.save()
+            record(
+                "population.import.commit",
+                actor=acting_user,
+                organisation=register_import.owner,
+                obj=register_import,
+                extra={
+                    "stichtag": register_import.stichtag.isoformat(),
+                    "rows_imported": register_import.rows_valid,
+                    "rows_rejected": register_import.rows_total - register_import.rows_valid,
+                    "valid_rows_only": register_import.valid_rows_only,
+                    "replaced": [str(old.pk) for old in previous],
+                },
+            )
+            old_files = [Path(settings.POPULATION_DIR) / old.store_file for old in previous if old.store_file]
+            transaction.on_commit(lambda: _finish(register_import, temporary, path, old_files))
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    timings.database = time.perf_counter() - started
+    return register_import
+
+
+def _insert_counts(register_import: RegisterImport, columns: dict[str, list[Any]]) -> None:
+    """Plain executemany: tens of thousands of rows, the ORM's per-object overhead would dominate."""
+    names = ("level", "area", "dimension", "category", "male", "female", "other")
+    table = connection.ops.quote_name(PopulationCount._meta.db_table)
+    fields = ", ".join(connection.ops.quote_name(n) for n in ("register_import_id", "stichtag", *names))
+    placeholders = ", ".join(["%s"] * (len(names) + 2))
+    rows = [
+        (
+            register_import.pk.hex if connection.vendor == "sqlite" else register_import.pk,
+            register_import.stichtag,
+            *values,
+        )
+        for values in zip(*[columns[n] for n in names], strict=True)
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({fields}) VALUES ({placeholders})",  # noqa: S608
+                rows[start : start + 10_000],
+            )
+
+
+def _finish(register_import: RegisterImport, temporary: Path, path: Path, old_files: list[Path]) -> None:
+    temporary.replace(path)
+    for old in old_files:
+        old.unlink(missing_ok=True)
+    _remove_staged(register_import)
+
+
+def _remove_staged(register_import: RegisterImport) -> None:
+    _staging_path(register_import).unlink(missing_ok=True)
+    _normalised_path(register_import).unlink(missing_ok=True)
+
+
+def register_import_discard(*, acting_user: Any, register_import: RegisterImport) -> RegisterImport:
+    if register_import.status != RegisterImport.Status.CHECKED:
+        raise ImportRejected("Nur geprüfte, noch nicht übernommene Importe können verworfen werden.")
+    with transaction.atomic():
+        register_import.status = RegisterImport.Status.DISCARDED
+        register_import.save(update_fields=["status"])
+        record(
+            "population.import.discard",
+            actor=acting_user,
+            organisation=register_import.owner,
+            obj=register_import,
+        )
+    _remove_staged(register_import)
+    return register_import

@@ -1,0 +1,33 @@
+"""Art. 30 record generated from registry.yaml, for the data-protection officer (DP-01)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from teilhabe.accounts.access import staff_required
+from teilhabe.audit.services import record
+from teilhabe.privacy.processing import load_registry
+from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
+
+
+def art30_context() -> dict[str, object]:
+    registry = load_registry()
+    retention = registry.get("retention_days", {})
+    groups = [
+        {
+            "name": g.name,
+            "label": g.label,
+            "protection": Protection.LABELS[g.protection],
+            "retention_days": retention.get(g.name),
+            "retention_years": round(retention.get(g.name, 0) / 365, 1),
+        }
+        for g in FIELD_GROUPS.values()
+    ]
+    return {"registry": registry, "groups": groups, "protection_labels": Protection.LABELS}
+
+
+@staff_required("privacy.registry.view")
+def art30(request: HttpRequest) -> HttpResponse:
+    record("privacy.art30_view", actor=request.user, object_type="privacy.registry")
+    return render(request, "privacy/art30.html", art30_context())

@@ -1,0 +1,140 @@
+"""Synthetic demo cases for `make demo` (TEILHABE_DEMO=1 only). Every name is invented and marked
+"(synthetisch)"; the case rows carry ``is_synthetic=True`` and the UI labels them as demo data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from teilhabe.accounts.models import User
+from teilhabe.core.demo import DemoDistrict
+from teilhabe.registry import services
+from teilhabe.registry.legal import LegalBasis
+from teilhabe.registry.models import Case, EventKind, GoalStatus, PlanArea, Sex
+
+# (family name original, given original, family latin, given latin, year, month, day, placeholder, sex, nats)
+_PEOPLE = [
+    ("الحلبي", "سارة", "Al-Halabi (synthetisch)", "Sara", 1991, 3, 14, False, Sex.FEMALE, ["475"]),
+    ("Коваленко", "Олена", "Kovalenko (synthetisch)", "Olena", 1986, None, None, False, Sex.FEMALE, ["166"]),
+    ("رحیمی", "احمد", "Rahimi (synthetisch)", "Ahmad", 2001, 1, 1, True, Sex.MALE, ["423"]),
+    ("Demir", "Mehmet", "Demir (synthetisch)", "Mehmet", 1979, 7, 2, False, Sex.MALE, ["163"]),
+    ("Haile", "Selam", "Haile (synthetisch)", "Selam", 1995, 11, 20, False, Sex.FEMALE, ["224"]),
+]
+
+
+def build_demo_cases(district: DemoDistrict) -> None:
+    orgs = district.organisations
+    users = district.users
+    jobcenter, abh, beratung = orgs.get("jobcenter"), orgs.get("abh"), orgs.get("beratung")
+    if not (jobcenter and abh and beratung):
+        return
+    if Case.objects.filter(is_synthetic=True).exists():
+        return
+    gemeinde = jobcenter.gemeinden.order_by("-population").first()
+    owners = [
+        (jobcenter, users["jc.fallmanagement"]),
+        (jobcenter, users["jc.fallmanagement"]),
+        (beratung, users["mbe.beratung"]),
+        (abh, users["abh.sachbearbeitung"]),
+        (beratung, users["mbe.beratung"]),
+    ]
+    cases: list[tuple[Case, User]] = []
+    for (fam, given, fam_lat, given_lat, year, month, day, placeholder, sex, nats), (owner, user) in zip(
+        _PEOPLE, owners, strict=True
+    ):
+        case = services.case_create(
+            acting_user=user,
+            owner=owner,
+            data={
+                "family_name": fam,
+                "given_names": given,
+                "family_name_latin": fam_lat,
+                "given_names_latin": given_lat,
+                "birth_year": year,
+                "birth_month": month,
+                "birth_day": day,
+                "birth_date_is_placeholder": placeholder,
+                "sex": sex,
+                "nationalities": nats,
+                "arrival_date": date(2023, 2, 1),
+                "allocation_date": date(2023, 4, 3),
+                "gemeinde": gemeinde,
+                "legal_basis": LegalBasis.ART6_1_E,
+                "reference": f"DEMO-{owner.kind}-{len(cases) + 1}",
+            },
+        )
+        Case.objects.filter(pk=case.pk).update(is_synthetic=True)
+        cases.append((case, user))
+    first, jc_user = cases[0]
+    services.fieldgroup_save(
+        acting_user=jc_user,
+        case=first,
+        group="sprachkurs",
+        legal_basis=LegalBasis.ART6_1_E,
+        data={
+            "course_type": "integrationskurs",
+            "provider": "Volkshochschule (Demo)",
+            "registered_on": "2023-05-02",
+            "started_on": "2023-06-12",
+            "level": "B1",
+        },
+    )
+    services.fieldgroup_save(
+        acting_user=jc_user,
+        case=first,
+        group="beschaeftigung",
+        legal_basis=LegalBasis.SGB_X_67A,
+        data={"status": "arbeitsuchend", "since": "2023-04-03", "sector": "Pflege"},
+    )
+    services.fieldgroup_save(
+        acting_user=jc_user,
+        case=first,
+        group="wohnen",
+        legal_basis=LegalBasis.SGB_X_67A,
+        data={"form": "gemeinschaftsunterkunft", "moved_in_on": "2023-04-03"},
+    )
+    for kind, on, detail in (
+        (EventKind.ARRIVAL, date(2023, 2, 1), ""),
+        (EventKind.ALLOCATION, date(2023, 4, 3), ""),
+        (EventKind.COURSE_REGISTERED, date(2023, 5, 2), "Integrationskurs"),
+        (EventKind.COURSE_STARTED, date(2023, 6, 12), ""),
+        (EventKind.LEVEL_REACHED, date(2024, 5, 30), "B1"),
+    ):
+        services.event_add(acting_user=jc_user, case=first, kind=kind, on=on, detail=detail)
+    services.goal_save(
+        acting_user=jc_user,
+        case=first,
+        area=PlanArea.SPRACHE,
+        description="Sprachniveau B2 für die Pflege",
+        status=GoalStatus.IN_PROGRESS,
+        review_on=date(2025, 3, 1),
+    )
+    services.goal_save(
+        acting_user=jc_user,
+        case=first,
+        area=PlanArea.WOHNEN,
+        description="Auszug in eigene Wohnung",
+        status=GoalStatus.OPEN,
+        review_on=date(2025, 1, 15),
+    )
+    transmission = services.transmission_request(
+        acting_user=jc_user,
+        case=first,
+        recipient=beratung,
+        groups=["identitaet", "sprachkurs"],
+        legal_basis=LegalBasis.SGB_X_69_1_1,
+        purpose="Abstimmung der Sprachförderung (Demo)",
+    )
+    counselling, mbe_user = cases[2]
+    consent = services.consent_give(
+        acting_user=mbe_user,
+        case=counselling,
+        purpose="Weitergabe des Kursstands an das Jobcenter (Demo)",
+        data_items=["identitaet", "sprachkurs"],
+        recipients=[jobcenter],
+        language="fa",
+        text_version="KiIM-Einwilligung 2026-01",
+    )
+    district.notes.append(
+        f"KiIM: {len(cases)} synthetische Integrationsakten, Übermittlung {transmission.pk} "
+        f"(Jobcenter → Migrationsberatung), Einwilligung {consent.pk} (Sprache fa)."
+    )

@@ -1,0 +1,168 @@
+"""Forms for case records. Field-group forms are built from FIELD_GROUPS, so the catalogue stays data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from teilhabe.accounts.models import Organisation
+from teilhabe.regions.models import Gemeinde
+from teilhabe.registry.fieldgroups import FIELD_GROUPS, FieldGroup
+from teilhabe.registry.legal import RECORDING_BASES, TRANSMISSION_BASES, choices_for
+from teilhabe.registry.models import Case, Consent, EventKind, GoalStatus, PlanArea, PlanGoal
+from teilhabe.registry.nationalities import nationality_choices
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name (Originalschrift oder Umschrift)"), required=False, max_length=100)
+    birth_year = forms.IntegerField(label=_("Geburtsjahr"), required=False, min_value=1900, max_value=2100)
+
+
+class CaseForm(forms.ModelForm):
+    nationalities = forms.MultipleChoiceField(
+        label=_("Staatsangehörigkeiten"), required=False, choices=nationality_choices
+    )
+    legal_basis = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES))
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "family_name",
+            "given_names",
+            "family_name_latin",
+            "given_names_latin",
+            "birth_year",
+            "birth_month",
+            "birth_day",
+            "birth_date_is_placeholder",
+            "sex",
+            "nationalities",
+            "azr_number",
+            "arrival_date",
+            "allocation_date",
+            "gemeinde",
+            "legal_basis",
+        ]
+        widgets = {
+            "arrival_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "allocation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, with_azr: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gemeinde"].queryset = Gemeinde.objects.filter(  # type: ignore[attr-defined]
+            kreis_id=settings.TEILHABE_KREIS
+        ).order_by("name")
+        if not with_azr:
+            del self.fields["azr_number"]
+
+
+def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
+    fields: dict[str, forms.Field] = {}
+    for spec in group.fields:
+        if spec.kind == "date":
+            fields[spec.name] = forms.DateField(
+                label=str(spec.label), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+        elif spec.kind == "choice":
+            fields[spec.name] = forms.ChoiceField(
+                label=str(spec.label), required=False, choices=list(spec.choices)
+            )
+        elif spec.kind == "textarea":
+            fields[spec.name] = forms.CharField(
+                label=str(spec.label),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        else:
+            fields[spec.name] = forms.CharField(label=str(spec.label), required=False, max_length=200)
+    fields["legal_basis"] = forms.ChoiceField(
+        label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES)
+    )
+    return type(f"{group.name.title()}Form", (forms.Form,), fields)
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Ereignis"))
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    detail = forms.CharField(label=_("Angabe"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = PlanGoal
+        fields = ["area", "description", "status", "review_on"]
+        widgets = {"review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, areas: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(a.value, a.label) for a in PlanArea if a.value in areas]  # type: ignore[attr-defined]
+        self.fields["status"].choices = GoalStatus.choices  # type: ignore[attr-defined]
+
+
+class TransmissionForm(forms.Form):
+    recipient = forms.ModelChoiceField(label=_("Empfänger"), queryset=Organisation.objects.none())
+    groups = forms.MultipleChoiceField(
+        label=_("Zu übermittelnde Feldgruppen"), widget=forms.CheckboxSelectMultiple
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Rechtsgrundlage"), choices=[("", "—"), *choices_for(TRANSMISSION_BASES)], required=False
+    )
+    consent = forms.ModelChoiceField(
+        label=_("Einwilligung (nur bei Rechtsgrundlage Einwilligung)"),
+        queryset=Consent.objects.none(),
+        required=False,
+    )
+    purpose = forms.CharField(label=_("Zweck"), max_length=300)
+
+    def __init__(self, *args: Any, case: Case, groups: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        ).exclude(pk=case.owner_id)
+        self.fields["groups"].choices = [(g, FIELD_GROUPS[g].label) for g in groups]  # type: ignore[attr-defined]
+        self.fields["consent"].queryset = case.consents.filter(withdrawn_at__isnull=True)  # type: ignore[attr-defined]
+        self.fields["consent"].label_from_instance = lambda c: f"{c} – {c.given_at:%d.%m.%Y}"  # type: ignore[attr-defined]
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.CharField(label=_("Zweck"), max_length=300)
+    data_items = forms.MultipleChoiceField(label=_("Datenkategorien"), widget=forms.CheckboxSelectMultiple)
+    recipients = forms.ModelMultipleChoiceField(label=_("Empfänger"), queryset=Organisation.objects.none())
+    language = forms.ChoiceField(
+        label=_("Sprache des gezeigten Textes"),
+        choices=[
+            ("de", "Deutsch"),
+            ("en", "English"),
+            ("ar", "العربية"),
+            ("fa", "فارسی"),
+            ("uk", "Українська"),
+            ("ru", "Русский"),
+            ("tr", "Türkçe"),
+        ],
+    )
+    text_version = forms.CharField(
+        label=_("Fassung des Einwilligungstextes"), max_length=60, initial="KiIM-Einwilligung 2026-01"
+    )
+
+    def __init__(self, *args: Any, case: Case, groups: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["data_items"].choices = [(g, FIELD_GROUPS[g].label) for g in groups]  # type: ignore[attr-defined]
+        self.fields["recipients"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        ).exclude(pk=case.owner_id)
+
+
+def event_kind_choices(groups: list[str]) -> list[tuple[str, str]]:
+    from teilhabe.registry.models import EVENT_GROUP
+
+    return [(k.value, str(k.label)) for k in EventKind if EVENT_GROUP[k] in groups]

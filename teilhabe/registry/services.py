@@ -1,0 +1,715 @@
+"""Writes and logged reads of case records. Each function changes data and writes its audit event in one
+transaction; audit events carry ids, group names and field names, never values (DP-29)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teilhabe.accounts.access import AnyUser, has_permission
+from teilhabe.accounts.models import Organisation, OrganisationKind, User
+from teilhabe.audit.services import record
+from teilhabe.registry.access import can_read_azr, readable_groups, writable_groups
+from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
+from teilhabe.registry.legal import ART9_BASES, RECORDING_BASES, TRANSMISSION_BASES, LegalBasis
+from teilhabe.registry.models import (
+    Case,
+    Consent,
+    CorrectionNotice,
+    FieldGroupEntry,
+    PlanGoal,
+    TrajectoryEvent,
+    Transmission,
+    TransmissionStatus,
+)
+from teilhabe.registry.nationalities import state_names
+
+IDENTITY_FIELDS = (
+    "family_name",
+    "given_names",
+    "family_name_latin",
+    "given_names_latin",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_date_is_placeholder",
+    "sex",
+    "nationalities",
+    "arrival_date",
+    "allocation_date",
+    "gemeinde",
+)
+CASE_FIELDS = (*IDENTITY_FIELDS, "azr_number", "reference", "legal_basis")
+
+
+class SearchInputError(ValidationError):
+    pass
+
+
+def _actor(user: AnyUser) -> User | None:
+    """The user as a model instance for *_by columns (anonymous callers never get this far)."""
+    return user if isinstance(user, User) else None
+
+
+def _search_name(case: Case) -> str:
+    return " ".join(
+        part.strip().lower()
+        for part in (case.family_name, case.given_names, case.family_name_latin, case.given_names_latin)
+        if part.strip()
+    )
+
+
+def _validate_identity(case: Case) -> None:
+    errors: dict[str, str] = {}
+    unknown = [code for code in case.nationalities if code not in state_names()]
+    if unknown:
+        errors["nationalities"] = _("Unbekannter Staatsschlüssel (registry.nationality_unknown).")
+    if case.birth_day and not case.birth_month:
+        errors["birth_day"] = _("Ein Tag ohne Monat ist nicht möglich (registry.birth_day_without_month).")
+    if (case.birth_month or case.birth_day) and not case.birth_year:
+        errors["birth_year"] = _("Monat oder Tag ohne Jahr ist nicht möglich (registry.birth_without_year).")
+    if case.birth_year and case.birth_month and case.birth_day:
+        try:
+            date(case.birth_year, case.birth_month, case.birth_day)
+        except ValueError:
+            errors["birth_day"] = _("Dieses Datum gibt es nicht (registry.birth_date_invalid).")
+    if case.legal_basis not in RECORDING_BASES:
+        errors["legal_basis"] = _("Rechtsgrundlage fehlt oder passt nicht (registry.legal_basis_missing).")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def case_create(*, acting_user: AnyUser, owner: Organisation, data: dict[str, Any]) -> Case:
+    if not has_permission(acting_user, "case.write", owner) or not has_permission(
+        acting_user, "fieldgroup.identitaet.write", owner
+    ):
+        raise PermissionDenied
+    case = Case(owner=owner, created_by=_actor(acting_user), updated_by=_actor(acting_user))
+    for name in CASE_FIELDS:
+        if name in data:
+            setattr(case, name, data[name])
+    if case.azr_number and not can_read_azr(acting_user, owner):
+        raise PermissionDenied
+    _validate_identity(case)
+    case.search_name = _search_name(case)
+    case.save()
+    record(
+        "case.create",
+        actor=acting_user,
+        organisation=owner,
+        obj=case,
+        changed_fields=[name for name in CASE_FIELDS if data.get(name) not in (None, "", [])],
+        extra={"legal_basis": case.legal_basis},
+    )
+    return case
+
+
+def _notify_recipients(case: Case, groups: Iterable[str]) -> int:
+    """Art. 19: every earlier recipient of a corrected group gets a notification task for the sender."""
+    created = 0
+    groups = set(groups)
+    for transmission in Transmission.objects.filter(case=case, approved_at__isnull=False):
+        for group in groups.intersection(transmission.field_groups):
+            CorrectionNotice.objects.create(transmission=transmission, group=group)
+            created += 1
+    return created
+
+
+@transaction.atomic
+def case_update(*, acting_user: AnyUser, case: Case, data: dict[str, Any]) -> list[str]:
+    if not has_permission(acting_user, "case.write", case.owner) or "identitaet" not in writable_groups(
+        acting_user, case.owner
+    ):
+        raise PermissionDenied
+    azr_allowed = can_read_azr(acting_user, case.owner)
+    changed = []
+    for name in CASE_FIELDS:
+        if name not in data or (name == "azr_number" and not azr_allowed):
+            continue
+        if getattr(case, name) != data[name]:
+            setattr(case, name, data[name])
+            changed.append(name)
+    if not changed:
+        return []
+    _validate_identity(case)
+    case.search_name = _search_name(case)
+    case.updated_by = _actor(acting_user)
+    case.save()
+    groups = set()
+    if set(changed) & set(IDENTITY_FIELDS):
+        groups.add("identitaet")
+    if "azr_number" in changed:
+        groups.add("aufenthalt")
+    notices = _notify_recipients(case, groups)
+    record(
+        "case.update",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        changed_fields=changed,
+        extra={"art19_notices": notices},
+    )
+    return changed
+
+
+@transaction.atomic
+def fieldgroup_save(
+    *, acting_user: AnyUser, case: Case, group: str, data: dict[str, Any], legal_basis: str
+) -> FieldGroupEntry:
+    spec = FIELD_GROUPS.get(group)
+    if spec is None or group == "identitaet" or group not in writable_groups(acting_user, case.owner):
+        raise PermissionDenied
+    allowed = {field.name for field in spec.fields}
+    clean = {key: ("" if value is None else str(value)) for key, value in data.items() if key in allowed}
+    if legal_basis not in RECORDING_BASES:
+        raise ValidationError({"legal_basis": _("Rechtsgrundlage fehlt (registry.legal_basis_missing).")})
+    if spec.protection == Protection.ART9 and legal_basis not in ART9_BASES:
+        raise ValidationError(
+            {
+                "legal_basis": _(
+                    "Besondere Kategorien brauchen eine Rechtsgrundlage nach Art. 9 Abs. 2 DSGVO "
+                    "oder eine Einwilligung "
+                    "(registry.art9_basis_required)."
+                )
+            }
+        )
+    entry = FieldGroupEntry.objects.select_for_update().filter(case=case, group=group).first()
+    if entry is None:
+        entry = FieldGroupEntry.objects.create(
+            case=case, group=group, data=clean, legal_basis=legal_basis, updated_by=_actor(acting_user)
+        )
+        changed = sorted(key for key, value in clean.items() if value)
+        notices = 0
+    else:
+        changed = sorted(key for key in allowed if entry.data.get(key, "") != clean.get(key, ""))
+        if not changed and entry.legal_basis == legal_basis:
+            return entry
+        entry.data = clean
+        entry.legal_basis = legal_basis
+        entry.version += 1
+        entry.updated_by = _actor(acting_user)
+        entry.save()
+        notices = _notify_recipients(case, [group]) if changed else 0
+    record(
+        "fieldgroup.update",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        changed_fields=[f"{group}.{name}" for name in changed],
+        extra={
+            "group": group,
+            "version": entry.version,
+            "legal_basis": legal_basis,
+            "art19_notices": notices,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def event_add(*, acting_user: AnyUser, case: Case, kind: str, on: date, detail: str = "") -> TrajectoryEvent:
+    event = TrajectoryEvent(case=case, kind=kind, date=on, detail=detail, created_by=_actor(acting_user))
+    if event.group not in writable_groups(acting_user, case.owner):
+        raise PermissionDenied
+    event.save()
+    record(
+        "case.event_add",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={"event_id": event.pk, "kind": kind, "group": event.group},
+    )
+    return event
+
+
+@transaction.atomic
+def goal_save(
+    *,
+    acting_user: AnyUser,
+    case: Case,
+    goal: PlanGoal | None = None,
+    area: str,
+    description: str,
+    status: str,
+    review_on: date | None,
+) -> PlanGoal:
+    goal = goal or PlanGoal(case=case)
+    if goal.case_id != case.pk:
+        raise PermissionDenied
+    goal.area, goal.description, goal.status, goal.review_on = area, description, status, review_on
+    if goal.group not in writable_groups(acting_user, case.owner):
+        raise PermissionDenied
+    created = goal.pk is None
+    goal.updated_by = _actor(acting_user)
+    goal.save()
+    record(
+        "case.goal_create" if created else "case.goal_update",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={"goal_id": goal.pk, "area": area, "status": status},
+    )
+    return goal
+
+
+# --- Reads -------------------------------------------------------------------------------------------------
+
+
+def identity_data(case: Case, *, with_azr: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "family_name": case.family_name,
+        "given_names": case.given_names,
+        "family_name_latin": case.family_name_latin,
+        "given_names_latin": case.given_names_latin,
+        "birth_date": case.birth_date_display(),
+        "birth_year": case.birth_year,
+        "birth_month": case.birth_month,
+        "birth_day": case.birth_day,
+        "birth_date_is_placeholder": case.birth_date_is_placeholder,
+        "sex": case.sex,
+        "nationalities": list(case.nationalities),
+        "arrival_date": case.arrival_date.isoformat() if case.arrival_date else None,
+        "allocation_date": case.allocation_date.isoformat() if case.allocation_date else None,
+        "gemeinde": case.gemeinde.name if case.gemeinde_id and case.gemeinde else None,
+        "gemeinde_ags": case.gemeinde_id,
+    }
+    if with_azr:
+        data["azr_number"] = case.azr_number
+    return data
+
+
+def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str, Any]:
+    """Exactly the permitted groups of a case, as plain data (used for pages, JSON export and snapshots)."""
+    groups = [g for g in FIELD_GROUPS if g in set(groups)]
+    result: dict[str, Any] = {"groups": {}, "events": [], "goals": []}
+    if "identitaet" in groups:
+        result["groups"]["identitaet"] = identity_data(case, with_azr=False)
+    entries = {entry.group: entry for entry in case.entries.filter(group__in=groups)}
+    for group in groups:
+        if group == "identitaet":
+            continue
+        entry = entries.get(group)
+        data = dict(entry.data) if entry else {}
+        if group == "aufenthalt" and with_azr and case.azr_number:
+            data["azr_number"] = case.azr_number
+        if entry is None and not data:
+            continue  # nothing recorded: the group is offered for entry instead
+        result["groups"][group] = {
+            "values": data,
+            "legal_basis": entry.legal_basis if entry else "",
+            "version": entry.version if entry else 0,
+        }
+    result["events"] = [
+        {"kind": e.kind, "date": e.date.isoformat(), "detail": e.detail, "group": e.group}
+        for e in case.events.all()
+        if e.group in groups
+    ]
+    result["goals"] = [
+        {
+            "area": g.area,
+            "description": g.description,
+            "status": g.status,
+            "review_on": g.review_on.isoformat() if g.review_on else None,
+        }
+        for g in case.goals.all()
+        if g.group in groups
+    ]
+    return result
+
+
+def case_read(*, acting_user: AnyUser, case: Case, action: str = "case.read") -> dict[str, Any]:
+    """The user's view of the case; writes ``case.read`` / ``case.export`` / ``case.print`` (DP-29)."""
+    groups = readable_groups(acting_user, case.owner)
+    with_azr = "aufenthalt" in groups and can_read_azr(acting_user, case.owner)
+    data = case_data(case, groups, with_azr=with_azr)
+    record(action, actor=acting_user, organisation=case.owner, obj=case, extra={"groups": sorted(groups)})
+    return data
+
+
+def case_search(
+    *, acting_user: AnyUser, query: str, birth_year: int | None = None
+) -> tuple[list[Case], bool]:
+    """Minimum input, capped results, logged (DP-11). Returns (cases, truncated)."""
+    query = " ".join(query.split()).lower()
+    min_chars = settings.REGISTRY_SEARCH_MIN_CHARS
+    if len(query) < min_chars and not (query and birth_year):
+        raise SearchInputError(
+            _(
+                "Bitte mindestens %(n)d Zeichen des Namens eingeben oder Name und Geburtsjahr "
+                "(registry.search_too_short)."
+            )
+            % {"n": min_chars},
+            code="search_too_short",
+        )
+    cap = settings.REGISTRY_SEARCH_MAX_RESULTS
+    queryset = Case.objects.visible_to(acting_user).filter(search_name__contains=query)
+    if birth_year:
+        queryset = queryset.filter(birth_year=birth_year)
+    found = list(queryset.select_related("owner").order_by("family_name_latin", "pk")[: cap + 1])
+    truncated = len(found) > cap
+    found = found[:cap]
+    # The query itself is a name fragment: only its length goes into the log.
+    record(
+        "case.search",
+        actor=acting_user,
+        object_type="registry.case",
+        extra={
+            "query_length": len(query),
+            "birth_year_given": bool(birth_year),
+            "results": len(found),
+            "truncated": truncated,
+        },
+    )
+    return found, truncated
+
+
+# --- Transmissions -----------------------------------------------------------------------------------------
+
+
+def needs_four_eyes(sender: Organisation, recipient: Organisation, groups: Iterable[str]) -> bool:
+    """Jugendamt data, social data to the Ausländerbehörde (§ 88 AufenthG, § 71 SGB X) and Art. 9 data."""
+    protections = {FIELD_GROUPS[g].protection for g in groups}
+    if sender.kind == OrganisationKind.JUGENDAMT:
+        return True
+    if recipient.kind == OrganisationKind.AUSLAENDERBEHOERDE and Protection.SOZIALDATUM in protections:
+        return True
+    return Protection.ART9 in protections
+
+
+def _snapshot(case: Case, groups: list[str]) -> dict[str, Any]:
+    data = case_data(case, groups, with_azr="aufenthalt" in groups)
+    data["reference"] = case.display_reference
+    return data
+
+
+def _deliver(transmission: Transmission, approver: AnyUser) -> None:
+    assert transmission.case is not None
+    now = timezone.now()
+    transmission.snapshot = _snapshot(transmission.case, list(transmission.field_groups))
+    transmission.snapshot_at = now
+    transmission.approved_by = _actor(approver)
+    transmission.approved_at = now
+    transmission.status = TransmissionStatus.SENT
+
+
+def _transmission_extra(transmission: Transmission) -> dict[str, Any]:
+    return {
+        "transmission_id": transmission.pk,
+        "recipient_id": transmission.recipient_id,
+        "legal_basis": transmission.legal_basis,
+        "field_groups": list(transmission.field_groups),
+        "consent_id": transmission.consent_id,
+        "four_eyes": transmission.requires_four_eyes,
+    }
+
+
+@transaction.atomic
+def transmission_request(
+    *,
+    acting_user: AnyUser,
+    case: Case,
+    recipient: Organisation,
+    groups: list[str],
+    legal_basis: str,
+    purpose: str,
+    consent: Consent | None = None,
+) -> Transmission:
+    if not has_permission(acting_user, "transmission.request", case.owner):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    groups = [g for g in FIELD_GROUPS if g in set(groups)]
+    if not groups:
+        errors["groups"] = _("Bitte mindestens eine Feldgruppe auswählen (registry.transmission_no_groups).")
+    if set(groups) - set(readable_groups(acting_user, case.owner)):
+        raise PermissionDenied
+    if recipient.pk == case.owner_id:
+        errors["recipient"] = _("Empfänger ist die eigene Organisation (registry.transmission_self).")
+    if legal_basis not in TRANSMISSION_BASES:
+        errors["legal_basis"] = _("Ohne Rechtsgrundlage keine Übermittlung (registry.transmission_no_basis).")
+    if not purpose.strip():
+        errors["purpose"] = _("Der Zweck fehlt (registry.transmission_no_purpose).")
+    if legal_basis == LegalBasis.CONSENT:
+        if consent is None or consent.case_id != case.pk or not consent.is_active:
+            errors["consent"] = _("Keine wirksame Einwilligung ausgewählt (registry.consent_missing).")
+        elif not consent.recipients.filter(pk=recipient.pk).exists() or set(groups) - set(consent.data_items):
+            errors["consent"] = _(
+                "Die Einwilligung deckt Empfänger oder Datenkategorien nicht ab (registry.consent_scope)."
+            )
+    elif consent is not None:
+        errors["consent"] = _(
+            "Eine Einwilligung gehört nur zur Rechtsgrundlage Einwilligung (registry.consent_without_basis)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    transmission = Transmission(
+        case=case,
+        sender=case.owner,
+        recipient=recipient,
+        field_groups=groups,
+        legal_basis=legal_basis,
+        consent=consent,
+        purpose=purpose.strip(),
+        requested_by=_actor(acting_user),
+        requested_at=timezone.now(),
+        requires_four_eyes=needs_four_eyes(case.owner, recipient, groups),
+    )
+    if not transmission.requires_four_eyes:
+        _deliver(transmission, acting_user)
+    transmission.save()
+    record(
+        "transmission.request",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        purpose=transmission.purpose,
+        extra=_transmission_extra(transmission),
+    )
+    if transmission.status == TransmissionStatus.SENT:
+        record(
+            "transmission.send",
+            actor=acting_user,
+            organisation=case.owner,
+            obj=case,
+            extra=_transmission_extra(transmission),
+        )
+    return transmission
+
+
+def transmission_approve(*, acting_user: AnyUser, transmission: Transmission) -> Transmission:
+    """Second pair of eyes: FALLAUFSICHT in the sending organisation, never the requester. A refused
+    self-approval is logged outside the approval transaction so the attempt stays on record."""
+    if not has_permission(acting_user, "transmission.approve", transmission.sender):
+        raise PermissionDenied
+    if transmission.requested_by_id == getattr(acting_user, "pk", None):
+        record(
+            "transmission.approve_denied",
+            actor=acting_user,
+            organisation=transmission.sender,
+            object_type="registry.transmission",
+            object_id=transmission.pk,
+            extra={"reason": "own_request"},
+        )
+        raise PermissionDenied(_("Die eigene Übermittlung kann nicht selbst freigegeben werden."))
+    return _approve(acting_user=acting_user, transmission=transmission)
+
+
+@transaction.atomic
+def _approve(*, acting_user: AnyUser, transmission: Transmission) -> Transmission:
+    transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
+    if transmission.status != TransmissionStatus.PENDING or transmission.case is None:
+        raise ValidationError(
+            _("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending).")
+        )
+    if transmission.consent_id and not transmission.consent.is_active:  # type: ignore[union-attr]
+        raise ValidationError(_("Die Einwilligung wurde widerrufen (registry.consent_withdrawn)."))
+    _deliver(transmission, acting_user)
+    transmission.save()
+    record(
+        "transmission.approve",
+        actor=acting_user,
+        organisation=transmission.sender,
+        obj=transmission.case,
+        extra=_transmission_extra(transmission),
+    )
+    record(
+        "transmission.send",
+        actor=acting_user,
+        organisation=transmission.sender,
+        obj=transmission.case,
+        extra=_transmission_extra(transmission),
+    )
+    return transmission
+
+
+@transaction.atomic
+def transmission_reject(*, acting_user: AnyUser, transmission: Transmission, reason: str) -> Transmission:
+    transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
+    if not has_permission(acting_user, "transmission.approve", transmission.sender):
+        raise PermissionDenied
+    if transmission.status != TransmissionStatus.PENDING:
+        raise ValidationError(
+            _("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending).")
+        )
+    transmission.status = TransmissionStatus.REJECTED
+    transmission.rejected_reason = reason[:300]
+    transmission.save()
+    record(
+        "transmission.reject",
+        actor=acting_user,
+        organisation=transmission.sender,
+        object_type="registry.transmission",
+        object_id=transmission.pk,
+        extra=_transmission_extra(transmission),
+    )
+    return transmission
+
+
+def _revoke(transmission: Transmission, acting_user: AnyUser, reason: str) -> None:
+    transmission.status = TransmissionStatus.REVOKED
+    transmission.revoked_at = timezone.now()
+    transmission.revoked_by = _actor(acting_user)
+    transmission.revocation_reason = reason[:300]
+    # The recipient loses the copy, not only the link to it.
+    transmission.snapshot = {}
+    transmission.save()
+    record(
+        "transmission.revoke",
+        actor=acting_user,
+        organisation=transmission.sender,
+        object_type="registry.transmission",
+        object_id=transmission.pk,
+        extra={**_transmission_extra(transmission), "reason_given": bool(reason)},
+    )
+
+
+@transaction.atomic
+def transmission_revoke(
+    *, acting_user: AnyUser, transmission: Transmission, reason: str = ""
+) -> Transmission:
+    transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
+    if not has_permission(acting_user, "transmission.request", transmission.sender):
+        raise PermissionDenied
+    if transmission.status not in (TransmissionStatus.SENT, TransmissionStatus.PENDING):
+        raise ValidationError(
+            _("Diese Übermittlung ist nicht mehr wirksam (registry.transmission_inactive).")
+        )
+    _revoke(transmission, acting_user, reason)
+    return transmission
+
+
+def transmission_read(
+    *, acting_user: AnyUser, transmission: Transmission, groups: list[str]
+) -> dict[str, Any]:
+    """The recipient's view: the permitted part of the snapshot only; logged as a read of the copy."""
+    snapshot = transmission.snapshot or {}
+    allowed = set(groups)
+    data = {
+        "reference": snapshot.get("reference", ""),
+        "groups": {k: v for k, v in snapshot.get("groups", {}).items() if k in allowed},
+        "events": [e for e in snapshot.get("events", []) if e.get("group") in allowed],
+        "goals": [g for g in snapshot.get("goals", []) if _goal_group(g.get("area", "")) in allowed],
+    }
+    aufenthalt = data["groups"].get("aufenthalt")
+    if aufenthalt and not can_read_azr(acting_user, transmission.recipient):
+        aufenthalt["values"].pop("azr_number", None)
+    record(
+        "transmission.read",
+        actor=acting_user,
+        organisation=transmission.recipient,
+        object_type="registry.transmission",
+        object_id=transmission.pk,
+        extra={"groups": sorted(allowed)},
+    )
+    return data
+
+
+def _goal_group(area: str) -> str:
+    from teilhabe.registry.models import AREA_GROUP
+
+    return AREA_GROUP.get(area, "")
+
+
+@transaction.atomic
+def notice_done(*, acting_user: AnyUser, notice: CorrectionNotice) -> CorrectionNotice:
+    if not has_permission(acting_user, "transmission.request", notice.transmission.sender):
+        raise PermissionDenied
+    notice.done_at = timezone.now()
+    notice.done_by = _actor(acting_user)
+    notice.save()
+    record(
+        "transmission.art19_done",
+        actor=acting_user,
+        organisation=notice.transmission.sender,
+        object_type="registry.correctionnotice",
+        object_id=notice.pk,
+        extra={"transmission_id": notice.transmission_id, "group": notice.group},
+    )
+    return notice
+
+
+# --- Consent -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    acting_user: AnyUser,
+    case: Case,
+    purpose: str,
+    data_items: list[str],
+    recipients: Iterable[Organisation],
+    language: str,
+    text_version: str,
+) -> Consent:
+    if not has_permission(acting_user, "consent.manage", case.owner):
+        raise PermissionDenied
+    items = [g for g in FIELD_GROUPS if g in set(data_items)]
+    recipients = list(recipients)
+    if not items or not recipients or not purpose.strip() or not language or not text_version:
+        raise ValidationError(
+            _(
+                "Zweck, Datenkategorien, Empfänger, Sprache und Fassung sind Pflicht "
+                "(registry.consent_incomplete)."
+            )
+        )
+    consent = Consent.objects.create(
+        case=case,
+        owner=case.owner,
+        purpose=purpose.strip(),
+        data_items=items,
+        language=language,
+        text_version=text_version,
+        given_at=timezone.now(),
+        recorded_by=_actor(acting_user),
+    )
+    consent.recipients.set(recipients)
+    record(
+        "consent.give",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={
+            "consent_id": consent.pk,
+            "data_items": items,
+            "recipient_ids": sorted(r.pk for r in recipients),
+            "language": language,
+            "text_version": text_version,
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, acting_user: AnyUser, consent: Consent) -> int:
+    """One click, like giving it; every transmission resting on the consent is revoked. Returns that count."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not has_permission(acting_user, "consent.manage", consent.owner):
+        raise PermissionDenied
+    if consent.withdrawn_at is not None:
+        return 0
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = _actor(acting_user)
+    consent.save()
+    revoked = 0
+    for transmission in consent.transmissions.filter(
+        status__in=(TransmissionStatus.SENT, TransmissionStatus.PENDING)
+    ).select_for_update():
+        _revoke(transmission, acting_user, "Einwilligung widerrufen")
+        revoked += 1
+    record(
+        "consent.withdraw",
+        actor=acting_user,
+        organisation=consent.owner,
+        object_type="registry.case",
+        object_id=consent.case_id,
+        extra={"consent_id": consent.pk, "revoked_transmissions": revoked},
+    )
+    return revoked

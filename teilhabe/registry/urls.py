@@ -1,0 +1,29 @@
+from django.urls import path
+
+from teilhabe.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("neu/", views.case_create, name="create"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/bearbeiten/", views.case_edit, name="edit"),
+    path("<int:pk>/feldgruppen/<slug:group>/", views.fieldgroup_edit, name="fieldgroup"),
+    path("<int:pk>/ereignisse/neu/", views.event_add, name="event_add"),
+    path("<int:pk>/ziele/neu/", views.goal_edit, name="goal_add"),
+    path("<int:pk>/ziele/<int:goal_pk>/", views.goal_edit, name="goal_edit"),
+    path("<int:pk>/export.json", views.case_export, name="export"),
+    path("<int:pk>/drucken/", views.case_print, name="print"),
+    path("<int:pk>/uebermitteln/", views.transmission_create, name="transmit"),
+    path("<int:pk>/einwilligungen/neu/", views.consent_create, name="consent_add"),
+    path("<int:pk>/zugriffe/", views.access_history, name="history"),
+    path("einwilligungen/<int:pk>/widerrufen/", views.consent_withdraw, name="consent_withdraw"),
+    path("uebermittlungen/", views.transmissions, name="transmissions"),
+    path("uebermittlungen/<int:pk>/", views.outgoing_detail, name="outgoing"),
+    path("uebermittlungen/<int:pk>/kopie/", views.incoming_detail, name="incoming"),
+    path("uebermittlungen/<int:pk>/freigeben/", views.transmission_approve, name="approve"),
+    path("uebermittlungen/<int:pk>/ablehnen/", views.transmission_reject, name="reject"),
+    path("uebermittlungen/<int:pk>/widerrufen/", views.transmission_revoke, name="revoke"),
+    path("mitteilungen/<int:pk>/erledigt/", views.notice_done, name="notice_done"),
+]
