@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "transmission.request": _("Übermittlungen an andere Stellen beantragen und widerrufen"),
     "transmission.approve": _("Übermittlungen freigeben (Vier-Augen-Prinzip)"),
     "privacy.registry.view": _("Verzeichnis der Verarbeitungstätigkeiten einsehen"),
+    "reports.manage": _("Integrationsberichte bearbeiten, erstellen und veröffentlichen"),
 }
 
 # Which roles hold each permission. One line per permission, so capabilities add lines, not edits.
@@ -75,6 +76,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     "transmission.request": frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT}),
     "transmission.approve": frozenset({Role.FALLAUFSICHT}),
     "privacy.registry.view": frozenset({Role.DATENSCHUTZ}),
+    "reports.manage": frozenset({Role.KOORDINATION}),
 }
 
 # Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.
