@@ -234,9 +234,11 @@ def _methods(snapshot: dict[str, Any]) -> dict[str, Any]:
     if rounded:
         rules.append("Gerundet statt gesperrt (auf Vielfache der Rundungsbasis): " + ", ".join(rounded) + ".")
     if len(k_values) > 1:
-        rules.append("Einzelne Indikatoren verwenden eine höhere Mindestfallzahl: " + ", ".join(
-            f"{i['code']} ({i['k']})" for i in snapshot["indicators"] if int(i["k"]) != k
-        ) + ".")
+        rules.append(
+            "Einzelne Indikatoren verwenden eine höhere Mindestfallzahl: "
+            + ", ".join(f"{i['code']} ({i['k']})" for i in snapshot["indicators"] if int(i["k"]) != k)
+            + "."
+        )
     return {
         "definitions": [
             {
@@ -296,7 +298,9 @@ def build_content(edition: Any, snapshot: dict[str, Any], previous: dict[str, An
 def section_charts(section: Section, kreis_name: str, geometries: dict[str, dict[str, Any]]) -> tuple[str, str]:
     """Time series and choropleth SVG from the dashboards' Vega-Lite builders (same look as the site)."""
     register_fonts()
-    points = [(kreis_name, y, c.value) for y, c in zip(section.years, section.kreis, strict=True) if c.value is not None]
+    points = [
+        (kreis_name, y, c.value) for y, c in zip(section.years, section.kreis, strict=True) if c.value is not None
+    ]
     series = charts.time_series_svg(points, title=f"{section.name} im Zeitverlauf", unit=section.unit)
     map_svg: str = ""
     if section.latest_year is not None:

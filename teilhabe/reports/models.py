@@ -139,6 +139,9 @@ class ChapterCommentaryRevision(models.Model):
     class Meta:
         ordering = ["-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.chapter_id}@{self.created_at:%Y-%m-%d %H:%M}"
+
 
 class BuildStatus(models.TextChoices):
     QUEUED = "queued", _("wartet")

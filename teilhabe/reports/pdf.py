@@ -116,12 +116,12 @@ def render_pdf(
             "ignore_system_fonts": True,
         }
         try:
-            pdf = typst.compile(str(workdir / "report.typ"), pdf_standards=[PDF_STANDARD], **options)
+            pdf = typst.compile(str(workdir / "report.typ"), pdf_standards=["ua-1"], **options)
             standard = PDF_STANDARD
         except RuntimeError:
             # PDF/UA-1 has stricter rules than Typst's tagging guarantees; a tagged PDF is the fallback.
             pdf = typst.compile(str(workdir / "report.typ"), **options)
             standard = "tagged"
-        return bytes(pdf), standard
+        return bytes(pdf or b""), standard
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -85,8 +85,17 @@ def _require_draft(edition: ReportEdition) -> None:
         raise ReportError("edition_published", "Eine veröffentlichte Ausgabe kann nicht mehr geändert werden.")
 
 
-EDITABLE_FIELDS = ("title", "subtitle", "stichtag", "years", "foreword", "summary", "previous",
-                   "indicator_codes", "gemeinde_ags")
+EDITABLE_FIELDS = (
+    "title",
+    "subtitle",
+    "stichtag",
+    "years",
+    "foreword",
+    "summary",
+    "previous",
+    "indicator_codes",
+    "gemeinde_ags",
+)
 
 
 def edition_update(*, acting_user: Any, edition: ReportEdition, changes: dict[str, Any]) -> ReportEdition:
@@ -135,8 +144,10 @@ def commentary_save(*, acting_user: Any, chapter: ReportChapter, text: str, titl
     return bool(changed)
 
 
-def build_request(*, acting_user: Any, edition: ReportEdition, refresh_data: bool = False) -> ReportBuild:
-    """Queue a build; the worker (django-tasks ``db_worker``) renders it."""
+def build_request(
+    *, acting_user: Any, edition: ReportEdition, refresh_data: bool = False, enqueue: bool = True
+) -> ReportBuild:
+    """Queue a build; the worker (django-tasks ``db_worker``) renders it. ``enqueue=False``: caller runs it."""
     if refresh_data:
         _require_draft(edition)
     with transaction.atomic():
@@ -148,7 +159,8 @@ def build_request(*, acting_user: Any, edition: ReportEdition, refresh_data: boo
             obj=build,
             extra={"edition": edition.pk, "refresh_data": refresh_data},
         )
-        transaction.on_commit(lambda: _enqueue(build))
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(build))
     return build
 
 
@@ -178,6 +190,8 @@ def run_build(build_id: int) -> ReportBuild:
     from teilhabe.reports.snapshot import snapshot_hash, take_snapshot
 
     build = ReportBuild.objects.select_related("edition__definition").get(pk=build_id)
+    if build.status != BuildStatus.QUEUED:  # a task delivered twice must not render twice
+        return build
     edition = build.edition
     started = time.monotonic()
     ReportBuild.objects.filter(pk=build.pk).update(
@@ -200,7 +214,7 @@ def run_build(build_id: int) -> ReportBuild:
             edition_label=edition.slug,
             progress=lambda p, s: _progress(build.pk, p, s),
         )
-    except Exception as exc:  # noqa: BLE001 - any failure is shown to staff on the build, not lost in a log
+    except Exception as exc:  # any failure is shown to staff on the build, not lost in a log
         ReportBuild.objects.filter(pk=build.pk).update(
             status=BuildStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), step="Fehler"
         )
@@ -239,7 +253,9 @@ def edition_publish(*, acting_user: Any, edition: ReportEdition, build: ReportBu
     """Deliberate publication: the chosen finished build becomes the public PDF and HTML edition."""
     _require_draft(edition)
     if build.edition_id != edition.pk or build.status != BuildStatus.DONE:
-        raise ReportError("build_not_done", "Nur ein fertig erstellter Bericht dieser Ausgabe kann veröffentlicht werden.")
+        raise ReportError(
+            "build_not_done", "Nur ein fertig erstellter Bericht dieser Ausgabe kann veröffentlicht werden."
+        )
     with transaction.atomic():
         edition.status = EditionStatus.PUBLISHED
         edition.published_build = build

@@ -60,11 +60,18 @@ def take_snapshot(edition: Any) -> dict[str, Any]:
             continue
         years.add(row.year)
         values.setdefault(codes[row.indicator_id], []).append(
-            [row.level, row.region, row.year, row.published_value, row.suppression, row.is_synthetic]
+            [
+                row.level,
+                row.region,
+                row.year,
+                None if row.suppression else row.published_value,
+                row.suppression,
+                row.is_synthetic,
+            ]
         )
     catalogue_sources = load_catalogue().data_sources
     used_sources: set[str] = set()
-    indicator_list = []
+    indicator_list: list[dict[str, Any]] = []
     for ind in indicators:
         if ind.code not in values:
             continue
