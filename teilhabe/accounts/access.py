@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from teilhabe.accounts.models import Membership, Organisation, OrganisationKind, User
-from teilhabe.accounts.roles import DISTRICT_WIDE_ROLES, permissions_for
+from teilhabe.accounts.roles import DISTRICT_WIDE_PERMISSIONS, DISTRICT_WIDE_ROLES, permissions_for
 
 AnyUser = User | AnonymousUser
 
@@ -64,7 +64,10 @@ def has_permission(user: AnyUser, permission: str, organisation: Organisation | 
 
 
 def has_district_permission(user: AnyUser, permission: str) -> bool:
-    """True if the permission is held installation-wide: a district-wide role in the Landkreis office."""
+    """True if the permission is held installation-wide: a district-wide role in the Landkreis office,
+    and only for administration and oversight permissions (never for case records)."""
+    if permission not in DISTRICT_WIDE_PERMISSIONS:
+        return False
     for _org, kind, role, perms in _grants(user):
         if kind != OrganisationKind.LANDKREIS:
             continue

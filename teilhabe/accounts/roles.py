@@ -39,7 +39,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "audit.view": _("Protokoll (Audit) einsehen und prüfen"),
     "population.import": _("Melderegister-Auszüge importieren und Mikrodaten-Prüfberichte sehen"),
     "population.view": _("Bevölkerungstabellen (geheimhaltungsgeschützt) ansehen und exportieren"),
-    "indicators.view": _("Integrationsmonitoring im Mitarbeitendenbereich ansehen (auch unveröffentlichte Indikatoren)"),
+    "indicators.view": _(
+        "Integrationsmonitoring im Mitarbeitendenbereich ansehen (auch unveröffentlichte Indikatoren)"
+    ),
     "indicators.manage": _("Behördenaggregate erfassen und importieren, Indikatoren anlegen und veröffentlichen"),
     "directory.moderate": _("Angebotsverzeichnis: Einträge pflegen, Einreichungen moderieren, Übersetzungen"),
     "directory.dialogue": _("Angebotsverzeichnis: Dialogprotokoll mit Organisationen führen, Ansprachelisten"),
@@ -80,11 +82,26 @@ GRANTS: dict[str, frozenset[Role]] = {
 }
 
 # Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.
-CASE_FIELD_GROUPS = ("identitaet", "aufenthalt", "sprachkurs", "kita_schule", "anerkennung", "ausbildung",
-                     "beschaeftigung", "wohnen", "gesundheit", "beratung", "teilhabe")
+CASE_FIELD_GROUPS = (
+    "identitaet",
+    "aufenthalt",
+    "sprachkurs",
+    "kita_schule",
+    "anerkennung",
+    "ausbildung",
+    "beschaeftigung",
+    "wohnen",
+    "gesundheit",
+    "beratung",
+    "teilhabe",
+)
 ART9_FIELD_GROUPS = frozenset({"gesundheit"})
 for _group in CASE_FIELD_GROUPS:
-    _holders = frozenset({Role.FALLAUFSICHT}) if _group in ART9_FIELD_GROUPS else frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT})
+    _holders = (
+        frozenset({Role.FALLAUFSICHT})
+        if _group in ART9_FIELD_GROUPS
+        else frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT})
+    )
     for _mode, _label in (("read", _("Feldgruppe „{}“ lesen")), ("write", _("Feldgruppe „{}“ bearbeiten"))):
         PERMISSIONS[f"fieldgroup.{_group}.{_mode}"] = format_lazy(_label, _group)
         GRANTS[f"fieldgroup.{_group}.{_mode}"] = _holders
@@ -96,6 +113,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Roles that grant permissions across the whole installation rather than only for the member's
 # own organisation. Only roles held in the Landkreis office itself are honoured as such.
 DISTRICT_WIDE_ROLES = frozenset({Role.KREIS_ADMIN, Role.DATENSCHUTZ})
+# ... and only for these permissions: administration and oversight, never access to case records.
+DISTRICT_WIDE_PERMISSIONS = frozenset(
+    {
+        "staff.access",
+        "organisations.manage",
+        "members.manage",
+        "site.pages.manage",
+        "site.feedback.view",
+        "audit.view",
+        "privacy.registry.view",
+    }
+)
 
 
 def permissions_for(role: str) -> frozenset[str]:

@@ -88,9 +88,7 @@ def render_index(request: HttpRequest, indicators: Any, *, staff: bool) -> HttpR
     fmt = _export_format(request)
     if fmt:
         header, rows = dashboard.export_rows_overview(dashboard.overview(indicators, kreis))
-        return table_response(
-            header, rows, filename=f"monitoring-{kreis.ags}", fmt=fmt, note=SUPPRESSION_NOTE
-        )
+        return table_response(header, rows, filename=f"monitoring-{kreis.ags}", fmt=fmt, note=SUPPRESSION_NOTE)
 
     def build() -> dict[str, Any]:
         items = dashboard.overview(indicators, kreis)
@@ -123,9 +121,7 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
     if fmt:
         view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
         header, rows = dashboard.export_rows_indicator(view)
-        return table_response(
-            header, rows, filename=f"{indicator.code}-{kreis.ags}", fmt=fmt, note=SUPPRESSION_NOTE
-        )
+        return table_response(header, rows, filename=f"{indicator.code}-{kreis.ags}", fmt=fmt, note=SUPPRESSION_NOTE)
 
     def build() -> dict[str, Any]:
         view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
@@ -149,8 +145,7 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
             gemeinden = Gemeinde.objects.filter(kreis=kreis, is_gemeinde=True).exclude(geometry=None)
             by_ags = {c.region: c for c in view.ranking}
             features: list[tuple[str, str, dict[str, Any], float | None]] = [
-                (g.ags, g.name, g.geometry or {}, by_ags[g.ags].value if g.ags in by_ags else None)
-                for g in gemeinden
+                (g.ags, g.name, g.geometry or {}, by_ags[g.ags].value if g.ags in by_ags else None) for g in gemeinden
             ]
             map_chart = charts.choropleth_svg(
                 features,
@@ -170,9 +165,7 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
             "comparisons": [
                 (
                     ref,
-                    charts.comparison_svg(
-                        ref["rows"], title=f"{ref['label']} ({ref['year']})", unit=ref["unit"]
-                    ),
+                    charts.comparison_svg(ref["rows"], title=f"{ref['label']} ({ref['year']})", unit=ref["unit"]),
                 )
                 for ref in view.references
             ],
@@ -193,9 +186,7 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
 def render_profile(request: HttpRequest, gemeinde: Gemeinde, indicators: Any, *, staff: bool) -> HttpResponse:
     fmt = _export_format(request)
     if fmt:
-        header, data = dashboard.export_rows_profile(
-            gemeinde, dashboard.gemeinde_profile(gemeinde, indicators)
-        )
+        header, data = dashboard.export_rows_profile(gemeinde, dashboard.gemeinde_profile(gemeinde, indicators))
         return table_response(header, data, filename=f"profil-{gemeinde.ags}", fmt=fmt, note=SUPPRESSION_NOTE)
 
     def build() -> dict[str, Any]:
@@ -246,6 +237,4 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def gemeinde_profile(request: HttpRequest, ags: str) -> HttpResponse:
-    return render_profile(
-        request, gemeinde_in_kreis_or_404(ags), dashboard.indicators_for(staff=False), staff=False
-    )
+    return render_profile(request, gemeinde_in_kreis_or_404(ags), dashboard.indicators_for(staff=False), staff=False)

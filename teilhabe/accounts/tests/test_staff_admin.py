@@ -102,3 +102,15 @@ def test_new_roles_start_without_permissions() -> None:
     from teilhabe.accounts.roles import permissions_for
 
     assert permissions_for("eine_neue_rolle") == frozenset()
+
+
+def test_district_wide_roles_never_reach_case_records(personas: Personas) -> None:
+    from teilhabe.accounts.access import has_permission
+    from teilhabe.accounts.roles import DISTRICT_WIDE_PERMISSIONS
+
+    assert not any(
+        p.startswith(("case.", "fieldgroup.", "transmission.", "population.import")) for p in DISTRICT_WIDE_PERMISSIONS
+    )
+    assert not has_permission(personas.kreisadmin, "case.read", personas.org_a)
+    assert not has_permission(personas.dpo, "case.read", personas.org_a)
+    assert has_permission(personas.kreisadmin, "members.manage", personas.org_a)

@@ -93,3 +93,50 @@ def test_public_page_shows_new_value_after_change(
     client.logout()
     assert "87,0" in client.get("/monitoring/indikator/ARB-01/").content.decode()
     assert AuditEvent.objects.filter(object_type="indicators.agencyvalue", action="update").exists()
+
+
+def test_population_register_counts_feed_the_indicators(catalogue: None, personas: Any) -> None:
+    from datetime import date
+
+    from teilhabe.population.models import PopulationCount, RegisterImport
+
+    ags = Gemeinde.objects.filter(kreis_id=KREIS, is_gemeinde=True).order_by("ags").first().ags  # type: ignore[union-attr]
+    put("ew_auslaender", ags, 2024, 999, personas.landkreis)  # the register has priority
+    done = RegisterImport.objects.create(
+        owner=personas.landkreis,
+        kreis_ags=KREIS,
+        stichtag=date(2024, 12, 31),
+        status=RegisterImport.Status.COMMITTED,
+        original_filename="auszug.csv",
+    )
+    checked = RegisterImport.objects.create(owner=personas.landkreis, kreis_ags=KREIS, stichtag=date(2024, 12, 31))
+
+    def count(
+        register_import: RegisterImport, area: str, dimension: str, category: str, n: int, level: str = "gemeinde"
+    ) -> None:
+        PopulationCount.objects.create(
+            register_import=register_import,
+            stichtag=date(2024, 12, 31),
+            level=level,
+            area=area,
+            dimension=dimension,
+            category=category,
+            male=n,
+            female=0,
+        )
+
+    count(done, ags, "bevoelkerung", "insgesamt", 2000)
+    count(done, ags, "staatsangehoerigkeitsgruppe", "deutsch", 1900)
+    count(done, ags, "staatsangehoerigkeitsgruppe", "eu27", 60)
+    count(done, ags, "staatsangehoerigkeitsgruppe", "asyl8", 40)
+    count(done, f"{ags}:07", "bevoelkerung", "insgesamt", 500, level="planungsraum")
+    count(done, f"{ags}:07", "staatsangehoerigkeitsgruppe", "eu27", 25, level="planungsraum")
+    count(checked, ags, "staatsangehoerigkeitsgruppe", "asyl8", 5000)  # not committed: ignored
+    compute(kreis=Kreis.objects.get(ags=KREIS), indicators=Indicator.objects.filter(code__in=["DEM-01", "DEM-05"]))
+    dem01 = IndicatorValue.objects.get(indicator__code="DEM-01", level="gemeinde", region=ags, year=2024)
+    assert dem01.numerator == 100 and dem01.value == pytest.approx(5.0)
+    assert dem01.sources == ["register:ew_auslaender", "register:ew_gesamt"]
+    asyl = IndicatorValue.objects.get(indicator__code="DEM-05", category="asyl8", region=ags, year=2024)
+    assert asyl.value == pytest.approx(40.0)
+    planungsraum = IndicatorValue.objects.get(indicator__code="DEM-01", level="planungsraum", region=f"{ags}/07")
+    assert planungsraum.value == pytest.approx(5.0)
