@@ -55,6 +55,7 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "privacy.registry.view": _("Verzeichnis der Verarbeitungstätigkeiten einsehen"),
     "case.restrict": _("Integrationsakten einschränken, löschen und Auskunft nach Art. 15 erteilen"),
     "cohort.view": _("Pseudonymisierte Kohortenkennzahlen der Integrationsverläufe einsehen"),
+    "reports.manage": _("Integrationsberichte bearbeiten, erstellen und veröffentlichen"),
 }
 
 # Which roles hold each permission. One line per permission, so capabilities add lines, not edits.
@@ -81,6 +82,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     "privacy.registry.view": frozenset({Role.DATENSCHUTZ}),
     "case.restrict": frozenset({Role.FALLAUFSICHT}),
     "cohort.view": frozenset({Role.KOORDINATION, Role.STATISTIK}),
+    "reports.manage": frozenset({Role.KOORDINATION}),
 }
 
 # Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.
