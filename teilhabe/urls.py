@@ -65,7 +65,6 @@ urlpatterns = [
     path("api/v1/", include("teilhabe.indicators.api_urls")),
     path("angebote/", include("teilhabe.directory.urls")),
     path("staff/angebote/", include("teilhabe.directory.staff_urls")),
-    path("api/v1/directory/", include("teilhabe.directory.api_urls")),
     path("berichte/", include("teilhabe.reports.urls")),
     path("staff/berichte/", include("teilhabe.reports.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
