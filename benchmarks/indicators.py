@@ -12,7 +12,8 @@ What it measures (stated plainly, because the register source of issue 3 is not 
 
 Usage (PostgreSQL recommended; the database is emptied and rebuilt):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/indicators_bench .venv/bin/python benchmarks/indicators.py
-Options: --requests N (default 600), --skip-load.
+Options: --requests N (default 600), --skip-load, --workers N, --with-register (also import synthetic
+register extracts of the population app for 3 Stichtage, so the register source feeds the computation).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/teilhabe-bench-indicators.
 os.environ.setdefault("TEILHABE_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
 os.environ["TEILHABE_KREIS"] = KREIS
 os.environ.setdefault("TEILHABE_SSL_REDIRECT", "0")
+os.environ.setdefault("TEILHABE_PSEUDONYM_KEY", "benchmark-only-pseudonym-key")
 os.environ.setdefault("TEILHABE_STATIC_MANIFEST", "0")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teilhabe.settings")
 
@@ -62,7 +64,37 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def bench_compute() -> tuple[str, list[str]]:
+def load_register(kreis_ags: str, owner: object) -> int:
+    """Synthetic register extracts (population app) for three Stichtage, imported like real uploads."""
+    import io
+    from datetime import date
+
+    import pyarrow.csv as pacsv
+
+    from teilhabe.population import services
+    from teilhabe.population.synth import specs_from_db, synthesise
+
+    rows = 0
+    specs = specs_from_db(kreis_ags)
+    for seed, year in enumerate((2022, 2023, 2024), start=1):
+        stichtag = date(year, 12, 31)
+        table = synthesise(specs, stichtag, seed=seed)
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(delimiter=";"))
+        register_import = services.register_import_check(
+            acting_user=None,
+            owner=owner,
+            data=buffer.getvalue(),
+            filename=f"synthetisch_{stichtag}.csv",
+            stichtag=stichtag,
+            kreis_ags=kreis_ags,
+        )
+        services.register_import_commit(acting_user=None, register_import=register_import)
+        rows += table.num_rows
+    return rows
+
+
+def bench_compute(with_register: bool = False) -> tuple[str, list[str]]:
     from teilhabe.accounts.models import Organisation, OrganisationKind
     from teilhabe.indicators.compute import compute
     from teilhabe.indicators.demo import load_synthetic_values
@@ -77,6 +109,13 @@ def bench_compute() -> tuple[str, list[str]]:
     kreis = Kreis.objects.get(ags=KREIS)
     owner = Organisation.objects.create(name="Benchmark Landkreis", kind=OrganisationKind.LANDKREIS)
     rows = load_synthetic_values(kreis, owner=owner)
+    if with_register:
+        started_register = time.perf_counter()
+        persons = load_register(KREIS, owner)
+        print(
+            f"Registerauszüge: 3 Stichtage, {persons:,} Zeilen importiert "
+            f"({time.perf_counter() - started_register:.1f} s, nicht Teil der Messung)"
+        )
     gemeinden = Gemeinde.objects.filter(kreis=kreis, is_gemeinde=True)
     print(
         f"Setup: {gemeinden.count()} Gemeinden, {sum(g.population or 0 for g in gemeinden):,} Einwohner, "
@@ -229,10 +268,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--with-register",
+        action="store_true",
+        help="zusätzlich synthetische Melderegister-Auszüge (Bevölkerungsstatistik) importieren",
+    )
     args = parser.parse_args()
     print(f"Datenbank: {os.environ['DATABASE_URL'].split('@')[-1]}")
     setup()
-    _kreis, pages = bench_compute()
+    _kreis, pages = bench_compute(with_register=args.with_register)
     if not args.skip_load:
         bench_load(pages, args.requests, workers=args.workers)
 
