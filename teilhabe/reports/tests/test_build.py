@@ -43,6 +43,10 @@ def _kreis_value(code: str, year: int) -> IndicatorValue:
 
 
 def test_golden_pdf_text(edition: Any) -> None:
+    # Typst syntax in a commentary stays text: the template receives data, never markup.
+    services.commentary_save(
+        acting_user=None, chapter=edition.chapters.get(theme="A"), text='Formel #panic("x") und $x$ bleibt Text.'
+    )
     build = _built(edition)
     assert len(snap(build)["indicators"]) == 3
     assert build.pdf_standard == "ua-1"
@@ -59,6 +63,7 @@ def test_golden_pdf_text(edition: Any) -> None:
     assert "," in section.kreis[-1].text
     assert "•" in text and "gesperrt" in text
     assert "Die Beschäftigung steigt." in text  # chapter commentary
+    assert '#panic("x") und $x$ bleibt Text.' in text
     assert "GeoBasis-DE / BKG" in text and "Zensus 2022" in text and "INKAR" in text
     assert "Seite 3 von" in text  # page numbers
 
