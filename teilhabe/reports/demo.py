@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from teilhabe.reports import services
-from teilhabe.reports.models import BuildStatus
+from teilhabe.reports.models import BuildStatus, ReportEdition
 
 FOREWORD = (
     "Dieser Bericht zeigt, wie die Teilhabe von Zugewanderten im Kreis sich entwickelt. "
@@ -35,6 +35,10 @@ def build_demo_report(district: Any) -> None:
     owner = district.organisations["landkreis"]
     user = district.users.get("koordination")
     kreis = district.kreis
+    if ReportEdition.objects.filter(slug__in=["integrationsbericht-2023", "integrationsbericht-2024"]).exists():
+        # `make demo` runs again on an existing database: the published editions stay as they are.
+        district.notes.append("Integrationsberichte 2023 und 2024: bereits vorhanden (/berichte/).")
+        return
     definition = services.definition_create(
         acting_user=user, owner=owner, kreis_ags=kreis.ags, title=f"Integrationsmonitoring {kreis.name}"
     )
