@@ -8,6 +8,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from teilhabe.audit.models import AuditEvent
 from teilhabe.population import selectors, services
@@ -163,3 +166,19 @@ def test_orphaned_microdata_files_are_removed(personas: Any, settings: Any) -> N
         os.utime(path, (0, 0))
     assert services.remove_orphans() == 1
     assert not orphan.exists() and services.staged_data(kept) is not None
+
+
+@hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet=";,.-0123456789AHNmwxGEO \n", max_size=60), min_size=1, max_size=6))
+def test_malformed_files_never_crash_and_never_leave_partial_data(personas: Any, lines: list[str]) -> None:
+    text = csv_text(*valid_rows(3, prefix="H"), *lines)
+    register_import = _check(personas, text)
+    try:
+        services.register_import_commit(acting_user=personas.kreisadmin, register_import=register_import)
+    except services.ImportRejected:
+        assert not register_import.counts.exists()
+    else:
+        assert register_import.error_count == 0
+        assert register_import.counts.filter(level="kreis", dimension="bevoelkerung").exists()
+    register_import.counts.all().delete()
+    RegisterImport.objects.filter(pk=register_import.pk).update(status=RegisterImport.Status.DISCARDED)
