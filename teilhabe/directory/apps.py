@@ -8,7 +8,9 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Angebotsverzeichnis")
 
     def ready(self) -> None:
+        from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_public, register_staff
+        from teilhabe.directory.demo import build_demo_directory
 
         register_public(
             Area(
@@ -27,3 +29,4 @@ class DirectoryConfig(AppConfig):
                 order=40,
             )
         )
+        register_demo_builder("directory", build_demo_directory)

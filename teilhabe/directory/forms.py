@@ -61,8 +61,8 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         gemeinden = gemeinden if gemeinden is not None else list(kreis_gemeinden())
         choices = [(g.ags, g.name) for g in gemeinden]
-        self.fields["gemeinde"].choices = [("", _("alle Gemeinden")), *choices]
-        self.fields["nahe"].choices = [("", _("—")), *choices]
+        self.fields["gemeinde"].choices = [("", _("alle Gemeinden")), *choices]  # type: ignore[attr-defined]
+        self.fields["nahe"].choices = [("", _("—")), *choices]  # type: ignore[attr-defined]
 
 
 LANGUAGE_FIELD_CHOICES = SPOKEN_LANGUAGES
@@ -135,11 +135,16 @@ class ProposalForm(forms.Form):
         ),
         required=False,
     )
-    website = forms.CharField(required=False, label=_("Bitte leer lassen"))
+    website = forms.CharField(
+        required=False,
+        label=_("Bitte leer lassen"),
+        # Out of the tab order: the row is aria-hidden, so people never reach it, bots still fill it in.
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gemeinde"].queryset = kreis_gemeinden()
+        self.fields["gemeinde"].queryset = kreis_gemeinden()  # type: ignore[attr-defined]
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):
@@ -192,7 +197,7 @@ class ModerationForm(ProposalForm):
         super().__init__(*args, **kwargs)
         for name in ("website", "submitter_name", "submitter_email", "consent"):
             del self.fields[name]
-        self.fields["owner"].queryset = owners if owners is not None else Organisation.objects.none()
+        self.fields["owner"].queryset = owners if owners is not None else Organisation.objects.none()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         return forms.Form.clean(self) or {}
@@ -237,9 +242,9 @@ class OfferForm(forms.ModelForm):
 
     def __init__(self, *args: Any, owners: Any = None, locations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners if owners is not None else Organisation.objects.none()
-        self.fields["gemeinde"].queryset = kreis_gemeinden()
-        self.fields["location"].queryset = locations if locations is not None else Location.objects.none()
+        self.fields["owner"].queryset = owners if owners is not None else Organisation.objects.none()  # type: ignore[attr-defined]
+        self.fields["gemeinde"].queryset = kreis_gemeinden()  # type: ignore[attr-defined]
+        self.fields["location"].queryset = locations if locations is not None else Location.objects.none()  # type: ignore[attr-defined]
 
 
 class LocationForm(forms.ModelForm):
@@ -264,8 +269,8 @@ class LocationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gemeinde"].queryset = kreis_gemeinden()
-        self.fields["owner"].queryset = owners if owners is not None else Organisation.objects.none()
+        self.fields["gemeinde"].queryset = kreis_gemeinden()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = owners if owners is not None else Organisation.objects.none()  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["owner"].disabled = True
 
@@ -331,7 +336,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gemeinden"].queryset = kreis_gemeinden()
+        self.fields["gemeinden"].queryset = kreis_gemeinden()  # type: ignore[attr-defined]
 
 
 class TranslationForm(forms.Form):
@@ -370,7 +375,7 @@ class OutreachForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gemeinde"].choices = [
+        self.fields["gemeinde"].choices = [  # type: ignore[attr-defined]
             ("", _("alle Gemeinden")),
             *[(g.ags, g.name) for g in kreis_gemeinden()],
         ]

@@ -32,8 +32,8 @@ def results_map_svg(
     outlines = format_html_join(
         "\n",
         '<path class="directory-map__gemeinde" d="{}"><title>{}</title></path>',
-        ((projection.path(g.geometry), g.name) for g in shapes),
-    )  # type: ignore[arg-type]
+        ((projection.path(g.geometry or {}), g.name) for g in shapes),
+    )
     dots = format_html_join(
         "\n",
         '<a href="{}"><circle class="directory-map__offer" cx="{}" cy="{}" r="6"><title>{}</title>'

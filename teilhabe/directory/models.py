@@ -9,7 +9,8 @@ one LIKE filter works the same on SQLite and PostgreSQL and needs no join.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -126,7 +127,7 @@ class ScopedQuerySet(models.QuerySet):
     owner_path = "owner"
     gemeinde_path: str | None = "gemeinde"
 
-    def visible_to(self, user: User | AnonymousUser):  # type: ignore[no-untyped-def]
+    def visible_to(self, user: User | AnonymousUser) -> Any:
         if not user.is_authenticated:
             return self.none()
         query = _scope_filter(user, owner_path=self.owner_path, gemeinde_path=self.gemeinde_path)
@@ -243,7 +244,7 @@ class OfferQuerySet(ScopedQuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def stale(self) -> OfferQuerySet:
-        cutoff = timezone.now() - timezone.timedelta(days=settings.DIRECTORY_STALE_DAYS)
+        cutoff = timezone.now() - timedelta(days=settings.DIRECTORY_STALE_DAYS)
         return self.filter(status=Status.PUBLISHED).filter(
             models.Q(last_confirmed_at__lt=cutoff) | models.Q(last_confirmed_at__isnull=True)
         )

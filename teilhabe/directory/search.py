@@ -75,7 +75,7 @@ def origin_for(data: dict[str, Any]) -> tuple[float, float] | None:
         return float(data["lat"]), float(data["lon"])
     if data.get("nahe"):
         gemeinde = Gemeinde.objects.filter(ags=data["nahe"]).values_list("latitude", "longitude").first()
-        if gemeinde and gemeinde[0] is not None:
+        if gemeinde and gemeinde[0] is not None and gemeinde[1] is not None:
             return float(gemeinde[0]), float(gemeinde[1])
     return None
 

@@ -4,7 +4,8 @@ come through the access helpers, which answer 404 outside the user's scope."""
 from __future__ import annotations
 
 import csv
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teilhabe.accounts.access import staff_required
+from teilhabe.accounts.models import User
 from teilhabe.directory import services
 from teilhabe.directory.access import (
     dialogue_owners,
@@ -63,6 +65,11 @@ DIALOGUE = "directory.dialogue"
 TARGET_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "de"]
 
 
+def _actor(request: HttpRequest) -> User:
+    """The signed-in staff user (staff_required has already rejected anonymous requests)."""
+    return cast(User, request.user)
+
+
 @staff_required(MODERATE)
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -97,7 +104,9 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     form = _offer_form(request, None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
-        offer = services.offer_create(acting_user=request.user, owner=form.cleaned_data["owner"], data=data)
+        offer = services.offer_create(
+            acting_user=_actor(request), owner=form.cleaned_data["owner"], data=data
+        )
         messages.success(request, _("Eintrag angelegt."))
         return redirect("directory_staff:offer", offer.pk)
     return render(request, "directory/staff/form.html", {"form": form, "title": _("Angebot anlegen")})
@@ -112,7 +121,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data["owner"] = form.cleaned_data["owner"]
         # ModelForm already wrote the values onto the instance; re-read so the service sees the changes.
         offer = Offer.objects.get(pk=offer.pk)
-        changed = services.offer_update(acting_user=request.user, offer=offer, data=data)
+        changed = services.offer_update(acting_user=_actor(request), offer=offer, data=data)
         messages.success(
             request, _("Gespeichert.") if changed else _("Keine Änderungen; als bestätigt vermerkt.")
         )
@@ -136,7 +145,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def offer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_user(request, pk)
-    services.offer_confirm(acting_user=request.user, offer=offer)
+    services.offer_confirm(acting_user=_actor(request), offer=offer)
     messages.success(request, _("Eintrag als aktuell bestätigt."))
     return redirect(
         (request.POST.get("next") == "stale" and "directory_staff:stale") or "directory_staff:home"
@@ -157,7 +166,7 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _limit_event_form(request, form)
     if request.method == "POST" and form.is_valid():
-        services.event_save(acting_user=request.user, owner=offer.owner, data=form.cleaned_data)
+        services.event_save(acting_user=_actor(request), owner=offer.owner, data=form.cleaned_data)
         messages.success(request, _("Termin angelegt."))
         return redirect("directory_staff:offer", offer.pk)
     return render(request, "directory/staff/form.html", {"form": form, "title": _("Termin anlegen")})
@@ -178,7 +187,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _limit_event_form(request, form)
     if request.method == "POST" and form.is_valid():
         services.event_save(
-            acting_user=request.user,
+            acting_user=_actor(request),
             owner=event.owner,
             data=form.cleaned_data,
             event=Event.objects.get(pk=event.pk),
@@ -200,7 +209,7 @@ def location_create(request: HttpRequest) -> HttpResponse:
     form = LocationForm(request.POST or None, owners=editable_organisations(request.user))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
-        services.location_save(acting_user=request.user, owner=form.cleaned_data["owner"], data=data)
+        services.location_save(acting_user=_actor(request), owner=form.cleaned_data["owner"], data=data)
         messages.success(request, _("Ort angelegt."))
         return redirect("directory_staff:locations")
     return render(request, "directory/staff/form.html", {"form": form, "title": _("Ort anlegen")})
@@ -213,7 +222,7 @@ def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
         services.location_save(
-            acting_user=request.user,
+            acting_user=_actor(request),
             owner=location.owner,
             data=data,
             location=Location.objects.get(pk=location.pk),
@@ -263,7 +272,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if not message:
                 form.add_error("message", _("Bitte begründen Sie die Ablehnung für die einreichende Person."))
             else:
-                services.submission_reject(acting_user=request.user, submission=submission, message=message)
+                services.submission_reject(
+                    acting_user=_actor(request), submission=submission, message=message
+                )
                 messages.success(request, _("Vorschlag abgelehnt."))
                 return redirect("directory_staff:submissions")
         elif form.is_valid():
@@ -271,7 +282,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if owner is None:
                 raise Http404
             offer = services.submission_approve(
-                acting_user=request.user,
+                acting_user=_actor(request),
                 submission=submission,
                 owner=owner,
                 data=form.offer_data(),
@@ -324,7 +335,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "gemeinden"}
         services.profile_save(
-            acting_user=request.user,
+            acting_user=_actor(request),
             organisation=organisation,
             data=data,
             gemeinden=form.cleaned_data["gemeinden"],
@@ -366,8 +377,8 @@ def translation_overview(request: HttpRequest) -> HttpResponse:
     for offer in page.object_list:
         cells = []
         for code in TARGET_LANGUAGES:
-            t = by_offer.get(offer.pk, {}).get(code)
-            cells.append((code, t.status if t and t.title else TranslationStatus.MISSING))
+            found = by_offer.get(offer.pk, {}).get(code)
+            cells.append((code, found.status if found and found.title else TranslationStatus.MISSING))
         rows.append((offer, cells))
     return render(
         request,
@@ -395,7 +406,7 @@ def translation_edit(request: HttpRequest, pk: int, language: str) -> HttpRespon
     form = TranslationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.translation_save(
-            acting_user=request.user, obj=offer, language=language, data=form.cleaned_data
+            acting_user=_actor(request), obj=offer, language=language, data=form.cleaned_data
         )
         messages.success(request, _("Übersetzung gespeichert."))
         return redirect("directory_staff:translations")
@@ -409,7 +420,10 @@ def translation_edit(request: HttpRequest, pk: int, language: str) -> HttpRespon
             "language": language,
             "language_name": dict(settings.LANGUAGES)[language],
             "rtl": language in settings.LANGUAGES_BIDI,
-            "source": [(offer._meta.get_field(f).verbose_name, getattr(offer, f)) for f in OFFER_TEXT_FIELDS],
+            "source": [
+                (Offer._meta.get_field(f).verbose_name, getattr(offer, f))  # type: ignore[union-attr]
+                for f in OFFER_TEXT_FIELDS
+            ],
             "provider": get_provider(),
         },
     )
@@ -425,7 +439,7 @@ def translation_machine(request: HttpRequest, pk: int, language: str) -> HttpRes
         messages.error(request, _("Es ist kein Dienst für maschinelle Übersetzung eingerichtet."))
     else:
         try:
-            services.machine_translate(acting_user=request.user, obj=offer, language=language)
+            services.machine_translate(acting_user=_actor(request), obj=offer, language=language)
             messages.success(request, _("Maschinell übersetzt. Bitte prüfen Sie den Text."))
         except Exception:  # provider errors (network, quota) must not break the page
             messages.error(request, _("Die maschinelle Übersetzung ist fehlgeschlagen."))
@@ -450,7 +464,7 @@ def xliff_export(request: HttpRequest) -> HttpResponse:
     objects = [*offers.order_by("pk"), *events.order_by("pk")]
     body = export_xliff(objects, target_language=language)
     services.record_export(
-        acting_user=request.user,
+        acting_user=_actor(request),
         what="xliff",
         count=len(objects),
         filters={"language": language, "only_open": request.GET.get("nur") == "offen"},
@@ -468,7 +482,7 @@ def xliff_import_view(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         report = import_xliff(
             upload.read(),
-            acting_user=request.user,
+            acting_user=_actor(request),
             offers=Offer.objects.visible_to(request.user),
             events=Event.objects.visible_to(request.user),
         )
@@ -484,7 +498,7 @@ def xliff_import_view(request: HttpRequest) -> HttpResponse:
 def dialogue_overview(request: HttpRequest) -> HttpResponse:
     entries = DialogueEntry.objects.visible_to(request.user).select_related("organisation")
     due = entries.filter(
-        follow_up_on__isnull=False, follow_up_on__lte=timezone.localdate() + timezone.timedelta(days=14)
+        follow_up_on__isnull=False, follow_up_on__lte=timezone.localdate() + timedelta(days=14)
     ).order_by("follow_up_on")
     profiles = OrganisationProfile.objects.select_related("organisation").order_by("organisation__name")
     if request.GET.get("nur_mso", "1") == "1":
@@ -505,7 +519,7 @@ def dialogue_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     form = DialogueForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.dialogue_save(
-            acting_user=request.user,
+            acting_user=_actor(request),
             owner=owners.first(),
             organisation=profile.organisation,
             data=form.cleaned_data,
@@ -526,7 +540,7 @@ def dialogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DialogueForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         services.dialogue_save(
-            acting_user=request.user,
+            acting_user=_actor(request),
             owner=entry.owner,
             organisation=entry.organisation,
             data=form.cleaned_data,
@@ -612,7 +626,7 @@ def outreach_csv(request: HttpRequest) -> HttpResponse:
             ]
         )
         rows += 1
-    services.record_export(acting_user=request.user, what="outreach_csv", count=rows, filters=filters)
+    services.record_export(acting_user=_actor(request), what="outreach_csv", count=rows, filters=filters)
     return response
 
 

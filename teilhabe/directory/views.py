@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -65,20 +66,21 @@ def offer_search(request: HttpRequest) -> HttpResponse:
         )
     }
     offers = [by_id[pk] for pk in page.object_list if pk in by_id]
-    points = [
-        (pk, title, lat if lat is not None else glat, lon if lon is not None else glon)
-        for pk, title, lat, lon, glat, glon in Offer.objects.filter(
-            pk__in=result.ids[:MAP_POINTS]
-        ).values_list(
-            "pk",
-            "title",
-            "location__latitude",
-            "location__longitude",
-            "gemeinde__latitude",
-            "gemeinde__longitude",
-        )
-        if (lat is not None or glat is not None)
-    ]
+    points: list[tuple[int, str, float, float]] = []
+    rows = Offer.objects.filter(pk__in=result.ids[:MAP_POINTS]).values_list(
+        "pk",
+        "title",
+        "location__latitude",
+        "location__longitude",
+        "gemeinde__latitude",
+        "gemeinde__longitude",
+    )
+    for pk, title, lat, lon, glat, glon in rows:
+        # Offers without their own location are placed at their Gemeinde's centre.
+        if lat is not None and lon is not None:
+            points.append((pk, title, lat, lon))
+        elif glat is not None and glon is not None:
+            points.append((pk, title, glat, glon))
     query = request.GET.copy()
     query.pop("seite", None)
     return render(
@@ -129,7 +131,7 @@ def _upcoming_events(offer: Offer, language: str) -> list[dict[str, Any]]:
     upcoming = [
         e
         for e in events
-        if e.starts_at >= now - timezone.timedelta(hours=12)
+        if e.starts_at >= now - timedelta(hours=12)
         or (e.recurrence == "weekly" and (e.repeat_until is None or e.repeat_until >= now.date()))
     ]
     return [{"event": e, "text": localize(e, language)} for e in upcoming[:10]]
@@ -166,13 +168,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
     gemeinde = request.GET.get("gemeinde", "")
     event_type = request.GET.get("typ", "")
     now = timezone.now()
-    events = Event.objects.published().select_related("gemeinde", "location")
+    events: Any = Event.objects.published().select_related("gemeinde", "location")
     if gemeinde:
         events = events.filter(gemeinde_id=gemeinde)
     if event_type in OfferType.values:
         events = events.filter(event_type=event_type)
     events = (
-        events.filter(starts_at__gte=now - timezone.timedelta(hours=12))
+        events.filter(starts_at__gte=now - timedelta(hours=12))
         | events.filter(recurrence="weekly", repeat_until__gte=now.date())
         | events.filter(recurrence="weekly", repeat_until__isnull=True)
     )
@@ -216,7 +218,7 @@ def event_feed(request: HttpRequest) -> HttpResponse:
 
 def _rate_limited(request: HttpRequest) -> bool:
     key = f"ratelimit:directory-proposal:{request.META.get('REMOTE_ADDR', '')}:{timezone.now():%Y%m%d%H}"
-    count = cache.get_or_set(key, 0, 3600)
+    count = cache.get_or_set(key, 0, 3600) or 0
     if count >= settings.DIRECTORY_SUBMISSION_RATE_LIMIT:
         return True
     cache.incr(key)

@@ -15,7 +15,7 @@ from teilhabe.directory.models import EVENT_TEXT_FIELDS, OFFER_TEXT_FIELDS, Even
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 UNIT_ID = re.compile(r"^(offer|event)-(\d+)-([a-z_]+)$")
-_STATE = {
+_STATE: dict[str, str] = {
     TranslationStatus.CURRENT: "translated",
     TranslationStatus.OUTDATED: "needs-review-translation",
     TranslationStatus.MACHINE: "needs-review-translation",

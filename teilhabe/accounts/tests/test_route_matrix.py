@@ -138,3 +138,26 @@ def test_legal_texts_are_edited_only_by_district_administrators(client: Client, 
         assert other.get(reverse("staff:legal_edit", args=["impressum"])).status_code == 403
     login_verified(client, personas.kreisadmin)
     assert client.get(reverse("staff:legal_edit", args=["impressum"])).status_code == 200
+
+
+@pytest.mark.parametrize("role", [role.value for role in __import__("teilhabe.accounts.roles", fromlist=["Role"]).Role])
+def test_route_by_role_matrix(client: Client, personas: Personas, role: str) -> None:
+    """Every staff route for a member of each role: without the route's permission → 403, never a page;
+    with it → no server error. Objects that do not exist are 404 for those who may look."""
+    from teilhabe.accounts.roles import permissions_for
+    from teilhabe.core.testing import make_user
+
+    organisation = personas.landkreis if role in ("kreis_admin", "datenschutz") else personas.org_a
+    user = make_user(f"matrix_{role}", organisation, role)
+    login_verified(client, user)
+    granted = permissions_for(role)
+    for route, name, pattern in staff_routes():
+        permission = pattern.callback.staff_permission  # type: ignore[attr-defined]
+        path = fill(route)
+        response = client.get(path)
+        if response.status_code == 405:
+            response = client.post(path)
+        if permission not in granted:
+            assert response.status_code == 403, (role, name, path, response.status_code)
+        else:
+            assert response.status_code < 500, (role, name, path, response.status_code)

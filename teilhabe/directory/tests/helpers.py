@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -55,8 +56,8 @@ def make_event(owner: Organisation, **fields: Any) -> Event:
         "title": "Sprachcafé",
         "event_type": "language_course",
         "status": Status.PUBLISHED,
-        "starts_at": timezone.now() + timezone.timedelta(days=3),
-        "ends_at": timezone.now() + timezone.timedelta(days=3, hours=2),
+        "starts_at": timezone.now() + timedelta(days=3),
+        "ends_at": timezone.now() + timedelta(days=3, hours=2),
     }
     data.update(fields)
     return services.event_save(acting_user=None, owner=owner, data=data)

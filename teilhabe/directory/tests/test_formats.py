@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import icalendar
+import jsonschema
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from teilhabe.core.testing import login_verified
+from teilhabe.directory import services
+from teilhabe.directory.ical import escape_text, fold
+from teilhabe.directory.models import Recurrence, Status, TranslationStatus
+from teilhabe.directory.tests.helpers import grant_directory_roles, make_event, make_location, make_offer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ical_feed_parses_and_escapes(personas) -> None:
+    offer = make_offer(personas.org_a)
+    long_title = "Sprachcafé; Treffpunkt, Austausch – مقهى اللغة للتعارف والتبادل بين الثقافات " * 2
+    make_event(
+        personas.org_a,
+        offer=offer,
+        title=long_title,
+        description="Zeile 1\nZeile 2; mit, Zeichen\\",
+        recurrence=Recurrence.WEEKLY,
+        repeat_until=timezone.localdate() + timedelta(days=60),
+        location=make_location(personas.org_a),
+    )
+    make_event(personas.org_a, title="Entwurf", status=Status.DRAFT)
+    response = Client().get(reverse("directory:event_feed"))
+    assert response["Content-Type"].startswith("text/calendar")
+    raw = response.content
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    calendar = icalendar.Calendar.from_ical(raw)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    assert str(events[0]["SUMMARY"]) == long_title
+    assert str(events[0]["DESCRIPTION"]) == "Zeile 1\nZeile 2; mit, Zeichen\\"
+    assert events[0]["RRULE"]["FREQ"] == ["WEEKLY"]  # type: ignore[index]
+
+
+def test_ical_feed_filters_by_type(personas) -> None:
+    make_event(personas.org_a, title="Fußball", event_type="leisure")
+    make_event(personas.org_a, title="Beratungstag", event_type="counselling")
+    body = Client().get(reverse("directory:event_feed"), {"typ": "leisure"}).content.decode()
+    assert "Fußball" in body and "Beratungstag" not in body
+
+
+def test_fold_and_escape_helpers() -> None:
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    folded = fold("X" * 200)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "X" * 200
+
+
+def test_hsds_export_validates_against_schema(personas) -> None:
+    services.profile_save(
+        acting_user=None,
+        organisation=personas.org_a,
+        data={"description": "Jobcenter", "languages": ["de", "ar"], "is_public": True},
+    )
+    offer = make_offer(personas.org_a, location=make_location(personas.org_a), contact_phone="03984 1234")
+    make_event(personas.org_a, offer=offer, recurrence=Recurrence.WEEKLY)
+    make_offer(personas.org_b, title="Ohne Ort")
+    document = Client().get(reverse("directory_api:hsds")).json()
+    schema = json.loads((Path(__file__).parent / "hsds_schema.json").read_text())
+    jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
+    assert len(document["services"]) == 2
+    assert document["services"][0]["schedules"][0]["freq"] == "WEEKLY"
+
+
+def test_api_lists_published_offers_in_requested_language(personas) -> None:
+    offer = make_offer(personas.org_a, title="Hausaufgabenhilfe")
+    services.translation_save(
+        acting_user=None, obj=offer, language="uk", data={"title": "Допомога з уроками"}
+    )
+    make_offer(personas.org_a, title="Entwurf", status=Status.DRAFT)
+    data = Client().get(reverse("directory_api:offers"), {"lang": "uk"}).json()
+    assert data["count"] == 1
+    assert data["results"][0]["title"] == "Допомога з уроками"
+    data = Client().get(reverse("directory_api:offers"), {"lang": "fa"}).json()
+    assert data["results"][0]["translation_notice"] == "missing"
+    detail = Client().get(reverse("directory_api:offer", args=[offer.pk])).json()
+    assert detail["translations"]["uk"]["status"] == "current"
+
+
+def test_api_rejects_bad_input_with_json_errors(personas) -> None:
+    client = Client()
+    assert client.get(reverse("directory_api:offers"), {"typ": "nope"}).status_code == 400
+    assert client.get(reverse("directory_api:offers"), {"page": "0"}).status_code == 400
+    assert client.get(reverse("directory_api:offers"), {"page": "9"}).status_code == 404
+    assert (
+        client.get(reverse("directory_api:offers"), {"lat": "x"}).json()["error"]["code"] == "invalid_filter"
+    )
+
+
+def test_openapi_document(personas) -> None:
+    schema = Client().get(reverse("directory_api:openapi")).json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/offers/", "/offers/{id}/", "/events/", "/organisations/", "/hsds.json"} <= set(schema["paths"])
+
+
+def test_xliff_round_trip(personas) -> None:
+    grant_directory_roles(personas)
+    offer = make_offer(personas.org_a, title="Nähcafé", summary="Gemeinsam nähen")
+    client = login_verified(Client(), personas.alice)
+    exported = client.get(reverse("directory_staff:xliff_export"), {"sprache": "en"}).content.decode()
+    assert 'target-language="en"' in exported and f'id="offer-{offer.pk}-title"' in exported
+    # What an agency sends back: the same unit ids with targets filled in.
+    translated = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="x" source-language="de" target-language="en" datatype="plaintext"><body>'
+        f'<trans-unit id="offer-{offer.pk}-title"><source>Nähcafé</source><target>Sewing café</target>'
+        "</trans-unit></body></file></xliff>"
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("en.xlf", translated.encode(), content_type="application/x-xliff+xml")
+    response = client.post(reverse("directory_staff:xliff_import"), {"file": upload})
+    assert response.status_code == 200
+    translation = offer.translations.get(language="en")
+    assert translation.title == "Sewing café" and translation.status == TranslationStatus.CURRENT
+
+
+def test_xliff_import_refuses_entity_expansion_and_foreign_entries(personas) -> None:
+    grant_directory_roles(personas)
+    foreign = make_offer(personas.org_b, title="Von B")
+    client = login_verified(Client(), personas.alice)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+        b'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file target-language="en">'
+        b'<body><trans-unit id="offer-1-title"><source>x</source><target>&b;</target></trans-unit>'
+        b"</body></file></xliff>"
+    )
+    body = client.post(
+        reverse("directory_staff:xliff_import"), {"file": SimpleUploadedFile("a.xlf", bomb)}
+    ).content.decode()
+    assert "xliff.parse" in body
+    other = (
+        f'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file target-language="en">'
+        f'<body><trans-unit id="offer-{foreign.pk}-title"><source>x</source><target>Hijack</target>'
+        "</trans-unit></body></file></xliff>"
+    ).encode()
+    body = client.post(
+        reverse("directory_staff:xliff_import"), {"file": SimpleUploadedFile("b.xlf", other)}
+    ).content.decode()
+    assert "xliff.not_found" in body
+    assert not foreign.translations.exists()
