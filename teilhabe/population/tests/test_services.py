@@ -143,15 +143,22 @@ def test_cli_imports_without_staging_and_dry_run_stores_nothing(
     assert not list(Path(settings.POPULATION_DIR, "uploads").glob("*"))
 
 
-def test_demo_builder_imports_two_stichtage_once(regions: None, settings: Any) -> None:
-    from teilhabe.core.demo import create_demo_district
+def test_demo_builder_imports_two_stichtage_once(regions: None, personas: Any) -> None:
+    from teilhabe.core.demo import DemoDistrict
+    from teilhabe.population.demo import build_demo
+    from teilhabe.regions.models import Kreis
 
-    settings.DEMO = True
-    create_demo_district()
-    create_demo_district()  # idempotent
+    district = DemoDistrict(
+        kreis=Kreis.objects.get(ags="12073"),
+        organisations={"landkreis": personas.landkreis},
+        users={"statistik": personas.kreisadmin},
+    )
+    build_demo(district)
+    build_demo(district)  # idempotent
     committed = RegisterImport.objects.filter(status=RegisterImport.Status.COMMITTED)
     assert sorted(committed.values_list("stichtag", flat=True)) == [date(2024, 12, 31), date(2025, 12, 31)]
     assert all(i.population and i.population > 100_000 for i in committed)
+    assert "bereits importiert" in district.notes[-1]
 
 
 def test_orphaned_microdata_files_are_removed(personas: Any, settings: Any) -> None:
