@@ -8,6 +8,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from teilhabe.audit.models import AuditEvent
 from teilhabe.population import selectors, services
@@ -140,15 +143,22 @@ def test_cli_imports_without_staging_and_dry_run_stores_nothing(
     assert not list(Path(settings.POPULATION_DIR, "uploads").glob("*"))
 
 
-def test_demo_builder_imports_two_stichtage_once(regions: None, settings: Any) -> None:
-    from teilhabe.core.demo import create_demo_district
+def test_demo_builder_imports_two_stichtage_once(regions: None, personas: Any) -> None:
+    from teilhabe.core.demo import DemoDistrict
+    from teilhabe.population.demo import build_demo
+    from teilhabe.regions.models import Kreis
 
-    settings.DEMO = True
-    create_demo_district()
-    create_demo_district()  # idempotent
+    district = DemoDistrict(
+        kreis=Kreis.objects.get(ags="12073"),
+        organisations={"landkreis": personas.landkreis},
+        users={"statistik": personas.kreisadmin},
+    )
+    build_demo(district)
+    build_demo(district)  # idempotent
     committed = RegisterImport.objects.filter(status=RegisterImport.Status.COMMITTED)
     assert sorted(committed.values_list("stichtag", flat=True)) == [date(2024, 12, 31), date(2025, 12, 31)]
     assert all(i.population and i.population > 100_000 for i in committed)
+    assert "bereits importiert" in district.notes[-1]
 
 
 def test_orphaned_microdata_files_are_removed(personas: Any, settings: Any) -> None:
@@ -163,3 +173,19 @@ def test_orphaned_microdata_files_are_removed(personas: Any, settings: Any) -> N
         os.utime(path, (0, 0))
     assert services.remove_orphans() == 1
     assert not orphan.exists() and services.staged_data(kept) is not None
+
+
+@hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet=";,.-0123456789AHNmwxGEO \n", max_size=60), min_size=1, max_size=6))
+def test_malformed_files_never_crash_and_never_leave_partial_data(personas: Any, lines: list[str]) -> None:
+    text = csv_text(*valid_rows(3, prefix="H"), *lines)
+    register_import = _check(personas, text)
+    try:
+        services.register_import_commit(acting_user=personas.kreisadmin, register_import=register_import)
+    except services.ImportRejected:
+        assert not register_import.counts.exists()
+    else:
+        assert register_import.error_count == 0
+        assert register_import.counts.filter(level="kreis", dimension="bevoelkerung").exists()
+    register_import.counts.all().delete()
+    RegisterImport.objects.filter(pk=register_import.pk).update(status=RegisterImport.Status.DISCARDED)
