@@ -5,6 +5,9 @@
   with its column total) there is never exactly one suppressed cell, otherwise it could be recovered by
   subtraction. We suppress the smallest further positive cell of that line, preferring inner cells to
   totals, and repeat until the table is stable.
+- Differencing: the line rule alone is not enough (a row whose cells are all small can be solved from
+  the column totals), so ``protect_table`` finally suppresses further cells until no suppressed cell
+  follows uniquely from the published values and margins (exact linear-algebra check, ``recoverable``).
 - Rounding to a base (e.g. 5) as the alternative per indicator; dominance rule for magnitude values.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 Reason = Literal["", "primary", "secondary"]
@@ -84,7 +88,78 @@ def protect_table(matrix: Sequence[Sequence[int]], k: int) -> list[list[Cell]]:
             r, c = min(candidates, key=cost)
             reason[r][c] = "secondary"
             changed = True
-    return [[Cell(grid[r][c], reason[r][c]) for c in range(n_cols)] for r in range(n_rows)]
+    return harden([[Cell(grid[r][c], reason[r][c]) for c in range(n_cols)] for r in range(n_rows)])
+
+
+def recoverable(grid: list[list[Cell]]) -> set[tuple[int, int]]:
+    """Suppressed cells whose value follows uniquely from the published cells and all row and column sums
+    of a table with margins (last row and column are totals). Gaussian elimination over the margin
+    equations: a suppressed cell is recoverable if its variable is determined."""
+    rows, cols = len(grid), len(grid[0]) if grid else 0
+    unknown = [(r, c) for r in range(rows) for c in range(cols) if grid[r][c].suppressed]
+    if not unknown:
+        return set()
+    index = {pos: i for i, pos in enumerate(unknown)}
+    equations: list[list[Fraction]] = []
+
+    def add(cells: list[tuple[int, int]], total: tuple[int, int]) -> None:
+        coefficients = [Fraction(0)] * (len(unknown) + 1)
+        for pos, sign in [*[(cell, 1) for cell in cells], (total, -1)]:
+            if pos in index:
+                coefficients[index[pos]] += sign
+            else:
+                coefficients[-1] -= sign * grid[pos[0]][pos[1]].value
+        if any(coefficients[:-1]):
+            equations.append(coefficients)
+
+    for r in range(rows):
+        add([(r, c) for c in range(cols - 1)], (r, cols - 1))
+    for c in range(cols):
+        add([(r, c) for r in range(rows - 1)], (rows - 1, c))
+    pivots: list[tuple[int, int]] = []
+    row = 0
+    for col in range(len(unknown)):
+        pivot = next((i for i in range(row, len(equations)) if equations[i][col] != 0), None)
+        if pivot is None:
+            continue
+        equations[row], equations[pivot] = equations[pivot], equations[row]
+        lead = equations[row][col]
+        equations[row] = [v / lead for v in equations[row]]
+        for i in range(len(equations)):
+            if i != row and equations[i][col] != 0:
+                factor = equations[i][col]
+                equations[i] = [a - factor * b for a, b in zip(equations[i], equations[row], strict=True)]
+        pivots.append((row, col))
+        row += 1
+    return {unknown[col] for r, col in pivots if all(equations[r][j] == 0 for j in range(len(unknown)) if j != col)}
+
+
+def harden(grid: list[list[Cell]]) -> list[list[Cell]]:
+    """Suppress further cells until no suppressed cell can be recovered from the published margins.
+
+    The line rule guarantees no line with a single suppression; that is not enough against a
+    differencing attack over several lines (e.g. a row whose every cell is small). For each recoverable
+    cell we suppress the smallest positive published inner cell in its row or column (any cell if none)."""
+    grid = [list(row) for row in grid]
+    rows, cols = len(grid), len(grid[0]) if grid else 0
+    while True:
+        found = recoverable(grid)
+        if not found:
+            return grid
+        r, c = min(found)
+        line = [(r, j) for j in range(cols)] + [(i, c) for i in range(rows)]
+        candidates = [pos for pos in line if not grid[pos[0]][pos[1]].suppressed]
+        if not candidates:
+            candidates = [(i, j) for i in range(rows) for j in range(cols) if not grid[i][j].suppressed]
+        if not candidates:
+            return grid
+
+        def cost(pos: tuple[int, int]) -> tuple[bool, bool, int]:
+            value = grid[pos[0]][pos[1]].value
+            return (value == 0, pos[0] == rows - 1 or pos[1] == cols - 1, value)
+
+        i, j = min(candidates, key=cost)
+        grid[i][j] = Cell(grid[i][j].value, "secondary")
 
 
 def protect_vector(values: Sequence[int], k: int) -> tuple[list[Cell], Cell]:

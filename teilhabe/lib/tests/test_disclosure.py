@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from teilhabe.lib.disclosure import Cell, dominance_suppressed, protect_table, protect_value, round_to_base
+from teilhabe.lib.disclosure import Cell, dominance_suppressed, protect_table, protect_value, recoverable, round_to_base
 
 K = 3
 
@@ -42,8 +42,17 @@ def test_every_published_cell_is_zero_or_at_least_k_and_no_line_has_a_lone_suppr
     for line in _lines(table):
         suppressed = [cell for cell in line if cell.suppressed]
         assert len(suppressed) != 1, line
+    # No suppressed cell can be solved from the published cells and the margins (differencing attack).
+    assert not recoverable(table)
     # Margins always add up to the inner values (they are computed, not taken from the caller).
     assert table[-1][-1].value == sum(sum(r) for r in rows)
+
+
+def test_a_row_of_small_counts_cannot_be_solved_from_the_column_totals() -> None:
+    # Row 2 is all small: every cell suppressed by the line rule, yet each equals column total minus row 1.
+    table = protect_table([[10, 12, 9], [1, 2, 1], [8, 7, 11]], K)
+    assert [cell.suppressed for cell in table[1][:3]] == [True, True, True]
+    assert not recoverable(table)
 
 
 def test_rounding_and_dominance() -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from teilhabe.lib.disclosure import Cell
+from teilhabe.lib.disclosure import Cell, recoverable
 from teilhabe.population import codes
 from teilhabe.population.derivation import derive, input_table
 from teilhabe.population.tables import (
@@ -16,7 +16,6 @@ from teilhabe.population.tables import (
     PublishedTable,
     aggregate,
     build_table,
-    recoverable,
 )
 
 K = 3
