@@ -38,3 +38,17 @@ class IndicatorsConfig(AppConfig):
             from teilhabe.indicators.sources import register_source
 
             register_source(RegisterSource())
+
+            from teilhabe.population.signals import register_import_committed
+
+            register_import_committed.connect(recompute_after_register_import, dispatch_uid="indicators-register")
+
+
+def recompute_after_register_import(sender: object, register_import: object, **kwargs: object) -> None:
+    """A new register extract changes many register-based indicators at once: recompute them all."""
+    from django.conf import settings
+
+    from teilhabe.indicators.services import recompute_all
+
+    if getattr(register_import, "kreis_ags", None) == settings.TEILHABE_KREIS:
+        recompute_all(acting_user=None)

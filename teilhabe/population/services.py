@@ -26,6 +26,7 @@ from teilhabe.population import store
 from teilhabe.population.derivation import derive
 from teilhabe.population.importer import Validation, read_extract, validate
 from teilhabe.population.models import PopulationCount, RegisterImport
+from teilhabe.population.signals import register_import_committed
 from teilhabe.population.tables import aggregate
 from teilhabe.regions.models import Gemeinde
 
@@ -237,6 +238,9 @@ def register_import_commit(
             )
             old_files = [Path(settings.POPULATION_DIR) / old.store_file for old in previous if old.store_file]
             transaction.on_commit(lambda: _finish(register_import, temporary, path, old_files))
+            transaction.on_commit(
+                lambda: register_import_committed.send(sender=RegisterImport, register_import=register_import)
+            )
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
