@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/betroffenenrechte/", views.case_rights, name="rights"),
     path("<int:pk>/auskunft/", views.access_report, name="access_report"),
     path("<int:pk>/auskunft.json", views.access_report, {"as_json": True}, name="access_report_json"),
+    path("<int:pk>/auskunft.pdf", views.access_report, {"as_pdf": True}, name="access_report_pdf"),
     path("einwilligungen/<int:pk>/widerrufen/", views.consent_withdraw, name="consent_withdraw"),
     path("uebermittlungen/", views.transmissions, name="transmissions"),
     path("kohorten/", views.cohorts, name="cohorts"),

@@ -597,7 +597,7 @@ def case_rights(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required("case.read")
-def access_report(request: HttpRequest, pk: int, as_json: bool = False) -> HttpResponse:
+def access_report(request: HttpRequest, pk: int, as_json: bool = False, as_pdf: bool = False) -> HttpResponse:
     """Art. 15 report (HTML for printing, JSON machine-readable); logged as case.access_report."""
     case = _get_case_for_rights(request, pk)
     report = services.access_report(acting_user=request.user, case=case)
@@ -606,6 +606,20 @@ def access_report(request: HttpRequest, pk: int, as_json: bool = False) -> HttpR
             json.dumps(report, ensure_ascii=False, indent=2, default=str), content_type="application/json"
         )
         response["Content-Disposition"] = f'attachment; filename="auskunft-{case.pk}.json"'
+        return response
+    if as_pdf:
+        from teilhabe.registry.pdf import render_access_report
+
+        pdf = render_access_report(
+            report,
+            _display_groups(report["data"]),
+            _labelled_events(report["data"]["events"]),
+            _labelled_goals(report["data"]["goals"]),
+            reference=case.display_reference,
+            synthetic=case.is_synthetic,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="auskunft-{case.pk}.pdf"'
         return response
     return render(
         request,

@@ -68,6 +68,7 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
         "rights": {"pk": case.pk},
         "access_report": {"pk": case.pk},
         "access_report_json": {"pk": case.pk},
+        "access_report_pdf": {"pk": case.pk},
         "consent_withdraw": {"pk": consent.pk},
         "outgoing": {"pk": sent.pk},
         "incoming": {"pk": sent.pk},

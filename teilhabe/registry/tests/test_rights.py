@@ -51,7 +51,7 @@ def test_restriction_hides_record_from_search_export_and_transmission(world: Wor
 
 def test_caseworker_cannot_use_rights_pages(world: World) -> None:
     alice = world.client(world.p.alice)
-    for name in ("rights", "access_report", "access_report_json"):
+    for name in ("rights", "access_report", "access_report_json", "access_report_pdf"):
         assert alice.get(reverse(f"registry:{name}", kwargs={"pk": world.case.pk})).status_code == 404
 
 
@@ -140,3 +140,19 @@ def test_access_report_lists_data_and_every_transmission(world: World) -> None:
     html = dora.get(reverse("registry:access_report", kwargs={"pk": world.case.pk})).content.decode()
     assert world.org_c.name in html and "Art. 77" in html
     assert AuditEvent.objects.filter(action="case.access_report").count() == 2
+
+
+def test_access_report_as_pdf(world: World) -> None:
+    services.transmission_request(
+        acting_user=world.p.alice,
+        case=world.case,
+        recipient=world.org_c,
+        groups=["identitaet"],
+        legal_basis=LegalBasis.SGB_X_69_1_1,
+        purpose="Kursplanung",
+    )
+    response = world.client(world.dora).get(reverse("registry:access_report_pdf", kwargs={"pk": world.case.pk}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert len(response.content) > 5000
+    assert AuditEvent.objects.filter(action="case.access_report", username="dora").exists()
