@@ -26,6 +26,7 @@ urlpatterns = [
     path("uebermittlungen/", views.transmissions, name="transmissions"),
     path("kohorten/", views.cohorts, name="cohorts"),
     path("api-zugang/", views.api_tokens, name="api_tokens"),
+    path("auskunftsersuchen/", views.access_requests, name="access_requests"),
     path("uebermittlungen/<int:pk>/", views.outgoing_detail, name="outgoing"),
     path("uebermittlungen/<int:pk>/kopie/", views.incoming_detail, name="incoming"),
     path("uebermittlungen/<int:pk>/freigeben/", views.transmission_approve, name="approve"),
