@@ -605,3 +605,50 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class AccessRequestQuerySet(models.QuerySet["AccessRequest"]):
+    def visible_to(self, user: User | AnonymousUser) -> AccessRequestQuerySet:
+        from teilhabe.accounts.access import organisation_ids_with
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner_id__in=organisation_ids_with(user, "case.restrict"))
+
+    def open(self) -> AccessRequestQuerySet:
+        return self.filter(answered_at__isnull=True)
+
+
+class AccessRequest(models.Model):
+    """An Art. 15 request with its deadline: one month, extendable by two (Art. 12(3) DSGVO)."""
+
+    PROTECTION: ClassVar[dict[str, str]] = {
+        "id": N,
+        "owner": N,
+        "case": N,
+        "received_on": N,
+        "due_on": N,
+        "extended": N,
+        "answered_at": N,
+        "created_by": N,
+        "created_at": N,
+    }
+
+    owner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, null=True, on_delete=models.SET_NULL, related_name="access_requests")
+    received_on = models.DateField(_("eingegangen am"))
+    due_on = models.DateField(_("zu beantworten bis"))
+    extended = models.BooleanField(_("Frist um zwei Monate verlängert"), default=False)
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("Auskunftsersuchen")
+        verbose_name_plural = _("Auskunftsersuchen")
+
+    def __str__(self) -> str:
+        return f"Auskunftsersuchen {self.pk}"

@@ -21,6 +21,7 @@ from teilhabe.registry.crypto import decrypt_json, encrypt_json, encrypt_text
 from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
 from teilhabe.registry.legal import ART9_BASES, RECORDING_BASES, TRANSMISSION_BASES, LegalBasis
 from teilhabe.registry.models import (
+    AccessRequest,
     Case,
     Consent,
     CorrectionNotice,
@@ -853,3 +854,62 @@ def access_report(*, acting_user: AnyUser, case: Case) -> dict[str, Any]:
         extra={"groups": sorted(data["groups"]), "transmissions": len(report["recipients"])},
     )
     return report
+
+
+# --- Art. 12(3) deadlines for access requests -------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@transaction.atomic
+def access_request_create(*, acting_user: AnyUser, case: Case, received_on: date) -> AccessRequest:
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    request = AccessRequest.objects.create(
+        owner=case.owner,
+        case=case,
+        received_on=received_on,
+        due_on=add_months(received_on, 1),
+        created_by=_actor(acting_user),
+    )
+    record(
+        "case.access_request",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={"request_id": request.pk, "due_on": request.due_on.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def access_request_update(*, acting_user: AnyUser, request: AccessRequest, action: str) -> AccessRequest:
+    """``extend`` (once, by two months, Art. 12(3) sentence 2) or ``answer``."""
+    if not has_permission(acting_user, "case.restrict", request.owner):
+        raise PermissionDenied
+    if action == "extend" and not request.extended and request.answered_at is None:
+        request.extended = True
+        request.due_on = add_months(request.due_on, 2)
+    elif action == "answer" and request.answered_at is None:
+        request.answered_at = timezone.now()
+    else:
+        raise ValidationError(_("Diese Änderung ist nicht möglich (registry.access_request_state)."))
+    request.save()
+    record(
+        f"case.access_request_{action}",
+        actor=acting_user,
+        organisation=request.owner,
+        object_type="registry.accessrequest",
+        object_id=request.pk,
+        extra={"due_on": request.due_on.isoformat()},
+    )
+    return request

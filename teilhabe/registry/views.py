@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -582,6 +583,23 @@ def case_rights(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user, case=case, legal_hold=request.POST.get("legal_hold", "")
             )
             messages.success(request, _("Aufbewahrungspflicht gespeichert."))
+        elif action == "access_request":
+            try:
+                received = date.fromisoformat(request.POST.get("received_on", ""))
+            except ValueError:
+                received = timezone.localdate()
+            services.access_request_create(acting_user=request.user, case=case, received_on=received)
+            messages.success(request, _("Auskunftsersuchen mit Frist eingetragen."))
+        elif action in ("extend", "answer"):
+            from teilhabe.registry.models import AccessRequest
+
+            item = AccessRequest.objects.filter(case=case, pk=request.POST.get("request") or 0).first()
+            if item is None:
+                raise Http404
+            try:
+                services.access_request_update(acting_user=request.user, request=item, action=action)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
         elif action == "erase" and request.POST.get("confirm") == str(case.pk):
             try:
                 services.case_erase(acting_user=request.user, case=case)
@@ -593,11 +611,17 @@ def case_rights(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Zum Löschen die Aktennummer zur Bestätigung eingeben."))
         return redirect("registry:rights", pk=case.pk)
-    return render(request, "registry/case_rights.html", {"case": case})
+    from teilhabe.registry.models import AccessRequest
+
+    return render(
+        request,
+        "registry/case_rights.html",
+        {"case": case, "requests": AccessRequest.objects.filter(case=case), "today": timezone.localdate()},
+    )
 
 
 @staff_required("case.read")
-def access_report(request: HttpRequest, pk: int, as_json: bool = False) -> HttpResponse:
+def access_report(request: HttpRequest, pk: int, as_json: bool = False, as_pdf: bool = False) -> HttpResponse:
     """Art. 15 report (HTML for printing, JSON machine-readable); logged as case.access_report."""
     case = _get_case_for_rights(request, pk)
     report = services.access_report(acting_user=request.user, case=case)
@@ -606,6 +630,20 @@ def access_report(request: HttpRequest, pk: int, as_json: bool = False) -> HttpR
             json.dumps(report, ensure_ascii=False, indent=2, default=str), content_type="application/json"
         )
         response["Content-Disposition"] = f'attachment; filename="auskunft-{case.pk}.json"'
+        return response
+    if as_pdf:
+        from teilhabe.registry.pdf import render_access_report
+
+        pdf = render_access_report(
+            report,
+            _display_groups(report["data"]),
+            _labelled_events(report["data"]["events"]),
+            _labelled_goals(report["data"]["goals"]),
+            reference=case.display_reference,
+            synthetic=case.is_synthetic,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="auskunft-{case.pk}.pdf"'
         return response
     return render(
         request,
@@ -657,4 +695,18 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=user)
     return render(
         request, "registry/api_tokens.html", {"tokens": tokens, "plaintext": plaintext, "now": timezone.now()}
+    )
+
+
+@staff_required("case.restrict")
+def access_requests(request: HttpRequest) -> HttpResponse:
+    """Open Art. 15 requests of the user's organisations with their deadlines; overdue ones first."""
+    from teilhabe.registry.models import AccessRequest
+
+    today = timezone.localdate()
+    items = AccessRequest.objects.visible_to(request.user).open().select_related("owner")
+    return render(
+        request,
+        "registry/access_requests.html",
+        {"items": items, "today": today, "overdue": [i for i in items if i.due_on < today]},
     )

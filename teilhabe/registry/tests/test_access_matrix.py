@@ -12,7 +12,7 @@ from teilhabe.registry.models import Consent, CorrectionNotice, Transmission
 from teilhabe.registry.tests.conftest import SEEDED_NAME, World, seed_case
 
 POST_ONLY = {"consent_withdraw", "approve", "reject", "revoke", "notice_done"}
-LIST_ROUTES = {"list", "create", "transmissions", "cohorts", "api_tokens"}
+LIST_ROUTES = {"list", "create", "transmissions", "cohorts", "api_tokens", "access_requests"}
 
 
 def _objects(world: World) -> dict[str, dict[str, int | str]]:
@@ -54,6 +54,7 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
         "transmissions": {},
         "cohorts": {},
         "api_tokens": {},
+        "access_requests": {},
         "detail": {"pk": case.pk},
         "edit": {"pk": case.pk},
         "fieldgroup": {"pk": case.pk, "group": "sprachkurs"},
@@ -68,6 +69,7 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
         "rights": {"pk": case.pk},
         "access_report": {"pk": case.pk},
         "access_report_json": {"pk": case.pk},
+        "access_report_pdf": {"pk": case.pk},
         "consent_withdraw": {"pk": consent.pk},
         "outgoing": {"pk": sent.pk},
         "incoming": {"pk": sent.pk},

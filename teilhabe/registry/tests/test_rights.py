@@ -51,7 +51,7 @@ def test_restriction_hides_record_from_search_export_and_transmission(world: Wor
 
 def test_caseworker_cannot_use_rights_pages(world: World) -> None:
     alice = world.client(world.p.alice)
-    for name in ("rights", "access_report", "access_report_json"):
+    for name in ("rights", "access_report", "access_report_json", "access_report_pdf"):
         assert alice.get(reverse(f"registry:{name}", kwargs={"pk": world.case.pk})).status_code == 404
 
 
@@ -140,3 +140,54 @@ def test_access_report_lists_data_and_every_transmission(world: World) -> None:
     html = dora.get(reverse("registry:access_report", kwargs={"pk": world.case.pk})).content.decode()
     assert world.org_c.name in html and "Art. 77" in html
     assert AuditEvent.objects.filter(action="case.access_report").count() == 2
+
+
+def test_access_report_as_pdf(world: World) -> None:
+    services.transmission_request(
+        acting_user=world.p.alice,
+        case=world.case,
+        recipient=world.org_c,
+        groups=["identitaet"],
+        legal_basis=LegalBasis.SGB_X_69_1_1,
+        purpose="Kursplanung",
+    )
+    response = world.client(world.dora).get(reverse("registry:access_report_pdf", kwargs={"pk": world.case.pk}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert len(response.content) > 5000
+    assert AuditEvent.objects.filter(action="case.access_report", username="dora").exists()
+
+
+def test_access_request_deadline_and_overdue_alert(world: World) -> None:
+    """Art. 12(3): one month, once extendable by two; an unanswered request past its date raises an alert."""
+    from datetime import date, datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from teilhabe.registry.models import AccessRequest
+
+    assert services.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    url = reverse("registry:rights", kwargs={"pk": world.case.pk})
+    with time_machine.travel(datetime(2026, 1, 31, 9, tzinfo=timezone.get_current_timezone()), tick=False):
+        dora = world.client(world.dora)
+        dora.post(url, {"action": "access_request", "received_on": "2026-01-31"})
+        item = AccessRequest.objects.get()
+        assert item.due_on == date(2026, 2, 28)
+        assert AuditEvent.objects.filter(action="case.access_request").exists()
+        assert dora.get(reverse("registry:access_requests")).context["overdue"] == []
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=timezone.get_current_timezone()), tick=False):
+        dora = world.client(world.dora)  # a fresh session: the session lifetime is checked against the clock
+        page = dora.get(reverse("registry:access_requests"))
+        assert [i.pk for i in page.context["overdue"]] == [item.pk]
+        assert "Frist überschritten" in page.content.decode()
+        dora.post(url, {"action": "extend", "request": item.pk})
+        item.refresh_from_db()
+        assert item.extended and item.due_on == date(2026, 4, 28)
+        assert dora.get(reverse("registry:access_requests")).context["overdue"] == []
+        dora.post(url, {"action": "answer", "request": item.pk})
+        item.refresh_from_db()
+        assert item.answered_at is not None
+        assert list(dora.get(reverse("registry:access_requests")).context["items"]) == []
+    # Other organisations never see the request.
+    assert world.client(world.erik).get(reverse("registry:access_requests")).context["items"].count() == 0
