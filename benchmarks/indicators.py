@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,7 +65,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def load_register(kreis_ags: str, owner: object) -> int:
+def load_register(kreis_ags: str, owner: Any) -> int:
     """Synthetic register extracts (population app) for three Stichtage, imported like real uploads."""
     import io
     from datetime import date
