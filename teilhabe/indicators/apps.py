@@ -43,6 +43,14 @@ class IndicatorsConfig(AppConfig):
 
             register_import_committed.connect(recompute_after_register_import, dispatch_uid="indicators-register")
 
+        if apps.is_installed("teilhabe.registry"):
+            from teilhabe.indicators.cohort_source import CohortSource
+            from teilhabe.indicators.sources import register_source
+            from teilhabe.registry.signals import cohort_extract_built
+
+            register_source(CohortSource())
+            cohort_extract_built.connect(recompute_after_cohort_extract, dispatch_uid="indicators-cohort")
+
 
 def recompute_after_register_import(sender: object, register_import: object, **kwargs: object) -> None:
     """A new register extract changes many register-based indicators at once: recompute them all."""
@@ -52,3 +60,10 @@ def recompute_after_register_import(sender: object, register_import: object, **k
 
     if getattr(register_import, "kreis_ags", None) == settings.TEILHABE_KREIS:
         recompute_all(acting_user=None)
+
+
+def recompute_after_cohort_extract(sender: object, **kwargs: object) -> None:
+    """New cohort figures (IV-01) after the KiIM cohort store was rebuilt."""
+    from teilhabe.indicators.services import recompute_all
+
+    recompute_all(acting_user=None)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from teilhabe.lib.disclosure import needs_primary
 from teilhabe.registry.crypto import decrypt_json
 from teilhabe.registry.models import Case, CohortRecord, EventKind
+from teilhabe.registry.signals import cohort_extract_built
 
 EMPLOYED = {"beschaeftigt", "minijob", "selbststaendig"}
 B1_OR_BETTER = {"B1", "B2", "C1"}
@@ -121,6 +122,7 @@ def build_extract() -> int:
     record(
         "registry.cohort_extract", object_type="registry.cohortrecord", username="system", extra={"records": len(rows)}
     )
+    transaction.on_commit(lambda: cohort_extract_built.send(sender=CohortRecord, records=len(rows)))
     return len(rows)
 
 
