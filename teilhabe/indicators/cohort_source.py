@@ -35,8 +35,9 @@ class CohortSource:
         rows = CohortRecord.objects.exclude(days_to_course_start=None).values_list(
             "arrival_year", "days_to_course_start"
         )
-        for year, days in rows:
-            days_by_year[year].append(days)
+        for year, value in rows:
+            if value is not None:
+                days_by_year[year].append(value)
         # The cohort store holds no flag of its own; in a demo installation every case is synthetic.
         synthetic = bool(settings.DEMO)
         for year, days in sorted(days_by_year.items()):
