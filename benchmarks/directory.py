@@ -132,7 +132,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the existing directory_bench database")
+    parser.add_argument("--no-cache", action="store_true", help="disable the search result cache (worst case)")
     args = parser.parse_args()
+    if args.no_cache:
+        os.environ["TEILHABE_DIRECTORY_SEARCH_CACHE_SECONDS"] = "0"
     if not args.skip_prepare:
         prepare(args.offers)
     server = subprocess.Popen(
