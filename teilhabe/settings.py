@@ -60,6 +60,9 @@ SITE_URL = env_str("TEILHABE_SITE_URL", "http://127.0.0.1:8000")
 TEILHABE_KREIS = env_str("TEILHABE_KREIS", "12073")
 # Minimum number of persons behind any published cell (primary disclosure control).
 DISCLOSURE_MIN_COUNT = env_int("TEILHABE_DISCLOSURE_MIN", 3)
+
+# Background tasks (report builds): database queue, processed by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env_str("TEILHABE_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
 POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
 # Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
@@ -70,6 +73,9 @@ TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_
 REGISTRY_ART9_GROUPS = env_list("TEILHABE_REGISTRY_ART9_GROUPS", "")
 REGISTRY_SEARCH_MIN_CHARS = env_int("TEILHABE_REGISTRY_SEARCH_MIN_CHARS", 3)
 REGISTRY_SEARCH_MAX_RESULTS = env_int("TEILHABE_REGISTRY_SEARCH_MAX_RESULTS", 20)
+REGISTRY_API_TOKEN_DAYS = env_int("TEILHABE_REGISTRY_API_TOKEN_DAYS", 30)
+# Keys for application-level encryption of Art. 9 and residence-status values (first encrypts, all decrypt).
+REGISTRY_ENCRYPTION_KEYS = [key for key in env_secret("TEILHABE_REGISTRY_ENCRYPTION_KEYS").split(",") if key.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,6 +98,9 @@ INSTALLED_APPS = [
     "teilhabe.directory",
     "teilhabe.registry",
     "teilhabe.privacy",
+    "django_tasks",
+    "django_tasks_db",
+    "teilhabe.reports",
 ]
 
 MIDDLEWARE = [

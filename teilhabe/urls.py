@@ -54,7 +54,9 @@ urlpatterns = [
     path("staff/protokoll/", include("teilhabe.audit.urls")),
     path("staff/planungsraeume/", include("teilhabe.regions.staff_urls")),
     path("staff/kiim/", include("teilhabe.registry.urls")),
+    path("api/v1/kiim/", include("teilhabe.registry.api_urls")),
     path("staff/datenschutz/", include("teilhabe.privacy.urls")),
+    path("staff/bevoelkerung/", include("teilhabe.population.urls")),
     path("gemeinden/", include("teilhabe.regions.urls")),
     path("monitoring/", include("teilhabe.indicators.urls")),
     path("staff/monitoring/", include("teilhabe.indicators.staff_urls")),
@@ -63,6 +65,8 @@ urlpatterns = [
     path("api/v1/", include("teilhabe.indicators.api_urls")),
     path("angebote/", include("teilhabe.directory.urls")),
     path("staff/angebote/", include("teilhabe.directory.staff_urls")),
+    path("berichte/", include("teilhabe.reports.urls")),
+    path("staff/berichte/", include("teilhabe.reports.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -53,6 +53,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "transmission.request": _("Übermittlungen an andere Stellen beantragen und widerrufen"),
     "transmission.approve": _("Übermittlungen freigeben (Vier-Augen-Prinzip)"),
     "privacy.registry.view": _("Verzeichnis der Verarbeitungstätigkeiten einsehen"),
+    "case.restrict": _("Integrationsakten einschränken, löschen und Auskunft nach Art. 15 erteilen"),
+    "cohort.view": _("Pseudonymisierte Kohortenkennzahlen der Integrationsverläufe einsehen"),
+    "reports.manage": _("Integrationsberichte bearbeiten, erstellen und veröffentlichen"),
 }
 
 # Which roles hold each permission. One line per permission, so capabilities add lines, not edits.
@@ -77,6 +80,9 @@ GRANTS: dict[str, frozenset[Role]] = {
     "transmission.request": frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT}),
     "transmission.approve": frozenset({Role.FALLAUFSICHT}),
     "privacy.registry.view": frozenset({Role.DATENSCHUTZ}),
+    "case.restrict": frozenset({Role.FALLAUFSICHT}),
+    "cohort.view": frozenset({Role.KOORDINATION, Role.STATISTIK}),
+    "reports.manage": frozenset({Role.KOORDINATION}),
 }
 
 # Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.

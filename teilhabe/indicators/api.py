@@ -219,9 +219,7 @@ def openapi_schema() -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": "Indikator",
-                            "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Indicator"}}
-                            },
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Indicator"}}},
                         },
                         **_error_responses(404),
                     },

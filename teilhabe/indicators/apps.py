@@ -30,3 +30,11 @@ class IndicatorsConfig(AppConfig):
             )
         )
         register_demo_builder("indicators", build_demo_monitoring)
+
+        from django.apps import apps
+
+        if apps.is_installed("teilhabe.population"):
+            from teilhabe.indicators.register_source import RegisterSource
+            from teilhabe.indicators.sources import register_source
+
+            register_source(RegisterSource())

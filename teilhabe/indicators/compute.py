@@ -77,9 +77,7 @@ class _Inputs:
         self.kreis_ags = kreis_ags
         self.gemeinden = gemeinden
 
-    def get(
-        self, key: str, level: str, region: str, year: int, *, from_parts: bool = True
-    ) -> Observation | None:
+    def get(self, key: str, level: str, region: str, year: int, *, from_parts: bool = True) -> Observation | None:
         if level != Level.KREIS:
             return self.store.get((key, level, region, year))
         if from_parts and self.gemeinden:
@@ -221,9 +219,7 @@ def _primary_reason(ind: IndicatorDef, cat: Category | None, raw: Raw) -> str:
             return Suppression.DOMINANCE
         return ""
     if ind.kind == "dissimilarity":
-        small = any(
-            protect_value(_count(v), k).suppressed for v in (raw.numerator or 0, raw.denominator or 0)
-        )
+        small = any(protect_value(_count(v), k).suppressed for v in (raw.numerator or 0, raw.denominator or 0))
         return Suppression.PRIMARY if small else ""
     assert cat is not None
     year_num, year_den = raw.year, raw.year - ind.denominator_lag
@@ -233,12 +229,7 @@ def _primary_reason(ind: IndicatorDef, cat: Category | None, raw: Raw) -> str:
     for term in cat.denominator:
         if protect_value(_count(raw.components.get(f"{term.key}@{year_den}", 0)), k).suppressed:
             return Suppression.PRIMARY
-    if (
-        ind.kind == "rate"
-        and raw.numerator is not None
-        and raw.denominator is not None
-        and not ind.denominator_lag
-    ):
+    if ind.kind == "rate" and raw.numerator is not None and raw.denominator is not None and not ind.denominator_lag:
         # A rate of "all but one" reveals the one: protect the complement as well.
         rest = raw.denominator - raw.numerator
         if rest > 0 and protect_value(_count(rest), k).suppressed:
@@ -274,9 +265,7 @@ def protect_rows(
 ) -> dict[tuple[str, str, str], Published]:
     """Disclosure control for one indicator × year: rows keyed by (category, level, region)."""
     categories = {c.code: c for c in ind.categories}
-    reasons: dict[Any, str] = {
-        key: _primary_reason(ind, categories.get(key[0]), raw) for key, raw in rows.items()
-    }
+    reasons: dict[Any, str] = {key: _primary_reason(ind, categories.get(key[0]), raw) for key, raw in rows.items()}
     if ind.disclosure_method == "round":
         # Rounding to the base replaces suppression: no exact count of 1..k-1 persons is ever shown.
         reasons = {key: reason for key, reason in reasons.items() if reason == Suppression.DOMINANCE}
@@ -323,11 +312,7 @@ def protect_rows(
             result[key] = Published(None, None, None, reason)
         elif ind.disclosure_method == "round" and ind.kind in ("rate", "count") and raw.numerator is not None:
             num = math.copysign(round_to_base(_count(raw.numerator), ind.rounding_base), raw.numerator)
-            den = (
-                round_to_base(_count(raw.denominator), ind.rounding_base)
-                if raw.denominator is not None
-                else None
-            )
+            den = round_to_base(_count(raw.denominator), ind.rounding_base) if raw.denominator is not None else None
             result[key] = Published(num, den, _value(ind, num, den), "")
         else:
             result[key] = Published(raw.numerator, raw.denominator, raw.value, "")
@@ -415,9 +400,7 @@ def compute(
         regions=None if regions is None else set(gemeinden) | {kreis.ags} | {r for _l, r in regions},
     )
     store = {k: v for k, v in store.items() if v.region == kreis.ags or v.region[:8] in gemeinden}
-    pr_regions = sorted(
-        {(Level.PLANUNGSRAUM, obs.region) for obs in store.values() if obs.level == Level.PLANUNGSRAUM}
-    )
+    pr_regions = sorted({(Level.PLANUNGSRAUM, obs.region) for obs in store.values() if obs.level == Level.PLANUNGSRAUM})
     inputs = _Inputs(store, kreis.ags, gemeinden)
     target_regions = list(regions) if regions is not None else all_regions + pr_regions
     now = timezone.now()
@@ -509,6 +492,9 @@ def _persist(
             IndicatorValue.objects.filter(pk__in=to_delete).delete()
         IndicatorValue.objects.bulk_create(to_create, batch_size=1000)
         IndicatorValue.objects.bulk_update(to_update, [*_UPDATE_FIELDS, "computed_at"], batch_size=500)
+        if to_create or to_update or to_delete:
+            # The data version of the public pages (their cache key) moves with every real change.
+            Indicator.objects.filter(pk=ind.pk).update(updated_at=now)
     report.created += len(to_create)
     report.updated += len(to_update)
     report.deleted += len(to_delete)

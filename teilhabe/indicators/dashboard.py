@@ -20,8 +20,7 @@ from teilhabe.regions.models import Gemeinde, Kreis, ReferenceIndicator, Referen
 
 def suppression_text(reason: str, k: int) -> str:
     texts: dict[str, str] = {
-        Suppression.PRIMARY: _("Weniger als %(k)s Personen: zum Schutz Einzelner nicht veröffentlicht.")
-        % {"k": k},
+        Suppression.PRIMARY: _("Weniger als %(k)s Personen: zum Schutz Einzelner nicht veröffentlicht.") % {"k": k},
         Suppression.SECONDARY: _(
             "Gesperrt, weil sich sonst ein geschützter Wert aus Summe und übrigen Werten errechnen ließe."
         ),
@@ -66,11 +65,11 @@ def indicators_for(*, staff: bool, user: Any = None) -> QuerySet[Indicator]:
 
 
 def kreis() -> Kreis | None:
-    return Kreis.objects.filter(ags=settings.TEILHABE_KREIS).select_related("land").first()
+    return Kreis.objects.filter(ags=settings.TEILHABE_KREIS).select_related("land").defer("geometry").first()
 
 
 def gemeinde_names(kreis_obj: Kreis) -> dict[str, Gemeinde]:
-    return {g.ags: g for g in Gemeinde.objects.filter(kreis=kreis_obj, is_gemeinde=True)}
+    return {g.ags: g for g in Gemeinde.objects.filter(kreis=kreis_obj, is_gemeinde=True).defer("geometry")}
 
 
 def _cell(row: IndicatorValue, names: dict[str, str], k: int) -> Cell:
@@ -108,9 +107,7 @@ class IndicatorView:
 
     @property
     def migration_definition_name(self) -> str:
-        return MIGRATION_DEFINITIONS.get(
-            self.indicator.migration_definition, self.indicator.migration_definition
-        )
+        return MIGRATION_DEFINITIONS.get(self.indicator.migration_definition, self.indicator.migration_definition)
 
 
 def indicator_view(
@@ -124,9 +121,7 @@ def indicator_view(
     gemeinden = gemeinde_names(kreis_obj)
     names = {ags: g.name for ags, g in gemeinden.items()} | {kreis_obj.ags: kreis_obj.name}
     rows = list(
-        IndicatorValue.objects.filter(
-            indicator=indicator, category=category, level__in=[Level.GEMEINDE, Level.KREIS]
-        )
+        IndicatorValue.objects.filter(indicator=indicator, category=category, level__in=[Level.GEMEINDE, Level.KREIS])
     )
     years = sorted({r.year for r in rows})
     if year not in years:
@@ -140,9 +135,7 @@ def indicator_view(
     ]
     view.kreis_cell = next((c for c in view.kreis_series if c.year == year), None)
     ranking = [
-        _cell(r, names, k)
-        for r in rows
-        if r.level == Level.GEMEINDE and r.year == year and r.region in gemeinden
+        _cell(r, names, k) for r in rows if r.level == Level.GEMEINDE and r.year == year and r.region in gemeinden
     ]
     ranking.sort(key=lambda c: (c.value is None, -(c.value or 0), c.name))
     view.ranking = ranking
@@ -162,13 +155,9 @@ def reference_comparison(indicator: Indicator, kreis_obj: Kreis) -> list[dict[st
         if latest is None:
             continue
         peers = list(
-            Kreis.objects.filter(land=kreis_obj.land, kreis_typ=kreis_obj.kreis_typ).values_list(
-                "ags", "name"
-            )
+            Kreis.objects.filter(land=kreis_obj.land, kreis_typ=kreis_obj.kreis_typ).values_list("ags", "name")
         )
-        peer_values = dict(
-            values.filter(year=latest, ags__in=[a for a, _n in peers]).values_list("ags", "value")
-        )
+        peer_values = dict(values.filter(year=latest, ags__in=[a for a, _n in peers]).values_list("ags", "value"))
         rows = [(name, peer_values[ags], ags == kreis_obj.ags) for ags, name in peers if ags in peer_values]
         rows.sort(key=lambda r: -r[1])
         bund = (
@@ -237,13 +226,39 @@ def gemeinde_profile(gemeinde: Gemeinde, indicators: QuerySet[Indicator]) -> lis
     return result
 
 
+def planungsraum_values(gemeinde: Gemeinde, indicators: QuerySet[Indicator]) -> list[tuple[Indicator, str, Cell]]:
+    """Latest values per Planungsraum of the Gemeinde (only where a source delivers that level)."""
+    from teilhabe.regions.models import Planungsraum
+
+    inds = {i.pk: i for i in indicators}
+    rows = IndicatorValue.objects.filter(
+        indicator_id__in=list(inds), level=Level.PLANUNGSRAUM, region__startswith=f"{gemeinde.ags}/"
+    )
+    latest: dict[tuple[int, str, str], IndicatorValue] = {}
+    for row in rows:
+        key = (row.indicator_id, row.category, row.region)
+        if key not in latest or row.year > latest[key].year:
+            latest[key] = row
+    names = {
+        f"{gemeinde.ags}/{code}": name
+        for code, name in Planungsraum.objects.filter(gemeinde=gemeinde).values_list("code", "name")
+    }
+    result = []
+    for (ind_id, category, region), row in sorted(latest.items()):
+        ind = inds[ind_id]
+        cat_name = next((c.name_de for c in ind.category_list() if c.code == category), "") if category else ""
+        cell = _cell(row, names, ind.k)
+        if cell.name == region:
+            cell.name = region.split("/", 1)[1]
+        result.append((ind, cat_name, cell))
+    return result
+
+
 def overview(indicators: QuerySet[Indicator], kreis_obj: Kreis) -> list[tuple[Indicator, Cell | None]]:
     """Each indicator with the latest Kreis value of its first category."""
     latest: dict[int, IndicatorValue] = {}
     first_category = {i.pk: (i.categories[0].get("code", "") if i.categories else "") for i in indicators}
-    for row in IndicatorValue.objects.filter(
-        indicator__in=indicators, level=Level.KREIS, region=kreis_obj.ags
-    ):
+    for row in IndicatorValue.objects.filter(indicator__in=indicators, level=Level.KREIS, region=kreis_obj.ags):
         if row.category != first_category.get(row.indicator_id):
             continue
         if row.indicator_id not in latest or row.year > latest[row.indicator_id].year:

@@ -33,9 +33,7 @@ def _n(rng: random.Random, base: float, share: float) -> int:
     return max(0, round(base * share * rng.uniform(0.85, 1.15)))
 
 
-def synthetic_values(
-    kreis: Kreis, years: tuple[int, ...] = DEMO_YEARS
-) -> list[tuple[str, str, str, int, float]]:
+def synthetic_values(kreis: Kreis, years: tuple[int, ...] = DEMO_YEARS) -> list[tuple[str, str, str, int, float]]:
     """(key, level, ags, year, value) for all Gemeinden of the Kreis plus Kreis-only keys."""
     gemeinden = list(Gemeinde.objects.filter(kreis=kreis, is_gemeinde=True).order_by("ags"))
     shares = dict(
@@ -47,9 +45,7 @@ def synthetic_values(
         ).values_list("ags", "value")
     )
     kreis_share = (
-        ReferenceValue.objects.filter(
-            source="zensus2022", indicator="share_foreign", level="kreis", ags=kreis.ags
-        )
+        ReferenceValue.objects.filter(source="zensus2022", indicator="share_foreign", level="kreis", ags=kreis.ags)
         .values_list("value", flat=True)
         .first()
         or 8.0
@@ -82,9 +78,7 @@ def synthetic_values(
             out["ew_auslaender_15_65"] = round(foreign * 0.72)
             out["ew_auslaender_18_21"] = round(foreign * 0.05)
             adults = (
-                out["ew_auslaender_alter_18_25"]
-                + out["ew_auslaender_alter_25_65"]
-                + out["ew_auslaender_alter_65plus"]
+                out["ew_auslaender_alter_18_25"] + out["ew_auslaender_alter_25_65"] + out["ew_auslaender_alter_65plus"]
             )
             out["ew_auslaender_18plus"] = adults
             for key, part in zip(
@@ -182,9 +176,7 @@ def synthetic_values(
 
 
 @transaction.atomic
-def load_synthetic_values(
-    kreis: Kreis, *, owner: Any, user: Any = None, years: tuple[int, ...] = DEMO_YEARS
-) -> int:
+def load_synthetic_values(kreis: Kreis, *, owner: Any, user: Any = None, years: tuple[int, ...] = DEMO_YEARS) -> int:
     """Replace all synthetic agency values of the Kreis with a fresh deterministic set."""
     rows = synthetic_values(kreis, years)
     now = timezone.now()
@@ -228,7 +220,7 @@ def build_demo_monitoring(district: Any) -> None:
     count = load_synthetic_values(district.kreis, owner=owner, user=district.users.get("statistik"))
     recompute_all(acting_user=None)
     with_values = Indicator.objects.filter(pk__in=IndicatorValue.objects.values("indicator_id"))
-    with_values.update(is_published=True)
+    with_values.update(is_published=True, updated_at=timezone.now())
     district.notes.append(
         f"Integrationsmonitoring: {count} synthetische Behördenaggregate, "
         f"{IndicatorValue.objects.count()} Indikatorwerte, {with_values.count()} Indikatoren veröffentlicht "

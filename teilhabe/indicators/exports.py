@@ -45,8 +45,6 @@ def table_response(
     if note:
         writer.writerow([])
         writer.writerow([note])
-    response = HttpResponse(
-        ("\ufeff" + text.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(("\ufeff" + text.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from teilhabe.accounts.access import organisations_with
 from teilhabe.accounts.models import Organisation
 from teilhabe.indicators.catalogue import THEMES, load_catalogue
-from teilhabe.indicators.models import Indicator
+from teilhabe.indicators.models import AgencyValue, Indicator
 from teilhabe.regions.models import Gemeinde, Kreis
 
 CODE_PATTERN = r"^[A-Z]{2,5}-[0-9A-Z]{1,4}$"
@@ -21,9 +21,7 @@ def agency_key_choices() -> list[tuple[str, str]]:
 
 
 def all_key_choices() -> list[tuple[str, str]]:
-    return [
-        (k.key, f"{k.key} – {k.label}") for k in load_catalogue().source_keys.values() if k.kind == "count"
-    ]
+    return [(k.key, f"{k.key} – {k.label}") for k in load_catalogue().source_keys.values() if k.kind == "count"]
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -70,6 +68,14 @@ class AgencyValueForm(OrganisationChoiceMixin):
         key, ags = data.get("source_key"), data.get("ags", "")
         level = "gemeinde" if len(ags) == 8 else "kreis"
         data["level"] = level
+        existing = AgencyValue.objects.filter(source_key=key, level=level, ags=ags, year=data.get("year") or 0).first()
+        organisation = data.get("organisation")
+        if existing is not None and organisation is not None and existing.owner_id != organisation.pk:
+            self.add_error(
+                "organisation",
+                _("Dieser Wert wird von „%(org)s“ gepflegt und kann nur dort geändert werden.")
+                % {"org": existing.owner.name},
+            )
         if key and level not in load_catalogue().source_keys[key].levels:
             self.add_error(
                 "ags", _("Dieser Quellschlüssel wird nicht auf Ebene %(level)s geliefert.") % {"level": level}

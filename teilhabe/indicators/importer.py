@@ -118,9 +118,7 @@ def parse(data: bytes, file_name: str) -> ParseResult:
         table, result.encoding, result.delimiter = read_table(data, file_name)
     except Exception:  # calamine raises several types for damaged files
         result.problems.append(
-            Problem(
-                0, "", "file_unreadable", "Die Datei ist weder als CSV noch als Excel-Arbeitsmappe lesbar."
-            )
+            Problem(0, "", "file_unreadable", "Die Datei ist weder als CSV noch als Excel-Arbeitsmappe lesbar.")
         )
         return result
     table = [row for row in table if any(str(c).strip() for c in row)]
@@ -181,9 +179,7 @@ def parse(data: bytes, file_name: str) -> ParseResult:
         ags = _code(ags_raw, 8 if len(str(ags_raw).split(".")[0]) > 5 else 5)
         level = raw_level or ("gemeinde" if len(ags) == 8 else "kreis")
         if level not in ("gemeinde", "kreis"):
-            result.problems.append(
-                Problem(line, "ebene", "level_invalid", "Ebene muss „gemeinde“ oder „kreis“ sein.")
-            )
+            result.problems.append(Problem(line, "ebene", "level_invalid", "Ebene muss „gemeinde“ oder „kreis“ sein."))
         elif level == "gemeinde" and ags not in gemeinden:
             result.problems.append(
                 Problem(line, "ags", "ags_unknown", f"„{ags}“ ist keine Gemeinde des Kreises {kreis}.")
@@ -192,9 +188,7 @@ def parse(data: bytes, file_name: str) -> ParseResult:
             result.problems.append(Problem(line, "ags", "ags_unknown", f"„{ags}“ ist kein bekannter Kreis."))
         elif key in source_keys and level not in source_keys[key].levels:
             result.problems.append(
-                Problem(
-                    line, "ebene", "level_not_allowed", f"„{key}“ wird nicht auf Ebene {level} geliefert."
-                )
+                Problem(line, "ebene", "level_not_allowed", f"„{key}“ wird nicht auf Ebene {level} geliefert.")
             )
         try:
             year = int(_number(cell(row, "jahr")))
@@ -202,9 +196,7 @@ def parse(data: bytes, file_name: str) -> ParseResult:
                 raise ValueError
         except (TypeError, ValueError):
             year = 0
-            result.problems.append(
-                Problem(line, "jahr", "year_invalid", "Jahr muss vierstellig sein (z. B. 2024).")
-            )
+            result.problems.append(Problem(line, "jahr", "year_invalid", "Jahr muss vierstellig sein (z. B. 2024)."))
         try:
             value = _number(cell(row, "wert"))
             if value < 0 and source_keys.get(key, None) is not None and source_keys[key].kind == "count":

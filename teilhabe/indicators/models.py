@@ -40,12 +40,8 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
 
         if has_district_permission(user, "indicators.view"):
             return self.all()
-        orgs = organisation_ids_with(user, "indicators.view") | organisation_ids_with(
-            user, "indicators.manage"
-        )
-        return self.filter(
-            models.Q(is_custom=False) | models.Q(owner_id__in=orgs) | models.Q(is_published=True)
-        )
+        orgs = organisation_ids_with(user, "indicators.view") | organisation_ids_with(user, "indicators.manage")
+        return self.filter(models.Q(is_custom=False) | models.Q(owner_id__in=orgs) | models.Q(is_published=True))
 
 
 class Indicator(models.Model):
@@ -164,9 +160,7 @@ class AgencyValue(models.Model):
     ags = models.CharField(_("AGS"), max_length=8)
     year = models.PositiveSmallIntegerField(_("Jahr"))
     value = models.FloatField(_("Wert"))
-    contributions = models.JSONField(
-        _("Beiträge einzelner Einheiten (für die Dominanzregel)"), null=True, blank=True
-    )
+    contributions = models.JSONField(_("Beiträge einzelner Einheiten (für die Dominanzregel)"), null=True, blank=True)
     source_document = models.CharField(_("Quelldokument"), max_length=300)
     file_name = models.CharField(_("Dateiname"), max_length=200, blank=True)
     is_synthetic = models.BooleanField(_("synthetische Demodaten"), default=False)

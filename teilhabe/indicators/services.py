@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from teilhabe.audit.services import Action, record
 from teilhabe.indicators.catalogue import IndicatorDef, load_catalogue
 from teilhabe.indicators.compute import ComputeReport, compute, recompute_for_change
-from teilhabe.indicators.importer import ParsedRow, ParseResult
+from teilhabe.indicators.importer import ParsedRow, ParseResult, Problem
 from teilhabe.indicators.models import AgencyValue, Indicator
 from teilhabe.regions.models import Kreis
 
@@ -193,11 +194,7 @@ def _upsert(
     now: Any,
 ) -> tuple[AgencyValue, bool, bool]:
     """(object, created, changed)."""
-    obj = (
-        AgencyValue.objects.select_for_update()
-        .filter(source_key=source_key, level=level, ags=ags, year=year)
-        .first()
-    )
+    obj = AgencyValue.objects.select_for_update().filter(source_key=source_key, level=level, ags=ags, year=year).first()
     if obj is None:
         obj = AgencyValue.objects.create(
             source_key=source_key,
@@ -213,6 +210,9 @@ def _upsert(
             entered_at=now,
         )
         return obj, True, True
+    if obj.owner_id != organisation.pk:
+        # One organisation maintains each cell; others must not overwrite its figures.
+        raise PermissionDenied("Wert gehört einer anderen Organisation.")
     changed = obj.value != value or obj.source_document != source_document
     if changed:
         obj.value, obj.source_document, obj.file_name = value, source_document, file_name
@@ -278,6 +278,31 @@ def agency_value_delete(*, acting_user: Any, value: AgencyValue) -> None:
             recompute_for_change(kreis=kreis, changes=[change])
 
 
+def agency_value_conflicts(*, organisation: Any, rows: list[ParsedRow]) -> list[Problem]:
+    """Lines whose cell is already maintained by another organisation (they would be rejected)."""
+    wanted = {(r.source_key, r.level, r.ags, r.year): r.row for r in rows}
+    keys = {r.source_key for r in rows}
+    years = {r.year for r in rows}
+    problems = []
+    owned = (
+        AgencyValue.objects.filter(source_key__in=keys, year__in=years)
+        .exclude(owner=organisation)
+        .values_list("source_key", "level", "ags", "year", "owner__name")
+    )
+    for key, level, ags, year, owner_name in owned:
+        line = wanted.get((key, level, ags, year))
+        if line is not None:
+            problems.append(
+                Problem(
+                    line,
+                    "quellschluessel",
+                    "owned_elsewhere",
+                    f"Dieser Wert wird von „{owner_name}“ gepflegt und kann nur dort geändert werden.",
+                )
+            )
+    return sorted(problems, key=lambda p: p.row)
+
+
 @dataclass
 class ImportOutcome:
     dry_run: bool
@@ -302,7 +327,7 @@ def agency_values_import(
     is_synthetic: bool = False,
 ) -> ImportOutcome:
     """All or nothing: only a file without any problem is written; a dry run writes nothing at all."""
-    if not parsed.ok:
+    if not parsed.ok or agency_value_conflicts(organisation=organisation, rows=parsed.rows):
         raise ValueError("Import mit Fehlern kann nicht übernommen werden.")
     outcome = ImportOutcome(dry_run=dry_run, rows=parsed.rows)
     now = timezone.now()

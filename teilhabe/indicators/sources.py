@@ -5,7 +5,8 @@ Several adapters may deliver the same key for the same area and year; the adapte
 ``priority`` wins (register 30 > agency 20 > survey/case management 15 > Zensus 10), so the district's
 own register figures replace official reference values as soon as they exist.
 
-Expected shape of the population-register adapter (issue 3, app ``teilhabe.population``)::
+The population-register adapter (``register_source.RegisterSource``, over ``teilhabe.population``'s
+committed imports) is registered in ``IndicatorsConfig.ready()``. Its shape, for further adapters::
 
     class RegisterSource:
         name = "register"; priority = 30
@@ -16,9 +17,9 @@ Expected shape of the population-register adapter (issue 3, app ``teilhabe.popul
             # yields Observation(key, level, region, year, value, provider="register") with *unprotected*
             # counts; disclosure control is applied here on publication.
 
-and in ``PopulationConfig.ready()``: ``teilhabe.indicators.sources.register_source(RegisterSource())``.
-After loading a new extract it calls ``teilhabe.indicators.compute.recompute_for_change(...)`` with the
-changed keys, regions and years so that only affected values are recomputed.
+registered with ``teilhabe.indicators.sources.register_source(adapter)``. After new source data arrive,
+``teilhabe.indicators.compute.recompute_for_change(...)`` with the changed keys, regions and years
+recomputes only the affected values.
 """
 
 from __future__ import annotations

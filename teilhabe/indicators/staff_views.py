@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teilhabe.accounts.access import has_permission, staff_required
+from teilhabe.accounts.access import has_permission, organisations_with, staff_required
+from teilhabe.accounts.models import OrganisationKind
 from teilhabe.indicators import dashboard, importer, services
 from teilhabe.indicators.forms import AgencyValueForm, CustomIndicatorForm, ImportForm
 from teilhabe.indicators.models import AgencyValue, Indicator
@@ -56,6 +58,12 @@ def indicator_publish(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_indicator_for_user(request, code)
     if indicator.is_custom and not has_permission(request.user, "indicators.manage", indicator.owner_id):
         raise Http404
+    if (
+        not indicator.is_custom
+        and not organisations_with(request.user, "indicators.manage").filter(kind=OrganisationKind.LANDKREIS).exists()
+    ):
+        # Catalogue indicators are published for the whole district: only by the Landkreis office.
+        raise PermissionDenied
     publish = request.POST.get("publish") == "1"
     services.indicator_set_published(acting_user=request.user, indicator=indicator, published=publish)
     messages.success(request, _("Veröffentlicht.") if publish else _("Veröffentlichung zurückgenommen."))
@@ -101,9 +109,7 @@ def agency_value_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Wert gespeichert; betroffene Indikatoren wurden neu berechnet."))
         return redirect("indicators_staff:agency_values")
-    return render(
-        request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat erfassen")}
-    )
+    return render(request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat erfassen")})
 
 
 @staff_required("indicators.manage")
@@ -158,6 +164,10 @@ def agency_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         parsed = importer.parse(data, upload.name)
+        if parsed.ok:
+            parsed.problems.extend(
+                services.agency_value_conflicts(organisation=form.cleaned_data["organisation"], rows=parsed.rows)
+            )
         context["parsed"] = parsed
         if parsed.ok:
             dry_run = "commit" not in request.POST
@@ -202,6 +212,4 @@ def custom_indicator_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Indikator angelegt und berechnet."))
         return redirect("indicators_staff:indicator", code=indicator.code)
-    return render(
-        request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")}
-    )
+    return render(request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")})

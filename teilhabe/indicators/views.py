@@ -1,13 +1,26 @@
-"""Public monitoring site (published indicators only) and the rendering shared with the staff view."""
+"""Public monitoring site (published indicators only) and the rendering shared with the staff view.
+
+The main content of public pages is cached as rendered HTML. The key contains the data version (latest
+``Indicator.updated_at``, touched by every computation that writes and by publishing), the language
+and the full path, so a new value or publication is visible immediately. Staff pages are never cached
+(they carry CSRF tokens and unpublished indicators).
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from teilhabe.indicators import charts, dashboard
@@ -18,6 +31,8 @@ from teilhabe.lib.disclosure import SUPPRESSED_MARK
 from teilhabe.regions.models import Gemeinde, ReferenceValue
 
 EXPORT_FORMATS = ("csv", "xlsx")
+BODY_CACHE_SECONDS = 600
+SUPPRESSION_NOTE = "• = gesperrt (statistische Geheimhaltung)"
 
 
 def _export_format(request: HttpRequest) -> str:
@@ -39,127 +54,171 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def data_version() -> str:
+    latest = Indicator.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return latest.isoformat() if latest else "0"
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    template: str,
+    body_template: str,
+    outer: dict[str, Any],
+    build: Callable[[], dict[str, Any]],
+    staff: bool,
+) -> HttpResponse:
+    key = ""
+    body = None
+    if not staff:
+        raw = f"{data_version()}|{get_language()}|{body_template}|{request.get_full_path()}"
+        key = "indicators:body:" + hashlib.sha256(raw.encode()).hexdigest()
+        body = cache.get(key)
+    if body is None:
+        body = str(render_to_string(body_template, build(), request))
+        if key:
+            cache.set(key, body, BODY_CACHE_SECONDS)
+    base = "staff/base.html" if staff else "base.html"
+    context = {**outer, "base_template": base, "body": mark_safe(body)}
+    return render(request, template, context)
+
+
 def render_index(request: HttpRequest, indicators: Any, *, staff: bool) -> HttpResponse:
     kreis = _kreis_or_404()
-    items = dashboard.overview(indicators, kreis)
     fmt = _export_format(request)
     if fmt:
-        header, rows = dashboard.export_rows_overview(items)
-        return table_response(header, rows, filename=f"monitoring-{kreis.ags}", fmt=fmt)
-    themes: dict[str, list[tuple[Indicator, Any]]] = {}
-    for ind, cell in items:
-        themes.setdefault(ind.theme, []).append((ind, cell))
-    return render(
-        request,
-        "indicators/index.html",
-        {
+        header, rows = dashboard.export_rows_overview(dashboard.overview(indicators, kreis))
+        return table_response(header, rows, filename=f"monitoring-{kreis.ags}", fmt=fmt, note=SUPPRESSION_NOTE)
+
+    def build() -> dict[str, Any]:
+        items = dashboard.overview(indicators, kreis)
+        themes: dict[str, list[tuple[Indicator, Any]]] = {}
+        for ind, cell in items:
+            themes.setdefault(ind.theme, []).append((ind, cell))
+        return {
             "kreis": kreis,
             "themes": [(code, THEMES[code], themes[code]) for code in THEMES if code in themes],
             "staff": staff,
-            "base_template": "staff/base.html" if staff else "base.html",
             "has_synthetic": any(cell and cell.is_synthetic for _i, cell in items),
             "gemeinden": sorted(dashboard.gemeinde_names(kreis).values(), key=lambda g: g.name),
             "mark": SUPPRESSED_MARK,
-        },
+        }
+
+    return _page(
+        request,
+        template="indicators/index.html",
+        body_template="indicators/_index_body.html",
+        outer={"kreis": kreis},
+        build=build,
+        staff=staff,
     )
 
 
 def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool) -> HttpResponse:
     kreis = _kreis_or_404()
-    view = dashboard.indicator_view(
-        indicator, kreis, category=request.GET.get("kategorie"), year=_int(request.GET.get("jahr"))
-    )
+    category, year = request.GET.get("kategorie"), _int(request.GET.get("jahr"))
     fmt = _export_format(request)
     if fmt:
+        view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
         header, rows = dashboard.export_rows_indicator(view)
-        return table_response(
-            header,
-            rows,
-            filename=f"{indicator.code}-{kreis.ags}",
-            fmt=fmt,
-            note=_("• = gesperrt (statistische Geheimhaltung)"),
-        )
-    gemeinden = dashboard.gemeinde_names(kreis)
-    title = view.category_name if view.category else indicator.name_de
-    points = [(kreis.name, c.year, c.value) for c in view.kreis_series if c.value is not None]
-    for ref in view.references:
-        series = (
-            ReferenceValue.objects.filter(
-                source=ref["source"], indicator=ref["indicator"], level="kreis", ags=kreis.ags
+        return table_response(header, rows, filename=f"{indicator.code}-{kreis.ags}", fmt=fmt, note=SUPPRESSION_NOTE)
+
+    def build() -> dict[str, Any]:
+        view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
+        title = view.category_name if view.category else indicator.name_de
+        points = [(kreis.name, c.year, c.value) for c in view.kreis_series if c.value is not None]
+        for ref in view.references:
+            series = (
+                ReferenceValue.objects.filter(
+                    source=ref["source"], indicator=ref["indicator"], level="kreis", ags=kreis.ags
+                )
+                .order_by("year")
+                .values_list("year", "value")
             )
-            .order_by("year")
-            .values_list("year", "value")
-        )
-        label = _("%(kreis)s (amtlich, %(source)s)") % {"kreis": kreis.name, "source": ref["source"].upper()}
-        points += [(label, y, v) for y, v in series if not view.years or y >= min(view.years) - 5]
-    by_ags = {c.region: c for c in view.ranking}
-    features = [
-        (ags, g.name, g.geometry, by_ags[ags].value if ags in by_ags else None)
-        for ags, g in gemeinden.items()
-        if g.geometry
-    ]
-    comparisons = [
-        (ref, charts.comparison_svg(ref["rows"], title=f"{ref['label']} ({ref['year']})", unit=ref["unit"]))
-        for ref in view.references
-    ]
-    return render(
-        request,
-        "indicators/detail.html",
-        {
+            label = _("%(kreis)s (amtlich, %(source)s)") % {
+                "kreis": kreis.name,
+                "source": ref["source"].upper(),
+            }
+            points += [(label, y, v) for y, v in series if not view.years or y >= min(view.years) - 5]
+        map_chart: Any = ""
+        if view.year:
+            gemeinden = Gemeinde.objects.filter(kreis=kreis, is_gemeinde=True).exclude(geometry=None)
+            by_ags = {c.region: c for c in view.ranking}
+            features: list[tuple[str, str, dict[str, Any], float | None]] = [
+                (g.ags, g.name, g.geometry or {}, by_ags[g.ags].value if g.ags in by_ags else None) for g in gemeinden
+            ]
+            map_chart = charts.choropleth_svg(
+                features,
+                title=_("%(t)s nach Gemeinden, %(y)s") % {"t": title, "y": view.year},
+                unit=indicator.unit,
+            )
+        return {
             "kreis": kreis,
             "view": view,
             "indicator": indicator,
             "staff": staff,
-            "base_template": "staff/base.html" if staff else "base.html",
             "categories": indicator.category_list(),
             "series_chart": charts.time_series_svg(
                 points, title=_("%(t)s im Zeitverlauf") % {"t": title}, unit=indicator.unit
             ),
-            "series_points": points,
-            "map_chart": charts.choropleth_svg(
-                features,
-                title=_("%(t)s nach Gemeinden, %(y)s") % {"t": title, "y": view.year or ""},
-                unit=indicator.unit,
-            )
-            if view.year
-            else "",
-            "comparisons": comparisons,
+            "map_chart": map_chart,
+            "comparisons": [
+                (
+                    ref,
+                    charts.comparison_svg(ref["rows"], title=f"{ref['label']} ({ref['year']})", unit=ref["unit"]),
+                )
+                for ref in view.references
+            ],
             "mark": SUPPRESSED_MARK,
             "export_query": urlencode({"kategorie": view.category, "jahr": view.year or ""}),
-        },
+        }
+
+    return _page(
+        request,
+        template="indicators/detail.html",
+        body_template="indicators/_detail_body.html",
+        outer={"indicator": indicator},
+        build=build,
+        staff=staff,
     )
 
 
 def render_profile(request: HttpRequest, gemeinde: Gemeinde, indicators: Any, *, staff: bool) -> HttpResponse:
-    rows = dashboard.gemeinde_profile(gemeinde, indicators)
     fmt = _export_format(request)
     if fmt:
-        header, data = dashboard.export_rows_profile(gemeinde, rows)
-        return table_response(
-            header,
-            data,
-            filename=f"profil-{gemeinde.ags}",
-            fmt=fmt,
-            note=_("• = gesperrt (statistische Geheimhaltung)"),
-        )
-    return render(
-        request,
-        "indicators/profile.html",
-        {
+        header, data = dashboard.export_rows_profile(gemeinde, dashboard.gemeinde_profile(gemeinde, indicators))
+        return table_response(header, data, filename=f"profil-{gemeinde.ags}", fmt=fmt, note=SUPPRESSION_NOTE)
+
+    def build() -> dict[str, Any]:
+        rows = dashboard.gemeinde_profile(gemeinde, indicators)
+        planungsraeume = dashboard.planungsraum_values(gemeinde, indicators)
+        cells = [r.gemeinde for r in rows] + [cell for _i, _c, cell in planungsraeume]
+        return {
             "gemeinde": gemeinde,
             "rows": rows,
             "staff": staff,
-            "base_template": "staff/base.html" if staff else "base.html",
-            "has_synthetic": any(r.gemeinde.is_synthetic for r in rows),
-            "notes": sorted({r.gemeinde.explanation for r in rows if r.gemeinde.explanation}),
+            "has_synthetic": any(c.is_synthetic for c in cells),
+            "notes": sorted({c.explanation for c in cells if c.explanation}),
+            "planungsraeume": planungsraeume,
             "mark": SUPPRESSED_MARK,
-        },
+        }
+
+    return _page(
+        request,
+        template="indicators/profile.html",
+        body_template="indicators/_profile_body.html",
+        outer={"gemeinde": gemeinde},
+        build=build,
+        staff=staff,
     )
 
 
 def gemeinde_in_kreis_or_404(ags: str) -> Gemeinde:
     gemeinde = (
-        Gemeinde.objects.filter(ags=ags, kreis_id=settings.TEILHABE_KREIS).select_related("kreis").first()
+        Gemeinde.objects.filter(ags=ags, kreis_id=settings.TEILHABE_KREIS)
+        .select_related("kreis")
+        .defer("geometry", "kreis__geometry")
+        .first()
     )
     if gemeinde is None:
         raise Http404
@@ -178,6 +237,4 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def gemeinde_profile(request: HttpRequest, ags: str) -> HttpResponse:
-    return render_profile(
-        request, gemeinde_in_kreis_or_404(ags), dashboard.indicators_for(staff=False), staff=False
-    )
+    return render_profile(request, gemeinde_in_kreis_or_404(ags), dashboard.indicators_for(staff=False), staff=False)

@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow.csv as pacsv
 
 from teilhabe.population import services
+from teilhabe.population.models import RegisterImport
 from teilhabe.population.synth import specs_from_db, synthesise
 
 DEMO_STICHTAGE = [(date(2024, 12, 31), 2024), (date(2025, 12, 31), 2025)]
@@ -22,6 +23,10 @@ def build_demo(district: Any) -> None:
     specs = specs_from_db(district.kreis.ags)
     rows = 0
     for stichtag, seed in DEMO_STICHTAGE:
+        if RegisterImport.objects.filter(
+            owner=owner, stichtag=stichtag, status=RegisterImport.Status.COMMITTED
+        ).exists():
+            continue  # idempotent: `make demo` twice keeps the existing Stichtage
         table = synthesise(specs, stichtag, seed=seed)
         buffer = io.BytesIO()
         pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(delimiter=";"))
@@ -32,9 +37,13 @@ def build_demo(district: Any) -> None:
             filename=f"synthetisch_{stichtag}.csv",
             stichtag=stichtag,
             kreis_ags=district.kreis.ags,
+            stage=False,
         )
         services.register_import_commit(acting_user=user, register_import=register_import)
         rows += table.num_rows
+    if not rows:
+        district.notes.append("Bevölkerungsstatistik: synthetische Auszüge waren bereits importiert.")
+        return
     district.notes.append(
         f"Bevölkerungsstatistik: 2 synthetische Melderegister-Auszüge ({rows:,} Zeilen, Stichtage "
         f"31.12.2024 und 31.12.2025) erzeugt und importiert in {time.perf_counter() - started:.1f} s."

@@ -181,9 +181,7 @@ FROM final
 """
 
 
-def derive(
-    persons: pa.Table, stichtag: date, *, connection: duckdb.DuckDBPyConnection | None = None
-) -> pa.Table:
+def derive(persons: pa.Table, stichtag: date, *, connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
     """Add the derived characteristics to every row of ``persons`` (all dwelling statuses are kept;
     ``zaehlt`` marks the rows counted in the statistics, H and A)."""
     con = connection or duckdb.connect()

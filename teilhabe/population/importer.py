@@ -161,9 +161,7 @@ def _read_csv(data: bytes) -> ReadResult:
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
-        return ReadResult(
-            None, encoding=encoding, delimiter=delimiter, problems=[Problem(0, "", "E_FILE_FORMAT")]
-        )
+        return ReadResult(None, encoding=encoding, delimiter=delimiter, problems=[Problem(0, "", "E_FILE_FORMAT")])
     table = _clean_names(table)
     # Line numbers of the parsed rows: the skipped lines are left out of the table.
     lines = np.arange(2, 2 + table.num_rows + len(skipped))
@@ -240,9 +238,7 @@ def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: in
         problems.append(Problem(1, name, "E_COLUMN_MISSING"))
     if missing:
         counts = Counter(p.code for p in problems)
-        return Validation(
-            None, problems, dict(counts), table.num_rows, list(table.column("zeile").to_pylist())
-        )
+        return Validation(None, problems, dict(counts), table.num_rows, list(table.column("zeile").to_pylist()))
     for name in INPUT_COLUMNS:
         if name not in present:
             table = table.append_column(name, pa.array([""] * table.num_rows, type=pa.string()))
@@ -253,9 +249,7 @@ def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: in
     aliases.update(
         {str(int(code)): code for code in codes.states() if code.isdigit() and str(int(code)) not in aliases}
     )
-    aliases.update(
-        {code.zfill(2)[-2:]: code for code in codes.states() if code.startswith("0") and code.isdigit()}
-    )
+    aliases.update({code.zfill(2)[-2:]: code for code in codes.states() if code.startswith("0") and code.isdigit()})
     con.register("aliases", pa.table({"alias": list(aliases), "code": list(aliases.values())}))
     con.register("gemeinden", pa.table({"ags": sorted(gemeinden)}))
     state_joins = "\n".join(
@@ -315,9 +309,7 @@ def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: in
         ("religion", "E_RELIGION", "religion NOT IN ('ev', 'rk', 'sonstige', 'keine')"),
     ]
     checks += [(col, "E_STATE_UNKNOWN", f"raw_{col} IS NOT NULL AND {col} IS NULL") for col in STATE_COLUMNS]
-    selects = [
-        f"SELECT zeile, '{col}' AS spalte, '{code}' AS code FROM v WHERE {cond}" for col, code, cond in checks
-    ]
+    selects = [f"SELECT zeile, '{col}' AS spalte, '{code}' AS code FROM v WHERE {cond}" for col, code, cond in checks]
     selects.append("""SELECT zeile, 'ordnungsmerkmal', 'E_DUPLICATE' FROM (
         SELECT zeile, row_number() OVER (PARTITION BY ordnungsmerkmal, wohnungsstatus ORDER BY zeile) AS n
         FROM v WHERE ordnungsmerkmal IS NOT NULL) WHERE n > 1""")
@@ -332,8 +324,7 @@ def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: in
     errors = tuple(code for code, (severity, _m) in MESSAGES.items() if severity == ERROR)
     error_filter = "code IN (" + ",".join(f"'{c}'" for c in errors) + ")"
     invalid = [
-        row
-        for (row,) in con.execute(f"SELECT DISTINCT zeile FROM p WHERE {error_filter} ORDER BY 1").fetchall()
+        row for (row,) in con.execute(f"SELECT DISTINCT zeile FROM p WHERE {error_filter} ORDER BY 1").fetchall()
     ]
     skipped = sorted({p.row for p in read.problems if p.severity == ERROR and p.row})
     row_problems = con.execute(
@@ -343,8 +334,7 @@ def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: in
     problems.sort(key=lambda p: (p.row, p.column))
     typed = ", ".join(INPUT_COLUMNS)
     normalised = con.sql(
-        f"SELECT {typed}, zeile FROM v WHERE zeile NOT IN (SELECT zeile FROM p WHERE {error_filter}) "
-        "ORDER BY zeile"
+        f"SELECT {typed}, zeile FROM v WHERE zeile NOT IN (SELECT zeile FROM p WHERE {error_filter}) ORDER BY zeile"
     ).to_arrow_table()
     normalised = normalised.cast(
         pa.schema([*[pa.field(n, t) for n, t in INPUT_COLUMNS.items()], pa.field("zeile", pa.int64())])

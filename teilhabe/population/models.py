@@ -33,9 +33,7 @@ class RegisterImport(models.Model):
         DISCARDED = "verworfen", _("verworfen")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="register_imports"
-    )
+    owner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="register_imports")
     kreis_ags = models.CharField(_("Kreis"), max_length=5)
     stichtag = models.DateField(_("Stichtag"))
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.CHECKED)
@@ -94,9 +92,7 @@ class PopulationCount(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["register_import", "level", "area", "dimension"], name="popcount_lookup_idx"
-            ),
+            models.Index(fields=["register_import", "level", "area", "dimension"], name="popcount_lookup_idx"),
             models.Index(fields=["stichtag", "level", "dimension"], name="popcount_series_idx"),
         ]
         verbose_name = _("Bevölkerungszahl")

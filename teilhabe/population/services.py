@@ -40,6 +40,7 @@ class ImportRejected(Exception):
 class Timings:
     read: float = 0.0
     validate: float = 0.0
+    staged: float = 0.0
     derive: float = 0.0
     tables: float = 0.0
     store: float = 0.0
@@ -65,9 +66,7 @@ def district_gemeinden(kreis_ags: str) -> set[str]:
     return set(Gemeinde.objects.filter(kreis_id=kreis_ags).values_list("ags", flat=True))
 
 
-def _check(
-    data: bytes, filename: str, stichtag: date, kreis_ags: str, timings: Timings
-) -> tuple[Validation, Any]:
+def _check(data: bytes, filename: str, stichtag: date, kreis_ags: str, timings: Timings) -> tuple[Validation, Any]:
     started = time.perf_counter()
     read = read_extract(data, filename)
     timings.read = time.perf_counter() - started
@@ -86,8 +85,11 @@ def register_import_check(
     stichtag: date,
     kreis_ags: str | None = None,
     timings: Timings | None = None,
+    stage: bool = True,
 ) -> RegisterImport:
-    """Dry run: validate the file, keep it staged and store the report. Nothing is imported yet."""
+    """Dry run: validate the file, keep it staged and store the report. Nothing is imported yet.
+
+    ``stage=False`` (CLI, demo) keeps the checked rows only in memory, on ``register_import.checked``."""
     timings = timings or Timings()
     kreis_ags = kreis_ags or settings.TEILHABE_KREIS
     result, read = _check(data, filename, stichtag, kreis_ags, timings)
@@ -122,6 +124,9 @@ def register_import_check(
                 "stichtag": stichtag.isoformat(),
             },
         )
+    register_import.checked = result.normalised  # type: ignore[attr-defined]
+    if not stage:
+        return register_import
     path = _staging_path(register_import)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -149,17 +154,20 @@ def register_import_commit(
 ) -> RegisterImport:
     """Derive, aggregate and store; replaces an earlier import of the same Stichtag. All or nothing."""
     timings = timings or Timings()
+    remove_orphans()
     if register_import.status != RegisterImport.Status.CHECKED:
         raise ImportRejected("Dieser Import wurde bereits übernommen oder verworfen.")
     normalised_path = _normalised_path(register_import)
     if register_import.rows_valid == 0 or (register_import.error_count and not valid_rows_only):
         raise ImportRejected("Die Datei enthält Fehler. Nichts wurde übernommen.")
-    if not normalised_path.exists():
-        raise ImportRejected("Die geprüfte Datei liegt nicht mehr vor; bitte erneut hochladen.")
-    started = time.perf_counter()
-    with pa.memory_map(str(normalised_path)) as source:
-        normalised = pa.ipc.open_file(source).read_all()
-    timings.read = time.perf_counter() - started
+    normalised = getattr(register_import, "checked", None)
+    if normalised is None:
+        if not normalised_path.exists():
+            raise ImportRejected("Die geprüfte Datei liegt nicht mehr vor; bitte erneut hochladen.")
+        started = time.perf_counter()
+        with pa.memory_map(str(normalised_path)) as source:
+            normalised = pa.ipc.open_file(source).read_all()
+        timings.staged = time.perf_counter() - started
     started = time.perf_counter()
     derived = derive(normalised, register_import.stichtag)
     timings.derive = time.perf_counter() - started
@@ -211,9 +219,7 @@ def register_import_commit(
             register_import.valid_rows_only = bool(register_import.error_count) and valid_rows_only
             register_import.population = population
             register_import.store_file = path.name
-            register_import.committed_by = (
-                acting_user if getattr(acting_user, "is_authenticated", False) else None
-            )
+            register_import.committed_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
             register_import.committed_at = timezone.now()
             register_import.save()
             record(
@@ -265,6 +271,29 @@ def _finish(register_import: RegisterImport, temporary: Path, path: Path, old_fi
     for old in old_files:
         old.unlink(missing_ok=True)
     _remove_staged(register_import)
+
+
+def remove_orphans(max_age_seconds: float = 3600) -> int:
+    """Delete microdata files no committed import refers to: temporary Parquet files and staged uploads of
+    transactions that were rolled back (on_commit never ran), older than ``max_age_seconds``."""
+    base = Path(settings.POPULATION_DIR)
+    if not base.exists():
+        return 0
+    referenced = set(RegisterImport.objects.exclude(store_file="").values_list("store_file", flat=True))
+    checked = {
+        str(pk)
+        for pk in RegisterImport.objects.filter(status=RegisterImport.Status.CHECKED).values_list("pk", flat=True)
+    }
+    now = time.time()
+    removed = 0
+    candidates = [*base.glob("*.parquet.tmp"), *base.glob("*.parquet"), *base.glob("uploads/*")]
+    for path in candidates:
+        if path.name in referenced or path.name.split(".")[0] in checked:
+            continue
+        if now - path.stat().st_mtime > max_age_seconds:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _remove_staged(register_import: RegisterImport) -> None:

@@ -10,6 +10,7 @@ seeded, so the same seed gives the same file. Django-free: ``specs_from_files`` 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -133,10 +134,12 @@ def _percent(value: str) -> float:
     return float(value) if value not in ("", "NA") else 0.0
 
 
-def _choice(
-    rng: np.random.Generator, mapping: dict[str, float] | list[tuple[str, int]], size: int
-) -> np.ndarray:
-    items = list(mapping.items()) if isinstance(mapping, dict) else mapping
+def _choice(rng: np.random.Generator, mapping: Mapping[str, float] | list[tuple[str, int]], size: int) -> np.ndarray:
+    items: list[tuple[str, float]] = (
+        [(k, float(v)) for k, v in mapping.items()]
+        if isinstance(mapping, Mapping)
+        else [(k, float(v)) for k, v in mapping]
+    )
     keys = np.array([k for k, _v in items])
     weights = np.array([v for _k, v in items], dtype=float)
     return keys[rng.choice(len(keys), size=size, p=weights / weights.sum())]
@@ -144,9 +147,7 @@ def _choice(
 
 def _adult_ages(rng: np.random.Generator, size: int) -> np.ndarray:
     # Piecewise-uniform age distribution of adults, loosely after the German age structure.
-    bands = np.array(
-        [[18, 25, 8], [25, 40, 20], [40, 55, 22], [55, 67, 22], [67, 80, 18], [80, 100, 10]], float
-    )
+    bands = np.array([[18, 25, 8], [25, 40, 20], [40, 55, 22], [55, 67, 22], [67, 80, 18], [80, 100, 10]], float)
     pick = rng.choice(len(bands), size=size, p=bands[:, 2] / bands[:, 2].sum())
     return bands[pick, 0] + rng.random(size) * (bands[pick, 1] - bands[pick, 0])
 
@@ -155,9 +156,7 @@ class _Builder:
     """Column arrays of one Gemeinde; every person is appended as part of a vectorised block."""
 
     def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {
-            name: [] for name in [*COLUMNS, "age", "moved_years", "foreign"]
-        }
+        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in [*COLUMNS, "age", "moved_years", "foreign"]}
 
     def add(self, **columns: np.ndarray) -> None:
         size = len(columns["age"])
@@ -168,9 +167,7 @@ class _Builder:
         return np.concatenate(self.parts[name]) if self.parts[name] else np.array([], dtype=object)
 
 
-def synthesise(
-    specs: list[GemeindeSpec], stichtag: date, *, seed: int = 1, error_rate: float = 0.0
-) -> pa.Table:
+def synthesise(specs: list[GemeindeSpec], stichtag: date, *, seed: int = 1, error_rate: float = 0.0) -> pa.Table:
     """All rows of the extract as a table of strings (empty string = no value), in CSV column order."""
     rng = np.random.default_rng(seed)
     foreign_mix = [(code, count) for code, count in codes.national_foreign_mix() if code != codes.GERMAN]
@@ -182,10 +179,7 @@ def synthesise(
         offset += len(block["ags"])
         for name in names:
             columns[name].append(block[name])
-    data = {
-        name: np.concatenate(parts) if parts else np.array([], dtype=object)
-        for name, parts in columns.items()
-    }
+    data = {name: np.concatenate(parts) if parts else np.array([], dtype=object) for name, parts in columns.items()}
     _dates(data, stichtag, rng)
     if error_rate > 0:
         _inject_errors(data, rng, error_rate, stichtag)
@@ -299,9 +293,7 @@ def _gemeinde(
     perm = rng.permutation(n_rest)
     rest_kind[perm[:need_foreign]] = 0
     rest_kind[perm[need_foreign : need_foreign + need_mh]] = 1
-    rest_origin = np.where(
-        rest_kind == 1, _choice(rng, GERMAN_MH_ORIGINS, n_rest), _choice(rng, foreign_mix, n_rest)
-    )
+    rest_origin = np.where(rest_kind == 1, _choice(rng, GERMAN_MH_ORIGINS, n_rest), _choice(rng, foreign_mix, n_rest))
     rest_age = _adult_ages(rng, n_rest)
     males_so_far = int(sum((p == "m").sum() for p in b.parts["geschlecht"]))
     need_male = int(np.clip(spec.male - males_so_far, 0, n_rest))
@@ -332,9 +324,7 @@ def _gemeinde(
     rare = rng.random(total) < 0.0004
     block["geschlecht"] = block["geschlecht"].astype(object)
     block["geschlecht"][rare] = np.where(rng.random(int(rare.sum())) < 0.5, "d", "x")
-    block["planungsraum"] = np.array(
-        [f"{int(p):02d}" if int(p) else "" for p in block["planungsraum"]], dtype=object
-    )
+    block["planungsraum"] = np.array([f"{int(p):02d}" if int(p) else "" for p in block["planungsraum"]], dtype=object)
     return block
 
 
@@ -425,9 +415,7 @@ def _add_adults(
 
 def _key(index: np.ndarray, seed: int) -> np.ndarray:
     """A bijective scramble of the running number: unique, stable per seed, not sequential."""
-    scrambled = (
-        index.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(seed * 7919)
-    ) % np.uint64(2**48)
+    scrambled = (index.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(seed * 7919)) % np.uint64(2**48)
     return np.array([f"{v:012x}" for v in scrambled.tolist()], dtype=object)
 
 
@@ -464,9 +452,7 @@ def _dates(data: dict[str, np.ndarray], stichtag: date, rng: np.random.Generator
     data["elternteil_2"][n:] = ""
 
 
-def _inject_errors(
-    data: dict[str, np.ndarray], rng: np.random.Generator, rate: float, stichtag: date
-) -> None:
+def _inject_errors(data: dict[str, np.ndarray], rng: np.random.Generator, rate: float, stichtag: date) -> None:
     n = len(data["ags"])
     count = min(n, max(1, round(n * rate)))
     rows = rng.choice(n, size=count, replace=False)
@@ -499,6 +485,4 @@ def _inject_errors(
 
 
 def write_csv(table: pa.Table, path: Path, *, delimiter: str = ";") -> None:
-    pacsv.write_csv(
-        table, str(path), write_options=pacsv.WriteOptions(delimiter=delimiter, quoting_style="needed")
-    )
+    pacsv.write_csv(table, str(path), write_options=pacsv.WriteOptions(delimiter=delimiter, quoting_style="needed"))

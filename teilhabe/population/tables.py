@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import duckdb
 import pyarrow as pa
@@ -39,9 +40,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 LEVELS = ("kreis", "gemeinde", "planungsraum")
 
 
-def aggregate(
-    derived: pa.Table, kreis_ags: str, *, connection: duckdb.DuckDBPyConnection | None = None
-) -> pa.Table:
+def aggregate(derived: pa.Table, kreis_ags: str, *, connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
     """Counts of the counted rows (``zaehlt``) per level, area, dimension and category; one column per sex
     group (``male``, ``female``, ``other`` = divers/ohne Angabe)."""
     con = connection or duckdb.connect()
@@ -89,9 +88,7 @@ class PublishedTable:
 
     @property
     def suppressed(self) -> bool:
-        return any(c.suppressed for _label, cells in self.rows for c in cells) or any(
-            c.suppressed for c in self.total
-        )
+        return any(c.suppressed for _label, cells in self.rows for c in cells) or any(c.suppressed for c in self.total)
 
     def flat(self) -> list[list[str | int]]:
         """Header plus rows with SUPPRESSED_MARK for suppressed cells (for CSV/XLSX export)."""
@@ -102,6 +99,77 @@ class PublishedTable:
 
 
 SEX_COLUMNS = list(codes.SEX_GROUPS)
+
+
+def recoverable(grid: list[list[Cell]]) -> set[tuple[int, int]]:
+    """Suppressed cells whose value follows uniquely from the published cells and all row and column sums
+    of a table with margins (last row and column are totals). Gaussian elimination over the margin
+    equations: a suppressed cell is recoverable if its variable is determined."""
+    rows, cols = len(grid), len(grid[0]) if grid else 0
+    unknown = [(r, c) for r in range(rows) for c in range(cols) if grid[r][c].suppressed]
+    if not unknown:
+        return set()
+    index = {pos: i for i, pos in enumerate(unknown)}
+    equations: list[list[Fraction]] = []
+
+    def add(cells: list[tuple[int, int]], total: tuple[int, int]) -> None:
+        coefficients = [Fraction(0)] * (len(unknown) + 1)
+        for pos, sign in [*[(cell, 1) for cell in cells], (total, -1)]:
+            if pos in index:
+                coefficients[index[pos]] += sign
+            else:
+                coefficients[-1] -= sign * grid[pos[0]][pos[1]].value
+        if any(coefficients[:-1]):
+            equations.append(coefficients)
+
+    for r in range(rows):
+        add([(r, c) for c in range(cols - 1)], (r, cols - 1))
+    for c in range(cols):
+        add([(r, c) for r in range(rows - 1)], (rows - 1, c))
+    pivots: list[tuple[int, int]] = []
+    row = 0
+    for col in range(len(unknown)):
+        pivot = next((i for i in range(row, len(equations)) if equations[i][col] != 0), None)
+        if pivot is None:
+            continue
+        equations[row], equations[pivot] = equations[pivot], equations[row]
+        lead = equations[row][col]
+        equations[row] = [v / lead for v in equations[row]]
+        for i in range(len(equations)):
+            if i != row and equations[i][col] != 0:
+                factor = equations[i][col]
+                equations[i] = [a - factor * b for a, b in zip(equations[i], equations[row], strict=True)]
+        pivots.append((row, col))
+        row += 1
+    return {unknown[col] for r, col in pivots if all(equations[r][j] == 0 for j in range(len(unknown)) if j != col)}
+
+
+def harden(grid: list[list[Cell]]) -> list[list[Cell]]:
+    """Suppress further cells until no suppressed cell can be recovered from the published margins.
+
+    ``protect_table`` guarantees no line with a single suppression; that is not enough against a
+    differencing attack over several lines (e.g. a row whose every cell is small). For each recoverable
+    cell we suppress the smallest positive published inner cell in its row or column (any cell if none)."""
+    grid = [list(row) for row in grid]
+    rows, cols = len(grid), len(grid[0]) if grid else 0
+    while True:
+        found = recoverable(grid)
+        if not found:
+            return grid
+        r, c = min(found)
+        line = [(r, j) for j in range(cols)] + [(i, c) for i in range(rows)]
+        candidates = [pos for pos in line if not grid[pos[0]][pos[1]].suppressed]
+        if not candidates:
+            candidates = [(i, j) for i in range(rows) for j in range(cols) if not grid[i][j].suppressed]
+        if not candidates:
+            return grid
+
+        def cost(pos: tuple[int, int]) -> tuple[bool, bool, int]:
+            value = grid[pos[0]][pos[1]].value
+            return (value == 0, pos[0] == rows - 1 or pos[1] == cols - 1, value)
+
+        i, j = min(candidates, key=cost)
+        grid[i][j] = Cell(grid[i][j].value, "secondary")
 
 
 def _label_age(key: str) -> str:
@@ -227,7 +295,7 @@ def build_table(dimension: str, counts: Mapping[tuple[str, str], int], k: int) -
             categories.append(REST)
             merged[REST] = rest
     matrix = [[merged.get(c, {}).get(sex, 0) for sex in SEX_COLUMNS] for c in categories]
-    protected = protect_table(matrix, k) if matrix else []
+    protected = harden(protect_table(matrix, k)) if matrix else []
     rows = [(spec.label(c), protected[i]) for i, c in enumerate(categories)]
     return PublishedTable(
         dimension,
@@ -246,11 +314,8 @@ def _age_by_nationality(counts: Mapping[tuple[str, str], int], k: int) -> Publis
     matrix = []
     for band, sex in row_keys:
         matrix.append([counts.get((f"{band}|{group}", sex), 0) for group in groups])
-    protected = protect_table(matrix, k)
-    rows = [
-        (f"{_label_age(band)}, {codes.SEX_GROUPS[sex]}", protected[i])
-        for i, (band, sex) in enumerate(row_keys)
-    ]
+    protected = harden(protect_table(matrix, k))
+    rows = [(f"{_label_age(band)}, {codes.SEX_GROUPS[sex]}", protected[i]) for i, (band, sex) in enumerate(row_keys)]
     return PublishedTable(
         "alter_staatsangehoerigkeit",
         "Bevölkerung nach Altersgruppe, Geschlecht und Staatsangehörigkeitsgruppe",

@@ -18,9 +18,7 @@ def _field_names(model: Any) -> list[str]:
     return [f.name for f in model._meta.get_fields() if f.concrete or f.many_to_many]
 
 
-def check_protection(
-    registry: dict[str, Any] | None = None, app_labels: tuple[str, ...] = CHECKED_APPS
-) -> list[Error]:
+def check_protection(registry: dict[str, Any] | None = None, app_labels: tuple[str, ...] = CHECKED_APPS) -> list[Error]:
     from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
 
     registry = registry if registry is not None else load_registry()

@@ -57,12 +57,23 @@ def can_read_azr(user: AnyUser, organisation: Organisation) -> bool:
     return has_permission(user, "azr.read", organisation)
 
 
-def get_case_for_user(request: HttpRequest, pk: int, write: bool = False) -> Case:
-    """The case if the user holds case.read (case.write) in its owning organisation; 404 otherwise."""
+def can_open_restricted(user: AnyUser, organisation: Organisation) -> bool:
+    return has_permission(user, "case.restrict", organisation)
+
+
+def get_case_for_user(request: HttpRequest, pk: int, write: bool = False, *, allow_restricted: bool = True) -> Case:
+    """The case if the user holds case.read (case.write) in its owning organisation; 404 otherwise.
+
+    Restricted records (Art. 18) are reachable only for holders of ``case.restrict``, and never for
+    exports, prints, transmissions or writes (``allow_restricted=False``)."""
     case = Case.objects.visible_to(request.user).select_related("owner", "gemeinde").filter(pk=pk).first()
     if case is None:
         raise Http404
     if write and not has_permission(request.user, "case.write", case.owner):
+        raise Http404
+    if case.restricted_at is not None and (
+        write or not allow_restricted or not can_open_restricted(request.user, case.owner)
+    ):
         raise Http404
     return case
 
@@ -76,10 +87,7 @@ def get_outgoing_transmission(request: HttpRequest, pk: int, permission: str = "
 
 def get_incoming_transmission(request: HttpRequest, pk: int) -> Transmission:
     transmission = (
-        Transmission.objects.incoming_for(request.user)
-        .select_related("sender", "recipient")
-        .filter(pk=pk)
-        .first()
+        Transmission.objects.incoming_for(request.user).select_related("sender", "recipient").filter(pk=pk).first()
     )
     if transmission is None:
         raise Http404

@@ -22,4 +22,13 @@ class RegistryConfig(AppConfig):
                 order=40,
             )
         )
+        register_staff(
+            Area(
+                "registry:cohorts",
+                _("Integrationsverläufe (Kohorten)"),
+                _("Pseudonymisierte Kennzahlen je Zuzugsjahr, mit Geheimhaltung."),
+                permission="cohort.view",
+                order=41,
+            )
+        )
         register_demo_builder("registry", build_demo_cases)

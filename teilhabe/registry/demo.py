@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from teilhabe.accounts.models import User
 from teilhabe.core.demo import DemoDistrict
@@ -134,7 +137,76 @@ def build_demo_cases(district: DemoDistrict) -> None:
         language="fa",
         text_version="KiIM-Einwilligung 2026-01",
     )
+    bulk = _bulk_trajectories(district, count=240)
+    from teilhabe.registry.cohort import build_extract
+
+    build_extract()
     district.notes.append(
         f"KiIM: {len(cases)} synthetische Integrationsakten, Übermittlung {transmission.pk} "
-        f"(Jobcenter → Migrationsberatung), Einwilligung {consent.pk} (Sprache fa)."
+        f"(Jobcenter → Migrationsberatung), Einwilligung {consent.pk} (Sprache fa); {bulk} weitere "
+        "synthetische Verläufe für die Kohortenkennzahlen."
     )
+
+
+_NATIONALITIES = ["475", "423", "166", "163", "438", "224", "439", "261"]
+
+
+def _bulk_trajectories(district: DemoDistrict, count: int) -> int:
+    """Many synthetic trajectories at once (bulk insert, one audit event) so the cohort page has figures."""
+    from teilhabe.audit.services import record
+    from teilhabe.registry.models import TrajectoryEvent
+
+    rng = random.Random(2026)
+    owners = [district.organisations["jobcenter"], district.organisations["beratung"], district.organisations["abh"]]
+    gemeinden = list(owners[0].gemeinden.all()[:12])
+    today = timezone.localdate()
+    cases = []
+    for index in range(count):
+        arrival = date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650))
+        name = f"Demo-Verlauf {index + 1:04d} (synthetisch)"
+        cases.append(
+            Case(
+                owner=rng.choices(owners, weights=[5, 3, 2])[0],
+                family_name=name,
+                family_name_latin=name,
+                search_name=f"{name.lower()} {name.lower()}",
+                birth_year=rng.randint(1960, 2006),
+                sex=rng.choice([Sex.FEMALE, Sex.MALE]),
+                nationalities=[rng.choice(_NATIONALITIES)],
+                arrival_date=arrival,
+                allocation_date=arrival + timedelta(days=rng.randint(20, 120)),
+                gemeinde=rng.choice(gemeinden) if gemeinden else None,
+                legal_basis=LegalBasis.ART6_1_E,
+                is_synthetic=True,
+                reference=f"DEMO-V-{index + 1:04d}",
+            )
+        )
+    Case.objects.bulk_create(cases)
+    events: list[TrajectoryEvent] = []
+    for case in Case.objects.filter(reference__startswith="DEMO-V-"):
+        if case.arrival_date is None:
+            continue
+        arrival = case.arrival_date
+        plan: list[tuple[str, date, str]] = []
+        if rng.random() < 0.8:
+            plan.append((EventKind.COURSE_STARTED, arrival + timedelta(days=rng.randint(30, 420)), ""))
+        if rng.random() < 0.5:
+            plan.append((EventKind.LEVEL_REACHED, arrival + timedelta(days=rng.randint(300, 1000)), "B1"))
+        if rng.random() < 0.45:
+            plan.append((EventKind.EMPLOYMENT_STARTED, arrival + timedelta(days=rng.randint(200, 1600)), ""))
+        if rng.random() < 0.7:
+            moved_in = case.allocation_date or arrival
+            plan.append((EventKind.SHARED_HOUSING_IN, moved_in, ""))
+            if rng.random() < 0.6:
+                plan.append((EventKind.MOVED_OUT, moved_in + timedelta(days=rng.randint(60, 1000)), ""))
+        events.extend(
+            TrajectoryEvent(case=case, kind=kind, date=on, detail=detail) for kind, on, detail in plan if on <= today
+        )
+    TrajectoryEvent.objects.bulk_create(events)
+    record(
+        "registry.demo_seed",
+        object_type="registry.case",
+        username="system",
+        extra={"cases": count, "events": len(events)},
+    )
+    return count

@@ -26,6 +26,12 @@ class CaseForm(forms.ModelForm):
         label=_("Staatsangehörigkeiten"), required=False, choices=nationality_choices
     )
     legal_basis = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES))
+    azr_number = forms.RegexField(
+        label=_("AZR-Nummer"),
+        required=False,
+        regex=r"^\d{12}$",
+        error_messages={"invalid": _("12 Ziffern (registry.azr_format).")},
+    )
 
     class Meta:
         model = Case
@@ -59,6 +65,8 @@ class CaseForm(forms.ModelForm):
         ).order_by("name")
         if not with_azr:
             del self.fields["azr_number"]
+        elif self.instance.pk:
+            self.initial["azr_number"] = self.instance.azr_number
 
 
 def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
@@ -69,9 +77,7 @@ def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
                 label=str(spec.label), required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
         elif spec.kind == "choice":
-            fields[spec.name] = forms.ChoiceField(
-                label=str(spec.label), required=False, choices=list(spec.choices)
-            )
+            fields[spec.name] = forms.ChoiceField(label=str(spec.label), required=False, choices=list(spec.choices))
         elif spec.kind == "textarea":
             fields[spec.name] = forms.CharField(
                 label=str(spec.label),
@@ -81,9 +87,7 @@ def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
             )
         else:
             fields[spec.name] = forms.CharField(label=str(spec.label), required=False, max_length=200)
-    fields["legal_basis"] = forms.ChoiceField(
-        label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES)
-    )
+    fields["legal_basis"] = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES))
     return type(f"{group.name.title()}Form", (forms.Form,), fields)
 
 
@@ -98,6 +102,8 @@ class EventForm(forms.Form):
 
 
 class GoalForm(forms.ModelForm):
+    description = forms.CharField(label=_("Ziel"), max_length=300)
+
     class Meta:
         model = PlanGoal
         fields = ["area", "description", "status", "review_on"]
@@ -107,13 +113,13 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [(a.value, a.label) for a in PlanArea if a.value in areas]  # type: ignore[attr-defined]
         self.fields["status"].choices = GoalStatus.choices  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.initial["description"] = self.instance.text
 
 
 class TransmissionForm(forms.Form):
     recipient = forms.ModelChoiceField(label=_("Empfänger"), queryset=Organisation.objects.none())
-    groups = forms.MultipleChoiceField(
-        label=_("Zu übermittelnde Feldgruppen"), widget=forms.CheckboxSelectMultiple
-    )
+    groups = forms.MultipleChoiceField(label=_("Zu übermittelnde Feldgruppen"), widget=forms.CheckboxSelectMultiple)
     legal_basis = forms.ChoiceField(
         label=_("Rechtsgrundlage"), choices=[("", "—"), *choices_for(TRANSMISSION_BASES)], required=False
     )

@@ -61,12 +61,14 @@ class Case(models.Model):
         "birth_date_is_placeholder": PII,
         "sex": PII,
         "nationalities": PII,
-        "azr_number": RES,
+        "azr_number_enc": RES,
         "arrival_date": PII,
         "allocation_date": PII,
         "gemeinde": PII,
         "legal_basis": N,
         "closed_at": N,
+        "restricted_at": N,
+        "legal_hold": N,
         "is_synthetic": N,
         "created_at": N,
         "created_by": N,
@@ -83,9 +85,7 @@ class Case(models.Model):
     reference = models.CharField(_("Aktenzeichen"), max_length=40, blank=True)
     family_name = models.CharField(_("Familienname (Originalschrift)"), max_length=150)
     given_names = models.CharField(_("Vornamen (Originalschrift)"), max_length=150, blank=True)
-    family_name_latin = models.CharField(
-        _("Familienname (lateinische Umschrift)"), max_length=150, blank=True
-    )
+    family_name_latin = models.CharField(_("Familienname (lateinische Umschrift)"), max_length=150, blank=True)
     given_names_latin = models.CharField(_("Vornamen (lateinische Umschrift)"), max_length=150, blank=True)
     # Lower-cased concatenation of all name variants, for the minimum-input search (DP-11).
     search_name = models.CharField(max_length=650, blank=True, editable=False, db_index=True)
@@ -98,10 +98,9 @@ class Case(models.Model):
         help_text=_("Das Datum ist nicht belegt, sondern ersatzweise eingetragen (z. B. 01.01. des Jahres)."),
     )
     sex = models.CharField(_("Geschlecht"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
-    nationalities = models.JSONField(
-        _("Staatsangehörigkeiten (Destatis-Schlüssel)"), default=list, blank=True
-    )
-    azr_number = models.CharField(_("AZR-Nummer"), max_length=20, blank=True)
+    nationalities = models.JSONField(_("Staatsangehörigkeiten (Destatis-Schlüssel)"), default=list, blank=True)
+    # Encrypted at application level (registry.crypto); read and write through ``azr_number``.
+    azr_number_enc = models.TextField(_("AZR-Nummer (verschlüsselt)"), blank=True)
     arrival_date = models.DateField(_("Einreise"), null=True, blank=True)
     allocation_date = models.DateField(_("Zuweisung in den Kreis"), null=True, blank=True)
     gemeinde = models.ForeignKey(
@@ -114,15 +113,15 @@ class Case(models.Model):
     )
     legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=30, choices=LegalBasis.choices)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    # Art. 18: a restricted record leaves search, export and transmissions; only privileged roles open it.
+    restricted_at = models.DateTimeField(_("eingeschränkt seit"), null=True, blank=True)
+    # Art. 17(3)(b): a recorded reason (legal duty / public task) that blocks erasure.
+    legal_hold = models.CharField(_("Aufbewahrungspflicht (Art. 17 Abs. 3 lit. b DSGVO)"), max_length=300, blank=True)
     is_synthetic = models.BooleanField(_("synthetische Demodaten"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = CaseQuerySet.as_manager()
 
@@ -144,6 +143,18 @@ class Case(models.Model):
     def __str__(self) -> str:
         # Deliberately no name: str() ends up in logs and audit object_repr.
         return f"Integrationsakte {self.pk}"
+
+    @property
+    def azr_number(self) -> str:
+        from teilhabe.registry.crypto import decrypt_text
+
+        return decrypt_text(self.azr_number_enc)
+
+    @azr_number.setter
+    def azr_number(self, value: str) -> None:
+        from teilhabe.registry.crypto import encrypt_text
+
+        self.azr_number_enc = encrypt_text((value or "").strip())
 
     @property
     def display_reference(self) -> str:
@@ -185,16 +196,12 @@ class FieldGroupEntry(models.Model):
     }
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
-    group = models.CharField(
-        _("Feldgruppe"), max_length=40, choices=[(k, g.label) for k, g in FIELD_GROUPS.items()]
-    )
+    group = models.CharField(_("Feldgruppe"), max_length=40, choices=[(k, g.label) for k, g in FIELD_GROUPS.items()])
     data = models.JSONField(_("Werte"), default=dict)
     legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=30, choices=LegalBasis.choices)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         constraints = [
@@ -271,9 +278,7 @@ class TrajectoryEvent(models.Model):
         help_text=_("Kurz und sachlich, z. B. Kursträger oder Niveau."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["date", "pk"]
@@ -339,14 +344,13 @@ class PlanGoal(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
     area = models.CharField(_("Handlungsfeld"), max_length=20, choices=PlanArea.choices)
-    description = models.CharField(_("Ziel"), max_length=300)
+    # Goals of an Art. 9 area (Gesundheit) are stored encrypted (registry.crypto): read via ``text``.
+    description = models.TextField(_("Ziel"))
     status = models.CharField(_("Status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     review_on = models.DateField(_("Überprüfung am"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["area", "review_on", "pk"]
@@ -359,6 +363,12 @@ class PlanGoal(models.Model):
     @property
     def group(self) -> str:
         return AREA_GROUP[self.area]
+
+    @property
+    def text(self) -> str:
+        from teilhabe.registry.crypto import decrypt_text
+
+        return decrypt_text(self.description)
 
 
 class Consent(models.Model):
@@ -383,19 +393,13 @@ class Consent(models.Model):
     owner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(_("Zweck"), max_length=300)
     data_items = models.JSONField(_("Datenkategorien (Feldgruppen)"), default=list)
-    recipients = models.ManyToManyField(
-        "accounts.Organisation", related_name="+", verbose_name=_("Empfänger")
-    )
+    recipients = models.ManyToManyField("accounts.Organisation", related_name="+", verbose_name=_("Empfänger"))
     language = models.CharField(_("Sprache des Einwilligungstextes"), max_length=10)
     text_version = models.CharField(_("Fassung des Einwilligungstextes"), max_length=60)
     given_at = models.DateTimeField(_("erteilt am"))
     withdrawn_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-given_at"]
@@ -431,9 +435,7 @@ class TransmissionQuerySet(models.QuerySet["Transmission"]):
 
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            recipient_id__in=organisation_ids_with(user, "case.read"), status=TransmissionStatus.SENT
-        )
+        return self.filter(recipient_id__in=organisation_ids_with(user, "case.read"), status=TransmissionStatus.SENT)
 
 
 class Transmission(models.Model):
@@ -475,26 +477,18 @@ class Transmission(models.Model):
     )
     field_groups = models.JSONField(_("Feldgruppen"), default=list)
     legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=30, choices=LegalBasis.choices)
-    consent = models.ForeignKey(
-        Consent, null=True, blank=True, on_delete=models.SET_NULL, related_name="transmissions"
-    )
+    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.SET_NULL, related_name="transmissions")
     purpose = models.CharField(_("Zweck"), max_length=300)
     status = models.CharField(
         _("Status"), max_length=20, choices=TransmissionStatus.choices, default=TransmissionStatus.PENDING
     )
     requires_four_eyes = models.BooleanField(_("Vier-Augen-Freigabe erforderlich"), default=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(_("beantragt am"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
     rejected_reason = models.CharField(_("Ablehnungsgrund"), max_length=300, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
     revocation_reason = models.CharField(_("Grund des Widerrufs"), max_length=300, blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
@@ -506,9 +500,7 @@ class Transmission(models.Model):
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("Übermittlung")
         verbose_name_plural = _("Übermittlungen")
-        constraints = [
-            models.CheckConstraint(condition=~Q(legal_basis=""), name="transmission_has_legal_basis")
-        ]
+        constraints = [models.CheckConstraint(condition=~Q(legal_basis=""), name="transmission_has_legal_basis")]
 
     def __str__(self) -> str:
         return f"Übermittlung {self.pk}"
@@ -530,9 +522,7 @@ class CorrectionNotice(models.Model):
     group = models.CharField(_("Feldgruppe"), max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["done_at", "-created_at"]
@@ -541,3 +531,77 @@ class CorrectionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Art. 19 {self.transmission_id}/{self.group}"
+
+
+class CohortRecord(models.Model):
+    """Pseudonymised analytics store for cohort figures (DP-41): no names, no birth dates, coarse arrival
+    (year and quarter), durations in days/months. Rebuilt by ``manage.py registry_cohort_extract``;
+    restricted (Art. 18) and erased records are left out because the table is rebuilt from scratch."""
+
+    PROTECTION: ClassVar[dict[str, str]] = {
+        "id": N,
+        "pseudonym": PII,
+        "owner_kind": N,
+        "gemeinde_ags": PII,
+        "arrival_year": PII,
+        "arrival_quarter": PII,
+        "days_to_course_start": PII,
+        "b1_within_24_months": PII,
+        "employed_within_36_months": PII,
+        "months_in_shared_accommodation": PII,
+        "extracted_at": N,
+    }
+
+    # Keyed hash (settings.PSEUDONYM_KEY) of organisation and case id: stable across extracts, not
+    # reversible without the key, and deliberately not linkable across organisations.
+    pseudonym = models.CharField(max_length=64, unique=True)
+    owner_kind = models.CharField(max_length=30)
+    gemeinde_ags = models.CharField(max_length=8, blank=True)
+    arrival_year = models.PositiveSmallIntegerField()
+    arrival_quarter = models.PositiveSmallIntegerField()
+    days_to_course_start = models.PositiveIntegerField(null=True)
+    b1_within_24_months = models.BooleanField(null=True)  # None: not yet 24 months since arrival
+    employed_within_36_months = models.BooleanField(null=True)
+    months_in_shared_accommodation = models.PositiveIntegerField(null=True)
+    extracted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Kohortendatensatz (pseudonymisiert)")
+        verbose_name_plural = _("Kohortendatensätze (pseudonymisiert)")
+
+    def __str__(self) -> str:
+        return f"Kohorte {self.arrival_year}/Q{self.arrival_quarter}"
+
+
+class ApiToken(models.Model):
+    """Personal API token for agency systems (issue #7 item 9). Created only in an MFA-verified staff session,
+    stored as SHA-256, expires, and stops working when the account is locked or loses its second factor."""
+
+    PROTECTION: ClassVar[dict[str, str]] = {
+        "id": N,
+        "user": N,
+        "name": N,
+        "token_hash": N,
+        "prefix": N,
+        "created_at": N,
+        "expires_at": N,
+        "last_used_at": N,
+        "revoked_at": N,
+    }
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kiim_tokens")
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-Zugang")
+        verbose_name_plural = _("API-Zugänge")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

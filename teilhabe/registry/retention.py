@@ -31,11 +31,13 @@ def apply_retention(*, dry_run: bool = False) -> dict[str, int]:
     cases = Case.objects.filter(closed_at__lt=now - timedelta(days=FIELD_GROUPS["identitaet"].retention_days))
     report["akten"] = cases.count()
     if not dry_run:
+        from teilhabe.registry.cohort import forget
+
+        for case in cases:
+            forget(case)
         cases.delete()  # events, goals, entries, consents cascade; transmissions keep metadata only
     copies = 0
-    for transmission in Transmission.objects.filter(
-        status=TransmissionStatus.SENT, snapshot_at__isnull=False
-    ):
+    for transmission in Transmission.objects.filter(status=TransmissionStatus.SENT, snapshot_at__isnull=False):
         days = max(FIELD_GROUPS[g].retention_days for g in transmission.field_groups if g in FIELD_GROUPS)
         if transmission.snapshot_at and transmission.snapshot_at < now - timedelta(days=days):
             copies += 1

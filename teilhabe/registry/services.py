@@ -17,6 +17,7 @@ from teilhabe.accounts.access import AnyUser, has_permission
 from teilhabe.accounts.models import Organisation, OrganisationKind, User
 from teilhabe.audit.services import record
 from teilhabe.registry.access import can_read_azr, readable_groups, writable_groups
+from teilhabe.registry.crypto import decrypt_json, encrypt_json, encrypt_text
 from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
 from teilhabe.registry.legal import ART9_BASES, RECORDING_BASES, TRANSMISSION_BASES, LegalBasis
 from teilhabe.registry.models import (
@@ -47,6 +48,10 @@ IDENTITY_FIELDS = (
     "gemeinde",
 )
 CASE_FIELDS = (*IDENTITY_FIELDS, "azr_number", "reference", "legal_basis")
+
+
+# Protection classes whose values are encrypted at application level (DP-34).
+ENCRYPTED_CLASSES = frozenset({Protection.ART9, Protection.RESIDENCE_STATUS})
 
 
 class SearchInputError(ValidationError):
@@ -181,18 +186,21 @@ def fieldgroup_save(
                 )
             }
         )
+    encrypted = spec.protection in ENCRYPTED_CLASSES
+    stored = encrypt_json(clean) if encrypted else clean
     entry = FieldGroupEntry.objects.select_for_update().filter(case=case, group=group).first()
     if entry is None:
         entry = FieldGroupEntry.objects.create(
-            case=case, group=group, data=clean, legal_basis=legal_basis, updated_by=_actor(acting_user)
+            case=case, group=group, data=stored, legal_basis=legal_basis, updated_by=_actor(acting_user)
         )
         changed = sorted(key for key, value in clean.items() if value)
         notices = 0
     else:
-        changed = sorted(key for key in allowed if entry.data.get(key, "") != clean.get(key, ""))
+        previous = decrypt_json(entry.data)
+        changed = sorted(key for key in allowed if previous.get(key, "") != clean.get(key, ""))
         if not changed and entry.legal_basis == legal_basis:
             return entry
-        entry.data = clean
+        entry.data = stored
         entry.legal_basis = legal_basis
         entry.version += 1
         entry.updated_by = _actor(acting_user)
@@ -244,9 +252,11 @@ def goal_save(
     goal = goal or PlanGoal(case=case)
     if goal.case_id != case.pk:
         raise PermissionDenied
-    goal.area, goal.description, goal.status, goal.review_on = area, description, status, review_on
+    goal.area, goal.status, goal.review_on = area, status, review_on
     if goal.group not in writable_groups(acting_user, case.owner):
         raise PermissionDenied
+    encrypted = FIELD_GROUPS[goal.group].protection in ENCRYPTED_CLASSES
+    goal.description = encrypt_text(description) if encrypted else description
     created = goal.pk is None
     goal.updated_by = _actor(acting_user)
     goal.save()
@@ -297,7 +307,7 @@ def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str,
         if group == "identitaet":
             continue
         entry = entries.get(group)
-        data = dict(entry.data) if entry else {}
+        data = decrypt_json(entry.data) if entry else {}
         if group == "aufenthalt" and with_azr and case.azr_number:
             data["azr_number"] = case.azr_number
         if entry is None and not data:
@@ -315,7 +325,7 @@ def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str,
     result["goals"] = [
         {
             "area": g.area,
-            "description": g.description,
+            "description": g.text,
             "status": g.status,
             "review_on": g.review_on.isoformat() if g.review_on else None,
         }
@@ -334,9 +344,7 @@ def case_read(*, acting_user: AnyUser, case: Case, action: str = "case.read") ->
     return data
 
 
-def case_search(
-    *, acting_user: AnyUser, query: str, birth_year: int | None = None
-) -> tuple[list[Case], bool]:
+def case_search(*, acting_user: AnyUser, query: str, birth_year: int | None = None) -> tuple[list[Case], bool]:
     """Minimum input, capped results, logged (DP-11). Returns (cases, truncated)."""
     query = " ".join(query.split()).lower()
     min_chars = settings.REGISTRY_SEARCH_MIN_CHARS
@@ -350,7 +358,8 @@ def case_search(
             code="search_too_short",
         )
     cap = settings.REGISTRY_SEARCH_MAX_RESULTS
-    queryset = Case.objects.visible_to(acting_user).filter(search_name__contains=query)
+    # Restricted records (Art. 18) never appear in search results.
+    queryset = Case.objects.visible_to(acting_user).filter(search_name__contains=query, restricted_at__isnull=True)
     if birth_year:
         queryset = queryset.filter(birth_year=birth_year)
     found = list(queryset.select_related("owner").order_by("family_name_latin", "pk")[: cap + 1])
@@ -393,7 +402,8 @@ def _snapshot(case: Case, groups: list[str]) -> dict[str, Any]:
 def _deliver(transmission: Transmission, approver: AnyUser) -> None:
     assert transmission.case is not None
     now = timezone.now()
-    transmission.snapshot = _snapshot(transmission.case, list(transmission.field_groups))
+    # The copy may hold Art. 9 and residence data: always stored encrypted.
+    transmission.snapshot = encrypt_json(_snapshot(transmission.case, list(transmission.field_groups)))
     transmission.snapshot_at = now
     transmission.approved_by = _actor(approver)
     transmission.approved_at = now
@@ -430,6 +440,10 @@ def transmission_request(
         errors["groups"] = _("Bitte mindestens eine Feldgruppe auswählen (registry.transmission_no_groups).")
     if set(groups) - set(readable_groups(acting_user, case.owner)):
         raise PermissionDenied
+    if case.restricted_at is not None:
+        errors["groups"] = _(
+            "Die Akte ist eingeschränkt (Art. 18 DSGVO) und wird nicht übermittelt (registry.case_restricted)."
+        )
     if recipient.pk == case.owner_id:
         errors["recipient"] = _("Empfänger ist die eigene Organisation (registry.transmission_self).")
     if legal_basis not in TRANSMISSION_BASES:
@@ -505,9 +519,7 @@ def transmission_approve(*, acting_user: AnyUser, transmission: Transmission) ->
 def _approve(*, acting_user: AnyUser, transmission: Transmission) -> Transmission:
     transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
     if transmission.status != TransmissionStatus.PENDING or transmission.case is None:
-        raise ValidationError(
-            _("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending).")
-        )
+        raise ValidationError(_("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending)."))
     if transmission.consent_id and not transmission.consent.is_active:  # type: ignore[union-attr]
         raise ValidationError(_("Die Einwilligung wurde widerrufen (registry.consent_withdrawn)."))
     _deliver(transmission, acting_user)
@@ -535,9 +547,7 @@ def transmission_reject(*, acting_user: AnyUser, transmission: Transmission, rea
     if not has_permission(acting_user, "transmission.approve", transmission.sender):
         raise PermissionDenied
     if transmission.status != TransmissionStatus.PENDING:
-        raise ValidationError(
-            _("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending).")
-        )
+        raise ValidationError(_("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending)."))
     transmission.status = TransmissionStatus.REJECTED
     transmission.rejected_reason = reason[:300]
     transmission.save()
@@ -571,25 +581,19 @@ def _revoke(transmission: Transmission, acting_user: AnyUser, reason: str) -> No
 
 
 @transaction.atomic
-def transmission_revoke(
-    *, acting_user: AnyUser, transmission: Transmission, reason: str = ""
-) -> Transmission:
+def transmission_revoke(*, acting_user: AnyUser, transmission: Transmission, reason: str = "") -> Transmission:
     transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
     if not has_permission(acting_user, "transmission.request", transmission.sender):
         raise PermissionDenied
     if transmission.status not in (TransmissionStatus.SENT, TransmissionStatus.PENDING):
-        raise ValidationError(
-            _("Diese Übermittlung ist nicht mehr wirksam (registry.transmission_inactive).")
-        )
+        raise ValidationError(_("Diese Übermittlung ist nicht mehr wirksam (registry.transmission_inactive)."))
     _revoke(transmission, acting_user, reason)
     return transmission
 
 
-def transmission_read(
-    *, acting_user: AnyUser, transmission: Transmission, groups: list[str]
-) -> dict[str, Any]:
+def transmission_read(*, acting_user: AnyUser, transmission: Transmission, groups: list[str]) -> dict[str, Any]:
     """The recipient's view: the permitted part of the snapshot only; logged as a read of the copy."""
-    snapshot = transmission.snapshot or {}
+    snapshot = decrypt_json(transmission.snapshot)
     allowed = set(groups)
     data = {
         "reference": snapshot.get("reference", ""),
@@ -655,10 +659,7 @@ def consent_give(
     recipients = list(recipients)
     if not items or not recipients or not purpose.strip() or not language or not text_version:
         raise ValidationError(
-            _(
-                "Zweck, Datenkategorien, Empfänger, Sprache und Fassung sind Pflicht "
-                "(registry.consent_incomplete)."
-            )
+            _("Zweck, Datenkategorien, Empfänger, Sprache und Fassung sind Pflicht (registry.consent_incomplete).")
         )
     consent = Consent.objects.create(
         case=case,
@@ -713,3 +714,142 @@ def consent_withdraw(*, acting_user: AnyUser, consent: Consent) -> int:
         extra={"consent_id": consent.pk, "revoked_transmissions": revoked},
     )
     return revoked
+
+
+# --- Data-subject rights: restriction, erasure, access report ---------------------------------------------
+
+
+@transaction.atomic
+def case_restrict(*, acting_user: AnyUser, case: Case, restrict: bool, reason: str = "") -> Case:
+    """Art. 18: mark or lift the restriction. The reason stays out of the record and the log (it may reveal
+    facts about the person); the log notes only that a reason was given."""
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    from teilhabe.registry.cohort import forget
+
+    case.restricted_at = timezone.now() if restrict else None
+    if restrict:
+        forget(case)
+    case.updated_by = _actor(acting_user)
+    case.save(update_fields=["restricted_at", "updated_by", "updated_at"])
+    record(
+        "case.restrict" if restrict else "case.restrict_lift",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={"reason_given": bool(reason.strip())},
+    )
+    return case
+
+
+@transaction.atomic
+def case_set_legal_hold(*, acting_user: AnyUser, case: Case, legal_hold: str) -> Case:
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    case.legal_hold = legal_hold.strip()[:300]
+    case.save(update_fields=["legal_hold", "updated_at"])
+    record(
+        "case.legal_hold", actor=acting_user, organisation=case.owner, obj=case, extra={"set": bool(case.legal_hold)}
+    )
+    return case
+
+
+@transaction.atomic
+def case_erase(*, acting_user: AnyUser, case: Case) -> int:
+    """Art. 17: delete the record with all groups, events, goals and consents. Earlier recipients get an
+    Art. 19 task; transmission rows keep only metadata (no case link). Refused under a legal hold.
+    Returns the erased case id, which is all the audit trail keeps."""
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    if case.legal_hold.strip():
+        raise ValidationError(
+            _("Aufbewahrungspflicht eingetragen; Löschung nicht möglich (registry.erase_legal_hold).")
+        )
+    case_id, owner = case.pk, case.owner
+    notices = 0
+    for transmission in Transmission.objects.filter(case=case, approved_at__isnull=False):
+        CorrectionNotice.objects.create(transmission=transmission, group="loeschung")
+        notices += 1
+    Transmission.objects.filter(case=case, status=TransmissionStatus.PENDING).update(
+        status=TransmissionStatus.REJECTED, rejected_reason="Akte gelöscht"
+    )
+    from teilhabe.registry.cohort import forget
+
+    forget(case)
+    case.delete()
+    record(
+        "case.erase",
+        actor=acting_user,
+        organisation=owner,
+        object_type="registry.case",
+        object_id=case_id,
+        object_repr=f"Integrationsakte {case_id}",
+        extra={"art19_notices": notices},
+    )
+    return case_id
+
+
+def access_report(*, acting_user: AnyUser, case: Case) -> dict[str, Any]:
+    """Art. 15 report for the person: data, purposes, legal bases, recipients (actual transmissions),
+    retention, source and rights. Built by a privileged role of the owning organisation; logged."""
+    if not has_permission(acting_user, "case.restrict", case.owner):
+        raise PermissionDenied
+    from teilhabe.privacy.processing import load_registry
+
+    groups = readable_groups(acting_user, case.owner)
+    data = case_data(case, groups, with_azr="aufenthalt" in groups and can_read_azr(acting_user, case.owner))
+    registry = load_registry()
+    activity = next(a for a in registry["activities"] if a["id"] == "kiim-integrationsakte")
+    report = {
+        "controller": case.owner.name,
+        "case_id": case.pk,
+        "generated_at": timezone.now().isoformat(),
+        "purposes": activity["purposes"],
+        "data": data,
+        "categories": [
+            {
+                "group": g,
+                "label": str(FIELD_GROUPS[g].label),
+                "protection": FIELD_GROUPS[g].protection,
+                "legal_basis": (data["groups"].get(g, {}) or {}).get("legal_basis", ""),
+                "retention_days_after_closure": FIELD_GROUPS[g].retention_days,
+            }
+            for g in data["groups"]
+        ],
+        "recipients": [
+            {
+                "transmission_id": t.pk,
+                "recipient": t.recipient.name,
+                "field_groups": t.field_groups,
+                "legal_basis": str(LegalBasis(t.legal_basis).label),
+                "purpose": t.purpose,
+                "status": t.status,
+                "sent_at": t.approved_at.isoformat() if t.approved_at else None,
+            }
+            for t in case.transmissions.select_related("recipient").order_by("requested_at")
+        ],
+        "consents": [
+            {
+                "consent_id": c.pk,
+                "purpose": c.purpose,
+                "data_items": c.data_items,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in case.consents.all()
+        ],
+        "source": _("Angaben der Person und Unterlagen der aktenführenden Stelle"),
+        "rights": _(
+            "Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung (Art. 18), Widerspruch (Art. 21), "
+            "Widerruf einer Einwilligung (Art. 7 Abs. 3), Beschwerde bei der Aufsichtsbehörde (Art. 77)."
+        ),
+        "restricted": case.restricted_at is not None,
+    }
+    record(
+        "case.access_report",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={"groups": sorted(data["groups"]), "transmissions": len(report["recipients"])},
+    )
+    return report

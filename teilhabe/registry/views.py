@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teilhabe.accounts.access import has_permission, organisations_with, staff_required
-from teilhabe.accounts.models import Organisation
+from teilhabe.accounts.models import Organisation, User
 from teilhabe.audit.models import AuditEvent
 from teilhabe.audit.services import record
 from teilhabe.registry import services
@@ -118,8 +120,7 @@ def _labelled_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _labelled_goals(goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {**g, "area_label": PlanArea(g["area"]).label, "status_label": GoalStatus(g["status"]).label}
-        for g in goals
+        {**g, "area_label": PlanArea(g["area"]).label, "status_label": GoalStatus(g["status"]).label} for g in goals
     ]
 
 
@@ -140,10 +141,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             form.add_error("q", error.messages)
     can_create = organisations_with(request.user, "case.write").exists()
     # Names only in the hit list where the user may read identities in that organisation.
-    rows = [
-        {"case": c, "show_name": "identitaet" in readable_groups(request.user, c.owner)}
-        for c in results or []
-    ]
+    rows = [{"case": c, "show_name": "identitaet" in readable_groups(request.user, c.owner)} for c in results or []]
     status = 400 if form.errors else 200
     return render(
         request,
@@ -186,9 +184,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Integrationsakte angelegt."))
             return redirect("registry:detail", pk=case.pk)
-    return render(
-        request, "registry/case_form.html", {"form": form, "case": None, "owners": owners, "owner": owner}
-    )
+    return render(request, "registry/case_form.html", {"form": form, "case": None, "owners": owners, "owner": owner})
 
 
 @staff_required("case.read")
@@ -204,12 +200,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": _labelled_events(data["events"]),
         "goals": _labelled_goals(data["goals"]),
         "writable": writable,
-        "missing_groups": [
-            FIELD_GROUPS[g] for g in writable if g not in data["groups"] and g != "identitaet"
-        ],
+        "missing_groups": [FIELD_GROUPS[g] for g in writable if g not in data["groups"] and g != "identitaet"],
         "can_transmit": has_permission(request.user, "transmission.request", owner),
         "can_consent": has_permission(request.user, "consent.manage", owner),
         "can_history": has_permission(request.user, "audit.view", owner),
+        "can_rights": has_permission(request.user, "case.restrict", owner),
         "transmissions": case.transmissions.select_related("recipient").all(),
         "consents": case.consents.prefetch_related("recipients").all(),
         "can_event": bool(event_kind_choices(writable)),
@@ -226,9 +221,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if "identitaet" not in writable_groups(request.user, case.owner):
         raise Http404
     with_azr = can_read_azr(request.user, case.owner)
-    form = CaseForm(
-        request.POST or None, instance=case if request.method != "POST" else None, with_azr=with_azr
-    )
+    form = CaseForm(request.POST or None, instance=case if request.method != "POST" else None, with_azr=with_azr)
     if request.method != "POST":
         form.initial["nationalities"] = case.nationalities
     if request.method == "POST" and form.is_valid():
@@ -325,7 +318,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
 @staff_required("case.read")
 def case_export(request: HttpRequest, pk: int) -> HttpResponse:
     """JSON export of exactly what the user may read (DP-10); logged as case.export."""
-    case = get_case_for_user(request, pk)
+    case = get_case_for_user(request, pk, allow_restricted=False)
     data = services.case_read(acting_user=request.user, case=case, action="case.export")
     payload = {
         "case_id": case.pk,
@@ -334,16 +327,14 @@ def case_export(request: HttpRequest, pk: int) -> HttpResponse:
         "synthetic": case.is_synthetic,
         **data,
     }
-    response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False, indent=2), content_type="application/json"
-    )
+    response = HttpResponse(json.dumps(payload, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="integrationsakte-{case.pk}.json"'
     return response
 
 
 @staff_required("case.read")
 def case_print(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request, pk)
+    case = get_case_for_user(request, pk, allow_restricted=False)
     data = services.case_read(acting_user=request.user, case=case, action="case.print")
     return render(
         request,
@@ -359,7 +350,7 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required("case.read")
 def transmission_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request, pk)
+    case = get_case_for_user(request, pk, allow_restricted=False)
     if not has_permission(request.user, "transmission.request", case.owner):
         raise Http404
     groups = readable_groups(request.user, case.owner)
@@ -379,9 +370,7 @@ def transmission_create(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             if transmission.status == TransmissionStatus.PENDING:
-                messages.info(
-                    request, _("Übermittlung beantragt; sie braucht die Freigabe einer zweiten Person.")
-                )
+                messages.info(request, _("Übermittlung beantragt; sie braucht die Freigabe einer zweiten Person."))
             else:
                 messages.success(request, _("Übermittlung ausgeführt."))
             return redirect("registry:outgoing", pk=transmission.pk)
@@ -508,9 +497,7 @@ def transmission_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("case.read")
 @require_POST
 def notice_done(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = (
-        CorrectionNotice.objects.select_related("transmission", "transmission__sender").filter(pk=pk).first()
-    )
+    notice = CorrectionNotice.objects.select_related("transmission", "transmission__sender").filter(pk=pk).first()
     if notice is None or not has_permission(request.user, "transmission.request", notice.transmission.sender):
         raise Http404
     services.notice_done(acting_user=request.user, notice=notice)
@@ -520,7 +507,7 @@ def notice_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required("case.read")
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request, pk)
+    case = get_case_for_user(request, pk, allow_restricted=False)
     if not has_permission(request.user, "consent.manage", case.owner):
         raise Http404
     form = ConsentForm(request.POST or None, case=case, groups=readable_groups(request.user, case.owner))
@@ -567,3 +554,107 @@ def access_history(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by("-id")[:500]
     record("case.history", actor=request.user, organisation=case.owner, obj=case)
     return render(request, "registry/access_history.html", {"case": case, "events": events})
+
+
+def _get_case_for_rights(request: HttpRequest, pk: int) -> Case:
+    case = get_case_for_user(request, pk)
+    if not has_permission(request.user, "case.restrict", case.owner):
+        raise Http404
+    return case
+
+
+@staff_required("case.read")
+def case_rights(request: HttpRequest, pk: int) -> HttpResponse:
+    """Data-subject rights for one record: restriction (Art. 18), legal hold and erasure (Art. 17)."""
+    case = _get_case_for_rights(request, pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in ("restrict", "lift"):
+            services.case_restrict(
+                acting_user=request.user,
+                case=case,
+                restrict=action == "restrict",
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("Einschränkung gespeichert."))
+        elif action == "hold":
+            services.case_set_legal_hold(
+                acting_user=request.user, case=case, legal_hold=request.POST.get("legal_hold", "")
+            )
+            messages.success(request, _("Aufbewahrungspflicht gespeichert."))
+        elif action == "erase" and request.POST.get("confirm") == str(case.pk):
+            try:
+                services.case_erase(acting_user=request.user, case=case)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Integrationsakte gelöscht."))
+                return redirect("registry:list")
+        else:
+            messages.error(request, _("Zum Löschen die Aktennummer zur Bestätigung eingeben."))
+        return redirect("registry:rights", pk=case.pk)
+    return render(request, "registry/case_rights.html", {"case": case})
+
+
+@staff_required("case.read")
+def access_report(request: HttpRequest, pk: int, as_json: bool = False) -> HttpResponse:
+    """Art. 15 report (HTML for printing, JSON machine-readable); logged as case.access_report."""
+    case = _get_case_for_rights(request, pk)
+    report = services.access_report(acting_user=request.user, case=case)
+    if as_json:
+        response = HttpResponse(
+            json.dumps(report, ensure_ascii=False, indent=2, default=str), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="auskunft-{case.pk}.json"'
+        return response
+    return render(
+        request,
+        "registry/access_report.html",
+        {
+            "case": case,
+            "report": report,
+            "groups": _display_groups(report["data"]),
+            "events": _labelled_events(report["data"]["events"]),
+            "goals": _labelled_goals(report["data"]["goals"]),
+        },
+    )
+
+
+@staff_required("cohort.view")
+def cohorts(request: HttpRequest) -> HttpResponse:
+    """Pseudonymised, disclosure-controlled cohort figures; reads only the analytics store (DP-41)."""
+    from teilhabe.registry.cohort import cohort_table
+    from teilhabe.registry.models import CohortRecord
+
+    rows = cohort_table()
+    extracted = CohortRecord.objects.order_by("-extracted_at").values_list("extracted_at", flat=True).first()
+    record("cohort.view", actor=request.user, object_type="registry.cohortrecord")
+    return render(
+        request, "registry/cohorts.html", {"rows": rows, "extracted": extracted, "k": settings.DISCLOSURE_MIN_COUNT}
+    )
+
+
+@staff_required("case.read")
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens; only in an MFA-verified session (staff_required), shown once after creation."""
+    from teilhabe.registry import api
+    from teilhabe.registry.models import ApiToken
+
+    user = request.user
+    assert isinstance(user, User)
+    plaintext = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            token = ApiToken.objects.filter(
+                user=user, pk=request.POST.get("token") or 0, revoked_at__isnull=True
+            ).first()
+            if token is None:
+                raise Http404
+            api.token_revoke(acting_user=user, token=token)
+            messages.success(request, _("API-Zugang widerrufen."))
+            return redirect("registry:api_tokens")
+        _token, plaintext = api.token_create(acting_user=user, name=request.POST.get("name", ""))
+    tokens = ApiToken.objects.filter(user=user)
+    return render(
+        request, "registry/api_tokens.html", {"tokens": tokens, "plaintext": plaintext, "now": timezone.now()}
+    )

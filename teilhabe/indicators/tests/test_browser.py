@@ -30,10 +30,7 @@ def _axe(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    return [
-        f"{v['id']}: {v['help']} {[n['html'][:200] for n in v['nodes']]}"
-        for v in results.response["violations"]
-    ]
+    return [f"{v['id']}: {v['help']} {[n['html'][:200] for n in v['nodes']]}" for v in results.response["violations"]]
 
 
 @pytest.mark.browser

@@ -15,11 +15,7 @@ KREIS = "12073"
 
 
 def two_gemeinden() -> tuple[str, str]:
-    a, b = (
-        Gemeinde.objects.filter(kreis_id=KREIS, is_gemeinde=True)
-        .order_by("ags")
-        .values_list("ags", flat=True)[:2]
-    )
+    a, b = Gemeinde.objects.filter(kreis_id=KREIS, is_gemeinde=True).order_by("ags").values_list("ags", flat=True)[:2]
     return a, b
 
 
@@ -30,9 +26,7 @@ def value(code: str, region: str, year: int, category: str = "") -> IndicatorVal
 def test_dem01_kreis_from_zensus_gemeinden_equals_official_value(catalogue: None) -> None:
     kreis = Kreis.objects.get(ags=KREIS)
     compute(kreis=kreis, indicators=Indicator.objects.filter(code="DEM-01"))
-    official = ReferenceValue.objects.get(
-        source="zensus2022", indicator="share_foreign", level="kreis", ags=KREIS
-    )
+    official = ReferenceValue.objects.get(source="zensus2022", indicator="share_foreign", level="kreis", ags=KREIS)
     computed = value("DEM-01", KREIS, 2022)
     assert computed.value is not None and round(computed.value, 2) == official.value == 4.72
     assert "zensus:ew_auslaender" in computed.sources
@@ -111,15 +105,11 @@ def test_incremental_recompute_touches_only_affected_values(catalogue: None, per
             put("ba_geringfuegig_auslaender", ags, year, 10, org)
             put("ew_auslaender_15_65", ags, year, 100, org)
     compute(kreis=kreis)
-    before = {
-        (v.indicator_id, v.category, v.region, v.year): v.computed_at for v in IndicatorValue.objects.all()
-    }
+    before = {(v.indicator_id, v.category, v.region, v.year): v.computed_at for v in IndicatorValue.objects.all()}
     assert len(before) > 0
     changed = put("ba_beschaeftigte_auslaender", gemeinden[3], 2024, 60, org)
     report = recompute_for_change(kreis=kreis, changes=[(changed.source_key, "gemeinde", changed.ags, 2024)])
-    after = {
-        (v.indicator_id, v.category, v.region, v.year): v.computed_at for v in IndicatorValue.objects.all()
-    }
+    after = {(v.indicator_id, v.category, v.region, v.year): v.computed_at for v in IndicatorValue.objects.all()}
     touched = {key for key in after if after[key] != before.get(key)}
     codes = dict(Indicator.objects.values_list("pk", "code"))
     assert {(codes[i], r, y) for i, _c, r, y in touched} == {

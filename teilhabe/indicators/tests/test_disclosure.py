@@ -18,11 +18,7 @@ KREIS = "12073"
 
 
 def gemeinden() -> list[str]:
-    return list(
-        Gemeinde.objects.filter(kreis_id=KREIS, is_gemeinde=True)
-        .order_by("ags")
-        .values_list("ags", flat=True)
-    )
+    return list(Gemeinde.objects.filter(kreis_id=KREIS, is_gemeinde=True).order_by("ags").values_list("ags", flat=True))
 
 
 def test_no_published_value_rests_on_1_to_k_minus_1_persons(catalogue: None, personas: Any) -> None:
@@ -36,9 +32,7 @@ def test_no_published_value_rests_on_1_to_k_minus_1_persons(catalogue: None, per
         put("ba_beschaeftigte_auslaender", ags, 2024, employed, org)
         put("ew_auslaender_15_65", ags, 2024, population, org)
         put("ba_geringfuegig_auslaender", ags, 2024, rng.choice([0, 1, 2, 7]), org)
-    compute(
-        kreis=Kreis.objects.get(ags=KREIS), indicators=Indicator.objects.filter(code__in=["ARB-01", "ARB-02"])
-    )
+    compute(kreis=Kreis.objects.get(ags=KREIS), indicators=Indicator.objects.filter(code__in=["ARB-01", "ARB-02"]))
     rows = list(IndicatorValue.objects.filter(indicator__code__in=["ARB-01", "ARB-02"]))
     assert rows
     for row in rows:
@@ -95,6 +89,4 @@ def test_suppressed_value_shown_with_explanation(catalogue: None, personas: Any,
     assert "Gesperrt, weil sich sonst ein geschützter Wert" in html
     api = client.get("/api/v1/indicators/ARB-01/values/?level=gemeinde").json()
     suppressed = [r for r in api["results"] if r["suppressed"]]
-    assert suppressed and all(
-        r["value"] is None and r["numerator"] is None and r["explanation"] for r in suppressed
-    )
+    assert suppressed and all(r["value"] is None and r["numerator"] is None and r["explanation"] for r in suppressed)

@@ -27,11 +27,7 @@ STAFF_GET = [
 
 
 def gemeinden() -> list[str]:
-    return list(
-        Gemeinde.objects.filter(kreis_id=KREIS, is_gemeinde=True)
-        .order_by("ags")
-        .values_list("ags", flat=True)
-    )
+    return list(Gemeinde.objects.filter(kreis_id=KREIS, is_gemeinde=True).order_by("ags").values_list("ags", flat=True))
 
 
 @pytest.fixture
@@ -79,9 +75,7 @@ def test_api_schema_and_error_shape(data: list[str], client: Client) -> None:
 
 
 @pytest.mark.parametrize("url", STAFF_GET)
-def test_staff_routes_require_login_and_permission(
-    data: list[str], personas: Any, client: Client, url: str
-) -> None:
+def test_staff_routes_require_login_and_permission(data: list[str], personas: Any, client: Client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 302 and "/konto/anmelden/" in response["Location"]
     login_verified(client, personas.charlie)
@@ -94,10 +88,7 @@ def test_charlie_gets_403_on_object_routes(data: list[str], personas: Any, clien
     login_verified(client, personas.charlie)
     assert client.get(f"/staff/monitoring/aggregate/{value.pk}/").status_code == 403
     assert client.post(f"/staff/monitoring/aggregate/{value.pk}/loeschen/").status_code == 403
-    assert (
-        client.post("/staff/monitoring/indikator/ARB-01/veroeffentlichung/", {"publish": "1"}).status_code
-        == 403
-    )
+    assert client.post("/staff/monitoring/indikator/ARB-01/veroeffentlichung/", {"publish": "1"}).status_code == 403
     assert client.get(f"/staff/monitoring/gemeinde/{data[0]}/").status_code == 403
 
 
@@ -107,9 +98,7 @@ def test_gemeinde_role_views_but_cannot_manage(data: list[str], gemeinde_user: A
     assert client.get("/staff/monitoring/aggregate/").status_code == 403
 
 
-def test_agency_value_outside_scope_is_404(
-    data: list[str], personas: Any, statistik: Any, client: Client
-) -> None:
+def test_agency_value_outside_scope_is_404(data: list[str], personas: Any, statistik: Any, client: Client) -> None:
     from teilhabe.accounts.roles import Role
     from teilhabe.core.testing import make_user
 
@@ -121,9 +110,7 @@ def test_agency_value_outside_scope_is_404(
     assert client.post(f"/staff/monitoring/aggregate/{value.pk}/loeschen/").status_code == 404
 
 
-def test_form_entry_recomputes_and_audits(
-    data: list[str], personas: Any, statistik: Any, client: Client
-) -> None:
+def test_form_entry_recomputes_and_audits(data: list[str], personas: Any, statistik: Any, client: Client) -> None:
     login_verified(client, statistik)
     response = client.post(
         "/staff/monitoring/aggregate/neu/",
@@ -185,9 +172,7 @@ def test_import_dry_run_then_atomic_commit_with_audit(
 ) -> None:
     login_verified(client, statistik)
     lines = ["Quellschlüssel,Ebene,AGS,Jahr,Wert,Quelldokument"]
-    lines += [
-        f'sgb2_leb_auslaender,gemeinde,{ags},2024,"1.234,0",Jobcenter Statistik 12/2024' for ags in data
-    ]
+    lines += [f'sgb2_leb_auslaender,gemeinde,{ags},2024,"1.234,0",Jobcenter Statistik 12/2024' for ags in data]
     content = ("\n".join(lines) + "\n").encode("utf-8")
 
     def upload(**extra: str) -> Any:
@@ -234,9 +219,7 @@ def test_import_xlsx(data: list[str], personas: Any, statistik: Any, client: Cli
     assert AgencyValue.objects.get(source_key="asylblg_empfaenger").ags == data[0]
 
 
-def test_custom_indicator_without_code(
-    data: list[str], personas: Any, statistik: Any, client: Client
-) -> None:
+def test_custom_indicator_without_code(data: list[str], personas: Any, statistik: Any, client: Client) -> None:
     login_verified(client, statistik)
     response = client.post(
         "/staff/monitoring/indikator/neu/",
@@ -259,7 +242,38 @@ def test_custom_indicator_without_code(
     assert response.status_code == 302
     indicator = Indicator.objects.get(code="KR-01")
     assert indicator.is_custom and indicator.owner == personas.landkreis
-    assert IndicatorValue.objects.get(indicator=indicator, region=KREIS, year=2024).value == pytest.approx(
-        40.0
-    )
+    assert IndicatorValue.objects.get(indicator=indicator, region=KREIS, year=2024).value == pytest.approx(40.0)
     assert AuditEvent.objects.filter(object_type="indicators.indicator", action="create").exists()
+
+
+def test_other_organisation_cannot_overwrite_values(data: list[str], personas: Any, client: Client) -> None:
+    from teilhabe.accounts.roles import Role
+    from teilhabe.core.testing import make_user
+
+    other = make_user("ole", personas.org_b, Role.STATISTIK)
+    login_verified(client, other)
+    content = f"quellschluessel;ags;jahr;wert\nba_beschaeftigte_auslaender;{data[0]};2024;99\n".encode()
+    response = client.post(
+        "/staff/monitoring/aggregate/import/",
+        {
+            "organisation": personas.org_b.pk,
+            "commit": "1",
+            "file": SimpleUploadedFile("b.csv", content, content_type="text/csv"),
+        },
+    )
+    assert "[owned_elsewhere]" in response.content.decode()
+    assert AgencyValue.objects.get(source_key="ba_beschaeftigte_auslaender", ags=data[0]).value == 40
+    response = client.post(
+        "/staff/monitoring/aggregate/neu/",
+        {
+            "organisation": personas.org_b.pk,
+            "source_key": "ba_beschaeftigte_auslaender",
+            "ags": data[0],
+            "year": 2024,
+            "value": "99",
+            "source_document": "x",
+        },
+    )
+    assert response.status_code == 200 and "gepflegt" in response.content.decode()
+    # Catalogue indicators are published for the district only by the Landkreis office.
+    assert client.post("/staff/monitoring/indikator/ARB-01/veroeffentlichung/", {"publish": "1"}).status_code == 403

@@ -24,6 +24,7 @@ from teilhabe.registry.models import Case, FieldGroupEntry, Transmission
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.REGISTRY_ENCRYPTION_KEYS = ["test-only-registry-key-1"]
 
 
 def test_registry_covers_every_model_field() -> None:
@@ -79,6 +80,7 @@ def test_art30_command_writes_document(tmp_path: Path) -> None:
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Führung von Integrationsakten (KiIM)" in html and "1095" in html
+
 
 def test_retention_deletes_groups_then_cases(personas) -> None:
     """Frozen time, closed 2020-01-01: health/counselling go after 3 years, other groups 5, the case 10."""
@@ -139,9 +141,7 @@ def test_retention_deletes_groups_then_cases(personas) -> None:
         assert FieldGroupEntry.objects.filter(case=case).count() == 2
     with time_machine.travel(start + timedelta(days=3 * 365 + 2), tick=False):
         call_command("registry_retention")
-        assert list(FieldGroupEntry.objects.filter(case=case).values_list("group", flat=True)) == [
-            "sprachkurs"
-        ]
+        assert list(FieldGroupEntry.objects.filter(case=case).values_list("group", flat=True)) == ["sprachkurs"]
     with time_machine.travel(start + timedelta(days=5 * 365 + 2), tick=False):
         call_command("registry_retention", "--dry-run")
         assert FieldGroupEntry.objects.filter(case=case).exists()
@@ -157,3 +157,15 @@ def test_retention_deletes_groups_then_cases(personas) -> None:
     assert reports.count() == 4
     assert any(e.extra.get("akten") == 1 for e in reports)
     assert Transmission.objects.filter(case__isnull=True).count() == 2  # transmission metadata stays
+
+
+def test_committed_art30_document_is_current(tmp_path: Path) -> None:
+    """DP-01 snapshot: docs/privacy/art30.html is regenerated whenever registry.yaml changes."""
+    from django.conf import settings
+
+    target = tmp_path / "art30.html"
+    call_command("privacy_art30", str(target))
+    committed = Path(settings.BASE_DIR) / "docs" / "privacy" / "art30.html"
+    assert committed.read_text(encoding="utf-8") == target.read_text(encoding="utf-8"), (
+        "manage.py privacy_art30 docs/privacy/art30.html ausführen"
+    )

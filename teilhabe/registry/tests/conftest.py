@@ -12,6 +12,7 @@ from teilhabe.accounts.models import Organisation, OrganisationKind, User
 from teilhabe.accounts.roles import Role
 from teilhabe.core.testing import Personas, login_verified, make_user
 from teilhabe.registry import services
+from teilhabe.registry.crypto import encrypt_json
 from teilhabe.registry.legal import LegalBasis
 from teilhabe.registry.models import Case, EventKind, FieldGroupEntry, GoalStatus, PlanArea
 
@@ -42,6 +43,7 @@ class World:
 def _fast_password_hashing(settings: object) -> None:
     """Argon2 costs ~0.5 s per test user; these tests are about case records, not passwords."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    settings.REGISTRY_ENCRYPTION_KEYS = ["test-only-registry-key-1"]  # type: ignore[attr-defined]
 
 
 def seed_case(owner: Organisation, user: User, name: str = SEEDED_NAME) -> Case:
@@ -97,7 +99,10 @@ def world(personas: Personas, settings: object) -> World:
     )
     # Residence status is written by the Ausländerbehörde; the Jobcenter holds a copy it received earlier.
     FieldGroupEntry.objects.create(
-        case=case, group="aufenthalt", data={"title": "aufenthaltserlaubnis"}, legal_basis=LegalBasis.ART6_1_E
+        case=case,
+        group="aufenthalt",
+        data=encrypt_json({"title": "aufenthaltserlaubnis"}),
+        legal_basis=LegalBasis.ART6_1_E,
     )
     services.event_add(acting_user=alice, case=case, kind=EventKind.COURSE_STARTED, on=date(2023, 1, 9))
     services.goal_save(

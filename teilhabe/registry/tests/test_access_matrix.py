@@ -12,7 +12,7 @@ from teilhabe.registry.models import Consent, CorrectionNotice, Transmission
 from teilhabe.registry.tests.conftest import SEEDED_NAME, World, seed_case
 
 POST_ONLY = {"consent_withdraw", "approve", "reject", "revoke", "notice_done"}
-LIST_ROUTES = {"list", "create", "transmissions"}
+LIST_ROUTES = {"list", "create", "transmissions", "cohorts", "api_tokens"}
 
 
 def _objects(world: World) -> dict[str, dict[str, int | str]]:
@@ -52,6 +52,8 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
         "list": {},
         "create": {},
         "transmissions": {},
+        "cohorts": {},
+        "api_tokens": {},
         "detail": {"pk": case.pk},
         "edit": {"pk": case.pk},
         "fieldgroup": {"pk": case.pk, "group": "sprachkurs"},
@@ -63,6 +65,9 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
         "transmit": {"pk": case.pk},
         "consent_add": {"pk": case.pk},
         "history": {"pk": case.pk},
+        "rights": {"pk": case.pk},
+        "access_report": {"pk": case.pk},
+        "access_report_json": {"pk": case.pk},
         "consent_withdraw": {"pk": consent.pk},
         "outgoing": {"pk": sent.pk},
         "incoming": {"pk": sent.pk},
@@ -144,9 +149,7 @@ def test_revoked_transmission_gives_404_to_recipient(world: World) -> None:
     charlie = world.client(world.p.charlie)
     url = reverse("registry:incoming", kwargs={"pk": transmission.pk})
     assert charlie.get(url).status_code == 200
-    services.transmission_revoke(
-        acting_user=world.p.alice, transmission=transmission, reason="Zweck entfallen"
-    )
+    services.transmission_revoke(acting_user=world.p.alice, transmission=transmission, reason="Zweck entfallen")
     assert charlie.get(url).status_code == 404
     assert charlie.get(reverse("registry:detail", kwargs={"pk": world.case.pk})).status_code == 404
     assert AuditEvent.objects.filter(action="transmission.revoke", object_id=str(transmission.pk)).exists()
@@ -161,11 +164,6 @@ def test_dpo_sees_access_history_without_content(world: World) -> None:
     body = response.content.decode()
     assert "case.read" in body and "alice" in body
     assert SEEDED_NAME not in body
-    assert AuditEvent.objects.filter(
-        action="case.history", object_id=str(world.case.pk), username="dsb"
-    ).exists()
+    assert AuditEvent.objects.filter(action="case.history", object_id=str(world.case.pk), username="dsb").exists()
     # Caseworkers of the owning organisation have no audit.view.
-    assert (
-        world.client(world.p.alice).get(reverse("registry:history", kwargs={"pk": world.case.pk})).status_code
-        == 404
-    )
+    assert world.client(world.p.alice).get(reverse("registry:history", kwargs={"pk": world.case.pk})).status_code == 404

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from teilhabe.audit.models import AuditEvent
 from teilhabe.registry import services
+from teilhabe.registry.crypto import decrypt_json
 from teilhabe.registry.legal import LegalBasis
 from teilhabe.registry.models import Case, FieldGroupEntry
 from teilhabe.registry.tests.conftest import World
@@ -45,9 +46,7 @@ def test_case_create_validation(personas, overrides: dict, field: str) -> None:
 
 
 def test_partial_and_placeholder_birth_dates(personas) -> None:
-    year_only = services.case_create(
-        acting_user=personas.alice, owner=personas.org_a, data=_data(birth_year=1999)
-    )
+    year_only = services.case_create(acting_user=personas.alice, owner=personas.org_a, data=_data(birth_year=1999))
     assert year_only.birth_date_display() == "XX.XX.1999"
     placeholder = services.case_create(
         acting_user=personas.alice,
@@ -76,7 +75,8 @@ def test_art9_needs_art9_basis(world: World) -> None:
             legal_basis=LegalBasis.ART6_1_E,
         )
     assert "legal_basis" in info.value.message_dict
-    assert FieldGroupEntry.objects.filter(case=world.case, group="gesundheit").get().data["notes"] != "x"
+    stored = FieldGroupEntry.objects.filter(case=world.case, group="gesundheit").get().data
+    assert decrypt_json(stored)["notes"] != "x"
 
 
 def test_fieldgroup_without_write_permission_refused(world: World) -> None:

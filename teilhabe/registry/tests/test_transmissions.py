@@ -75,8 +75,7 @@ def test_recipient_sees_exactly_the_transmitted_groups(world: World) -> None:
         legal_basis=LegalBasis.ART6_1_E,
     )
     assert (
-        "Neuer Träger"
-        not in charlie.get(reverse("registry:incoming", kwargs={"pk": transmission.pk})).content.decode()
+        "Neuer Träger" not in charlie.get(reverse("registry:incoming", kwargs={"pk": transmission.pk})).content.decode()
     )
     # The recipient never gets the sender's case itself.
     assert charlie.get(reverse("registry:detail", kwargs={"pk": world.case.pk})).status_code == 404
@@ -88,9 +87,7 @@ def test_sender_cannot_transmit_groups_it_cannot_read(world: World) -> None:
 
 
 def test_social_data_to_abh_needs_four_eyes(world: World) -> None:
-    transmission = _send(
-        world, ["identitaet", "beschaeftigung"], recipient=world.p.org_b, basis=LegalBasis.SGB_X_71_2
-    )
+    transmission = _send(world, ["identitaet", "beschaeftigung"], recipient=world.p.org_b, basis=LegalBasis.SGB_X_71_2)
     assert transmission.requires_four_eyes and transmission.status == TransmissionStatus.PENDING
     assert transmission.snapshot == {}
     charlie = world.client(world.p.charlie)
@@ -224,12 +221,8 @@ def test_correction_creates_art19_tasks_for_earlier_recipients(world: World) -> 
         data={"course_type": "integrationskurs", "provider": "VHS Kursträgerstadt", "level": "B1"},
         legal_basis=LegalBasis.ART6_1_E,
     )
-    assert list(CorrectionNotice.objects.values_list("transmission_id", "group")) == [
-        (first.pk, "sprachkurs")
-    ]
-    services.case_update(
-        acting_user=world.p.alice, case=world.case, data={"given_names_latin": "Quambrina Maria"}
-    )
+    assert list(CorrectionNotice.objects.values_list("transmission_id", "group")) == [(first.pk, "sprachkurs")]
+    services.case_update(acting_user=world.p.alice, case=world.case, data={"given_names_latin": "Quambrina Maria"})
     assert CorrectionNotice.objects.filter(group="identitaet").count() == 2
     page = world.client(world.p.alice).get(reverse("registry:transmissions"))
     notices = list(page.context["notices"])
@@ -241,9 +234,7 @@ def test_correction_creates_art19_tasks_for_earlier_recipients(world: World) -> 
 
 def test_outgoing_page_shows_metadata_only(world: World) -> None:
     transmission = _send(world, ["identitaet"])
-    body = (
-        world.client(world.p.alice).get(reverse("registry:outgoing", kwargs={"pk": transmission.pk})).content
-    )
+    body = world.client(world.p.alice).get(reverse("registry:outgoing", kwargs={"pk": transmission.pk})).content
     assert SEEDED_NAME not in body.decode()
     assert AuditEvent.objects.filter(action="transmission.view").exists()
 

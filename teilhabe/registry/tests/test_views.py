@@ -45,9 +45,8 @@ def test_create_rejects_unknown_basis_and_partial_dates(world: World) -> None:
         {"family_name": "X", "birth_day": 5, "sex": "x", "legal_basis": "art6_1_e"},
     )
     assert response.status_code == 200
-    assert (
-        "registry.birth_without_year" in response.content.decode()
-        or "registry.birth_day_without_month" in (response.content.decode())
+    assert "registry.birth_without_year" in response.content.decode() or "registry.birth_day_without_month" in (
+        response.content.decode()
     )
     assert Case.objects.count() == 1
 
@@ -71,10 +70,7 @@ def test_fieldgroup_form_and_art19(world: World) -> None:
     # Groups the role or organisation kind cannot write are not offered at all.
     for group in ("gesundheit", "aufenthalt", "identitaet", "unbekannt"):
         assert (
-            client.get(
-                reverse("registry:fieldgroup", kwargs={"pk": world.case.pk, "group": group})
-            ).status_code
-            == 404
+            client.get(reverse("registry:fieldgroup", kwargs={"pk": world.case.pk, "group": group})).status_code == 404
         )
 
 
@@ -117,9 +113,7 @@ def test_event_and_goal_forms(world: World) -> None:
     assert AuditEvent.objects.filter(action="case.goal_update", extra__goal_id=goal.pk).exists()
     health_goal = PlanGoal.objects.get(area="gesundheit")
     assert (
-        client.get(
-            reverse("registry:goal_edit", kwargs={"pk": world.case.pk, "goal_pk": health_goal.pk})
-        ).status_code
+        client.get(reverse("registry:goal_edit", kwargs={"pk": world.case.pk, "goal_pk": health_goal.pk})).status_code
         == 404
     )
 

@@ -21,9 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--stichtag", required=True, type=date.fromisoformat)
         parser.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts übernehmen")
         parser.add_argument("--valid-rows-only", action="store_true", help="fehlerhafte Zeilen auslassen")
-        parser.add_argument(
-            "--organisation", type=int, help="ID der Organisation (Standard: die Kreisverwaltung)"
-        )
+        parser.add_argument("--organisation", type=int, help="ID der Organisation (Standard: die Kreisverwaltung)")
         parser.add_argument("--kreis", default=settings.TEILHABE_KREIS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +44,7 @@ class Command(BaseCommand):
             stichtag=options["stichtag"],
             kreis_ags=options["kreis"],
             timings=timings,
+            stage=False,
         )
         self.stdout.write(
             f"{register_import.rows_total} Zeilen, {register_import.error_count} Fehler, "

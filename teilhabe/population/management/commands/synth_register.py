@@ -21,9 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--kreis", required=True, help="5-stelliger Kreisschlüssel, z. B. 08215")
         parser.add_argument("--stichtag", required=True, type=date.fromisoformat)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument(
-            "--error-rate", type=float, default=0.0, help="Anteil absichtlich fehlerhafter Zeilen"
-        )
+        parser.add_argument("--error-rate", type=float, default=0.0, help="Anteil absichtlich fehlerhafter Zeilen")
         parser.add_argument("--out", help="Zieldatei; ohne Angabe auf die Standardausgabe")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def population_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.POPULATION_DIR = tmp_path / "population"
+    return settings.POPULATION_DIR

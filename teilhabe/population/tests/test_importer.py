@@ -1,0 +1,161 @@
+"""Reading and validation: every error class, encodings, delimiters, XLSX, robustness."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from teilhabe.population.importer import MESSAGES, read_extract, validate
+from teilhabe.population.tests.helpers import AGS, HEADER, OTHER_AGS, csv_text, row, valid_rows
+
+STICHTAG = date(2025, 12, 31)
+GEMEINDEN = {AGS, OTHER_AGS}
+
+
+def _check(text: str | bytes, filename: str = "a.csv") -> Any:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return validate(read_extract(data, filename), STICHTAG, GEMEINDEN)
+
+
+def test_valid_file_has_no_problems_and_normalises() -> None:
+    result = _check(csv_text(*valid_rows()))
+    assert result.counts == {} and result.rows_total == 13 and result.rows_valid == 13
+    first = result.normalised.to_pylist()[0]
+    assert first["geburtsdatum"] == date(1980, 1, 1) and first["staatsangehoerigkeit_1"] == "475"
+
+
+def test_every_row_error_class_with_row_column_and_code() -> None:
+    rows = [
+        row("R02", geschlecht=""),  # line 2
+        row("R03", ags="12345678"),
+        row("R04", ags="12ab"),
+        row("R05", wohnungsstatus="Q"),
+        row("R06", geschlecht="q"),
+        row("R07", geburtsdatum="31.02.1990"),
+        row("R08", geburtsdatum="2026-03-01"),
+        row("R09", zuzug_datum="2026-01-15"),
+        row("R10", staatsangehoerigkeit_1="777"),
+        row("R11", art_deutsche_staatsangehoerigkeit="X"),
+        row("R12", staatsangehoerigkeit_1="475", art_deutsche_staatsangehoerigkeit="E"),
+        row("R13", familienstand="ZZ"),
+        row("R14", religion="islam"),
+        row("R15"),
+        row("R15"),  # duplicate key + status: second one (line 16)
+        row("R17", elternteil_1="NIEMAND"),
+        row("X" * 41),
+        row("R19", geburtsstaat="ZZZ"),
+        row("R20", zuzug_datum="2020-13-01"),
+    ]
+    result = _check(csv_text(*rows))
+    found = {(p.row, p.column, p.code) for p in result.problems}
+    expected = {
+        (2, "geschlecht", "E_REQUIRED"),
+        (3, "ags", "E_AGS_OUTSIDE"),
+        (4, "ags", "E_AGS_FORMAT"),
+        (5, "wohnungsstatus", "E_WOHNUNGSSTATUS"),
+        (6, "geschlecht", "E_GESCHLECHT"),
+        (7, "geburtsdatum", "E_DATE_FORMAT"),
+        (8, "geburtsdatum", "E_DATE_FUTURE"),
+        (9, "zuzug_datum", "E_ZUZUG_AFTER_STICHTAG"),
+        (10, "staatsangehoerigkeit_1", "E_STATE_UNKNOWN"),
+        (11, "art_deutsche_staatsangehoerigkeit", "E_ART_CODE"),
+        (12, "art_deutsche_staatsangehoerigkeit", "E_ART_FOREIGNER"),
+        (13, "familienstand", "E_FAMILIENSTAND"),
+        (14, "religion", "E_RELIGION"),
+        (16, "ordnungsmerkmal", "E_DUPLICATE"),
+        (17, "elternteil_1", "W_PARENT_UNKNOWN"),
+        (18, "ordnungsmerkmal", "E_KEY_LENGTH"),
+        (19, "geburtsstaat", "E_STATE_UNKNOWN"),
+        (20, "zuzug_datum", "E_DATE_FORMAT"),
+    }
+    assert expected <= found
+    assert all(p.message and "{" not in p.message for p in result.problems)
+    # The warning does not make its row invalid; every other line here has an error.
+    assert 17 not in result.invalid_rows and 15 not in result.invalid_rows
+    assert result.rows_valid == 2 and result.normalised.num_rows == 2
+
+
+def test_file_level_problems() -> None:
+    assert _check("").counts == {"E_FILE_EMPTY": 1}
+    assert _check(b"\x81\x8d\x8f\x90\x9d").counts == {"E_FILE_ENCODING": 1}
+    missing = _check(csv_text(row("A"), header=HEADER.replace("geschlecht", "sex")))
+    assert {(p.column, p.code) for p in missing.problems} >= {
+        ("geschlecht", "E_COLUMN_MISSING"),
+        ("sex", "W_COLUMN_UNKNOWN"),
+    }
+    assert missing.normalised is None
+    ragged = _check(csv_text(row("A"), "B;12073008;;A", row("C")))
+    assert [(p.row, p.code) for p in ragged.problems if p.severity == "error"] == [(3, "E_ROW_COLUMNS")]
+    assert ragged.rows_total == 3 and ragged.rows_valid == 2
+    assert _check(b"PK\x03\x04garbage", "x.xlsx").counts == {"E_FILE_FORMAT": 1}
+
+
+def test_encodings_and_delimiters() -> None:
+    text = csv_text(*valid_rows(3), row("U1", planungsraum="Süd"))
+    for data, encoding in [
+        (text.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8"),
+        (text.encode("cp1252"), "windows-1252"),
+    ]:
+        read = read_extract(data)
+        assert read.encoding == encoding and read.delimiter == ";"
+        result: Any = validate(read, STICHTAG, GEMEINDEN)
+        assert result.error_count == 0
+        assert "Süd" in result.normalised.column("planungsraum").to_pylist()
+    comma = text.replace(";", ",")
+    read = read_extract(comma.encode("cp1252"))
+    assert read.delimiter == "," and validate(read, STICHTAG, GEMEINDEN).error_count == 0
+
+
+def test_iso_codes_german_dates_and_excel_lost_zeros() -> None:
+    result = _check(
+        csv_text(
+            row("A", staatsangehoerigkeit_1="0", geburtsstaat="de", geburtsdatum="1.2.1990"),
+            row(
+                "B",
+                staatsangehoerigkeit_1="SYR",
+                art_deutsche_staatsangehoerigkeit="",
+                geburtsstaat="SY",
+                ags=AGS[1:] if AGS.startswith("0") else AGS,
+                geburtsdatum="1990-05",
+            ),
+        )
+    )
+    assert result.error_count == 0
+    a, b = result.normalised.to_pylist()
+    assert a["staatsangehoerigkeit_1"] == "000" and a["geburtsstaat"] == "000"
+    assert a["geburtsdatum"] == date(1990, 2, 1)
+    assert b["staatsangehoerigkeit_1"] == "475" and b["geburtsdatum"] == date(1990, 5, 1)
+
+
+def test_xlsx_with_numeric_and_date_cells() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    values: list[object] = list(row("X1").split(";"))
+    values[1] = int(AGS)  # Excel stores the AGS as a number
+    values[4] = date(1980, 1, 1)
+    values[6] = 0  # Germany, leading zeros lost
+    sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read = read_extract(buffer.getvalue(), "auszug.xlsx")
+    assert read.file_format == "xlsx"
+    result: Any = validate(read, STICHTAG, GEMEINDEN)
+    assert result.error_count == 0, result.problems
+    person = result.normalised.to_pylist()[0]
+    assert person["ags"] == AGS and person["staatsangehoerigkeit_1"] == "000"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=400).map(lambda t: (HEADER + "\n" + t).encode("utf-8")))
+def test_random_input_never_crashes(data: bytes) -> None:
+    result = validate(read_extract(data), STICHTAG, GEMEINDEN)
+    assert all(code in MESSAGES for code in result.counts)
+    if result.normalised is not None:
+        assert result.normalised.num_rows == result.rows_valid

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from teilhabe.population import views
+
+app_name = "population"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("import/", views.upload, name="upload"),
+    path("import/<str:pk>/", views.report, name="report"),
+    path("import/<str:pk>/fehlerhafte-zeilen.csv", views.failed_rows, name="failed_rows"),
+    path("import/<str:pk>/uebernehmen/", views.commit, name="commit"),
+    path("import/<str:pk>/verwerfen/", views.discard, name="discard"),
+    path("tabellen/", views.tables, name="tables"),
+    path("tabellen/export.<str:fmt>", views.export, name="export"),
+    path("vergleich-zensus/", views.comparison, name="comparison"),
+]

@@ -1,0 +1,471 @@
+"""Staff pages: upload → dry-run report → commit; protected tables, exports, Zensus comparison.
+
+Only ``population.import`` (Kommunalstatistik) sees check reports and failed rows (microdata);
+``population.view`` sees disclosure-protected tables only. Every view and export is audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from teilhabe.accounts.access import has_permission, staff_required
+from teilhabe.audit.services import Action, record
+from teilhabe.lib.disclosure import SUPPRESSED_MARK, protect_value
+from teilhabe.population import selectors, services
+from teilhabe.population.forms import UploadForm
+from teilhabe.population.importer import MESSAGES, read_extract, validate
+from teilhabe.population.models import IMPORT_PERMISSION, VIEW_PERMISSION, RegisterImport
+from teilhabe.population.tables import TABLE_ORDER, PublishedTable, build_table
+from teilhabe.regions.models import Gemeinde, Planungsraum, ReferenceValue
+
+
+def _get_import_for_user(request: HttpRequest, pk: str) -> RegisterImport:
+    try:
+        key = uuid.UUID(pk)
+    except ValueError as error:
+        raise Http404 from error
+    register_import = RegisterImport.objects.visible_to(request.user, IMPORT_PERMISSION).filter(pk=key).first()
+    if register_import is None:
+        raise Http404
+    return register_import
+
+
+def _visible_imports(request: HttpRequest) -> Any:
+    return RegisterImport.objects.visible_to(request.user, VIEW_PERMISSION)
+
+
+@staff_required(VIEW_PERMISSION)
+def home(request: HttpRequest) -> HttpResponse:
+    visible = _visible_imports(request)
+    can_import = has_permission(request.user, IMPORT_PERMISSION)
+    checks = []
+    if can_import:
+        checks = list(
+            RegisterImport.objects.visible_to(request.user, IMPORT_PERMISSION)
+            .exclude(status=RegisterImport.Status.COMMITTED)
+            .order_by("-created_at")[:10]
+        )
+    return render(
+        request,
+        "population/home.html",
+        {
+            "committed": selectors.committed_imports(visible),
+            "checks": checks,
+            "can_import": can_import,
+            "form": UploadForm() if can_import else None,
+        },
+    )
+
+
+@staff_required(IMPORT_PERMISSION)
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    owner = form.owner_for(request.user)
+    if not form.is_valid() or owner is None:
+        if owner is None:
+            form.add_error(None, _("Sie gehören keiner Organisation mit Importrecht an."))
+        return render(
+            request,
+            "population/home.html",
+            {
+                "committed": selectors.committed_imports(_visible_imports(request)),
+                "checks": [],
+                "can_import": True,
+                "form": form,
+            },
+            status=400,
+        )
+    upload_file = form.cleaned_data["datei"]
+    register_import = services.register_import_check(
+        acting_user=request.user,
+        owner=owner,
+        data=upload_file.read(),
+        filename=upload_file.name,
+        stichtag=form.cleaned_data["stichtag"],
+    )
+    return redirect("population:report", pk=register_import.pk)
+
+
+@staff_required(IMPORT_PERMISSION)
+def report(request: HttpRequest, pk: str) -> HttpResponse:
+    register_import = _get_import_for_user(request, pk)
+    problems = [
+        {
+            "row": row,
+            "column": column,
+            "code": code,
+            "severity": MESSAGES[code][0],
+            "message": MESSAGES[code][1].format(column=column),
+        }
+        for row, column, code in register_import.problems[:500]
+    ]
+    summary = sorted(
+        (
+            (code, MESSAGES[code][0], MESSAGES[code][1].format(column="…"), count)
+            for code, count in register_import.problem_counts.items()
+        ),
+        key=lambda item: item[0],
+    )
+    existing = RegisterImport.objects.filter(
+        owner=register_import.owner,
+        stichtag=register_import.stichtag,
+        kreis_ags=register_import.kreis_ags,
+        status=RegisterImport.Status.COMMITTED,
+    ).exclude(pk=register_import.pk)
+    record(
+        Action.READ,
+        actor=request.user,
+        organisation=register_import.owner,
+        obj=register_import,
+        purpose="Prüfbericht Melderegister-Import",
+    )
+    return render(
+        request,
+        "population/report.html",
+        {
+            "imp": register_import,
+            "problems": problems,
+            "summary": summary,
+            "replaces": existing.first(),
+            "staged": services.staged_data(register_import) is not None,
+        },
+    )
+
+
+@staff_required(IMPORT_PERMISSION)
+def failed_rows(request: HttpRequest, pk: str) -> HttpResponse:
+    """The rows with errors, as in the upload, plus a column ``fehler`` (microdata: import role only)."""
+    register_import = _get_import_for_user(request, pk)
+    data = services.staged_data(register_import)
+    if data is None:
+        raise Http404
+    read = read_extract(data, register_import.original_filename)
+    result = validate(
+        read, register_import.stichtag, services.district_gemeinden(register_import.kreis_ags), limit=10**7
+    )
+    by_row: dict[int, list[str]] = {}
+    for problem in result.problems:
+        if problem.severity == "error":
+            by_row.setdefault(problem.row, []).append(f"{problem.code} ({problem.column or '–'}): {problem.message}")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    if read.table is not None:
+        names = [n for n in read.table.column_names if n != "zeile"]
+        writer.writerow(["zeile", *names, "fehler"])
+        wanted = set(by_row)
+        columns = {n: read.table.column(n).to_pylist() for n in [*names, "zeile"]}
+        for index, line in enumerate(columns["zeile"]):
+            if line in wanted:
+                writer.writerow([line, *[columns[n][index] for n in names], " | ".join(by_row[line])])
+    with transaction.atomic():
+        record(
+            Action.EXPORT,
+            actor=request.user,
+            organisation=register_import.owner,
+            obj=register_import,
+            purpose="Fehlerhafte Zeilen eines Melderegister-Imports",
+            extra={"rows": len(by_row)},
+        )
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fehlerhafte_zeilen_{register_import.stichtag}.csv"'
+    return response
+
+
+@staff_required(IMPORT_PERMISSION)
+@require_POST
+def commit(request: HttpRequest, pk: str) -> HttpResponse:
+    register_import = _get_import_for_user(request, pk)
+    valid_rows_only = request.POST.get("nur_fehlerfreie") == "1"
+    try:
+        services.register_import_commit(
+            acting_user=request.user, register_import=register_import, valid_rows_only=valid_rows_only
+        )
+    except services.ImportRejected as error:
+        messages.error(request, str(error))
+        return redirect("population:report", pk=register_import.pk)
+    messages.success(
+        request,
+        _("Der Auszug zum Stichtag %(tag)s wurde übernommen.") % {"tag": register_import.stichtag.strftime("%d.%m.%Y")},
+    )
+    return redirect("population:home")
+
+
+@staff_required(IMPORT_PERMISSION)
+@require_POST
+def discard(request: HttpRequest, pk: str) -> HttpResponse:
+    register_import = _get_import_for_user(request, pk)
+    try:
+        services.register_import_discard(acting_user=request.user, register_import=register_import)
+    except services.ImportRejected as error:
+        messages.error(request, str(error))
+        return redirect("population:report", pk=register_import.pk)
+    messages.success(request, _("Der geprüfte Auszug wurde verworfen."))
+    return redirect("population:home")
+
+
+# -------------------------------------------------------------------------------------------- tables
+
+
+def _area_label(level: str, area: str, gemeinden: dict[str, str]) -> str:
+    if level == "kreis":
+        return _("Kreis insgesamt")
+    if level == "gemeinde":
+        return gemeinden.get(area, area)
+    ags, _sep, code = area.partition(":")
+    planungsraum = Planungsraum.objects.filter(gemeinde_id=ags, code=code).first()
+    name = planungsraum.name if planungsraum else _("Planungsraum %(code)s") % {"code": code}
+    return f"{gemeinden.get(ags, ags)} – {name}"
+
+
+def _selection(request: HttpRequest) -> tuple[RegisterImport, str, str]:
+    imports = selectors.committed_imports(_visible_imports(request))
+    wanted = request.GET.get("stichtag")
+    if wanted:
+        try:
+            imports = imports.filter(stichtag=date.fromisoformat(wanted))
+        except ValueError as error:
+            raise Http404 from error
+    register_import = imports.first()
+    if register_import is None:
+        raise Http404
+    level = request.GET.get("ebene", "kreis")
+    if level not in ("kreis", "gemeinde", "planungsraum"):
+        raise Http404
+    area = request.GET.get("gebiet") or register_import.kreis_ags
+    if level == "kreis":
+        area = register_import.kreis_ags
+    if not register_import.counts.filter(level=level, area=area).exists():
+        raise Http404
+    return register_import, level, area
+
+
+def _tables(register_import: RegisterImport, level: str, area: str) -> list[PublishedTable]:
+    rows = register_import.counts.filter(level=level, area=area)
+    grouped: dict[str, dict[tuple[str, str], int]] = {}
+    for count in rows:
+        target = grouped.setdefault(count.dimension, {})
+        for sex, value in count.by_sex().items():
+            target[(count.category, sex)] = value
+    k = settings.DISCLOSURE_MIN_COUNT
+    return [build_table(dimension, grouped.get(dimension, {}), k) for dimension in TABLE_ORDER]
+
+
+def _series(request: HttpRequest, level: str, area: str) -> list[dict[str, Any]]:
+    k = settings.DISCLOSURE_MIN_COUNT
+    result: dict[date, dict[str, Any]] = {}
+    for row in selectors.series(level, area, "migrationshintergrund", imports=_visible_imports(request)):
+        entry = result.setdefault(row.stichtag, {"stichtag": row.stichtag, "total": 0, "auslaender": 0, "mh": 0})
+        entry["total"] += row.total
+        if row.category == "auslaender":
+            entry["auslaender"] += row.total
+        if row.category != "ohne":
+            entry["mh"] += row.total
+    for entry in result.values():
+        for key in ("total", "auslaender", "mh"):
+            entry[f"{key}_cell"] = protect_value(entry[key], k)
+        entry["share_auslaender"] = (entry["auslaender"] / entry["total"] * 100) if entry["total"] else None
+        entry["share_mh"] = (entry["mh"] / entry["total"] * 100) if entry["total"] else None
+        if entry["auslaender_cell"].suppressed or entry["mh_cell"].suppressed:
+            entry["share_auslaender"] = entry["share_mh"] = None
+    return [result[key] for key in sorted(result)]
+
+
+def _bars(table: PublishedTable) -> list[dict[str, Any]]:
+    """Bar geometry for a plain SVG chart (suppressed cells get no bar). Numbers are preformatted strings,
+    so the German locale never writes a decimal comma into SVG attributes."""
+    values = [cells[-1].published for _label, cells in table.rows]
+    largest = max([v for v in values if v] or [1])
+    bars = []
+    for i, ((label, _cells), value) in enumerate(zip(table.rows, values, strict=True)):
+        width = (value or 0) / largest * 300
+        bars.append(
+            {"label": label, "value": value, "width": f"{width:.1f}", "text_x": f"{width + 245:.1f}", "y": i * 26}
+        )
+    return bars
+
+
+@staff_required(VIEW_PERMISSION)
+def tables(request: HttpRequest) -> HttpResponse:
+    register_import, level, area = _selection(request)
+    gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
+    published = _tables(register_import, level, area)
+    record(
+        Action.READ,
+        actor=request.user,
+        organisation=register_import.owner,
+        obj=register_import,
+        purpose="Bevölkerungstabellen",
+        extra={"level": level, "area": area},
+    )
+    area_options = {
+        "gemeinde": [
+            (a, gemeinden.get(a, a))
+            for a in selectors.areas(register_import.stichtag, "gemeinde", imports=_visible_imports(request))
+        ],
+        "planungsraum": [
+            (a, _area_label("planungsraum", a, gemeinden))
+            for a in selectors.areas(register_import.stichtag, "planungsraum", imports=_visible_imports(request))
+        ],
+    }
+    chart_table = next(t for t in published if t.dimension == "staatsangehoerigkeitsgruppe")
+    return render(
+        request,
+        "population/tables.html",
+        {
+            "imp": register_import,
+            "level": level,
+            "area": area,
+            "area_label": _area_label(level, area, gemeinden),
+            "tables": published,
+            "stichtage": selectors.stichtage(_visible_imports(request)),
+            "area_options": area_options,
+            "series": _series(request, level, area),
+            "mark": SUPPRESSED_MARK,
+            "k": settings.DISCLOSURE_MIN_COUNT,
+            "bars": _bars(chart_table),
+            "chart_title": chart_table.title,
+            "chart_height": len(chart_table.rows) * 26,
+        },
+    )
+
+
+@staff_required(VIEW_PERMISSION)
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    register_import, level, area = _selection(request)
+    gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
+    published = _tables(register_import, level, area)
+    label = _area_label(level, area, gemeinden)
+    note = _(
+        "%(mark)s = gesperrt (weniger als %(k)s Personen oder zum Schutz gesperrter Zellen). "
+        "Quelle: Melderegister, Stichtag %(tag)s; synthetische Daten, falls Demo."
+    ) % {
+        "mark": SUPPRESSED_MARK,
+        "k": settings.DISCLOSURE_MIN_COUNT,
+        "tag": register_import.stichtag.strftime("%d.%m.%Y"),
+    }
+    filename = f"bevoelkerung_{area.replace(':', '_')}_{register_import.stichtag}"
+    with transaction.atomic():
+        record(
+            Action.EXPORT,
+            actor=request.user,
+            organisation=register_import.owner,
+            obj=register_import,
+            purpose="Export Bevölkerungstabellen",
+            extra={"level": level, "area": area, "format": fmt},
+        )
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow([f"{label}, Stichtag {register_import.stichtag:%d.%m.%Y}"])
+        for table in published:
+            writer.writerow([])
+            writer.writerow([table.title])
+            writer.writerows(table.flat())
+        writer.writerow([])
+        writer.writerow([note])
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for index, table in enumerate(published, start=1):
+        sheet = workbook.create_sheet(f"{index:02d} {table.dimension}"[:31])
+        sheet.append([f"{table.title} – {label}, Stichtag {register_import.stichtag:%d.%m.%Y}"])
+        sheet.append([table.definition])
+        for row in table.flat():
+            sheet.append(row)
+        sheet.append([])
+        sheet.append([note])
+    buffer_bytes = io.BytesIO()
+    workbook.save(buffer_bytes)
+    response = HttpResponse(
+        buffer_bytes.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@staff_required(VIEW_PERMISSION)
+def comparison(request: HttpRequest) -> HttpResponse:
+    register_import, _level, _area = _selection(request)
+    k = settings.DISCLOSURE_MIN_COUNT
+    tolerance = settings.TEILHABE_POPULATION_TOLERANCE_PP
+    rows = selectors.counts(
+        register_import.stichtag,
+        "gemeinde",
+        "staatsangehoerigkeitsgruppe",
+        imports=_visible_imports(request).filter(pk=register_import.pk),
+    )
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        entry = totals.setdefault(row.area, [0, 0])
+        entry[0] += row.total
+        if row.category != "deutsch":
+            entry[1] += row.total
+    zensus = {
+        (ags, indicator): value
+        for ags, indicator, value in ReferenceValue.objects.filter(
+            source="zensus2022",
+            level="gemeinde",
+            ags__in=list(totals),
+            indicator__in=["share_foreign", "population"],
+        ).values_list("ags", "indicator", "value")
+    }
+    names = dict(Gemeinde.objects.filter(ags__in=list(totals)).values_list("ags", "name"))
+    result = []
+    for ags, (population, foreigners) in sorted(totals.items(), key=lambda item: names.get(item[0], item[0])):
+        cell = protect_value(foreigners, k)
+        share = foreigners / population * 100 if population and not cell.suppressed else None
+        reference = zensus.get((ags, "share_foreign"))
+        difference = share - reference if share is not None and reference is not None else None
+        result.append(
+            {
+                "ags": ags,
+                "name": names.get(ags, ags),
+                "population": population,
+                "foreigners": cell,
+                "share": share,
+                "zensus": reference,
+                "zensus_population": zensus.get((ags, "population")),
+                "difference": difference,
+                "flagged": difference is not None and abs(difference) > tolerance,
+            }
+        )
+    record(
+        Action.READ,
+        actor=request.user,
+        organisation=register_import.owner,
+        obj=register_import,
+        purpose="Vergleich mit Zensus 2022",
+    )
+    return render(
+        request,
+        "population/comparison.html",
+        {
+            "imp": register_import,
+            "rows": result,
+            "tolerance": tolerance,
+            "mark": SUPPRESSED_MARK,
+            "k": k,
+            "flagged": sum(1 for r in result if r["flagged"]),
+            "stichtage": selectors.stichtage(_visible_imports(request)),
+        },
+    )

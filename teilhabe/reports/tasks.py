@@ -1,0 +1,12 @@
+"""Background work: report builds run through django-tasks (database backend, ``manage.py db_worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def build_report_task(build_id: int) -> None:
+    from teilhabe.reports.services import run_build
+
+    run_build(build_id)
