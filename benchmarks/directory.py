@@ -81,9 +81,7 @@ def prepare(offers: int) -> None:
         for i in range(80)
     ]
     started = time.perf_counter()
-    count = generate_directory(
-        gemeinden=gemeinden, owners=owners, offers=offers, all_languages=True, events=200
-    )
+    count = generate_directory(gemeinden=gemeinden, owners=owners, offers=offers, all_languages=True, events=200)
     print(f"data: {count} offers × 7 languages in {time.perf_counter() - started:.1f} s", flush=True)
     psql("-d", DB, "-c", "VACUUM ANALYZE")
 
@@ -133,10 +131,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument(
-        "--skip-prepare", action="store_true", help="reuse the existing directory_bench database"
-    )
+    parser.add_argument("--skip-prepare", action="store_true", help="reuse the existing directory_bench database")
+    parser.add_argument("--no-cache", action="store_true", help="disable the search result cache (worst case)")
     args = parser.parse_args()
+    if args.no_cache:
+        os.environ["TEILHABE_DIRECTORY_SEARCH_CACHE_SECONDS"] = "0"
     if not args.skip_prepare:
         prepare(args.offers)
     server = subprocess.Popen(
@@ -169,7 +168,8 @@ def main() -> None:
     p95 = percentile(latencies, 0.95)
     rps = len(latencies) / duration
     print(
-        f"public search, {args.offers} offers × 7 languages, PostgreSQL, gunicorn -w {args.workers}, "
+        f"public search{' (result cache off)' if args.no_cache else ''}, {args.offers} offers × 7 languages, "
+        f"PostgreSQL, gunicorn -w {args.workers}, "
         f"{args.clients} concurrent clients, {len(latencies)} requests, {errors} errors"
     )
     print(

@@ -294,6 +294,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 DIRECTORY_STALE_DAYS = env_int("TEILHABE_DIRECTORY_STALE_DAYS", 365)
 # Public proposals per client address and hour (together with honeypot and moderation).
 DIRECTORY_SUBMISSION_RATE_LIMIT = env_int("TEILHABE_DIRECTORY_SUBMISSION_LIMIT", 5)
+# Seconds a rendered public search result stays cached (writes invalidate it at once in the same process;
+# with the per-process default cache other workers may show the old list for up to this long).
+DIRECTORY_SEARCH_CACHE_SECONDS = env_int("TEILHABE_DIRECTORY_SEARCH_CACHE_SECONDS", 60)
 # Machine translation: dotted path of a provider class ("" = none; nothing external is called by default).
 TEILHABE_MT_PROVIDER = env_str("TEILHABE_MT_PROVIDER", "")
 TEILHABE_MT_URL = env_str("TEILHABE_MT_URL", "")

@@ -220,12 +220,8 @@ def profile_json(profile: OrganisationProfile) -> dict[str, Any]:
 
 @require_GET
 def organisations(request: HttpRequest) -> JsonResponse:
-    profiles = (
-        OrganisationProfile.objects.public().select_related("organisation").prefetch_related("gemeinden")
-    )
-    return JsonResponse(
-        {"results": [profile_json(p) for p in profiles]}, json_dumps_params={"ensure_ascii": False}
-    )
+    profiles = OrganisationProfile.objects.public().select_related("organisation").prefetch_related("gemeinden")
+    return JsonResponse({"results": [profile_json(p) for p in profiles]}, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET

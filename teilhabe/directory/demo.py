@@ -34,6 +34,7 @@ from teilhabe.directory.models import (
     TranslationStatus,
     tokens_join,
 )
+from teilhabe.directory.search import bump_content_version
 from teilhabe.directory.services import search_text_for
 from teilhabe.regions.models import Gemeinde
 
@@ -89,9 +90,7 @@ def _location(rng: random.Random, owner: Organisation, gemeinde: Gemeinde, name:
         gemeinde=gemeinde,
         latitude=round(lat, 5),
         longitude=round(lon, 5),
-        opening_hours=rng.choice(
-            ["Mo–Fr 9–12 Uhr", "Di und Do 14–18 Uhr", "nach Vereinbarung", "Mi 16–19 Uhr"]
-        ),
+        opening_hours=rng.choice(["Mo–Fr 9–12 Uhr", "Di und Do 14–18 Uhr", "nach Vereinbarung", "Mi 16–19 Uhr"]),
         wheelchair_accessible=rng.random() < 0.55,
         accessible_toilet=rng.random() < 0.3,
         hearing_loop=rng.random() < 0.1,
@@ -194,9 +193,7 @@ def generate_directory(
         for code in TARGET_LANGUAGES:
             if not all_languages and rng.random() > TRANSLATION_SHARE[code]:
                 continue
-            status, machine = (
-                (TranslationStatus.CURRENT, False) if all_languages else _translation_status(rng)
-            )
+            status, machine = (TranslationStatus.CURRENT, False) if all_languages else _translation_status(rng)
             translation = OfferTranslation(
                 offer=offer, language=code, status=status, machine_translated=machine, **offer_texts[code]
             )
@@ -208,6 +205,7 @@ def generate_directory(
         offer._prefetched_objects_cache = {"translations": by_offer.get(offer.pk, [])}  # type: ignore[attr-defined]
         offer.search_text = search_text_for(offer)
     Offer.objects.bulk_update(new_offers, ["search_text"], batch_size=500)
+    bump_content_version()
     _events(rng, new_offers, events)
     return len(new_offers)
 
@@ -216,8 +214,7 @@ def _events(rng: random.Random, offers: Sequence[Offer], count: int) -> None:
     candidates = [
         o
         for o in offers
-        if o.offer_type in {"leisure", "language_course", "childcare", "counselling"}
-        and o.status == Status.PUBLISHED
+        if o.offer_type in {"leisure", "language_course", "childcare", "counselling"} and o.status == Status.PUBLISHED
     ]
     if not candidates or not count:
         return

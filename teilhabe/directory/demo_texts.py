@@ -272,8 +272,7 @@ DESCRIPTION: dict[str, str] = {
     "begleiten Sie. Das Angebot ist vertraulich und unabhängig vom Aufenthaltsstatus.",
     "en": "We meet regularly in small groups. Experienced volunteers and professionals support you. "
     "The offer is confidential and independent of residence status.",
-    "ar": "نلتقي بانتظام في مجموعات صغيرة. يرافقكم متطوعون ومختصون ذوو خبرة. "
-    "العرض سري ومستقل عن وضع الإقامة.",
+    "ar": "نلتقي بانتظام في مجموعات صغيرة. يرافقكم متطوعون ومختصون ذوو خبرة. العرض سري ومستقل عن وضع الإقامة.",
     "uk": "Ми регулярно зустрічаємося в невеликих групах. Вас супроводжують досвідчені волонтери та фахівці. "
     "Пропозиція конфіденційна і не залежить від статусу перебування.",
     "ru": "Мы регулярно встречаемся в небольших группах. Вас сопровождают опытные волонтеры и специалисты. "

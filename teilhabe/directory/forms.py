@@ -23,7 +23,10 @@ from teilhabe.regions.models import Gemeinde
 
 
 def kreis_gemeinden() -> Any:
-    return Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS, is_gemeinde=True).order_by("name")
+    # Without the boundary geometry: it is large and only the map needs it (cached there).
+    return (
+        Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS, is_gemeinde=True).order_by("name").defer("geometry")
+    )
 
 
 class GemeindeChoiceField(forms.ModelChoiceField):
@@ -52,9 +55,7 @@ class SearchForm(forms.Form):
     barrierefrei = forms.BooleanField(label=_("nur stufenlos erreichbare Orte"), required=False)
     nahe = forms.ChoiceField(label=_("In der Nähe von (Gemeinde)"), required=False)
     lat = forms.FloatField(label=_("Mein Standort: Breitengrad"), required=False, min_value=-90, max_value=90)
-    lon = forms.FloatField(
-        label=_("Mein Standort: Längengrad"), required=False, min_value=-180, max_value=180
-    )
+    lon = forms.FloatField(label=_("Mein Standort: Längengrad"), required=False, min_value=-180, max_value=180)
     umkreis = forms.ChoiceField(label=_("Umkreis"), required=False, choices=RADIUS_CHOICES, initial="10")
 
     def __init__(self, *args: Any, gemeinden: list[Gemeinde] | None = None, **kwargs: Any) -> None:
@@ -90,9 +91,7 @@ class ProposalForm(forms.Form):
         empty_label=_("im ganzen Kreis"),
     )
     summary = forms.CharField(label=_("Kurzbeschreibung"), max_length=300, required=False)
-    description = forms.CharField(
-        label=_("Beschreibung"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
-    )
+    description = forms.CharField(label=_("Beschreibung"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     eligibility = forms.CharField(
         label=_("Wer kann teilnehmen?"),
         required=False,
@@ -122,9 +121,7 @@ class ProposalForm(forms.Form):
     contact_email = forms.EmailField(label=_("E-Mail des Angebots"), required=False)
     contact_phone = forms.CharField(label=_("Telefon des Angebots"), max_length=40, required=False)
     internet = forms.URLField(label=_("Internetseite des Angebots"), required=False, assume_scheme="https")
-    submitter_name = forms.CharField(
-        label=_("Ihr Name (wird nicht veröffentlicht)"), max_length=150, required=False
-    )
+    submitter_name = forms.CharField(label=_("Ihr Name (wird nicht veröffentlicht)"), max_length=150, required=False)
     submitter_email = forms.EmailField(
         label=_("Ihre E-Mail für Rückfragen (wird nicht veröffentlicht)"), required=False
     )
@@ -342,9 +339,7 @@ class ProfileForm(forms.ModelForm):
 class TranslationForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     summary = forms.CharField(label=_("Kurzbeschreibung"), max_length=300, required=False)
-    description = forms.CharField(
-        label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
+    description = forms.CharField(label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
     eligibility = forms.CharField(
         label=_("Wer kann teilnehmen?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -368,9 +363,7 @@ class DialogueForm(forms.ModelForm):
 
 class OutreachForm(forms.Form):
     gemeinde = forms.ChoiceField(label=_("Gemeinde"), required=False)
-    sprache = forms.ChoiceField(
-        label=_("Sprache"), required=False, choices=[("", _("alle")), *SPOKEN_LANGUAGES]
-    )
+    sprache = forms.ChoiceField(label=_("Sprache"), required=False, choices=[("", _("alle")), *SPOKEN_LANGUAGES])
     nur_mso = forms.BooleanField(label=_("nur Migrantenorganisationen"), required=False, initial=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

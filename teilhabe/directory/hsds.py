@@ -136,9 +136,7 @@ def hsds_export() -> dict[str, Any]:
                 "application_process": offer.how_to_access or None,
                 "fees_description": ("kostenlos" if offer.is_free else offer.cost_note) or None,
                 "last_modified": offer.updated_at.isoformat(),
-                "assured_date": offer.last_confirmed_at.date().isoformat()
-                if offer.last_confirmed_at
-                else None,
+                "assured_date": offer.last_confirmed_at.date().isoformat() if offer.last_confirmed_at else None,
                 "languages": [
                     {
                         "id": hsds_id(f"service-language-{offer.pk}", code),
@@ -157,9 +155,7 @@ def hsds_export() -> dict[str, Any]:
                 ]
                 if offer.contact_phone
                 else [],
-                "schedules": [
-                    _schedule(e, service_id) for e in offer.events.all() if e.status == "published"
-                ],
+                "schedules": [_schedule(e, service_id) for e in offer.events.all() if e.status == "published"],
                 "attributes": [
                     {
                         "id": hsds_id(f"attribute-type-{offer.pk}", offer.offer_type),

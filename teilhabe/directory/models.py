@@ -93,9 +93,7 @@ class TranslationStatus(models.TextChoices):
     MACHINE = "machine", _("maschinell übersetzt")
 
 
-def _scope_filter(
-    user: User | AnonymousUser, *, owner_path: str, gemeinde_path: str | None
-) -> models.Q | None:
+def _scope_filter(user: User | AnonymousUser, *, owner_path: str, gemeinde_path: str | None) -> models.Q | None:
     """Which directory rows a staff user may work on; None means everything.
 
     Landkreis staff with ``directory.moderate`` work district-wide, Gemeinde staff on entries in the
@@ -107,9 +105,7 @@ def _scope_filter(
     if has_district_permission(user, "directory.moderate"):
         return None
     kinds = dict(
-        Organisation.objects.filter(pk__in=organisation_ids_with(user, "directory.moderate")).values_list(
-            "pk", "kind"
-        )
+        Organisation.objects.filter(pk__in=organisation_ids_with(user, "directory.moderate")).values_list("pk", "kind")
     )
     if OrganisationKind.LANDKREIS in kinds.values():
         return None
@@ -198,9 +194,7 @@ class LocationQuerySet(ScopedQuerySet):
 
 
 class Location(models.Model):
-    owner = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="directory_locations"
-    )
+    owner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="directory_locations")
     name = models.CharField(_("Bezeichnung"), max_length=200)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postcode = models.CharField(_("PLZ"), max_length=5, blank=True)
@@ -400,9 +394,7 @@ class Event(models.Model):
     )
     starts_at = models.DateTimeField(_("Beginn"))
     ends_at = models.DateTimeField(_("Ende"), null=True, blank=True)
-    recurrence = models.CharField(
-        _("Wiederholung"), max_length=10, choices=Recurrence.choices, default=Recurrence.NONE
-    )
+    recurrence = models.CharField(_("Wiederholung"), max_length=10, choices=Recurrence.choices, default=Recurrence.NONE)
     repeat_until = models.DateField(_("wiederholt bis"), null=True, blank=True)
     is_free = models.BooleanField(_("kostenlos"), default=True)
     languages = models.CharField(_("Gesprochene Sprachen"), max_length=200, blank=True)
@@ -489,9 +481,7 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
-    result_offer = models.ForeignKey(
-        Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    result_offer = models.ForeignKey(Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SubmissionQuerySet.as_manager()
@@ -538,16 +528,12 @@ class DialogueEntry(models.Model):
         verbose_name=_("Organisation"),
     )
     date = models.DateField(_("Datum"))
-    kind = models.CharField(
-        _("Art"), max_length=10, choices=DialogueKind.choices, default=DialogueKind.MEETING
-    )
+    kind = models.CharField(_("Art"), max_length=10, choices=DialogueKind.choices, default=DialogueKind.MEETING)
     contacts = models.CharField(_("Gesprächspartner/innen"), max_length=300, blank=True)
     topics = models.TextField(_("Themen"))
     next_steps = models.TextField(_("Nächste Schritte"), blank=True)
     follow_up_on = models.DateField(_("Wiedervorlage am"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

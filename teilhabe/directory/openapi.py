@@ -127,9 +127,7 @@ def schema() -> dict[str, Any]:
                             {"type": "number", "minimum": -90, "maximum": 90},
                         ),
                         _param("lon", "Längengrad", {"type": "number", "minimum": -180, "maximum": 180}),
-                        _param(
-                            "umkreis", "Radius in km", {"type": "string", "enum": ["5", "10", "20", "50"]}
-                        ),
+                        _param("umkreis", "Radius in km", {"type": "string", "enum": ["5", "10", "20", "50"]}),
                         lang,
                         page,
                     ],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -15,6 +17,26 @@ from teilhabe.regions.models import Gemeinde
 
 EARTH_RADIUS_KM = 6371.0088
 WORD = re.compile(r"\w+", re.UNICODE)
+
+
+CONTENT_VERSION_KEY = "directory:content-version"
+
+
+def content_version() -> int:
+    return int(cache.get_or_set(CONTENT_VERSION_KEY, 1, None) or 1)
+
+
+def bump_content_version() -> None:
+    """Invalidate cached search pages after any write that can change search results."""
+    try:
+        cache.incr(CONTENT_VERSION_KEY)
+    except ValueError:
+        cache.set(CONTENT_VERSION_KEY, 2, None)
+
+
+def search_cache_key(language: str, query: str) -> str:
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return f"directory:search:{content_version()}:{language}:{digest}"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -36,8 +58,7 @@ def full_text(queryset: QuerySet[Offer], text: str) -> QuerySet[Offer]:
         # Same expression as the GIN index of migration 0002, so the index is used. Bound parameter only.
         return queryset.extra(
             where=[
-                "to_tsvector('german'::regconfig, directory_offer.search_text) @@ "
-                "to_tsquery('german'::regconfig, %s)"
+                "to_tsvector('german'::regconfig, directory_offer.search_text) @@ to_tsquery('german'::regconfig, %s)"
             ],
             params=[" & ".join(f"{word}:*" for word in words)],
         )

@@ -27,6 +27,7 @@ from teilhabe.directory.models import (
     TranslationStatus,
     tokens_join,
 )
+from teilhabe.directory.search import bump_content_version
 
 # Fields a public proposal may set on an offer; everything else (owner, status) is the moderator's call.
 PROPOSAL_FIELDS = [
@@ -79,6 +80,7 @@ def search_text_for(offer: Offer) -> str:
 
 def refresh_search_text(offer: Offer) -> None:
     Offer.objects.filter(pk=offer.pk).update(search_text=search_text_for(offer))
+    bump_content_version()
 
 
 # Organisation profiles -----------------------------------------------------------------------------
@@ -123,6 +125,7 @@ def location_save(
         location = location or Location(owner=owner)
         changed = _apply(location, data)
         location.save()
+        bump_content_version()
         record(
             Action.CREATE if created else Action.UPDATE,
             actor=acting_user,
@@ -172,6 +175,7 @@ def offer_confirm(*, acting_user: User, offer: Offer) -> None:
         offer.last_confirmed_at = timezone.now()
         offer.stale_notified_at = None
         offer.save(update_fields=["last_confirmed_at", "stale_notified_at", "updated_at"])
+        bump_content_version()
         record("directory.offer.confirm", actor=acting_user, organisation=offer.owner, obj=offer)
 
 
@@ -234,9 +238,7 @@ def translation_save(
     return translation
 
 
-def machine_translate(
-    *, acting_user: User, obj: Offer | Event, language: str
-) -> OfferTranslation | EventTranslation:
+def machine_translate(*, acting_user: User, obj: Offer | Event, language: str) -> OfferTranslation | EventTranslation:
     from teilhabe.directory.translation import get_provider
 
     provider = get_provider()

@@ -104,9 +104,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     form = _offer_form(request, None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
-        offer = services.offer_create(
-            acting_user=_actor(request), owner=form.cleaned_data["owner"], data=data
-        )
+        offer = services.offer_create(acting_user=_actor(request), owner=form.cleaned_data["owner"], data=data)
         messages.success(request, _("Eintrag angelegt."))
         return redirect("directory_staff:offer", offer.pk)
     return render(request, "directory/staff/form.html", {"form": form, "title": _("Angebot anlegen")})
@@ -122,9 +120,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # ModelForm already wrote the values onto the instance; re-read so the service sees the changes.
         offer = Offer.objects.get(pk=offer.pk)
         changed = services.offer_update(acting_user=_actor(request), offer=offer, data=data)
-        messages.success(
-            request, _("Gespeichert.") if changed else _("Keine Änderungen; als bestätigt vermerkt.")
-        )
+        messages.success(request, _("Gespeichert.") if changed else _("Keine Änderungen; als bestätigt vermerkt."))
         return redirect("directory_staff:offer", offer.pk)
     translations = {t.language: t for t in offer.translations.all()}
     return render(
@@ -134,9 +130,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "offer": offer,
             "events": offer.events.order_by("starts_at"),
-            "languages": [
-                (code, dict(settings.LANGUAGES)[code], translations.get(code)) for code in TARGET_LANGUAGES
-            ],
+            "languages": [(code, dict(settings.LANGUAGES)[code], translations.get(code)) for code in TARGET_LANGUAGES],
         },
     )
 
@@ -147,9 +141,7 @@ def offer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_user(request, pk)
     services.offer_confirm(acting_user=_actor(request), offer=offer)
     messages.success(request, _("Eintrag als aktuell bestätigt."))
-    return redirect(
-        (request.POST.get("next") == "stale" and "directory_staff:stale") or "directory_staff:home"
-    )
+    return redirect((request.POST.get("next") == "stale" and "directory_staff:stale") or "directory_staff:home")
 
 
 @staff_required(MODERATE)
@@ -240,9 +232,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", SubmissionStatus.PENDING)
     if status not in SubmissionStatus.values:
         status = SubmissionStatus.PENDING
-    submissions = (
-        Submission.objects.visible_to(request.user).filter(status=status).select_related("gemeinde", "offer")
-    )
+    submissions = Submission.objects.visible_to(request.user).filter(status=status).select_related("gemeinde", "offer")
     page = Paginator(submissions, 50).get_page(request.GET.get("seite"))
     return render(
         request,
@@ -272,9 +262,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if not message:
                 form.add_error("message", _("Bitte begründen Sie die Ablehnung für die einreichende Person."))
             else:
-                services.submission_reject(
-                    acting_user=_actor(request), submission=submission, message=message
-                )
+                services.submission_reject(acting_user=_actor(request), submission=submission, message=message)
                 messages.success(request, _("Vorschlag abgelehnt."))
                 return redirect("directory_staff:submissions")
         elif form.is_valid():
@@ -306,15 +294,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(MODERATE)
 def stale_list(request: HttpRequest) -> HttpResponse:
     offers = (
-        Offer.objects.visible_to(request.user)
-        .stale()
-        .select_related("owner", "gemeinde")
-        .order_by("last_confirmed_at")
+        Offer.objects.visible_to(request.user).stale().select_related("owner", "gemeinde").order_by("last_confirmed_at")
     )
     page = Paginator(offers, 50).get_page(request.GET.get("seite"))
-    return render(
-        request, "directory/staff/stale_list.html", {"page": page, "days": settings.DIRECTORY_STALE_DAYS}
-    )
+    return render(request, "directory/staff/stale_list.html", {"page": page, "days": settings.DIRECTORY_STALE_DAYS})
 
 
 # Steckbriefe -------------------------------------------------------------------------------------
@@ -405,9 +388,7 @@ def translation_edit(request: HttpRequest, pk: int, language: str) -> HttpRespon
     initial = {f: getattr(translation, f) for f in OFFER_TEXT_FIELDS} if translation else {}
     form = TranslationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.translation_save(
-            acting_user=_actor(request), obj=offer, language=language, data=form.cleaned_data
-        )
+        services.translation_save(acting_user=_actor(request), obj=offer, language=language, data=form.cleaned_data)
         messages.success(request, _("Übersetzung gespeichert."))
         return redirect("directory_staff:translations")
     return render(
@@ -451,12 +432,8 @@ def xliff_export(request: HttpRequest) -> HttpResponse:
     language = request.GET.get("sprache", "")
     if language not in TARGET_LANGUAGES:
         raise Http404
-    offers = (
-        Offer.objects.visible_to(request.user).exclude(status="archived").prefetch_related("translations")
-    )
-    events = (
-        Event.objects.visible_to(request.user).exclude(status="archived").prefetch_related("translations")
-    )
+    offers = Offer.objects.visible_to(request.user).exclude(status="archived").prefetch_related("translations")
+    events = Event.objects.visible_to(request.user).exclude(status="archived").prefetch_related("translations")
     if request.GET.get("nur") == "offen":
         done = Q(translations__language=language, translations__status=TranslationStatus.CURRENT)
         offers = offers.exclude(done)
@@ -548,9 +525,7 @@ def dialogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Gespeichert."))
         return redirect("directory_staff:dialogue_organisation", entry.organisation_id)
-    return render(
-        request, "directory/staff/form.html", {"form": form, "title": _("Dialogeintrag bearbeiten")}
-    )
+    return render(request, "directory/staff/form.html", {"form": form, "title": _("Dialogeintrag bearbeiten")})
 
 
 def _outreach(form: OutreachForm) -> Any:

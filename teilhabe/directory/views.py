@@ -11,7 +11,9 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from teilhabe.directory import services
@@ -28,7 +30,7 @@ from teilhabe.directory.models import (
     SubmissionKind,
     TargetGroup,
 )
-from teilhabe.directory.search import search
+from teilhabe.directory.search import search, search_cache_key
 
 PAGE_SIZE = 20
 MAP_POINTS = 300
@@ -49,19 +51,29 @@ def _offer_cards(offers: list[Offer], language: str, distances: dict[int, float]
 
 
 def offer_search(request: HttpRequest) -> HttpResponse:
+    """Search page. The content (filters, results, map) is the same for every visitor with the same URL and
+    language, so it is cached briefly; every write to the directory invalidates it (content version)."""
+    language = visitor_language()
+    key = search_cache_key(language, request.GET.urlencode())
+    content = cache.get(key)
+    if content is None:
+        content = _search_content(request, language)
+        cache.set(key, content, settings.DIRECTORY_SEARCH_CACHE_SECONDS)
+    # Rendered by this view from escaped templates; the cache returns it as a plain str.
+    return render(request, "directory/search.html", {"content": mark_safe(content)})
+
+
+def _search_content(request: HttpRequest, language: str) -> str:
     gemeinden = list(kreis_gemeinden())
     form = SearchForm(request.GET or None, gemeinden=gemeinden)
     data = form.cleaned_data if form.is_valid() else {}
-    language = visitor_language()
     result = search(data)
     paginator = Paginator(result.ids, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("seite"))
     by_id = {
         o.pk: o
         for o in with_translations(
-            Offer.objects.filter(pk__in=list(page.object_list)).select_related(
-                "gemeinde", "location", "owner"
-            ),
+            Offer.objects.filter(pk__in=list(page.object_list)).select_related("gemeinde", "location", "owner"),
             language,
         )
     }
@@ -83,9 +95,8 @@ def offer_search(request: HttpRequest) -> HttpResponse:
             points.append((pk, title, glat, glon))
     query = request.GET.copy()
     query.pop("seite", None)
-    return render(
-        request,
-        "directory/search.html",
+    return render_to_string(
+        "directory/includes/search_content.html",
         {
             "form": form,
             "page": page,
@@ -97,6 +108,7 @@ def offer_search(request: HttpRequest) -> HttpResponse:
             ),
             "language": language,
         },
+        request=request,
     )
 
 
@@ -138,16 +150,12 @@ def _upcoming_events(offer: Offer, language: str) -> list[dict[str, Any]]:
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = (
-        OrganisationProfile.objects.public().select_related("organisation").filter(organisation_id=pk).first()
-    )
+    profile = OrganisationProfile.objects.public().select_related("organisation").filter(organisation_id=pk).first()
     if profile is None:
         raise Http404
     language = visitor_language()
     offers = list(
-        with_translations(Offer.objects.published().filter(owner_id=pk).select_related("gemeinde"), language)[
-            :50
-        ]
+        with_translations(Offer.objects.published().filter(owner_id=pk).select_related("gemeinde"), language)[:50]
     )
     return render(
         request,

@@ -45,14 +45,10 @@ def export_xliff(objects: Iterable[Offer | Event], *, target_language: str) -> b
             source_text = getattr(obj, name)
             if not source_text:
                 continue
-            unit = ET.SubElement(
-                group, f"{{{NS}}}trans-unit", {"id": f"{kind}-{obj.pk}-{name}", "resname": name}
-            )
+            unit = ET.SubElement(group, f"{{{NS}}}trans-unit", {"id": f"{kind}-{obj.pk}-{name}", "resname": name})
             ET.SubElement(unit, f"{{{NS}}}source").text = source_text
             target_text = getattr(translation, name, "") if translation else ""
-            state = (
-                _STATE.get(translation.status, "needs-translation") if translation else "needs-translation"
-            )
+            state = _STATE.get(translation.status, "needs-translation") if translation else "needs-translation"
             ET.SubElement(unit, f"{{{NS}}}target", {"state": state}).text = target_text
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
@@ -103,14 +99,9 @@ def import_xliff(content: bytes, *, acting_user: Any, offers: Any, events: Any) 
                     f"Einheit „{kind}-{pk}“: Eintrag nicht gefunden oder nicht freigegeben (xliff.not_found)"
                 )
                 continue
-            if (
-                "title" not in data
-                and not obj.translations.filter(language=language).exclude(title="").exists()
-            ):
+            if "title" not in data and not obj.translations.filter(language=language).exclude(title="").exists():
                 report.errors.append(f"Einheit „{kind}-{pk}-title“: Titel fehlt (xliff.title_missing)")
                 continue
-            services.translation_save(
-                acting_user=acting_user, obj=obj, language=language, data=data, source="xliff"
-            )
+            services.translation_save(acting_user=acting_user, obj=obj, language=language, data=data, source="xliff")
             report.saved += 1
     return report

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_builder_is_deterministic_and_labelled(regions) -> None:
     from teilhabe.core.demo import create_demo_district
 
-    create_demo_district()
+    district = create_demo_district()
     offers = Offer.objects.all()
     assert offers.count() == 320 and not offers.filter(is_demo=False).exists()
     assert Event.objects.filter(is_demo=True).count() == 90
@@ -29,6 +29,6 @@ def test_demo_builder_is_deterministic_and_labelled(regions) -> None:
     Event.objects.all().delete()
     from teilhabe.directory.demo import build_demo_directory
 
-    district = create_demo_district()
+    # Only this app's builder again (other apps' builders need not be re-runnable).
     build_demo_directory(district)
     assert list(Offer.objects.order_by("pk").values_list("title", flat=True)[:5]) == first_titles

@@ -77,9 +77,7 @@ def test_hsds_export_validates_against_schema(personas) -> None:
 
 def test_api_lists_published_offers_in_requested_language(personas) -> None:
     offer = make_offer(personas.org_a, title="Hausaufgabenhilfe")
-    services.translation_save(
-        acting_user=None, obj=offer, language="uk", data={"title": "Допомога з уроками"}
-    )
+    services.translation_save(acting_user=None, obj=offer, language="uk", data={"title": "Допомога з уроками"})
     make_offer(personas.org_a, title="Entwurf", status=Status.DRAFT)
     data = Client().get(reverse("directory_api:offers"), {"lang": "uk"}).json()
     assert data["count"] == 1
@@ -95,9 +93,7 @@ def test_api_rejects_bad_input_with_json_errors(personas) -> None:
     assert client.get(reverse("directory_api:offers"), {"typ": "nope"}).status_code == 400
     assert client.get(reverse("directory_api:offers"), {"page": "0"}).status_code == 400
     assert client.get(reverse("directory_api:offers"), {"page": "9"}).status_code == 404
-    assert (
-        client.get(reverse("directory_api:offers"), {"lat": "x"}).json()["error"]["code"] == "invalid_filter"
-    )
+    assert client.get(reverse("directory_api:offers"), {"lat": "x"}).json()["error"]["code"] == "invalid_filter"
 
 
 def test_openapi_document(personas) -> None:

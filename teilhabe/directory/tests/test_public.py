@@ -42,13 +42,8 @@ def test_filters_combine_and_urls_are_shareable(personas) -> None:
         target_groups=["women"],
         location=location,
     )
-    make_offer(
-        personas.org_a, title="Teure Beratung", offer_type="counselling", is_free=False, languages=["de"]
-    )
-    url = (
-        reverse("directory:search")
-        + "?typ=counselling&kostenlos=on&sprache=uk&zielgruppe=women&barrierefrei=on"
-    )
+    make_offer(personas.org_a, title="Teure Beratung", offer_type="counselling", is_free=False, languages=["de"])
+    url = reverse("directory:search") + "?typ=counselling&kostenlos=on&sprache=uk&zielgruppe=women&barrierefrei=on"
     body = Client().get(url).content.decode()
     assert "Kostenlose Beratung" in body
     assert "Teure Beratung" not in body
@@ -59,11 +54,7 @@ def test_near_me_orders_by_distance_and_respects_radius(personas) -> None:
     far = make_location(personas.org_a, name="Fern", latitude=53.05, longitude=14.30)
     make_offer(personas.org_a, title="Nahes Angebot", location=near)
     make_offer(personas.org_a, title="Fernes Angebot", location=far)
-    body = (
-        Client()
-        .get(reverse("directory:search"), {"lat": "53.3167", "lon": "13.8667", "umkreis": "10"})
-        .content
-    )
+    body = Client().get(reverse("directory:search"), {"lat": "53.3167", "lon": "13.8667", "umkreis": "10"}).content
     assert "Nahes Angebot" in body.decode()
     assert "Fernes Angebot" not in body.decode()
     assert haversine_km(53.3167, 13.8667, 53.05, 14.30) > 30
@@ -74,9 +65,7 @@ def test_detail_falls_back_to_german_with_notice(personas) -> None:
     client = Client()
     with translation.override("en"):
         client.cookies["django_language"] = "en"
-        body = client.get(
-            reverse("directory:offer", args=[offer.pk]), HTTP_ACCEPT_LANGUAGE="en"
-        ).content.decode()
+        body = client.get(reverse("directory:offer", args=[offer.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Hausaufgabenhilfe" in body
     assert 'lang="de"' in body
     assert "directory-notice" in body
@@ -110,10 +99,16 @@ def test_search_text_contains_translations(personas) -> None:
 
 
 def test_html_in_offer_is_escaped(personas) -> None:
-    offer = make_offer(
-        personas.org_a, title="<script>alert(1)</script>Kurs", description="<img src=x onerror=1>"
-    )
+    offer = make_offer(personas.org_a, title="<script>alert(1)</script>Kurs", description="<img src=x onerror=1>")
     body = Client().get(reverse("directory:offer", args=[offer.pk])).content.decode()
     assert "<script>alert(1)" not in body
     assert "<img src=x" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_cached_search_is_invalidated_by_writes(personas) -> None:
+    client = Client()
+    url = reverse("directory:search") + "?q=Tanzgruppe"
+    assert "Tanzgruppe" not in client.get(url).content.decode().split("</form>")[-1]
+    make_offer(personas.org_a, title="Tanzgruppe für Frauen", offer_type="leisure")
+    assert "Tanzgruppe für Frauen" in client.get(url).content.decode()

@@ -107,9 +107,7 @@ def test_charlie_lists_do_not_show_a(world, personas) -> None:
     for name in ["home", "submissions", "translations", "locations", "profiles"]:
         body = client.get(reverse(f"directory_staff:{name}")).content.decode()
         assert "Angebot von A" not in body and "Bürgerhaus" not in body and "Jobcenter A" not in body, name
-    body = client.get(
-        reverse("directory_staff:dialogue_organisation", args=[personas.org_b.pk])
-    ).content.decode()
+    body = client.get(reverse("directory_staff:dialogue_organisation", args=[personas.org_b.pk])).content.decode()
     assert "Vertrauliches Thema von A" not in body
     xliff = client.get(reverse("directory_staff:xliff_export"), {"sprache": "en"}).content.decode()
     assert "Angebot von A" not in xliff
@@ -135,9 +133,7 @@ def test_caseworker_without_directory_role_is_forbidden(world, personas) -> None
 
 def test_offer_edit_is_audited_and_outdates_translations(world, personas) -> None:
     offer = world["offer"]
-    services.translation_save(
-        acting_user=personas.alice, obj=offer, language="en", data={"title": "Offer of A"}
-    )
+    services.translation_save(acting_user=personas.alice, obj=offer, language="en", data={"title": "Offer of A"})
     client = login_verified(Client(), personas.alice)
     response = client.post(
         reverse("directory_staff:offer", args=[offer.pk]),
@@ -219,9 +215,7 @@ def koordination(personas):
     return make_user("koordination", personas.landkreis, Role.KOORDINATION)
 
 
-def test_proposal_moderated_and_published_with_audit(
-    personas, koordination, django_capture_on_commit_callbacks
-):
+def test_proposal_moderated_and_published_with_audit(personas, koordination, django_capture_on_commit_callbacks):
     client = Client()
     response = client.post(reverse("directory:propose"), PROPOSAL)
     assert response.status_code == 302

@@ -32,9 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         stale = (
-            Offer.objects.stale()
-            .select_related("owner", "owner__directory_profile")
-            .order_by("owner__name", "title")
+            Offer.objects.stale().select_related("owner", "owner__directory_profile").order_by("owner__name", "title")
         )
         by_owner: dict[Any, list[Offer]] = defaultdict(list)
         for offer in stale:
@@ -43,14 +41,10 @@ class Command(BaseCommand):
                 if offer.last_confirmed_at
                 else f"{offer.pk}\t{offer.owner.name}\t{offer.title}\t–"
             )
-            due = offer.stale_notified_at is None or offer.stale_notified_at < now - timedelta(
-                days=REMIND_EVERY_DAYS
-            )
+            due = offer.stale_notified_at is None or offer.stale_notified_at < now - timedelta(days=REMIND_EVERY_DAYS)
             if due:
                 by_owner[offer.owner].append(offer)
-        self.stdout.write(
-            f"{stale.count()} nicht bestätigte Einträge, {len(by_owner)} Anbieter anzuschreiben."
-        )
+        self.stdout.write(f"{stale.count()} nicht bestätigte Einträge, {len(by_owner)} Anbieter anzuschreiben.")
         if options["dry_run"]:
             return
         base = settings.SITE_URL.rstrip("/")
@@ -60,9 +54,7 @@ class Command(BaseCommand):
             if not address:
                 self.stdout.write(f"Keine E-Mail-Adresse für {owner.name}; bitte telefonisch nachfragen.")
                 continue
-            lines = "\n".join(
-                f"- {o.title}: {base}{reverse('directory_staff:offer', args=[o.pk])}" for o in offers
-            )
+            lines = "\n".join(f"- {o.title}: {base}{reverse('directory_staff:offer', args=[o.pk])}" for o in offers)
             with transaction.atomic():
                 Offer.objects.filter(pk__in=[o.pk for o in offers]).update(stale_notified_at=now)
                 record(
