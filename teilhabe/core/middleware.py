@@ -63,5 +63,5 @@ class StaffLanguageMiddleware:
             and translation.get_language() not in settings.STAFF_LANGUAGES
         ):
             translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)
