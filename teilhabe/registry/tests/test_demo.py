@@ -24,9 +24,8 @@ def test_demo_builder_creates_labelled_synthetic_cases(regions, settings) -> Non
     assert Transmission.objects.filter(status="sent").count() == 1
     assert Consent.objects.count() == 1
     assert any(note.startswith("KiIM:") for note in district.notes)
-    from teilhabe.registry.demo import build_demo_cases
-
     from teilhabe.registry.access import can_read_azr
+    from teilhabe.registry.demo import build_demo_cases
     from teilhabe.registry.models import AzrAuthorisation
 
     abh, jobcenter = district.organisations["abh"], district.organisations["jobcenter"]
