@@ -57,12 +57,12 @@ def received_groups(user: AnyUser, transmission: Transmission) -> list[str]:
 def can_read_azr(user: AnyUser, organisation: Organisation) -> bool:
     """DP-28: the role must grant ``azr.read`` AND the membership must carry an active individual
     authorisation (``AzrAuthorisation``) granted by a second person. The role alone is not enough."""
-    if not has_permission(user, "azr.read", organisation):
+    if not user.is_authenticated or not has_permission(user, "azr.read", organisation):
         return False
     return (
         AzrAuthorisation.objects.active()
         .filter(
-            membership__user_id=user.pk,
+            membership__user_id=user.pk or 0,
             membership__organisation_id=organisation.pk,
             membership__role__in=roles_with("azr.read"),
         )
