@@ -74,6 +74,7 @@ REGISTRY_ART9_GROUPS = env_list("TEILHABE_REGISTRY_ART9_GROUPS", "")
 REGISTRY_SEARCH_MIN_CHARS = env_int("TEILHABE_REGISTRY_SEARCH_MIN_CHARS", 3)
 REGISTRY_SEARCH_MAX_RESULTS = env_int("TEILHABE_REGISTRY_SEARCH_MAX_RESULTS", 20)
 REGISTRY_API_TOKEN_DAYS = env_int("TEILHABE_REGISTRY_API_TOKEN_DAYS", 30)
+REGISTRY_STATISTICS_ROLE = env_str("TEILHABE_REGISTRY_STATISTICS_ROLE", "teilhabe_statistics")
 # Keys for application-level encryption of Art. 9 and residence-status values (first encrypts, all decrypt).
 REGISTRY_ENCRYPTION_KEYS = [key for key in env_secret("TEILHABE_REGISTRY_ENCRYPTION_KEYS").split(",") if key.strip()]
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from teilhabe.accounts.access import AnyUser, has_permission
+from teilhabe.accounts.access import AnyUser, has_permission, organisation_ids_with
 from teilhabe.accounts.models import Organisation
+from teilhabe.accounts.roles import ROLE_PERMISSIONS
 from teilhabe.registry.fieldgroups import FIELD_GROUPS, art9_enabled
-from teilhabe.registry.models import Case, Transmission
+from teilhabe.registry.models import AzrAuthorisation, Case, Transmission
 
 
 def readable_groups(user: AnyUser, organisation: Organisation) -> list[str]:
@@ -54,7 +55,40 @@ def received_groups(user: AnyUser, transmission: Transmission) -> list[str]:
 
 
 def can_read_azr(user: AnyUser, organisation: Organisation) -> bool:
-    return has_permission(user, "azr.read", organisation)
+    """DP-28: the role must grant ``azr.read`` AND the membership must carry an active individual
+    authorisation (``AzrAuthorisation``) granted by a second person. The role alone is not enough."""
+    if not user.is_authenticated or not has_permission(user, "azr.read", organisation):
+        return False
+    return (
+        AzrAuthorisation.objects.active()
+        .filter(
+            membership__user_id=user.pk or 0,
+            membership__organisation_id=organisation.pk,
+            membership__role__in=roles_with("azr.read"),
+        )
+        .exists()
+    )
+
+
+def roles_with(permission: str) -> list[str]:
+    return [role for role, granted in ROLE_PERMISSIONS.items() if permission in granted]
+
+
+AZR_GRANTORS = ("transmission.approve", "members.manage")
+
+
+def can_grant_azr(user: AnyUser, organisation: Organisation) -> bool:
+    """A member of the same organisation with ``transmission.approve`` or ``members.manage``; district-wide
+    roles do not count (the authorisation is given by the head of the retrieving office, AZRG § 18d)."""
+    return any(organisation.pk in organisation_ids_with(user, perm) for perm in AZR_GRANTORS)
+
+
+def azr_grant_organisations(user: AnyUser) -> list[Organisation]:
+    """Organisations in which the user may grant or revoke AZR authorisations."""
+    ids: set[int] = set()
+    for perm in AZR_GRANTORS:
+        ids |= set(organisation_ids_with(user, perm))
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
 def can_open_restricted(user: AnyUser, organisation: Organisation) -> bool:

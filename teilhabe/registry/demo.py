@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from teilhabe.accounts.models import User
+from teilhabe.accounts.models import Membership, User
 from teilhabe.core.demo import DemoDistrict
 from teilhabe.registry import services
 from teilhabe.registry.legal import LegalBasis
@@ -40,6 +40,15 @@ def build_demo_cases(district: DemoDistrict) -> None:
         (abh, users["abh.sachbearbeitung"]),
         (beratung, users["mbe.beratung"]),
     ]
+    # DP-28: the ABH caseworker is individually authorised for AZR data by the ABH's Fallaufsicht; the
+    # Jobcenter and Migrationsberatung caseworkers keep their role but see no AZR numbers.
+    leitung = users.get("abh.leitung")
+    if leitung is not None:
+        services.azr_authorisation_grant(
+            acting_user=leitung,
+            membership=Membership.objects.get(user=users["abh.sachbearbeitung"], organisation=abh),
+            reason="Sachbearbeitung Aufenthaltsrecht (Demo)",
+        )
     cases: list[tuple[Case, User]] = []
     for (fam, given, fam_lat, given_lat, year, month, day, placeholder, sex, nats), (owner, user) in zip(
         _PEOPLE, owners, strict=True
@@ -63,6 +72,8 @@ def build_demo_cases(district: DemoDistrict) -> None:
                 "gemeinde": gemeinde,
                 "legal_basis": LegalBasis.ART6_1_E,
                 "reference": f"DEMO-{owner.kind}-{len(cases) + 1}",
+                # Synthetic AZR number (all zeros but the index), only where the author is authorised.
+                **({"azr_number": f"{len(cases) + 1:012d}"} if owner == abh and leitung is not None else {}),
             },
         )
         Case.objects.filter(pk=case.pk).update(is_synthetic=True)
@@ -144,7 +155,8 @@ def build_demo_cases(district: DemoDistrict) -> None:
     district.notes.append(
         f"KiIM: {len(cases)} synthetische Integrationsakten, Übermittlung {transmission.pk} "
         f"(Jobcenter → Migrationsberatung), Einwilligung {consent.pk} (Sprache fa); {bulk} weitere "
-        "synthetische Verläufe für die Kohortenkennzahlen."
+        "synthetische Verläufe für die Kohortenkennzahlen. AZR-Ermächtigung: abh.sachbearbeitung "
+        "(erteilt von abh.leitung)."
     )
 
 

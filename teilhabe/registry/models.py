@@ -652,3 +652,45 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Auskunftsersuchen {self.pk}"
+
+
+class AzrAuthorisationQuerySet(models.QuerySet["AzrAuthorisation"]):
+    def active(self) -> AzrAuthorisationQuerySet:
+        return self.filter(revoked_at__isnull=True, membership__is_active=True)
+
+
+class AzrAuthorisation(models.Model):
+    """Individual authorisation of one membership to see AZR-derived data (DP-28, AZRG § 3/§ 18d: only staff
+    "besonders ermächtigt"). Granted and revoked by a second person; a revoked row stays as evidence."""
+
+    PROTECTION: ClassVar[dict[str, str]] = {
+        "id": N,
+        "membership": N,
+        "granted_by": N,
+        "granted_at": N,
+        "reason": N,
+        "revoked_by": N,
+        "revoked_at": N,
+    }
+
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(_("erteilt am"))
+    reason = models.CharField(_("Anlass der Ermächtigung"), max_length=200)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+
+    objects = AzrAuthorisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(revoked_at__isnull=True), name="one_active_azr_authorisation"
+            ),
+        ]
+        verbose_name = _("AZR-Ermächtigung")
+        verbose_name_plural = _("AZR-Ermächtigungen")
+
+    def __str__(self) -> str:
+        return f"AZR-Ermächtigung {self.pk}"

@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AnyUser, has_permission
-from teilhabe.accounts.models import Organisation, OrganisationKind, User
+from teilhabe.accounts.models import Membership, Organisation, OrganisationKind, User
 from teilhabe.audit.services import record
-from teilhabe.registry.access import can_read_azr, readable_groups, writable_groups
+from teilhabe.registry.access import can_grant_azr, can_read_azr, readable_groups, roles_with, writable_groups
 from teilhabe.registry.crypto import decrypt_json, encrypt_json, encrypt_text
 from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
 from teilhabe.registry.legal import ART9_BASES, RECORDING_BASES, TRANSMISSION_BASES, LegalBasis
 from teilhabe.registry.models import (
     AccessRequest,
+    AzrAuthorisation,
     Case,
     Consent,
     CorrectionNotice,
@@ -913,3 +914,53 @@ def access_request_update(*, acting_user: AnyUser, request: AccessRequest, actio
         extra={"due_on": request.due_on.isoformat()},
     )
     return request
+
+
+# --- AZR authorisations (DP-28) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def azr_authorisation_grant(*, acting_user: AnyUser, membership: Membership, reason: str) -> AzrAuthorisation:
+    """Authorise one membership for AZR data. Only a second person of the same organisation holding
+    ``transmission.approve`` or ``members.manage``; never the member themself; only for roles with
+    ``azr.read``."""
+    organisation = membership.organisation
+    if not can_grant_azr(acting_user, organisation) or membership.user_id == acting_user.pk:
+        raise PermissionDenied
+    if not membership.is_active or membership.role not in roles_with("azr.read"):
+        raise ValidationError(_("Diese Rolle erhält keine AZR-Daten (registry.azr_role)."), code="azr_role")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Bitte den Anlass angeben (registry.azr_reason)."), code="azr_reason")
+    if AzrAuthorisation.objects.filter(membership=membership, revoked_at__isnull=True).exists():
+        raise ValidationError(_("Die Ermächtigung besteht bereits (registry.azr_exists)."), code="azr_exists")
+    authorisation = AzrAuthorisation.objects.create(
+        membership=membership, granted_by=_actor(acting_user), granted_at=timezone.now(), reason=reason
+    )
+    record(
+        "registry.azr_grant",
+        actor=acting_user,
+        organisation=organisation,
+        obj=authorisation,
+        extra={"membership": membership.pk, "user": membership.user_id, "role": membership.role},
+    )
+    return authorisation
+
+
+@transaction.atomic
+def azr_authorisation_revoke(*, acting_user: AnyUser, authorisation: AzrAuthorisation) -> None:
+    organisation = authorisation.membership.organisation
+    if not can_grant_azr(acting_user, organisation) or authorisation.membership.user_id == acting_user.pk:
+        raise PermissionDenied
+    if authorisation.revoked_at is not None:
+        return
+    authorisation.revoked_at = timezone.now()
+    authorisation.revoked_by = _actor(acting_user)
+    authorisation.save(update_fields=["revoked_at", "revoked_by"])
+    record(
+        "registry.azr_revoke",
+        actor=acting_user,
+        organisation=organisation,
+        obj=authorisation,
+        extra={"membership": authorisation.membership_id, "user": authorisation.membership.user_id},
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -710,3 +710,67 @@ def access_requests(request: HttpRequest) -> HttpResponse:
         "registry/access_requests.html",
         {"items": items, "today": today, "overdue": [i for i in items if i.due_on < today]},
     )
+
+
+def _get_membership_for_grantor(request: HttpRequest, pk: int) -> Any:
+    """The membership, if the user may grant AZR authorisations in its organisation; 404 otherwise."""
+    from teilhabe.accounts.models import Membership
+    from teilhabe.registry.access import can_grant_azr
+
+    membership = Membership.objects.select_related("organisation", "user").filter(pk=pk).first()
+    if membership is None or not can_grant_azr(request.user, membership.organisation):
+        raise Http404
+    return membership
+
+
+@staff_required()
+def azr_authorisations(request: HttpRequest) -> HttpResponse:
+    """AZR authorisations (DP-28) of the organisations where the user holds transmission.approve or
+    members.manage: every member whose role could see AZR data, with the current authorisation."""
+    from teilhabe.accounts.models import Membership
+    from teilhabe.registry.access import azr_grant_organisations, roles_with
+    from teilhabe.registry.models import AzrAuthorisation
+
+    organisations = azr_grant_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied
+    memberships = (
+        Membership.objects.filter(organisation__in=organisations, is_active=True, role__in=roles_with("azr.read"))
+        .select_related("organisation", "user")
+        .order_by("organisation__name", "user__last_name", "user__username")
+    )
+    active = {
+        a.membership_id: a
+        for a in AzrAuthorisation.objects.active().filter(membership__in=memberships).select_related("granted_by")
+    }
+    rows = [(m, active.get(m.pk)) for m in memberships]
+    return render(request, "registry/azr_authorisations.html", {"rows": rows, "me": request.user.pk})
+
+
+@staff_required()
+@require_POST
+def azr_authorisation_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _get_membership_for_grantor(request, pk)
+    try:
+        services.azr_authorisation_grant(
+            acting_user=request.user, membership=membership, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("AZR-Ermächtigung erteilt."))
+    return redirect("registry:azr_authorisations")
+
+
+@staff_required()
+@require_POST
+def azr_authorisation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    from teilhabe.registry.models import AzrAuthorisation
+
+    authorisation = AzrAuthorisation.objects.active().filter(pk=pk).select_related("membership").first()
+    if authorisation is None:
+        raise Http404
+    _get_membership_for_grantor(request, authorisation.membership_id)
+    services.azr_authorisation_revoke(acting_user=request.user, authorisation=authorisation)
+    messages.success(request, _("AZR-Ermächtigung widerrufen."))
+    return redirect("registry:azr_authorisations")

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from teilhabe.accounts.models import Organisation, OrganisationKind, User
+from teilhabe.accounts.models import Membership, Organisation, OrganisationKind, User
 from teilhabe.accounts.roles import Role
 from teilhabe.core.testing import Personas, login_verified, make_user
 from teilhabe.registry import services
@@ -46,6 +46,12 @@ def _fast_password_hashing(settings: object) -> None:
     settings.REGISTRY_ENCRYPTION_KEYS = ["test-only-registry-key-1"]  # type: ignore[attr-defined]
 
 
+def authorise_azr(user: User, organisation: Organisation, by: User) -> None:
+    """Individual AZR authorisation (DP-28), granted by a second person of the organisation."""
+    membership = Membership.objects.get(user=user, organisation=organisation)
+    services.azr_authorisation_grant(acting_user=by, membership=membership, reason="Sachbearbeitung Aufenthalt")
+
+
 def seed_case(owner: Organisation, user: User, name: str = SEEDED_NAME) -> Case:
     case = services.case_create(
         acting_user=user,
@@ -74,6 +80,9 @@ def world(personas: Personas, settings: object) -> World:
     dora = make_user("dora", personas.org_a, Role.FALLAUFSICHT)
     erik = make_user("erik", personas.org_b, Role.FALLAUFSICHT)
     org_c = Organisation.objects.create(name="Migrationsberatung C", kind=OrganisationKind.MIGRATIONSBERATUNG)
+    authorise_azr(personas.alice, personas.org_a, by=dora)
+    authorise_azr(dora, personas.org_a, by=personas.bob)
+    authorise_azr(personas.charlie, personas.org_b, by=erik)
     case = seed_case(personas.org_a, personas.alice)
     alice = personas.alice
     services.fieldgroup_save(

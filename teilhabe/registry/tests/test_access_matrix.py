@@ -5,14 +5,17 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, reverse
 
+from teilhabe.accounts.models import Membership
 from teilhabe.audit.models import AuditEvent
 from teilhabe.registry import services, urls
 from teilhabe.registry.legal import LegalBasis
-from teilhabe.registry.models import Consent, CorrectionNotice, Transmission
+from teilhabe.registry.models import AzrAuthorisation, Consent, CorrectionNotice, Transmission
 from teilhabe.registry.tests.conftest import SEEDED_NAME, World, seed_case
 
-POST_ONLY = {"consent_withdraw", "approve", "reject", "revoke", "notice_done"}
-LIST_ROUTES = {"list", "create", "transmissions", "cohorts", "api_tokens", "access_requests"}
+POST_ONLY = {"consent_withdraw", "approve", "reject", "revoke", "notice_done", "azr_grant", "azr_revoke"}
+LIST_ROUTES = {"list", "create", "transmissions", "cohorts", "api_tokens", "access_requests", "azr_authorisations"}
+# Bob (ORG_ADMIN, members.manage) legitimately grants AZR authorisations in A (DP-28).
+AZR_ROUTES = {"azr_authorisations", "azr_grant", "azr_revoke"}
 
 
 def _objects(world: World) -> dict[str, dict[str, int | str]]:
@@ -48,6 +51,8 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
     notice = CorrectionNotice.objects.create(transmission=sent, group="sprachkurs")
     goal = case.goals.first()
     assert goal is not None
+    alice_membership = Membership.objects.get(user=alice, organisation=case.owner)
+    authorisation = AzrAuthorisation.objects.active().get(membership=alice_membership)
     return {
         "list": {},
         "create": {},
@@ -77,6 +82,9 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
         "reject": {"pk": pending.pk},
         "revoke": {"pk": sent.pk},
         "notice_done": {"pk": notice.pk},
+        "azr_authorisations": {},
+        "azr_grant": {"pk": Membership.objects.get(user=world.dora).pk},
+        "azr_revoke": {"pk": authorisation.pk},
     }
 
 
@@ -103,6 +111,7 @@ def test_foreign_caseworker_gets_404_everywhere(world: World) -> None:
     assert Transmission.objects.get(pk=objects["revoke"]["pk"]).status == "sent"
     assert Transmission.objects.get(pk=objects["approve"]["pk"]).status == "pending"
     assert CorrectionNotice.objects.get(pk=objects["notice_done"]["pk"]).done_at is None
+    assert AzrAuthorisation.objects.get(pk=objects["azr_revoke"]["pk"]).revoked_at is None
 
 
 def test_anonymous_redirected_to_login(world: World) -> None:
@@ -120,7 +129,12 @@ def test_roles_without_case_permission_are_refused(world: World) -> None:
     for user in (world.p.bob, world.p.dpo, world.p.kreisadmin):
         client = world.client(user)
         for name, kwargs in objects.items():
-            if name == "history":
+            if name == "history" or (user == world.p.bob and name in AZR_ROUTES):
+                continue
+            if user == world.p.kreisadmin and name == "azr_authorisations":
+                # members.manage in the Landkreis office: the page lists that office's members only.
+                page = world.client(user).get(reverse("registry:azr_authorisations"))
+                assert "Alice" not in page.content.decode()
                 continue
             url = reverse(f"registry:{name}", kwargs=kwargs)
             response = client.post(url) if name in POST_ONLY else client.get(url)

@@ -24,7 +24,14 @@ def test_demo_builder_creates_labelled_synthetic_cases(regions, settings) -> Non
     assert Transmission.objects.filter(status="sent").count() == 1
     assert Consent.objects.count() == 1
     assert any(note.startswith("KiIM:") for note in district.notes)
+    from teilhabe.registry.access import can_read_azr
     from teilhabe.registry.demo import build_demo_cases
+    from teilhabe.registry.models import AzrAuthorisation
 
+    abh, jobcenter = district.organisations["abh"], district.organisations["jobcenter"]
+    assert can_read_azr(district.users["abh.sachbearbeitung"], abh)
+    assert not can_read_azr(district.users["jc.fallmanagement"], jobcenter)
+    assert Case.objects.filter(owner=abh).exclude(azr_number_enc="").exists()
     build_demo_cases(district)  # idempotent (other apps' builders are tested by their own tests)
     assert Case.objects.count() == 245
+    assert AzrAuthorisation.objects.active().count() == 1
