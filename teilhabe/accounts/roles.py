@@ -48,7 +48,7 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     # KiIM case records (teilhabe.registry); field groups are listed in registry/fieldgroups.py
     "case.read": _("Integrationsakten der eigenen Organisation lesen und suchen"),
     "case.write": _("Integrationsakten der eigenen Organisation anlegen und berichtigen"),
-    "azr.read": _("AZR-Nummer sehen und pflegen"),
+    "azr.read": _("AZR-Nummer sehen und pflegen (zusätzlich ist eine persönliche Ermächtigung nötig)"),
     "consent.manage": _("Einwilligungen erfassen und Widerrufe eintragen"),
     "transmission.request": _("Übermittlungen an andere Stellen beantragen und widerrufen"),
     "transmission.approve": _("Übermittlungen freigeben (Vier-Augen-Prinzip)"),
