@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from teilhabe.core.request_context import RequestMeta, reset_request_meta, set_request_meta
@@ -47,3 +48,20 @@ class SecurityHeadersMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response
+
+
+class StaffLanguageMiddleware:
+    """The staff area exists in German and English only; other languages fall back to German there
+    (a visitor who chose Arabic on the public site and then logs in gets a German, left-to-right UI)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith(("/staff/", "/konto/"))
+            and translation.get_language() not in settings.STAFF_LANGUAGES
+        ):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return self.get_response(request)

@@ -5,14 +5,13 @@ Every problem is reported with row, column and a stable code in German; nothing 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
 from teilhabe.indicators.catalogue import load_catalogue
+from teilhabe.lib.tabular import read_table
 from teilhabe.regions.models import Gemeinde, Kreis
 
 MAX_ROWS = 50_000
@@ -62,33 +61,6 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "Windows-1252"
-
-
-def _sniff_delimiter(text: str) -> str:
-    first = text.splitlines()[0] if text else ""
-    try:
-        return csv.Sniffer().sniff(first, delimiters=";,\t").delimiter
-    except csv.Error:
-        return ";" if first.count(";") >= first.count(",") else ","
-
-
-def read_table(data: bytes, file_name: str) -> tuple[list[list[Any]], str, str]:
-    """Rows of cells; XLSX is recognised by its ZIP signature, not only by the name."""
-    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xls", ".ods")):
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=True), "XLSX", ""
-    text, encoding = _decode(data)
-    delimiter = _sniff_delimiter(text)
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)], encoding, delimiter
 
 
 def _number(raw: Any) -> float:

@@ -41,6 +41,14 @@ def test_arabic_pages_are_right_to_left(client: Client, regions: None) -> None:
     assert 'lang="ar"' in page and 'dir="rtl"' in page
 
 
+def test_staff_pages_fall_back_to_german_for_public_only_languages(client: Client, personas: Personas) -> None:
+    login_verified(client, personas.alice)
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    assert 'dir="rtl"' in client.get("/").content.decode()
+    page = client.get(reverse("staff:home")).content.decode()
+    assert 'lang="de"' in page and 'dir="ltr"' in page
+
+
 def test_english_ui(client: Client, regions: None) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
