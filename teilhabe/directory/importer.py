@@ -13,7 +13,8 @@ from typing import Any
 from teilhabe.accounts.models import Organisation
 from teilhabe.directory.forms import OfferForm, kreis_gemeinden
 from teilhabe.directory.models import SPOKEN_LANGUAGES, OfferType, Status, TargetGroup
-from teilhabe.indicators.importer import Problem, read_table
+from teilhabe.indicators.importer import Problem
+from teilhabe.lib.tabular import read_table
 
 MAX_ROWS = 5_000
 # Canonical column name → accepted headings (lower case).
