@@ -376,3 +376,17 @@ class OutreachForm(forms.Form):
 
 class XliffImportForm(forms.Form):
     file = forms.FileField(label=_("XLIFF-Datei (1.2)"))
+
+
+class OfferImportForm(forms.Form):
+    file = forms.FileField(label=_("Angebotsliste (CSV oder XLSX)"))
+    owner = forms.ModelChoiceField(label=_("Anbieter der importierten Angebote"), queryset=Organisation.objects.none())
+    publish = forms.BooleanField(label=_("Angebote sofort veröffentlichen (sonst als Entwurf anlegen)"), required=False)
+
+    def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owners = owners if owners is not None else Organisation.objects.none()
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        first = owners.first()
+        if first is not None:
+            self.fields["owner"].initial = first.pk

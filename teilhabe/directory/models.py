@@ -546,3 +546,47 @@ class DialogueEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", _("geprüft (Probelauf)")
+    COMMITTED = "committed", _("übernommen")
+
+
+class OfferImportQuerySet(ScopedQuerySet):
+    gemeinde_path = None
+
+
+class OfferImport(models.Model):
+    """One uploaded offer list: the dry-run report is kept so the commit uses exactly the checked rows."""
+
+    owner = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="directory_imports", verbose_name=_("Anbieter")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(_("Datei"), max_length=200)
+    file_format = models.CharField(_("Format"), max_length=40, blank=True)
+    publish = models.BooleanField(_("sofort veröffentlichen"), default=False)
+    status = models.CharField(_("Status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.CHECKED)
+    # Raw cells per data row ({"_row": n, column: text}); problems as {"row", "column", "code", "message"}.
+    rows = models.JSONField(default=list)
+    problems = models.JSONField(default=list)
+    offers_created = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OfferImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Import von Angeboten")
+        verbose_name_plural = _("Importe von Angeboten")
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.file_name})"
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == ImportStatus.CHECKED and not self.problems and bool(self.rows)

@@ -33,7 +33,14 @@ def list_of(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def schema() -> dict[str, Any]:
+    from teilhabe.directory.forms import kreis_gemeinden
+
     languages = [code for code, _name in settings.LANGUAGES]
+    # The API accepts only the Kreis's own Gemeinden; say so, so clients (and schemathesis) know the values.
+    codes = list(kreis_gemeinden().values_list("ags", flat=True))
+    gemeinde_schema: dict[str, Any] = (
+        {"type": "string", "enum": codes} if codes else {"type": "string", "pattern": "^[0-9]{8}$"}
+    )
     location = {
         "type": ["object", "null"],
         "properties": {
@@ -111,7 +118,7 @@ def schema() -> dict[str, Any]:
                     "summary": "Angebote suchen und filtern",
                     "parameters": [
                         _param("q", "Suchbegriff", {"type": "string", "maxLength": 100}),
-                        _param("gemeinde", "AGS der Gemeinde", {"type": "string"}),
+                        _param("gemeinde", "AGS einer Gemeinde des Kreises", gemeinde_schema),
                         _param("typ", "Art", {"type": "string", "enum": OfferType.values}),
                         _param(
                             "sprache",
@@ -157,7 +164,7 @@ def schema() -> dict[str, Any]:
                     "operationId": "listEvents",
                     "summary": "Veranstaltungen",
                     "parameters": [
-                        _param("gemeinde", "AGS", {"type": "string"}),
+                        _param("gemeinde", "AGS einer Gemeinde des Kreises", gemeinde_schema),
                         _param("typ", "Art", {"type": "string"}),
                         lang,
                         page,

@@ -16,8 +16,10 @@ from teilhabe.directory.models import (
     DialogueEntry,
     Event,
     EventTranslation,
+    ImportStatus,
     Location,
     Offer,
+    OfferImport,
     OfferTranslation,
     OrganisationProfile,
     Status,
@@ -403,3 +405,80 @@ def record_export(*, acting_user: User, what: str, count: int, filters: Mapping[
         object_repr=what,
         extra={"rows": count, "filters": dict(filters)},
     )
+
+
+# Import of existing offer lists --------------------------------------------------------------------
+
+ACTION_OFFER_IMPORT = "directory.offer_import"
+
+
+def _problem_dicts(problems: Iterable[Any]) -> list[dict[str, Any]]:
+    return [{"row": p.row, "column": p.column, "code": p.code, "message": p.message} for p in problems]
+
+
+def offer_import_check(
+    *, acting_user: User, owner: Organisation, data: bytes, file_name: str, publish: bool = False
+) -> OfferImport:
+    """Dry run: read and validate the file, keep the report; no offer is written."""
+    from teilhabe.directory.importer import check_rows, read_rows
+
+    raw_rows, problems, file_format = read_rows(data, file_name)
+    if not problems:
+        problems = check_rows(raw_rows, owner=owner, publish=publish).problems
+    return OfferImport.objects.create(
+        owner=owner,
+        created_by=acting_user,
+        file_name=file_name[:200],
+        file_format=file_format,
+        publish=publish,
+        rows=raw_rows,
+        problems=_problem_dicts(problems),
+    )
+
+
+class ImportRejected(Exception):
+    """The rows no longer pass the check (e.g. a Gemeinde changed); nothing was written."""
+
+
+def offer_import_commit(*, acting_user: User, run: OfferImport) -> list[Offer]:
+    """Create all offers of a checked run in one transaction, or none; one audit event for the whole run."""
+    from teilhabe.directory.importer import check_rows
+
+    with transaction.atomic():
+        run = OfferImport.objects.select_for_update().get(pk=run.pk)
+        if run.status != ImportStatus.CHECKED:
+            raise ImportRejected("Dieser Import wurde bereits übernommen.")
+        checked = check_rows(run.rows, owner=run.owner, publish=run.publish)
+        if not checked.ok:
+            run.problems = _problem_dicts(checked.problems)
+            run.save(update_fields=["problems"])
+            raise ImportRejected("Die Datei enthält Fehler; es wurde nichts übernommen.")
+        now = timezone.now()
+        offers = []
+        for row in checked.rows:
+            offer = Offer(owner=run.owner)
+            _apply(offer, row.data)
+            if row.address:
+                offer.location = Location.objects.create(
+                    owner=run.owner, name=offer.title[:200], gemeinde=offer.gemeinde, **row.address
+                )
+            if offer.status == Status.PUBLISHED:
+                offer.last_confirmed_at = now
+            offer.save()
+            offer.search_text = search_text_for(offer)
+            offer.save(update_fields=["search_text"])
+            offers.append(offer)
+        bump_content_version()
+        run.status = ImportStatus.COMMITTED
+        run.offers_created = len(offers)
+        run.committed_at = now
+        run.save(update_fields=["status", "offers_created", "committed_at"])
+        record(
+            ACTION_OFFER_IMPORT,
+            actor=acting_user,
+            organisation=run.owner,
+            obj=run,
+            object_repr=f"Import #{run.pk}",
+            extra={"rows": len(offers), "offers": [o.pk for o in offers], "published": run.publish},
+        )
+    return offers
