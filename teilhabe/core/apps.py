@@ -24,6 +24,16 @@ class CoreConfig(AppConfig):
                 _("Datenquellen"),
                 _("Woher die Zahlen stammen und unter welcher Lizenz sie stehen."),
                 order=95,
+                in_nav=False,
+            )
+        )
+        register_staff(
+            Area(
+                "regions_staff:planungsraeume",
+                _("Planungsräume"),
+                _("Kleinräumige Gebiete (Ortsteile, statistische Bezirke) der eigenen Gemeinden pflegen."),
+                permission="regions.planungsraum.manage",
+                order=70,
             )
         )
         register_staff(

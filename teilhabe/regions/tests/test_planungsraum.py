@@ -71,3 +71,10 @@ def test_another_gemeinde_cannot_see_or_edit_it(client: Client, schwedt: Organis
     assert "Altstadt" not in client.get(reverse("regions_staff:planungsraeume")).content.decode()
     assert client.get(reverse("regions_staff:planungsraum_edit", args=[own.pk])).status_code == 404
     assert client.post(reverse("regions_staff:planungsraum_edit", args=[own.pk]), {"name": "X"}).status_code == 404
+
+
+def test_the_staff_start_page_links_the_planungsraeume_for_gemeinde_staff(
+    client: Client, schwedt: Organisation
+) -> None:
+    login_verified(client, make_user("gero", schwedt, Role.GEMEINDE))
+    assert reverse("regions_staff:planungsraeume") in client.get(reverse("staff:home")).content.decode()
