@@ -183,6 +183,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "teilhabe.accounts.views.lockout"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# One client-address function behind lockout and every rate limit (teilhabe/core/client.py).
+AXES_CLIENT_IP_CALLABLE = "teilhabe.core.client.axes_client_address"
+TEILHABE_TRUSTED_PROXIES = env_list("TEILHABE_TRUSTED_PROXIES")
 
 # Sessions (DP-23): idle timeout slides with every request, absolute lifetime is enforced by middleware.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

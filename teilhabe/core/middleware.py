@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
+from teilhabe.core.client import client_address
 from teilhabe.core.request_context import RequestMeta, reset_request_meta, set_request_meta
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -24,7 +25,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = set_request_meta(RequestMeta(request_id=request_id, ip_address=request.META.get("REMOTE_ADDR", "")))
+        token = set_request_meta(RequestMeta(request_id=request_id, ip_address=client_address(request)))
         try:
             response = self.get_response(request)
         finally:

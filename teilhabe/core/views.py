@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
 from teilhabe.audit.services import Action, record
+from teilhabe.core.client import client_address
 from teilhabe.core.forms import AccessibilityFeedbackForm, LegalPageForm
 from teilhabe.core.legal_defaults import default_legal_page
 from teilhabe.core.models import AccessibilityFeedback, LegalPage
@@ -49,7 +50,7 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
-    key = f"ratelimit:{bucket}:{request.META.get('REMOTE_ADDR', '')}:{timezone.now():%Y%m%d%H}"
+    key = f"ratelimit:{bucket}:{client_address(request)}:{timezone.now():%Y%m%d%H}"
     count = cache.get_or_set(key, 0, 3600) or 0
     if count >= limit:
         return True

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from teilhabe.core.client import client_address
 from teilhabe.directory import services
 from teilhabe.directory.content import localize, visitor_language, with_translations
 from teilhabe.directory.forms import ProposalForm, SearchForm, kreis_gemeinden
@@ -225,7 +226,7 @@ def event_feed(request: HttpRequest) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    key = f"ratelimit:directory-proposal:{request.META.get('REMOTE_ADDR', '')}:{timezone.now():%Y%m%d%H}"
+    key = f"ratelimit:directory-proposal:{client_address(request)}:{timezone.now():%Y%m%d%H}"
     count = cache.get_or_set(key, 0, 3600) or 0
     if count >= settings.DIRECTORY_SUBMISSION_RATE_LIMIT:
         return True

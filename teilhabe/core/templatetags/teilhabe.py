@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from teilhabe.lib import formats
+
 register = template.Library()
 
 
@@ -30,3 +32,33 @@ def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     return f"{value:.{digits}f}".replace(".", ",") + "\u202f%"
+
+
+@register.filter
+def de_date(value: object) -> str:
+    """``30.11.2026`` (see teilhabe.lib.formats)."""
+    return formats.format_date(value)  # type: ignore[arg-type]
+
+
+@register.filter
+def de_datetime(value: object) -> str:
+    """``30.11.2026, 09:50 Uhr``."""
+    return formats.format_datetime(value)  # type: ignore[arg-type]
+
+
+@register.filter
+def de_number(value: object, digits: int = 0) -> str:
+    """``1.234,5`` with *digits* decimals."""
+    return formats.format_number(value, int(digits))  # type: ignore[arg-type]
+
+
+@register.filter
+def de_int(value: object) -> str:
+    """``117.803``."""
+    return formats.format_int(value)  # type: ignore[arg-type]
+
+
+@register.filter
+def de_period(days: object) -> str:
+    """Days as "10 Jahre" / "6 Monate" / "14 Tage"."""
+    return formats.format_period_days(days)  # type: ignore[arg-type]
