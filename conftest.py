@@ -22,7 +22,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Browser tests and broad walks (pages × languages) run once, on PostgreSQL, unless marked both_databases:
+    # that keeps `make test` fast while the SQLite run covers everything else.
+    if not _on_postgres():
+        once = pytest.mark.skip(reason="läuft einmal, im PostgreSQL-Durchlauf (browser/walk)")
+        for item in items:
+            if ("browser" in item.keywords or "walk" in item.keywords) and "both_databases" not in item.keywords:
+                item.add_marker(once)
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
