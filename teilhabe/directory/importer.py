@@ -14,7 +14,7 @@ from teilhabe.accounts.models import Organisation
 from teilhabe.directory.forms import OfferForm, kreis_gemeinden
 from teilhabe.directory.models import SPOKEN_LANGUAGES, OfferType, Status, TargetGroup
 from teilhabe.indicators.importer import Problem
-from teilhabe.lib.tabular import read_table
+from teilhabe.lib.tabular import read, suggest
 
 MAX_ROWS = 5_000
 # Canonical column name → accepted headings (lower case).
@@ -125,20 +125,11 @@ def _tokens(text: str, mapping: dict[str, str]) -> tuple[list[str], list[str]]:
 
 def read_rows(data: bytes, file_name: str) -> tuple[list[dict[str, Any]], list[Problem], str]:
     """Raw rows keyed by canonical column (plus ``_row``), file-level problems and a format label."""
-    if not data:
-        return [], [Problem(0, "", "empty_file", "Die Datei ist leer.")], ""
-    try:
-        table, encoding, delimiter = read_table(data, file_name)
-    except Exception:  # calamine raises several types for damaged files
-        return (
-            [],
-            [Problem(0, "", "file_unreadable", "Die Datei ist weder als CSV noch als Excel-Arbeitsmappe lesbar.")],
-            "",
-        )
-    file_format = f"CSV ({encoding}, „{delimiter}“)" if delimiter else encoding
-    numbered = [(line, row) for line, row in enumerate(table, start=1) if any(_text(c) for c in row)]
-    if not numbered:
-        return [], [Problem(0, "", "empty_file", "Die Datei enthält keine Zeilen.")], file_format
+    table = read(data, file_name)
+    file_format = table.label
+    if table.problems:
+        return [], [Problem(p.line, "", p.code, p.message) for p in table.problems], file_format
+    numbered = table.rows
     header_line, header_row = numbered[0]
     header = [_text(c).lower() for c in header_row]
     index: dict[str, int] = {}
@@ -154,6 +145,8 @@ def read_rows(data: bytes, file_name: str) -> tuple[list[dict[str, Any]], list[P
     ]
     if problems:
         return [], problems, file_format
+    if len(numbered) == 1:
+        return [], [Problem(0, "", "E_NO_ROWS", "Die Datei enthält nur die Kopfzeile, keine Datenzeilen.")], file_format
     if len(numbered) - 1 > MAX_ROWS:
         return [], [Problem(0, "", "too_many_rows", f"Höchstens {MAX_ROWS} Zeilen je Datei.")], file_format
     rows = []
@@ -201,7 +194,8 @@ def check_rows(raw_rows: list[dict[str, Any]], *, owner: Organisation, publish: 
             ags = gemeinde_raw.zfill(8) if gemeinde_raw.isdigit() else ""
             gemeinde = by_ags.get(ags) or by_name.get(gemeinde_raw.casefold())
             if gemeinde is None:
-                problem("gemeinde", "gemeinde_unknown", f"„{gemeinde_raw}“ ist keine Gemeinde des Kreises.")
+                hint = suggest(gemeinde_raw, {g.ags: g.name for g in gemeinden})
+                problem("gemeinde", "gemeinde_unknown", f"„{gemeinde_raw}“ ist keine Gemeinde des Kreises.{hint}")
 
         spoken, unknown = _tokens(raw.get("sprachen", ""), languages)
         for part in unknown:

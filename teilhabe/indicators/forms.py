@@ -51,7 +51,11 @@ class AgencyValueForm(OrganisationChoiceMixin):
     source_key = forms.ChoiceField(label=_("Quellschlüssel"), choices=[])
     ags = forms.ChoiceField(label=_("Gebiet"), choices=[])
     year = forms.IntegerField(label=_("Jahr"), min_value=1990, max_value=2100)
-    value = forms.FloatField(label=_("Wert"), min_value=0)
+    value = forms.CharField(
+        label=_("Wert"),
+        max_length=40,
+        help_text=_("Anzahlen als ganze Zahl (1234 oder 1.234), andere Werte mit Dezimalkomma (12,5)."),
+    )
     source_document = forms.CharField(
         label=_("Quelldokument"),
         max_length=300,
@@ -68,6 +72,18 @@ class AgencyValueForm(OrganisationChoiceMixin):
         key, ags = data.get("source_key"), data.get("ags", "")
         level = "gemeinde" if len(ags) == 8 else "kreis"
         data["level"] = level
+        raw_value = data.get("value")
+        if raw_value is not None and key:
+            from teilhabe.lib.tabular import NumberError, parse_number
+
+            source = load_catalogue().source_keys.get(key)
+            try:
+                number = parse_number(raw_value, integer=source is None or source.kind == "count")
+                if number < 0:
+                    raise NumberError(_("Der Wert darf nicht negativ sein."))
+                data["value"] = float(number)
+            except NumberError as error:
+                self.add_error("value", str(error))
         existing = AgencyValue.objects.filter(source_key=key, level=level, ags=ags, year=data.get("year") or 0).first()
         organisation = data.get("organisation")
         if existing is not None and organisation is not None and existing.owner_id != organisation.pk:
@@ -88,7 +104,7 @@ class ImportForm(OrganisationChoiceMixin):
         label=_("Datei (CSV oder XLSX)"),
         help_text=_(
             "Spalten: quellschluessel, ebene, ags, jahr, wert, quelldokument. "
-            "Trennzeichen ; oder , – Kodierung UTF-8 oder Windows-1252."
+            "Trennzeichen ; , oder Tabulator – Kodierung UTF-8, Windows-1252 oder UTF-16 (Excel „Unicode-Text“); auch XLSX/ODS."
         ),
     )
 

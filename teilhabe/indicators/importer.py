@@ -1,4 +1,6 @@
-"""Parse agency aggregates from CSV (``;`` or ``,``; UTF-8 or Windows-1252) or XLSX (python-calamine).
+"""Parse agency aggregates from any table ``teilhabe.lib.tabular.read`` accepts (CSV in UTF-8, Windows-1252
+or UTF-16; XLSX/ODS). Numbers follow ``tabular.parse_number``: counts must be whole numbers (``1.234`` is
+1234), ``nan``/Excel error values are errors.
 
 Every problem is reported with row, column and a stable code in German; nothing is written here.
 """
@@ -11,7 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from teilhabe.indicators.catalogue import load_catalogue
-from teilhabe.lib.tabular import read_table
+from teilhabe.lib.tabular import NumberError, parse_number, read, suggest
 from teilhabe.regions.models import Gemeinde, Kreis
 
 MAX_ROWS = 50_000
@@ -63,17 +65,6 @@ class ParseResult:
         return not self.problems and bool(self.rows)
 
 
-def _number(raw: Any) -> float:
-    if isinstance(raw, bool):
-        raise ValueError
-    if isinstance(raw, int | float):
-        return float(raw)
-    text = str(raw).strip().replace("\u202f", "").replace(" ", "")
-    if "," in text:  # German format: 1.234,5
-        text = text.replace(".", "").replace(",", ".")
-    return float(text)
-
-
 def _code(raw: Any, width: int) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
@@ -83,20 +74,13 @@ def _code(raw: Any, width: int) -> str:
 
 def parse(data: bytes, file_name: str) -> ParseResult:
     result = ParseResult()
-    if not data:
-        result.problems.append(Problem(0, "", "empty_file", "Die Datei ist leer."))
+    read_result = read(data, file_name)
+    result.encoding, result.delimiter = read_result.encoding or read_result.file_format, read_result.delimiter
+    if read_result.problems:
+        result.problems += [Problem(p.line, "", p.code, p.message) for p in read_result.problems]
         return result
-    try:
-        table, result.encoding, result.delimiter = read_table(data, file_name)
-    except Exception:  # calamine raises several types for damaged files
-        result.problems.append(
-            Problem(0, "", "file_unreadable", "Die Datei ist weder als CSV noch als Excel-Arbeitsmappe lesbar.")
-        )
-        return result
-    table = [row for row in table if any(str(c).strip() for c in row)]
-    if not table:
-        result.problems.append(Problem(0, "", "empty_file", "Die Datei enthält keine Zeilen."))
-        return result
+    lines = [line for line, _cells in read_result.rows]
+    table = [cells for _line, cells in read_result.rows]
     header = [str(c).strip().lower() for c in table[0]]
     index: dict[str, int] = {}
     for name, aliases in COLUMNS.items():
@@ -110,6 +94,9 @@ def parse(data: bytes, file_name: str) -> ParseResult:
                 Problem(1, name, "column_missing", f"Pflichtspalte „{name}“ fehlt in der Kopfzeile.")
             )
     if result.problems:
+        return result
+    if len(table) == 1:
+        result.problems.append(Problem(0, "", "E_NO_ROWS", "Die Datei enthält nur die Kopfzeile, keine Datenzeilen."))
         return result
     if len(table) - 1 > MAX_ROWS:
         result.problems.append(Problem(0, "", "too_many_rows", f"Höchstens {MAX_ROWS} Zeilen je Datei."))
@@ -125,7 +112,11 @@ def parse(data: bytes, file_name: str) -> ParseResult:
         position = index.get(name)
         return row[position] if position is not None and position < len(row) else ""
 
-    for line, row in enumerate(table[1:], start=2):
+    gemeinde_names = dict(Gemeinde.objects.filter(kreis_id=kreis).values_list("ags", "name"))
+    kreis_names = dict(Kreis.objects.values_list("ags", "name"))
+    agency_keys = {k: v.label for k, v in source_keys.items() if "agency" in v.providers}
+
+    for line, row in zip(lines[1:], table[1:], strict=True):
         problems_before = len(result.problems)
         key = str(cell(row, "quellschluessel")).strip()
         if key not in source_keys:
@@ -134,7 +125,7 @@ def parse(data: bytes, file_name: str) -> ParseResult:
                     line,
                     "quellschluessel",
                     "source_key_unknown",
-                    f"Quellschlüssel „{key}“ ist im Katalog nicht definiert.",
+                    f"Quellschlüssel „{key}“ ist im Katalog nicht definiert." + suggest(key, agency_keys),
                 )
             )
         elif "agency" not in source_keys[key].providers:
@@ -154,35 +145,36 @@ def parse(data: bytes, file_name: str) -> ParseResult:
             result.problems.append(Problem(line, "ebene", "level_invalid", "Ebene muss „gemeinde“ oder „kreis“ sein."))
         elif level == "gemeinde" and ags not in gemeinden:
             result.problems.append(
-                Problem(line, "ags", "ags_unknown", f"„{ags}“ ist keine Gemeinde des Kreises {kreis}.")
+                Problem(
+                    line,
+                    "ags",
+                    "ags_unknown",
+                    f"„{ags}“ ist keine Gemeinde des Kreises {kreis}." + suggest(ags, gemeinde_names),
+                )
             )
         elif level == "kreis" and ags not in kreise:
-            result.problems.append(Problem(line, "ags", "ags_unknown", f"„{ags}“ ist kein bekannter Kreis."))
+            result.problems.append(
+                Problem(line, "ags", "ags_unknown", f"„{ags}“ ist kein bekannter Kreis." + suggest(ags, kreis_names))
+            )
         elif key in source_keys and level not in source_keys[key].levels:
             result.problems.append(
                 Problem(line, "ebene", "level_not_allowed", f"„{key}“ wird nicht auf Ebene {level} geliefert.")
             )
         try:
-            year = int(_number(cell(row, "jahr")))
+            year = int(parse_number(cell(row, "jahr"), integer=True))
             if not 1990 <= year <= 2100:
                 raise ValueError
-        except (TypeError, ValueError):
+        except ValueError:
             year = 0
             result.problems.append(Problem(line, "jahr", "year_invalid", "Jahr muss vierstellig sein (z. B. 2024)."))
+        is_count = key not in source_keys or source_keys[key].kind == "count"
         try:
-            value = _number(cell(row, "wert"))
-            if value < 0 and source_keys.get(key, None) is not None and source_keys[key].kind == "count":
-                raise ValueError
-        except (TypeError, ValueError):
+            value = float(parse_number(cell(row, "wert"), integer=is_count))
+            if value < 0:
+                raise NumberError("Der Wert darf nicht negativ sein.")
+        except NumberError as error:
             value = 0.0
-            result.problems.append(
-                Problem(
-                    line,
-                    "wert",
-                    "value_invalid",
-                    "Wert muss eine nicht negative Zahl sein (Dezimalkomma erlaubt).",
-                )
-            )
+            result.problems.append(Problem(line, "wert", "value_invalid", str(error)))
         document = str(cell(row, "quelldokument")).strip()[:300]
         if len(result.problems) > problems_before:
             continue

@@ -220,3 +220,31 @@ class IndicatorValue(models.Model):
     @property
     def suppressed(self) -> bool:
         return bool(self.suppression)
+
+
+class AgencyValueRevision(models.Model):
+    """History of an aggregate cell: every replacement (old → new) and deletion, kept when the value changes."""
+
+    source_key = models.CharField(_("Quellschlüssel"), max_length=60)
+    level = models.CharField(_("Ebene"), max_length=12)
+    ags = models.CharField(_("AGS"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    old_value = models.FloatField(_("alter Wert"), null=True, blank=True)  # None: newly created
+    new_value = models.FloatField(_("neuer Wert"), null=True, blank=True)  # None: deleted
+    old_source_document = models.CharField(_("altes Quelldokument"), max_length=300, blank=True)
+    source_document = models.CharField(_("Quelldokument"), max_length=300, blank=True)
+    file_name = models.CharField(_("Dateiname"), max_length=200, blank=True)
+    owner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("geändert am"))
+
+    class Meta:
+        ordering = ["source_key", "level", "ags", "year", "changed_at"]
+        indexes = [models.Index(fields=["source_key", "level", "ags", "year"], name="agencyrevision_cell_idx")]
+        verbose_name = _("Änderung eines Behördenaggregats")
+        verbose_name_plural = _("Änderungen von Behördenaggregaten")
+
+    def __str__(self) -> str:
+        return f"{self.source_key} {self.ags} {self.year}: {self.old_value} → {self.new_value}"

@@ -18,7 +18,7 @@ from teilhabe.audit.services import Action, record
 from teilhabe.indicators.catalogue import IndicatorDef, load_catalogue
 from teilhabe.indicators.compute import ComputeReport, compute, recompute_for_change
 from teilhabe.indicators.importer import ParsedRow, ParseResult, Problem
-from teilhabe.indicators.models import AgencyValue, Indicator
+from teilhabe.indicators.models import AgencyValue, AgencyValueRevision, Indicator
 from teilhabe.regions.models import Kreis
 
 ACTION_IMPORT = "indicators.agency_import"
@@ -209,12 +209,14 @@ def _upsert(
             entered_by=acting_user,
             entered_at=now,
         )
+        _revision(obj, None, acting_user=acting_user, now=now)
         return obj, True, True
     if obj.owner_id != organisation.pk:
         # One organisation maintains each cell; others must not overwrite its figures.
         raise PermissionDenied("Wert gehört einer anderen Organisation.")
     changed = obj.value != value or obj.source_document != source_document
     if changed:
+        old_value, old_document = obj.value, obj.source_document
         obj.value, obj.source_document, obj.file_name = value, source_document, file_name
         obj.owner, obj.entered_by, obj.entered_at, obj.is_synthetic = (
             organisation,
@@ -223,7 +225,38 @@ def _upsert(
             is_synthetic,
         )
         obj.save()
+        _revision(obj, old_value, old_document=old_document, acting_user=acting_user, now=now)
     return obj, False, changed
+
+
+def _revision(
+    obj: AgencyValue,
+    old_value: float | None,
+    *,
+    acting_user: Any,
+    now: Any,
+    old_document: str = "",
+    deleted: bool = False,
+) -> AgencyValueRevision:
+    """Keep the history of a cell: one row per creation, replacement (old → new) and deletion."""
+    return AgencyValueRevision.objects.create(
+        source_key=obj.source_key,
+        level=obj.level,
+        ags=obj.ags,
+        year=obj.year,
+        old_value=old_value,
+        new_value=None if deleted else obj.value,
+        old_source_document=old_document,
+        source_document="" if deleted else obj.source_document,
+        file_name=obj.file_name,
+        owner=obj.owner,
+        changed_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        changed_at=now,
+    )
+
+
+def agency_value_history(*, source_key: str, level: str, ags: str, year: int) -> list[AgencyValueRevision]:
+    return list(AgencyValueRevision.objects.filter(source_key=source_key, level=level, ags=ags, year=year))
 
 
 def agency_value_save(
@@ -239,9 +272,13 @@ def agency_value_save(
     file_name: str = "",
     is_synthetic: bool = False,
 ) -> AgencyValue:
-    """Enter or correct one aggregate; recomputes only the affected indicator values."""
+    """Enter or correct one aggregate; recomputes only the affected indicator values.
+
+    The returned object carries ``previous_value`` (``None`` if the cell was new) so the caller can show
+    old → new; the history is kept in ``AgencyValueRevision``."""
     now = timezone.now()
     with transaction.atomic():
+        before = AgencyValue.objects.filter(source_key=source_key, level=level, ags=ags, year=year).first()
         obj, created, changed = _upsert(
             acting_user=acting_user,
             organisation=organisation,
@@ -265,6 +302,7 @@ def agency_value_save(
         kreis = configured_kreis()
         if changed and kreis is not None:
             recompute_for_change(kreis=kreis, changes=[(source_key, level, ags, year)])
+    obj.previous_value = before.value if before is not None else None  # type: ignore[attr-defined]
     return obj
 
 
@@ -272,6 +310,14 @@ def agency_value_delete(*, acting_user: Any, value: AgencyValue) -> None:
     with transaction.atomic():
         change = (value.source_key, value.level, value.ags, value.year)
         record(Action.DELETE, actor=acting_user, organisation=value.owner, obj=value)
+        _revision(
+            value,
+            value.value,
+            old_document=value.source_document,
+            acting_user=acting_user,
+            now=timezone.now(),
+            deleted=True,
+        )
         value.delete()
         kreis = configured_kreis()
         if kreis is not None:

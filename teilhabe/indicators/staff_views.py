@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from teilhabe.accounts.access import has_permission, organisations_with, staff_required
 from teilhabe.accounts.models import OrganisationKind
-from teilhabe.indicators import dashboard, importer, services
+from teilhabe.indicators import dashboard, importer, plausibility, services
 from teilhabe.indicators.forms import AgencyValueForm, CustomIndicatorForm, ImportForm
 from teilhabe.indicators.models import AgencyValue, Indicator
+from teilhabe.indicators.plausibility import fmt
 from teilhabe.indicators.views import gemeinde_in_kreis_or_404, render_index, render_indicator, render_profile
 
 
@@ -92,12 +93,29 @@ def agency_values(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/staff_agency_values.html", {"page": page, "key": key})
 
 
+def _saved_message(request: HttpRequest, saved: AgencyValue) -> None:
+    previous = getattr(saved, "previous_value", None)
+    if previous is None:
+        messages.success(request, _("Wert gespeichert; betroffene Indikatoren wurden neu berechnet."))
+    elif previous == saved.value:
+        messages.info(request, _("Wert unverändert (%(v)s).") % {"v": fmt(saved.value)})
+    else:
+        messages.warning(
+            request,
+            _(
+                "Wert ersetzt: %(old)s → %(new)s (der alte Wert bleibt in der Änderungshistorie); betroffene "
+                "Indikatoren wurden neu berechnet."
+            )
+            % {"old": fmt(previous), "new": fmt(saved.value)},
+        )
+
+
 @staff_required("indicators.manage")
 def agency_value_create(request: HttpRequest) -> HttpResponse:
     form = AgencyValueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.agency_value_save(
+        saved = services.agency_value_save(
             acting_user=request.user,
             organisation=data["organisation"],
             source_key=data["source_key"],
@@ -107,7 +125,7 @@ def agency_value_create(request: HttpRequest) -> HttpResponse:
             value=data["value"],
             source_document=data["source_document"],
         )
-        messages.success(request, _("Wert gespeichert; betroffene Indikatoren wurden neu berechnet."))
+        _saved_message(request, saved)
         return redirect("indicators_staff:agency_values")
     return render(request, "indicators/staff_form.html", {"form": form, "title": _("Behördenaggregat erfassen")})
 
@@ -120,7 +138,7 @@ def agency_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "source_key": value.source_key,
         "ags": value.ags,
         "year": value.year,
-        "value": value.value,
+        "value": fmt(value.value),
         "source_document": value.source_document,
     }
     form = AgencyValueForm(request.POST or None, initial=initial, user=request.user)
@@ -128,7 +146,7 @@ def agency_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         if (data["source_key"], data["ags"], data["year"]) != (value.source_key, value.ags, value.year):
             services.agency_value_delete(acting_user=request.user, value=value)
-        services.agency_value_save(
+        saved = services.agency_value_save(
             acting_user=request.user,
             organisation=data["organisation"],
             source_key=data["source_key"],
@@ -138,7 +156,7 @@ def agency_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
             value=data["value"],
             source_document=data["source_document"],
         )
-        messages.success(request, _("Wert geändert; betroffene Indikatoren wurden neu berechnet."))
+        _saved_message(request, saved)
         return redirect("indicators_staff:agency_values")
     return render(
         request,
@@ -169,6 +187,8 @@ def agency_import(request: HttpRequest) -> HttpResponse:
                 services.agency_value_conflicts(organisation=form.cleaned_data["organisation"], rows=parsed.rows)
             )
         context["parsed"] = parsed
+        if parsed.ok:
+            context["warnings"] = plausibility.warnings(parsed.rows)
         if parsed.ok:
             dry_run = "commit" not in request.POST
             outcome = services.agency_values_import(

@@ -1,7 +1,10 @@
 # ruff: noqa: S608 - SQL text here interpolates only our own column names and code lists; values are parameters
 """Reading and validating a register extract (CSV or XLSX). Django-free; nothing is stored here.
 
-``read_extract`` turns the file into a table of strings (encoding and delimiter detected);
+``read_extract`` turns the file into a table of strings. Decoding, per-line encoding verification, delimiter
+detection, control-character cleaning and workbooks come from the shared reader ``teilhabe.lib.tabular``
+(same verdicts on the awkward-file corpus as every other import); only the CSV parsing stays on pyarrow for
+speed.
 ``validate`` checks every row in DuckDB and returns every problem with row, column, stable code and a
 German message, plus the normalised typed table that ``derivation.derive`` expects.
 """
@@ -18,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from teilhabe.lib import tabular
 from teilhabe.population import codes
 from teilhabe.population.derivation import INPUT_COLUMNS
 
@@ -42,7 +46,10 @@ ERROR, WARNING = "error", "warning"
 MESSAGES: dict[str, tuple[str, str]] = {
     "E_FILE_EMPTY": (ERROR, "Die Datei ist leer oder hat keine Kopfzeile."),
     "E_FILE_FORMAT": (ERROR, "Die Datei ist weder eine lesbare CSV- noch eine XLSX-Datei."),
-    "E_FILE_ENCODING": (ERROR, "Die Zeichenkodierung ist weder UTF-8 noch Windows-1252."),
+    "E_FILE_ENCODING": (ERROR, "Die Zeichenkodierung ist weder UTF-8, UTF-16 noch Windows-1252."),
+    "E_ENCODING_MIXED": (ERROR, "Die Datei mischt Zeichenkodierungen."),
+    "E_ENCODING_ROW": (ERROR, "Die Zeile lässt sich in der Zeichenkodierung der Datei nicht lesen."),
+    "E_NO_ROWS": (ERROR, "Die Datei enthält nur die Kopfzeile, keine Datenzeilen."),
     "E_COLUMN_MISSING": (ERROR, "Pflichtspalte „{column}“ fehlt in der Kopfzeile."),
     "W_COLUMN_UNKNOWN": (WARNING, "Unbekannte Spalte „{column}“ wird ignoriert."),
     "E_ROW_COLUMNS": (ERROR, "Die Zeile hat nicht die Spaltenzahl der Kopfzeile."),
@@ -65,6 +72,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E_RELIGION": (ERROR, "Religion muss ev, rk, sonstige oder keine sein."),
     "E_DUPLICATE": (ERROR, "Ordnungsmerkmal und Wohnungsstatus kommen mehrfach vor."),
     "W_PARENT_UNKNOWN": (WARNING, "„{column}“ verweist auf keine Person im Auszug."),
+    "E_PLANUNGSRAUM_UNKNOWN": (ERROR, "Der Planungsraum ist für diese Gemeinde nicht definiert."),
+    "W_PLANUNGSRAUM_UNDEFINED": (
+        WARNING,
+        "Für diese Gemeinde sind keine Planungsräume definiert; der Schlüssel wird ungeprüft übernommen.",
+    ),
 }
 
 
@@ -73,6 +85,7 @@ class Problem:
     row: int  # line in the file (header = 1); 0 for problems of the whole file
     column: str
     code: str
+    detail: str = ""  # the specific explanation (e.g. a "did you mean"), appended to the message
 
     @property
     def severity(self) -> str:
@@ -80,7 +93,7 @@ class Problem:
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.code][1].format(column=self.column)
+        return " ".join(filter(None, [MESSAGES[self.code][1].format(column=self.column), self.detail]))
 
 
 @dataclass
@@ -114,33 +127,35 @@ class Validation:
 
 
 def read_extract(data: bytes, filename: str = "") -> ReadResult:
-    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data)
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm", ".ods")):
+        return _read_workbook(data, filename)
     return _read_csv(data)
 
 
-def _decode(data: bytes) -> tuple[str, str] | None:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        return None
+def _read_problems(problems: list[tabular.ReadProblem]) -> list[Problem]:
+    codes_ = {"E_FILE_EMPTY", "E_FILE_FORMAT", "E_ENCODING_MIXED", "E_ENCODING_ROW"}
+    return [
+        Problem(
+            p.line,
+            "",
+            p.code if p.code in codes_ else "E_FILE_ENCODING",
+            p.message if p.code.startswith("E_ENCODING") else "",
+        )
+        for p in problems
+    ]
 
 
 def _read_csv(data: bytes) -> ReadResult:
-    decoded = _decode(data)
-    if decoded is None:
-        return ReadResult(None, problems=[Problem(0, "", "E_FILE_ENCODING")])
-    text, encoding = decoded
+    if not data.strip():
+        return ReadResult(None, problems=[Problem(0, "", "E_FILE_EMPTY")])
+    decoded = tabular.decode(data)
+    if decoded.problems:
+        return ReadResult(None, encoding=decoded.encoding, problems=_read_problems(decoded.problems))
+    text, encoding = tabular.clean_text(decoded.text), decoded.encoding
     header = text.split("\n", 1)[0]
     if not header.strip():
         return ReadResult(None, encoding=encoding, problems=[Problem(0, "", "E_FILE_EMPTY")])
-    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    delimiter = tabular.sniff_delimiter(header)
     skipped: list[int] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -195,27 +210,20 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> ReadResult:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception:  # calamine raises its own error types for every kind of broken file
-        return ReadResult(None, "xlsx", problems=[Problem(0, "", "E_FILE_FORMAT")])
-    if not rows or not any(_cell(v) for v in rows[0]):
-        return ReadResult(None, "xlsx", problems=[Problem(0, "", "E_FILE_EMPTY")])
-    names = [_cell(v).strip().lower() for v in rows[0]]
-    body = [row for row in rows[1:] if any(_cell(v) for v in row)]
+def _read_workbook(data: bytes, filename: str) -> ReadResult:
+    read = tabular.read(data, filename)
+    if read.problems:
+        return ReadResult(None, read.file_format.lower() or "xlsx", problems=_read_problems(read.problems))
+    (_header_line, header), body = read.rows[0], read.rows[1:]
+    names = [_cell(v).strip().lower() for v in header]
     columns = {
-        name: pa.array([_cell(row[i]) if i < len(row) else "" for row in body], type=pa.string())
+        name: pa.array([_cell(row[i]) if i < len(row) else "" for _line, row in body], type=pa.string())
         for i, name in enumerate(names)
         if name
     }
     table = pa.table(columns) if columns else pa.table({})
-    lines = [i + 2 for i, row in enumerate(rows[1:]) if any(_cell(v) for v in row)]
-    table = table.append_column("zeile", pa.array(lines, type=pa.int64()))
-    return ReadResult(table, "xlsx")
+    table = table.append_column("zeile", pa.array([line for line, _row in body], type=pa.int64()))
+    return ReadResult(table, read.file_format.lower())
 
 
 def _date_sql(column: str, month_only: bool) -> str:
@@ -223,13 +231,26 @@ def _date_sql(column: str, month_only: bool) -> str:
     return f"try_strptime(trim({column}), {formats})::DATE"
 
 
-def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: int = 5000) -> Validation:
-    """Check every row. ``gemeinden``: the 8-digit AGS of the district's Gemeinden."""
+def validate(
+    read: ReadResult,
+    stichtag: date,
+    gemeinden: set[str],
+    *,
+    limit: int = 5000,
+    planungsraeume: dict[str, dict[str, str]] | None = None,
+) -> Validation:
+    """Check every row. ``gemeinden``: the 8-digit AGS of the district's Gemeinden; ``planungsraeume``:
+    AGS → {code: name} of the defined Planungsräume (a code not defined for a Gemeinde that has some is an
+    error with a "did you mean", so names instead of codes never become new areas; a Gemeinde without any
+    defined Planungsraum gets a warning)."""
     problems = list(read.problems)
     table = read.table
     if table is None:
         counts = Counter(p.code for p in problems)
         return Validation(None, problems, dict(counts), 0, [])
+    if table.num_rows == 0 and not read.problems:
+        problems.append(Problem(0, "", "E_NO_ROWS"))
+        return Validation(None, problems, {"E_NO_ROWS": 1}, 0, [])
     present = set(table.column_names) - {"zeile"}
     for name in sorted(present - set(INPUT_COLUMNS)):
         problems.append(Problem(1, name, "W_COLUMN_UNKNOWN"))
@@ -309,13 +330,21 @@ def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: in
         ("religion", "E_RELIGION", "religion NOT IN ('ev', 'rk', 'sonstige', 'keine')"),
     ]
     checks += [(col, "E_STATE_UNKNOWN", f"raw_{col} IS NOT NULL AND {col} IS NULL") for col in STATE_COLUMNS]
-    selects = [f"SELECT zeile, '{col}' AS spalte, '{code}' AS code FROM v WHERE {cond}" for col, code, cond in checks]
-    selects.append("""SELECT zeile, 'ordnungsmerkmal', 'E_DUPLICATE' FROM (
+    selects = [
+        f"SELECT zeile, '{col}' AS spalte, '{code}' AS code, '' AS detail FROM v WHERE {cond}"
+        for col, code, cond in checks
+    ]
+    con.register("planungsraum_problems", _planungsraum_problems(con, planungsraeume or {}))
+    selects.append(
+        "SELECT v.zeile, 'planungsraum', b.code, b.detail FROM v "
+        "JOIN planungsraum_problems b ON b.ags = v.ags AND b.planungsraum = v.planungsraum"
+    )
+    selects.append("""SELECT zeile, 'ordnungsmerkmal', 'E_DUPLICATE', '' FROM (
         SELECT zeile, row_number() OVER (PARTITION BY ordnungsmerkmal, wohnungsstatus ORDER BY zeile) AS n
         FROM v WHERE ordnungsmerkmal IS NOT NULL) WHERE n > 1""")
     for parent in ("elternteil_1", "elternteil_2"):
         selects.append(
-            f"SELECT zeile, '{parent}', 'W_PARENT_UNKNOWN' FROM v WHERE {parent} IS NOT NULL "
+            f"SELECT zeile, '{parent}', 'W_PARENT_UNKNOWN', '' FROM v WHERE {parent} IS NOT NULL "
             f"AND {parent} NOT IN (SELECT ordnungsmerkmal FROM v WHERE ordnungsmerkmal IS NOT NULL)"
         )
     con.execute("CREATE TEMP TABLE p AS " + " UNION ALL ".join(selects), {"stichtag": stichtag})
@@ -328,9 +357,9 @@ def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: in
     ]
     skipped = sorted({p.row for p in read.problems if p.severity == ERROR and p.row})
     row_problems = con.execute(
-        "SELECT zeile, spalte, code FROM p ORDER BY zeile, spalte LIMIT $limit", {"limit": limit}
+        "SELECT zeile, spalte, code, detail FROM p ORDER BY zeile, spalte LIMIT $limit", {"limit": limit}
     ).fetchall()
-    problems += [Problem(row, column, code) for row, column, code in row_problems]
+    problems += [Problem(row, column, code, detail) for row, column, code, detail in row_problems]
     problems.sort(key=lambda p: (p.row, p.column))
     typed = ", ".join(INPUT_COLUMNS)
     normalised = con.sql(
@@ -348,6 +377,28 @@ def validate(read: ReadResult, stichtag: date, gemeinden: set[str], *, limit: in
         rows_total,
         sorted(set(invalid) | set(skipped)),
     )
+
+
+def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, dict[str, str]]) -> pa.Table:
+    """One row per distinct (AGS, Planungsraum) of the extract that is not a defined code."""
+    pairs = con.execute("SELECT DISTINCT ags, planungsraum FROM v WHERE planungsraum IS NOT NULL").fetchall()
+    rows: dict[str, list[str]] = {"ags": [], "planungsraum": [], "code": [], "detail": []}
+    for ags, code in pairs:
+        known = defined.get(ags)
+        if known and code in known:
+            continue
+        rows["ags"].append(ags)
+        rows["planungsraum"].append(code)
+        if known:
+            rows["code"].append("E_PLANUNGSRAUM_UNKNOWN")
+            rows["detail"].append(
+                f"„{code}“ ist kein Planungsraum-Schlüssel dieser Gemeinde; im Auszug stehen Schlüssel, keine Namen."
+                + tabular.suggest(code, known)
+            )
+        else:
+            rows["code"].append("W_PLANUNGSRAUM_UNDEFINED")
+            rows["detail"].append("")
+    return pa.table({name: pa.array(values, type=pa.string()) for name, values in rows.items()})
 
 
 def _raw(column: str) -> str:

@@ -28,7 +28,7 @@ from teilhabe.population.importer import Validation, read_extract, validate
 from teilhabe.population.models import PopulationCount, RegisterImport
 from teilhabe.population.signals import register_import_committed
 from teilhabe.population.tables import aggregate
-from teilhabe.regions.models import Gemeinde
+from teilhabe.regions.models import Gemeinde, Planungsraum
 
 STORED_PROBLEMS = 2000
 
@@ -67,12 +67,21 @@ def district_gemeinden(kreis_ags: str) -> set[str]:
     return set(Gemeinde.objects.filter(kreis_id=kreis_ags).values_list("ags", flat=True))
 
 
+def district_planungsraeume(kreis_ags: str) -> dict[str, dict[str, str]]:
+    """AGS → {code: name} of the Planungsräume defined in the district's Gemeinden."""
+    defined: dict[str, dict[str, str]] = {}
+    rows = Planungsraum.objects.filter(gemeinde__kreis_id=kreis_ags).values_list("gemeinde_id", "code", "name")
+    for ags, code, name in rows:
+        defined.setdefault(ags, {})[code] = name
+    return defined
+
+
 def _check(data: bytes, filename: str, stichtag: date, kreis_ags: str, timings: Timings) -> tuple[Validation, Any]:
     started = time.perf_counter()
     read = read_extract(data, filename)
     timings.read = time.perf_counter() - started
     started = time.perf_counter()
-    result = validate(read, stichtag, district_gemeinden(kreis_ags))
+    result = validate(read, stichtag, district_gemeinden(kreis_ags), planungsraeume=district_planungsraeume(kreis_ags))
     timings.validate = time.perf_counter() - started
     return result, read
 
@@ -108,7 +117,7 @@ def register_import_check(
         error_count=result.error_count,
         warning_count=result.warning_count,
         problem_counts=result.counts,
-        problems=[[p.row, p.column, p.code] for p in result.problems[:STORED_PROBLEMS]],
+        problems=[[p.row, p.column, p.code, p.detail] for p in result.problems[:STORED_PROBLEMS]],
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     with transaction.atomic():

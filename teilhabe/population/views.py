@@ -108,9 +108,9 @@ def report(request: HttpRequest, pk: str) -> HttpResponse:
             "column": column,
             "code": code,
             "severity": MESSAGES[code][0],
-            "message": MESSAGES[code][1].format(column=column),
+            "message": " ".join(filter(None, [MESSAGES[code][1].format(column=column), *detail])),
         }
-        for row, column, code in register_import.problems[:500]
+        for row, column, code, *detail in register_import.problems[:500]
     ]
     summary = sorted(
         (
@@ -154,7 +154,11 @@ def failed_rows(request: HttpRequest, pk: str) -> HttpResponse:
         raise Http404
     read = read_extract(data, register_import.original_filename)
     result = validate(
-        read, register_import.stichtag, services.district_gemeinden(register_import.kreis_ags), limit=10**7
+        read,
+        register_import.stichtag,
+        services.district_gemeinden(register_import.kreis_ags),
+        limit=10**7,
+        planungsraeume=services.district_planungsraeume(register_import.kreis_ags),
     )
     by_row: dict[int, list[str]] = {}
     for problem in result.problems:

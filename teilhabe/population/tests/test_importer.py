@@ -82,7 +82,7 @@ def test_every_row_error_class_with_row_column_and_code() -> None:
 
 def test_file_level_problems() -> None:
     assert _check("").counts == {"E_FILE_EMPTY": 1}
-    assert _check(b"\x81\x8d\x8f\x90\x9d").counts == {"E_FILE_ENCODING": 1}
+    assert _check(b"\x81\x8d\x8f\x90\x9d").counts == {"E_ENCODING_ROW": 1}  # line 1 is not Windows-1252
     missing = _check(csv_text(row("A"), header=HEADER.replace("geschlecht", "sex")))
     assert {(p.column, p.code) for p in missing.problems} >= {
         ("geschlecht", "E_COLUMN_MISSING"),
