@@ -3,7 +3,6 @@ come through the access helpers, which answer 404 outside the user's scope."""
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 from typing import Any, cast
 
@@ -61,6 +60,7 @@ from teilhabe.directory.models import (
 )
 from teilhabe.directory.translation import get_provider
 from teilhabe.directory.xliff import export_xliff, import_xliff
+from teilhabe.lib.exports import csv_response
 
 MODERATE = "directory.moderate"
 DIALOGUE = "directory.dialogue"
@@ -564,53 +564,38 @@ def outreach(request: HttpRequest) -> HttpResponse:
 def outreach_csv(request: HttpRequest) -> HttpResponse:
     form = OutreachForm(request.GET or {"nur_mso": True})
     profiles, filters = _outreach(form)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ansprache.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a byte order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            "Organisation",
-            "MSO",
-            "Ansprechperson",
-            "E-Mail",
-            "Telefon",
-            "Internetseite",
-            "Sprachen",
-            "Gemeinden",
-            "Arbeitsfelder",
-            "Netzwerke",
-        ]
-    )
-    rows = 0
+    header = [
+        "Organisation",
+        "MSO",
+        "Ansprechperson",
+        "E-Mail",
+        "Telefon",
+        "Internetseite",
+        "Sprachen",
+        "Gemeinden",
+        "Arbeitsfelder",
+        "Netzwerke",
+    ]
     types = dict(OfferType.choices)
-    for profile in profiles.prefetch_related("gemeinden"):
-        writer.writerow(
-            [
-                _csv_safe(v)
-                for v in [
-                    profile.organisation.name,
-                    "ja" if profile.is_mso else "nein",
-                    profile.contact_name,
-                    profile.contact_email or profile.organisation.email,
-                    profile.contact_phone or profile.organisation.phone,
-                    profile.website,
-                    ", ".join(SPOKEN_LANGUAGE_NAMES.get(c, c) for c in profile.language_list),
-                    ", ".join(g.name for g in profile.gemeinden.all()),
-                    ", ".join(str(types.get(c, c)) for c in tokens_split(profile.fields_of_work)),
-                    profile.networks,
-                ]
-            ]
-        )
-        rows += 1
+    table = [
+        [
+            profile.organisation.name,
+            profile.is_mso,
+            profile.contact_name,
+            profile.contact_email or profile.organisation.email,
+            profile.contact_phone or profile.organisation.phone,
+            profile.website,
+            ", ".join(SPOKEN_LANGUAGE_NAMES.get(c, c) for c in profile.language_list),
+            ", ".join(g.name for g in profile.gemeinden.all()),
+            ", ".join(str(types.get(c, c)) for c in tokens_split(profile.fields_of_work)),
+            profile.networks,
+        ]
+        for profile in profiles.prefetch_related("gemeinden")
+    ]
+    rows = len(table)
+    response = csv_response("ansprache", header, table)
     services.record_export(acting_user=_actor(request), what="outreach_csv", count=rows, filters=filters)
     return response
-
-
-def _csv_safe(value: Any) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in free-text cells."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # Import of offer lists ---------------------------------------------------------------------------
@@ -674,15 +659,12 @@ def offer_import_failed_csv(request: HttpRequest, pk: int) -> HttpResponse:
     for p in run.problems:
         text = f"{p['column']}: {p['message']} [{p['code']}]" if p["column"] else f"{p['message']} [{p['code']}]"
         errors.setdefault(p["row"], []).append(text)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-fehler.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["zeile", *COLUMNS, "fehler"])
+    table: list[list[Any]] = []
     for raw in run.rows:
         row_errors = errors.get(int(raw["_row"]))
         if row_errors:
-            writer.writerow([raw["_row"], *[raw.get(c, "") for c in COLUMNS], " | ".join(row_errors)])
-    for text in errors.get(0, []):
-        writer.writerow(["", *["" for _c in COLUMNS], text])
+            table.append([raw["_row"], *[raw.get(c, "") for c in COLUMNS], " | ".join(row_errors)])
+    table += [[None, *[None for _c in COLUMNS], text] for text in errors.get(0, [])]
+    # Uploaded cells are echoed: the writer neutralises formulas in them.
+    response = csv_response(f"import-{run.pk}-fehler", ["zeile", *COLUMNS, "fehler"], table)
     return response

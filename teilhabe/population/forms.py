@@ -29,7 +29,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["datei"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("Die Datei ist größer als 512 MB."))
-        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
+        if not upload.name.lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".ods")):
             raise forms.ValidationError(_("Bitte eine CSV- oder XLSX-Datei hochladen."))
         return upload
 

@@ -6,8 +6,6 @@ Only ``population.import`` (Kommunalstatistik) sees check reports and failed row
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date
 from typing import Any
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_POST
 from teilhabe.accounts.access import has_permission, staff_required
 from teilhabe.audit.services import Action, record
 from teilhabe.lib.disclosure import SUPPRESSED_MARK, protect_value
+from teilhabe.lib.exports import Sheet, csv_response, xlsx_response
 from teilhabe.population import selectors, services
 from teilhabe.population.forms import UploadForm
 from teilhabe.population.importer import MESSAGES, read_extract, validate
@@ -164,16 +163,16 @@ def failed_rows(request: HttpRequest, pk: str) -> HttpResponse:
     for problem in result.problems:
         if problem.severity == "error":
             by_row.setdefault(problem.row, []).append(f"{problem.code} ({problem.column or '–'}): {problem.message}")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    header: list[str] = ["zeile", "fehler"]
+    table: list[list[Any]] = []
     if read.table is not None:
         names = [n for n in read.table.column_names if n != "zeile"]
-        writer.writerow(["zeile", *names, "fehler"])
+        header = ["zeile", *names, "fehler"]
         wanted = set(by_row)
         columns = {n: read.table.column(n).to_pylist() for n in [*names, "zeile"]}
         for index, line in enumerate(columns["zeile"]):
             if line in wanted:
-                writer.writerow([line, *[columns[n][index] for n in names], " | ".join(by_row[line])])
+                table.append([line, *[columns[n][index] for n in names], " | ".join(by_row[line])])
     with transaction.atomic():
         record(
             Action.EXPORT,
@@ -183,9 +182,8 @@ def failed_rows(request: HttpRequest, pk: str) -> HttpResponse:
             purpose="Fehlerhafte Zeilen eines Melderegister-Imports",
             extra={"rows": len(by_row)},
         )
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="fehlerhafte_zeilen_{register_import.stichtag}.csv"'
-    return response
+    # Uploaded cells are echoed: the one export writer neutralises formulas in them.
+    return csv_response(f"fehlerhafte_zeilen_{register_import.stichtag}", header, table)
 
 
 @staff_required(IMPORT_PERMISSION)
@@ -373,38 +371,21 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
             extra={"level": level, "area": area, "format": fmt},
         )
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow([f"{label}, Stichtag {register_import.stichtag:%d.%m.%Y}"])
+        rows: list[list[Any]] = []
         for table in published:
-            writer.writerow([])
-            writer.writerow([table.title])
-            writer.writerows(table.flat())
-        writer.writerow([])
-        writer.writerow([note])
-        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for index, table in enumerate(published, start=1):
-        sheet = workbook.create_sheet(f"{index:02d} {table.dimension}"[:31])
-        sheet.append([f"{table.title} – {label}, Stichtag {register_import.stichtag:%d.%m.%Y}"])
-        sheet.append([table.definition])
-        for row in table.flat():
-            sheet.append(row)
-        sheet.append([])
-        sheet.append([note])
-    buffer_bytes = io.BytesIO()
-    workbook.save(buffer_bytes)
-    response = HttpResponse(
-        buffer_bytes.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+            rows += [[], [table.title], *table.flat()]
+        heading = f"{label}, Stichtag {register_import.stichtag:%d.%m.%Y}"
+        return csv_response(filename, [heading], rows, note=note)
+    sheets = [
+        Sheet(
+            f"{index:02d} {table.dimension}",
+            [f"{table.title} – {label}, Stichtag {register_import.stichtag:%d.%m.%Y}"],
+            [[table.definition], *table.flat()],
+            note=note,
+        )
+        for index, table in enumerate(published, start=1)
+    ]
+    return xlsx_response(filename, sheets)
 
 
 @staff_required(VIEW_PERMISSION)

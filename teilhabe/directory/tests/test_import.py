@@ -159,3 +159,19 @@ def test_anonymous_is_redirected(client, staff):
     for url in (reverse("directory_staff:offer_import"), reverse("directory_staff:offer_import_run", args=[1])):
         response = client.get(url)
         assert response.status_code == 302 and "anmelden" in response["Location"]
+
+
+def test_error_row_csv_neutralises_uploaded_formulas_and_mixed_encoding_is_refused(client, staff):
+    """Issue 12, examples 2 and 5: error rows echo uploaded cells only neutralised; mojibake never stored."""
+    content = (HEADER + '=HYPERLINK("http://evil.example");-2+3;Quatsch;;;;;;;\n').encode()
+    run = _upload(client, staff.org_a, content)
+    failed = client.get(reverse("directory_staff:offer_import_failed", args=[run.pk])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in failed and "'-2+3" in failed and ";=HYPERLINK" not in failed
+
+    mixed = (
+        HEADER + "Sprachcafé für Frauen;Wir üben Deutsch im Gespräch, jeden Donnerstag.;Sprachkurs;;;;;;;\n"
+    ).encode()
+    mixed += "Café für Männer;Wir üben Deutsch im Gespräch, jeden Freitag.;Sprachkurs;;;;;;;\n".encode("cp1252")
+    run = _upload(client, staff.org_a, mixed)
+    assert {(p["row"], p["code"]) for p in run.problems} >= {(3, "E_ENCODING_ROW")}
+    assert not [r for r in run.rows if "Ã" in str(r)]
