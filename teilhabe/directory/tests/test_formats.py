@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from teilhabe.core.testing import login_verified
 from teilhabe.directory import services
-from teilhabe.directory.ical import escape_text, fold
 from teilhabe.directory.models import Recurrence, Status, TranslationStatus
 from teilhabe.directory.tests.helpers import grant_directory_roles, make_event, make_location, make_offer
 
@@ -52,11 +51,29 @@ def test_ical_feed_filters_by_type(personas) -> None:
     assert "Fußball" in body and "Beratungstag" not in body
 
 
-def test_fold_and_escape_helpers() -> None:
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    folded = fold("X" * 200)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == "X" * 200
+def test_weekly_event_stays_at_18_berlin_across_both_clock_changes(personas) -> None:
+    """Issue 12, example 6: Thursday 18:00 Berlin from 2026-03-19, expanded by recurring-ical-events."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import recurring_ical_events
+
+    berlin = ZoneInfo("Europe/Berlin")
+    make_event(
+        personas.org_a,
+        title="Elterncafé",
+        starts_at=dt.datetime(2026, 3, 19, 18, 0, tzinfo=berlin),
+        ends_at=dt.datetime(2026, 3, 19, 20, 0, tzinfo=berlin),
+        recurrence=Recurrence.WEEKLY,
+        repeat_until=dt.date(2026, 11, 26),
+    )
+    raw = Client().get(reverse("directory:event_feed")).content
+    assert b"DTSTART;TZID=Europe/Berlin:20260319T180000" in raw and b"BEGIN:VTIMEZONE" in raw
+    calendar = icalendar.Calendar.from_ical(raw)
+    occurrences = recurring_ical_events.of(calendar).between(dt.date(2026, 3, 1), dt.date(2026, 12, 31))
+    starts = [o["DTSTART"].dt.astimezone(berlin) for o in occurrences]
+    assert len(starts) == 37 and starts[-1].date() == dt.date(2026, 11, 26)
+    assert {(s.hour, s.minute, s.weekday()) for s in starts} == {(18, 0, 3)}  # across 29 March and 25 October
 
 
 def test_hsds_export_validates_against_schema(personas) -> None:
