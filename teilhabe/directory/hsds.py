@@ -1,12 +1,17 @@
 """Open Referral HSDS 3.0 export of the published directory (organisations, services, locations, schedules).
 
-Identifiers are stable UUIDs derived from the database ids, as HSDS 3.0 expects UUID strings.
+Identifiers are stable UUIDs derived from the database ids, as HSDS 3.0 expects UUID strings. Optional
+fields without a value are left out (the schemas allow no ``null`` where a string is expected). Schedules
+give dates as ``YYYY-MM-DD``, ``opens_at``/``closes_at`` as local wall-clock times in Europe/Berlin and
+``timezone`` as that zone's UTC offset in hours at ``dtstart`` (HSDS 3.0 models the zone as a number).
+Validated in the tests against the official compiled schemas ``service.json`` and ``organization.json``.
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -20,12 +25,22 @@ from teilhabe.directory.models import (
     Recurrence,
 )
 
+BERLIN = ZoneInfo("Europe/Berlin")
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://teilhabe.invalid/hsds")
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
 def hsds_id(kind: str, pk: Any) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{pk}"))
+
+
+def compact(value: Any) -> Any:
+    """Drop keys whose value is ``None`` or ``""`` (recursively): HSDS leaves absent fields out."""
+    if isinstance(value, dict):
+        return {k: compact(v) for k, v in value.items() if v is not None and v != ""}
+    if isinstance(value, list):
+        return [compact(v) for v in value]
+    return value
 
 
 def _organization(org_id: int, name: str, profile: OrganisationProfile | None) -> dict[str, Any]:
@@ -84,22 +99,27 @@ def _location(location: Location) -> dict[str, Any]:
 
 
 def _schedule(event: Event, service_id: str) -> dict[str, Any]:
+    starts = event.starts_at.astimezone(BERLIN)
+    ends = event.ends_at.astimezone(BERLIN) if event.ends_at else None
+    offset = starts.utcoffset()
     schedule: dict[str, Any] = {
         "id": hsds_id("schedule", event.pk),
         "service_id": service_id,
-        "valid_from": event.starts_at.date().isoformat(),
-        "dtstart": event.starts_at.isoformat(),
-        "opens_at": event.starts_at.strftime("%H:%M"),
-        "closes_at": event.ends_at.strftime("%H:%M") if event.ends_at else None,
+        "valid_from": starts.date().isoformat(),
+        "dtstart": starts.date().isoformat(),
+        "timezone": offset.total_seconds() / 3600 if offset is not None else 0,
+        "opens_at": starts.strftime("%H:%M"),
+        "closes_at": ends.strftime("%H:%M") if ends else None,
         "description": event.title,
+        "notes": "Ortszeit Europe/Berlin",
     }
     if event.recurrence == Recurrence.WEEKLY:
-        schedule.update(freq="WEEKLY", interval=1, byday=WEEKDAYS[event.starts_at.weekday()])
+        schedule.update(freq="WEEKLY", interval=1, wkst="MO", byday=WEEKDAYS[starts.weekday()])
         if event.repeat_until:
             schedule["until"] = event.repeat_until.isoformat()
             schedule["valid_to"] = event.repeat_until.isoformat()
     else:
-        schedule["valid_to"] = (event.ends_at or event.starts_at).date().isoformat()
+        schedule["valid_to"] = (ends or starts).date().isoformat()
     return schedule
 
 
@@ -127,7 +147,6 @@ def hsds_export() -> dict[str, Any]:
                 "id": service_id,
                 "organization_id": hsds_id("organization", offer.owner_id),
                 "name": offer.title,
-                "alternate_name": None,
                 "description": offer.description or offer.summary or offer.title,
                 "url": base + reverse("directory:offer", args=[offer.pk]),
                 "email": offer.contact_email or None,
@@ -178,10 +197,12 @@ def hsds_export() -> dict[str, Any]:
                     "location_id": hsds_id("location", offer.location_id),
                 }
             )
-    return {
-        "hsds_version": "3.0",
-        "organizations": list(organizations.values()),
-        "services": services,
-        "locations": list(locations.values()),
-        "service_at_locations": service_at_locations,
-    }
+    return compact(
+        {
+            "hsds_version": "3.0",
+            "organizations": list(organizations.values()),
+            "services": services,
+            "locations": list(locations.values()),
+            "service_at_locations": service_at_locations,
+        }
+    )

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import icalendar
 import jsonschema
@@ -76,20 +75,41 @@ def test_weekly_event_stays_at_18_berlin_across_both_clock_changes(personas) -> 
     assert {(s.hour, s.minute, s.weekday()) for s in starts} == {(18, 0, 3)}  # across 29 March and 25 October
 
 
-def test_hsds_export_validates_against_schema(personas) -> None:
+def test_hsds_export_validates_against_official_hsds_3_schemas(personas) -> None:
+    """Issue 12, example 7: every service and organisation valid against the compiled HSDS 3.0 schemas."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from teilhabe.lib.tests.standards import standard
+
+    service_schema = json.loads(standard("hsds-3", "compiled", "service.json").read_text())
+    organization_schema = json.loads(standard("hsds-3", "compiled", "organization.json").read_text())
     services.profile_save(
         acting_user=None,
         organisation=personas.org_a,
         data={"description": "Jobcenter", "languages": ["de", "ar"], "is_public": True},
     )
     offer = make_offer(personas.org_a, location=make_location(personas.org_a), contact_phone="03984 1234")
-    make_event(personas.org_a, offer=offer, recurrence=Recurrence.WEEKLY)
-    make_offer(personas.org_b, title="Ohne Ort")
+    berlin = ZoneInfo("Europe/Berlin")
+    make_event(
+        personas.org_a,
+        offer=offer,
+        recurrence=Recurrence.WEEKLY,
+        starts_at=dt.datetime(2026, 3, 19, 18, 0, tzinfo=berlin),
+        ends_at=dt.datetime(2026, 3, 19, 20, 0, tzinfo=berlin),
+    )
+    make_offer(personas.org_b, title="Ohne Ort")  # no profile, no website, no e-mail: nothing may be null
     document = Client().get(reverse("directory_api:hsds")).json()
-    schema = json.loads((Path(__file__).parent / "hsds_schema.json").read_text())
-    jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
-    assert len(document["services"]) == 2
-    assert document["services"][0]["schedules"][0]["freq"] == "WEEKLY"
+    assert len(document["services"]) == 2 and len(document["organizations"]) == 2
+    for schema, items in ((service_schema, document["services"]), (organization_schema, document["organizations"])):
+        validator = jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
+        for item in items:
+            errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(item)]
+            assert errors == [], errors
+    schedule = document["services"][0]["schedules"][0]
+    assert schedule["dtstart"] == "2026-03-19" and schedule["opens_at"] == "18:00" and schedule["timezone"] == 1
+    assert schedule["freq"] == "WEEKLY" and schedule["byday"] == "TH"
+    assert "null" not in json.dumps(document)
 
 
 def test_api_lists_published_offers_in_requested_language(personas) -> None:
