@@ -19,6 +19,7 @@ from teilhabe.directory.models import (
     TargetGroup,
     tokens_split,
 )
+from teilhabe.lib.tabular import clean_text
 from teilhabe.regions.models import Gemeinde
 
 
@@ -35,6 +36,19 @@ class GemeindeChoiceField(forms.ModelChoiceField):
 
 
 RADIUS_CHOICES = [("5", "5 km"), ("10", "10 km"), ("20", "20 km"), ("50", "50 km")]
+
+
+class CleanTextMixin:
+    """Removes control and invisible formatting characters (incl. bidi overrides such as U+202E) from every
+    text value at input, so stored texts are valid in XML (XLIFF), iCal and HTML (``tabular.clean_text``)."""
+
+    cleaned_data: dict[str, Any]
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        for name, value in list(self.cleaned_data.items()):
+            if isinstance(value, str):
+                self.cleaned_data[name] = clean_text(value)
 
 
 class SearchForm(forms.Form):
@@ -79,7 +93,7 @@ class TokenMultipleChoiceField(forms.MultipleChoiceField):
         return value
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(CleanTextMixin, forms.Form):
     """Public proposal without an account. Honeypot 'website' is hidden by CSS and aria-hidden."""
 
     title = forms.CharField(label=_("Name des Angebots"), max_length=200)
@@ -200,7 +214,7 @@ class ModerationForm(ProposalForm):
         return forms.Form.clean(self) or {}
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(CleanTextMixin, forms.ModelForm):
     website = forms.URLField(label=_("Internetseite"), required=False, assume_scheme="https")
     languages = TokenMultipleChoiceField(
         label=_("Gesprochene Sprachen"),
@@ -244,7 +258,7 @@ class OfferForm(forms.ModelForm):
         self.fields["location"].queryset = locations if locations is not None else Location.objects.none()  # type: ignore[attr-defined]
 
 
-class LocationForm(forms.ModelForm):
+class LocationForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Location
         fields = [
@@ -272,7 +286,7 @@ class LocationForm(forms.ModelForm):
             self.fields["owner"].disabled = True
 
 
-class EventForm(forms.ModelForm):
+class EventForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Event
         fields = [
@@ -296,7 +310,7 @@ class EventForm(forms.ModelForm):
         }
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CleanTextMixin, forms.ModelForm):
     website = forms.URLField(label=_("Internetseite"), required=False, assume_scheme="https")
     languages = TokenMultipleChoiceField(
         label=_("Sprachen"),
@@ -336,7 +350,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["gemeinden"].queryset = kreis_gemeinden()  # type: ignore[attr-defined]
 
 
-class TranslationForm(forms.Form):
+class TranslationForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     summary = forms.CharField(label=_("Kurzbeschreibung"), max_length=300, required=False)
     description = forms.CharField(label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -349,7 +363,7 @@ class TranslationForm(forms.Form):
     cost_note = forms.CharField(label=_("Kosten"), max_length=200, required=False)
 
 
-class DialogueForm(forms.ModelForm):
+class DialogueForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = DialogueEntry
         fields = ["date", "kind", "contacts", "topics", "next_steps", "follow_up_on"]

@@ -1,20 +1,31 @@
-"""XLIFF 1.2 export and import of offer and event texts for translation agencies."""
+"""XLIFF 1.2 export and import of offer and event texts for translation agencies.
+
+Export: written with lxml; texts pass ``tabular.clean_text`` so control characters pasted from Word can
+never make the file invalid XML. Import: a defusedxml gate (no entity expansion, no DTD tricks), then
+translate-toolkit reads the units. The unit's ``state`` is honoured: ``new`` and ``needs-translation``
+targets are not translations and are not saved (reported instead); a target that is a mere copy of the
+German source is not saved either unless the translator marked it ``final``/``signed-off``.
+"""
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
+from lxml import etree
+from translate.storage.xliff import xlifffile
 
 from teilhabe.directory import services
 from teilhabe.directory.models import EVENT_TEXT_FIELDS, OFFER_TEXT_FIELDS, Event, Offer, TranslationStatus
+from teilhabe.lib.tabular import clean_text
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 UNIT_ID = re.compile(r"^(offer|event)-(\d+)-([a-z_]+)$")
+NOT_TRANSLATED = {"new", "needs-translation"}
+APPROVED = {"final", "signed-off"}
 _STATE: dict[str, str] = {
     TranslationStatus.CURRENT: "translated",
     TranslationStatus.OUTDATED: "needs-review-translation",
@@ -23,11 +34,16 @@ _STATE: dict[str, str] = {
 
 
 def export_xliff(objects: Iterable[Offer | Event], *, target_language: str) -> bytes:
-    ET.register_namespace("", NS)
-    root = ET.Element(f"{{{NS}}}xliff", {"version": "1.2"})
-    file_el = ET.SubElement(
+    def element(parent: Any, tag: str, attrib: dict[str, str] | None = None, text: str = "") -> Any:
+        child = etree.SubElement(parent, f"{{{NS}}}{tag}", attrib or {})
+        if text:
+            child.text = clean_text(text)
+        return child
+
+    root = etree.Element(f"{{{NS}}}xliff", {"version": "1.2"}, nsmap={None: NS})
+    file_el = element(
         root,
-        f"{{{NS}}}file",
+        "file",
         {
             "original": "teilhabe-angebotsverzeichnis",
             "source-language": "de",
@@ -35,28 +51,31 @@ def export_xliff(objects: Iterable[Offer | Event], *, target_language: str) -> b
             "datatype": "plaintext",
         },
     )
-    body = ET.SubElement(file_el, f"{{{NS}}}body")
+    body = element(file_el, "body")
     for obj in objects:
         kind = "offer" if isinstance(obj, Offer) else "event"
         fields = OFFER_TEXT_FIELDS if kind == "offer" else EVENT_TEXT_FIELDS
         translation = next((t for t in obj.translations.all() if t.language == target_language), None)
-        group = ET.SubElement(body, f"{{{NS}}}group", {"id": f"{kind}-{obj.pk}"})
+        group = element(body, "group", {"id": f"{kind}-{obj.pk}"})
         for name in fields:
-            source_text = getattr(obj, name)
-            if not source_text:
+            source_text = clean_text(getattr(obj, name) or "")
+            if not source_text.strip():
                 continue
-            unit = ET.SubElement(group, f"{{{NS}}}trans-unit", {"id": f"{kind}-{obj.pk}-{name}", "resname": name})
-            ET.SubElement(unit, f"{{{NS}}}source").text = source_text
+            unit = element(group, "trans-unit", {"id": f"{kind}-{obj.pk}-{name}", "resname": name})
+            element(unit, "source", text=source_text)
             target_text = getattr(translation, name, "") if translation else ""
             state = _STATE.get(translation.status, "needs-translation") if translation else "needs-translation"
-            ET.SubElement(unit, f"{{{NS}}}target", {"state": state}).text = target_text
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+            if not target_text:
+                state = "needs-translation"
+            element(unit, "target", {"state": state}, text=target_text)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 @dataclass
 class ImportReport:
     saved: int = 0
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # units not taken over because of their state
 
 
 def import_xliff(content: bytes, *, acting_user: Any, offers: Any, events: Any) -> ImportReport:
@@ -71,27 +90,46 @@ def import_xliff(content: bytes, *, acting_user: Any, offers: Any, events: Any) 
     if root.tag != f"{{{NS}}}xliff" or not files:
         report.errors.append("Datei: kein XLIFF-1.2-Dokument (xliff.version)")
         return report
+    store = xlifffile.parsestring(content)
+    by_language: dict[str, dict[tuple[str, int], dict[str, str]]] = {}
     for file_el in files:
         language = (file_el.get("target-language") or "").split("-")[0]
         if not language or language == "de":
             report.errors.append("Datei: Zielsprache fehlt oder ist Deutsch (xliff.target_language)")
+    for unit in store.units:
+        element = unit.xmlelement
+        file_el = next(element.iterancestors(f"{{{NS}}}file"), None)
+        language = ((file_el.get("target-language") if file_el is not None else "") or "").split("-")[0]
+        if not language or language == "de":
             continue
-        collected: dict[tuple[str, int], dict[str, str]] = {}
-        for unit in file_el.iter(f"{{{NS}}}trans-unit"):
-            unit_id = unit.get("id", "")
-            match = UNIT_ID.match(unit_id)
-            if not match:
-                report.errors.append(f"Einheit „{unit_id}“: unbekannte Kennung (xliff.unit_id)")
-                continue
-            kind, pk, name = match.group(1), int(match.group(2)), match.group(3)
-            allowed = OFFER_TEXT_FIELDS if kind == "offer" else EVENT_TEXT_FIELDS
-            if name not in allowed:
-                report.errors.append(f"Einheit „{unit_id}“: Feld {name} ist nicht übersetzbar (xliff.field)")
-                continue
-            target = unit.find(f"{{{NS}}}target")
-            text = "".join(target.itertext()).strip() if target is not None else ""
-            if text:
-                collected.setdefault((kind, pk), {})[name] = text
+        collected = by_language.setdefault(language, {})
+        unit_id = element.get("id", "")
+        match = UNIT_ID.match(unit_id)
+        if not match:
+            report.errors.append(f"Einheit „{unit_id}“: unbekannte Kennung (xliff.unit_id)")
+            continue
+        kind, pk, name = match.group(1), int(match.group(2)), match.group(3)
+        allowed = OFFER_TEXT_FIELDS if kind == "offer" else EVENT_TEXT_FIELDS
+        if name not in allowed:
+            report.errors.append(f"Einheit „{unit_id}“: Feld {name} ist nicht übersetzbar (xliff.field)")
+            continue
+        target_el = element.find(f"{{{NS}}}target")
+        state = (target_el.get("state") or "") if target_el is not None else ""
+        text = clean_text(unit.target or "").strip()
+        source = clean_text(unit.source or "").strip()
+        if not text:
+            continue
+        if state in NOT_TRANSLATED:
+            report.skipped.append(f"Einheit „{unit_id}“: Status „{state}“ – nicht als Übersetzung übernommen")
+            continue
+        if text == source and state not in APPROVED:
+            report.skipped.append(
+                f"Einheit „{unit_id}“: Ziel ist eine Kopie des deutschen Textes – nicht übernommen "
+                "(für gewollt gleiche Texte Status „final“ setzen)"
+            )
+            continue
+        collected.setdefault((kind, pk), {})[name] = text
+    for language, collected in by_language.items():
         for (kind, pk), data in collected.items():
             obj = (offers if kind == "offer" else events).filter(pk=pk).first()
             if obj is None:

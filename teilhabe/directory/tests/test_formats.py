@@ -188,3 +188,60 @@ def test_xliff_import_refuses_entity_expansion_and_foreign_entries(personas) -> 
     ).content.decode()
     assert "xliff.not_found" in body
     assert not foreign.translations.exists()
+
+
+def test_xliff_export_with_pasted_control_characters_is_valid_and_round_trips(personas) -> None:
+    """Issue 12, example 3: texts from Word with control characters; the own export parses and re-imports."""
+    from lxml import etree
+    from translate.storage.xliff import xlifffile
+
+    from teilhabe.directory.models import Offer
+    from teilhabe.directory.xliff import export_xliff, import_xliff
+
+    offer = make_offer(personas.org_a, title="Nähcafé", summary="Gemeinsam nähen")
+    # Stored before input cleaning existed (or by a data migration): the export must still be valid XML.
+    Offer.objects.filter(pk=offer.pk).update(summary="Gemeinsam\x0b nähen\x07 \u202eund reden")
+    exported = export_xliff(Offer.objects.filter(pk=offer.pk), target_language="ar")
+    etree.fromstring(exported)  # well-formed
+    units = {u.xmlelement.get("id"): u for u in xlifffile.parsestring(exported).units}
+    assert units[f"offer-{offer.pk}-summary"].source == "Gemeinsam nähen und reden"
+    # Translated by an agency: targets filled, state "translated"; the same file comes back.
+    filled = exported.replace(
+        b'state="needs-translation"/>', b'state="translated">\xd8\xaa\xd8\xb1\xd8\xac\xd9\x85\xd8\xa9</target>'
+    )
+    report = import_xliff(filled, acting_user=None, offers=Offer.objects.all(), events=Offer.objects.none())
+    assert report.errors == [] and report.saved == 1
+    assert offer.translations.get(language="ar").title == "ترجمة"
+
+
+def test_xliff_import_honours_state(personas) -> None:
+    """Issue 12, example 8: needs-translation/new with a copy of the source are not current translations."""
+    from teilhabe.directory.models import Offer
+    from teilhabe.directory.xliff import import_xliff
+
+    offer = make_offer(personas.org_a, title="Nähcafé", summary="Gemeinsam nähen")
+    document = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="x" source-language="de" target-language="ar" datatype="plaintext"><body>'
+        f'<trans-unit id="offer-{offer.pk}-title"><source>Nähcafé</source>'
+        '<target state="needs-translation">Nähcafé</target></trans-unit>'
+        f'<trans-unit id="offer-{offer.pk}-summary"><source>Gemeinsam nähen</source>'
+        '<target state="new">Gemeinsam nähen</target></trans-unit>'
+        "</body></file></xliff>"
+    ).encode()
+    report = import_xliff(document, acting_user=None, offers=Offer.objects.all(), events=Offer.objects.none())
+    assert report.saved == 0 and len(report.skipped) == 2
+    assert not offer.translations.filter(language="ar").exists()
+    copy = document.replace(b'state="needs-translation"', b'state="translated"').replace(b'state="new"', b"")
+    report = import_xliff(copy, acting_user=None, offers=Offer.objects.all(), events=Offer.objects.none())
+    assert report.saved == 0 and all("Kopie" in s for s in report.skipped)
+
+
+def test_public_proposal_title_loses_bidi_override(personas) -> None:
+    """Issue 12, example 3: U+202E in a public submission is neutralised at input."""
+    from teilhabe.directory.forms import ProposalForm
+
+    form = ProposalForm(data={"title": "Sprach\u202ecafé"})
+    form.is_valid()
+    assert form.cleaned_data.get("title") == "Sprachcafé"
