@@ -1,13 +1,26 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from teilhabe.indicators import api
+from teilhabe.lib.api import schema_view
 
 app_name = "api"
 
+api_patterns = [
+    path("indicators/", api.IndicatorListView.as_view(), name="indicators"),
+    path("indicators/<str:code>/", api.IndicatorDetailView.as_view(), name="indicator"),
+    path("indicators/<str:code>/values/", api.IndicatorValuesView.as_view(), name="indicator_values"),
+]
+
 urlpatterns = [
-    path("indicators/", api.indicator_list, name="indicators"),
-    path("indicators/<str:code>/", api.indicator_detail, name="indicator"),
-    path("indicators/<str:code>/values/", api.indicator_values, name="indicator_values"),
-    path("schema/", api.schema, name="schema"),
+    *api_patterns,
+    path(
+        "schema/",
+        schema_view(
+            [path("api/v1/", include((api_patterns, "api")))],
+            title="Teilhabe – Indikatoren-API",
+            description="Veröffentlichte Indikatoren und ihre Werte nach Geheimhaltung.",
+        ),
+        name="schema",
+    ),
     re_path(r"^(?P<rest>.*)$", api.not_found),
 ]
