@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from teilhabe.indicators import api
+from teilhabe.indicators import api, dcat
 from teilhabe.lib.api import schema_view
 
 app_name = "api"
@@ -22,5 +22,7 @@ urlpatterns = [
         ),
         name="schema",
     ),
+    path("dcat.ttl", dcat.dcat_turtle, name="dcat"),
+    path("dcat.jsonld", dcat.dcat_jsonld, name="dcat_jsonld"),
     re_path(r"^(?P<rest>.*)$", api.not_found),
 ]
