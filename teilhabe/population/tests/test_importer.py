@@ -98,9 +98,10 @@ def test_file_level_problems() -> None:
 def test_encodings_and_delimiters() -> None:
     text = csv_text(*valid_rows(3), row("U1", planungsraum="Süd"))
     for data, encoding in [
-        (text.encode("utf-8"), "utf-8"),
-        (b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8"),
-        (text.encode("cp1252"), "windows-1252"),
+        (text.encode("utf-8"), "UTF-8"),
+        (b"\xef\xbb\xbf" + text.encode("utf-8"), "UTF-8 (BOM)"),
+        (text.encode("cp1252"), "Windows-1252"),
+        (("\ufeff" + text).encode("utf-16-le"), "UTF-16"),
     ]:
         read = read_extract(data)
         assert read.encoding == encoding and read.delimiter == ";"
