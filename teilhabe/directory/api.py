@@ -1,6 +1,8 @@
-"""Read-only public JSON API, Open Referral HSDS 3.0 export and the OpenAPI description of both.
+"""Read-only public JSON API and the Open Referral HSDS 3.0 export.
 
-Plain Django views: everything here is public data of published entries, so no authentication.
+DRF views on the one API layer (decision 0040): the serializers below write every response and
+drf-spectacular generates the OpenAPI document (/api/v1/directory/openapi.json) from them. Everything here
+is public data of published entries, so no authentication. Errors: ``{"error": {"code", "message"}}``.
 """
 
 from __future__ import annotations
@@ -9,20 +11,29 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from teilhabe.directory.content import localize, with_translations
 from teilhabe.directory.forms import SearchForm
 from teilhabe.directory.models import (
     OFFER_TEXT_FIELDS,
+    SPOKEN_LANGUAGES,
     Event,
     Location,
     Offer,
+    OfferType,
     OrganisationProfile,
+    TargetGroup,
 )
 from teilhabe.directory.search import search
+from teilhabe.lib.api import ApiError, ErrorSerializer
 
 PAGE_SIZE = 50
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -75,7 +86,7 @@ def offer_json(offer: Offer, language: str, *, distance: float | None = None) ->
         "contact_email": offer.contact_email,
         "contact_phone": offer.contact_phone,
         "website": offer.website,
-        "last_confirmed_at": offer.last_confirmed_at.isoformat() if offer.last_confirmed_at else None,
+        "last_confirmed_at": offer.last_confirmed_at,
         "is_demo": offer.is_demo,
     }
     if distance is not None:
@@ -92,10 +103,10 @@ def event_json(event: Event, language: str) -> dict[str, Any]:
         "description": text.texts["description"],
         "text_language": text.language,
         "translation_notice": text.notice or None,
-        "starts_at": event.starts_at.isoformat(),
-        "ends_at": event.ends_at.isoformat() if event.ends_at else None,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
         "recurrence": event.recurrence,
-        "repeat_until": event.repeat_until.isoformat() if event.repeat_until else None,
+        "repeat_until": event.repeat_until,
         "offer_id": event.offer_id,
         "gemeinde_ags": event.gemeinde_id,
         "location": location_json(event.location),
@@ -105,49 +116,205 @@ def event_json(event: Event, language: str) -> dict[str, Any]:
     }
 
 
-def _error(message: str, code: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+class LocationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    street = serializers.CharField(allow_blank=True)
+    postcode = serializers.CharField(allow_blank=True)
+    city = serializers.CharField(allow_blank=True)
+    gemeinde_ags = serializers.CharField(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    opening_hours = serializers.CharField(allow_blank=True)
+    wheelchair_accessible = serializers.BooleanField()
+    accessible_toilet = serializers.BooleanField()
+    hearing_loop = serializers.BooleanField()
+    accessibility_note = serializers.CharField(allow_blank=True)
 
 
-def _page_number(request: HttpRequest) -> int | None:
+class GemeindeRefSerializer(serializers.Serializer):
+    ags = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OfferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    type = serializers.ChoiceField(choices=OfferType.values)
+    title = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    eligibility = serializers.CharField(allow_blank=True)
+    how_to_access = serializers.CharField(allow_blank=True)
+    cost_note = serializers.CharField(allow_blank=True)
+    text_language = serializers.CharField()
+    translation_notice = serializers.ChoiceField(choices=["missing", "outdated", "machine"], allow_null=True)
+    is_free = serializers.BooleanField()
+    target_groups = serializers.ListField(child=serializers.CharField())
+    languages_spoken = serializers.ListField(child=serializers.CharField())
+    gemeinde = GemeindeRefSerializer(allow_null=True)
+    location = LocationSerializer(allow_null=True)
+    organisation = OrganisationRefSerializer()
+    contact_email = serializers.CharField(allow_blank=True)
+    contact_phone = serializers.CharField(allow_blank=True)
+    website = serializers.CharField(allow_blank=True)
+    last_confirmed_at = serializers.DateTimeField(allow_null=True)
+    is_demo = serializers.BooleanField()
+    distance_km = serializers.FloatField(required=False)
+
+
+class TranslationStateSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    machine_translated = serializers.BooleanField()
+    source_language = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class OfferDetailSerializer(OfferSerializer):
+    translations = serializers.DictField(child=TranslationStateSerializer())
+
+
+class OfferPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = OfferSerializer(many=True)
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    text_language = serializers.CharField()
+    translation_notice = serializers.ChoiceField(choices=["missing", "outdated", "machine"], allow_null=True)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+    recurrence = serializers.CharField()
+    repeat_until = serializers.DateField(allow_null=True)
+    offer_id = serializers.IntegerField(allow_null=True)
+    gemeinde_ags = serializers.CharField(allow_null=True)
+    location = LocationSerializer(allow_null=True)
+    organisation = OrganisationRefSerializer()
+    is_free = serializers.BooleanField()
+    is_demo = serializers.BooleanField()
+
+
+class EventPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = EventSerializer(many=True)
+
+
+class ProfileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    is_mso = serializers.BooleanField()
+    languages = serializers.ListField(child=serializers.CharField())
+    fields_of_work = serializers.ListField(child=serializers.CharField())
+    gemeinden = serializers.ListField(child=serializers.CharField())
+    contact_email = serializers.CharField(allow_blank=True)
+    contact_phone = serializers.CharField(allow_blank=True)
+    website = serializers.CharField(allow_blank=True)
+    is_demo = serializers.BooleanField()
+
+
+class ProfileListSerializer(serializers.Serializer):
+    results = ProfileSerializer(many=True)
+
+
+class OfferQuerySerializer(serializers.Serializer):
+    """The offer filters (validated by ``SearchForm``, which the public search page uses too)."""
+
+    q = serializers.RegexField(r"^[^\x00]*$", required=False, max_length=100, help_text="Suchbegriff (ohne NUL)")
+    gemeinde = serializers.RegexField(r"^[0-9]{8}$", required=False, help_text="AGS einer Gemeinde des Kreises")
+    typ = serializers.ChoiceField(choices=OfferType.values, required=False)
+    sprache = serializers.ChoiceField(choices=[c for c, _n in SPOKEN_LANGUAGES], required=False)
+    zielgruppe = serializers.ChoiceField(choices=TargetGroup.values, required=False)
+    kostenlos = serializers.BooleanField(required=False)
+    barrierefrei = serializers.BooleanField(required=False)
+    nahe = serializers.RegexField(r"^[0-9]{8}$", required=False, help_text="In der Nähe von (AGS)")
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    umkreis = serializers.ChoiceField(choices=["5", "10", "20", "50"], required=False)
+    page = serializers.IntegerField(required=False, min_value=1)
+    lang = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the Kreis' own Gemeinden are accepted; the generated document names them (like the form).
+        codes = _gemeinde_codes()
+        if codes:
+            for name in ("gemeinde", "nahe"):
+                self.fields[name] = serializers.ChoiceField(
+                    choices=codes, required=False, help_text=self.fields[name].help_text
+                )
+
+
+class EventQuerySerializer(serializers.Serializer):
+    gemeinde = serializers.CharField(required=False)
+    typ = serializers.CharField(required=False)
+    page = serializers.IntegerField(required=False, min_value=1)
+    lang = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False)
+
+
+LANG = OpenApiParameter("lang", str, enum=LANGUAGE_CODES, description="Sprache der Texte (Fallback Deutsch)")
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Ungültiger Filter oder Parameter"),
+    404: OpenApiResponse(ErrorSerializer, description="Seite oder Eintrag nicht gefunden"),
+}
+
+
+def _page_number(request: HttpRequest) -> int:
     try:
         number = int(request.GET.get("page", "1"))
     except ValueError:
-        return None
-    return number if number >= 1 else None
+        number = 0
+    if number < 1:
+        raise ApiError(400, "invalid_page", "page muss eine positive ganze Zahl sein.")
+    return number
 
 
-@require_GET
-def offers(request: HttpRequest) -> JsonResponse:
-    form = SearchForm(request.GET, gemeinden=[])
-    form.fields["gemeinde"].choices = [("", ""), *[(a, a) for a in _gemeinde_codes()]]  # type: ignore[attr-defined]
-    form.fields["nahe"].choices = form.fields["gemeinde"].choices  # type: ignore[attr-defined]
-    if not form.is_valid():
-        return _error("Ungültige Filter: " + ", ".join(sorted(form.errors)), "invalid_filter")
-    number = _page_number(request)
-    if number is None:
-        return _error("page muss eine positive ganze Zahl sein.", "invalid_page")
-    language = _language(request)
-    result = search(form.cleaned_data)
-    paginator = Paginator(result.ids, PAGE_SIZE)
-    if number > max(paginator.num_pages, 1):
-        return _error("Seite existiert nicht.", "page_out_of_range", 404)
-    ids = list(paginator.page(number).object_list) if result.ids else []
-    objects = {
-        o.pk: o
-        for o in with_translations(
-            Offer.objects.filter(pk__in=ids).select_related("gemeinde", "location", "owner"), language
-        )
-    }
-    return JsonResponse(
-        {
+class OfferListView(APIView):
+    @extend_schema(
+        operation_id="listOffers",
+        summary="Veröffentlichte Angebote suchen",
+        parameters=[OfferQuerySerializer],
+        responses={200: OfferPageSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        form = SearchForm(request.GET, gemeinden=[])
+        form.fields["gemeinde"].choices = [("", ""), *[(a, a) for a in _gemeinde_codes()]]  # type: ignore[attr-defined]
+        form.fields["nahe"].choices = form.fields["gemeinde"].choices  # type: ignore[attr-defined]
+        if not form.is_valid():
+            raise ApiError(400, "invalid_filter", "Ungültige Filter: " + ", ".join(sorted(form.errors)))
+        number = _page_number(request)
+        language = _language(request)
+        result = search(form.cleaned_data)
+        paginator = Paginator(result.ids, PAGE_SIZE)
+        if number > max(paginator.num_pages, 1):
+            raise ApiError(404, "page_out_of_range", "Seite existiert nicht.")
+        ids = list(paginator.page(number).object_list) if result.ids else []
+        objects = {
+            o.pk: o
+            for o in with_translations(
+                Offer.objects.filter(pk__in=ids).select_related("gemeinde", "location", "owner"), language
+            )
+        }
+        body = {
             "count": paginator.count,
             "page": number,
             "pages": paginator.num_pages,
             "results": [offer_json(objects[pk], language, distance=result.distances.get(pk)) for pk in ids],
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+        }
+        return Response(OfferPageSerializer(body).data)
 
 
 def _gemeinde_codes() -> list[str]:
@@ -156,50 +323,58 @@ def _gemeinde_codes() -> list[str]:
     return list(kreis_gemeinden().values_list("ags", flat=True))
 
 
-@require_GET
-def offer_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    language = _language(request)
-    offer = with_translations(
-        Offer.objects.published().filter(pk=pk).select_related("gemeinde", "location", "owner"), language
-    ).first()
-    if offer is None:
-        raise Http404
-    data = offer_json(offer, language)
-    data["translations"] = {
-        t.language: {
-            "status": t.status,
-            "machine_translated": t.machine_translated,
-            "source_language": t.source_language,
-            "updated_at": t.updated_at.isoformat(),
+class OfferDetailView(APIView):
+    @extend_schema(
+        operation_id="getOffer",
+        summary="Ein veröffentlichtes Angebot",
+        parameters=[LANG],
+        responses={200: OfferDetailSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        language = _language(request)
+        offer = with_translations(
+            Offer.objects.published().filter(pk=pk).select_related("gemeinde", "location", "owner"), language
+        ).first()
+        if offer is None:
+            raise ApiError(404, "not_found", "Angebot nicht gefunden oder nicht veröffentlicht.")
+        data = offer_json(offer, language)
+        data["translations"] = {
+            t.language: {
+                "status": t.status,
+                "machine_translated": t.machine_translated,
+                "source_language": t.source_language,
+                "updated_at": t.updated_at,
+            }
+            for t in offer.translations.all()
         }
-        for t in offer.translations.all()
-    }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+        return Response(OfferDetailSerializer(data).data)
 
 
-@require_GET
-def events(request: HttpRequest) -> JsonResponse:
-    language = _language(request)
-    number = _page_number(request)
-    if number is None:
-        return _error("page muss eine positive ganze Zahl sein.", "invalid_page")
-    queryset = Event.objects.published().select_related("location", "owner").order_by("starts_at", "pk")
-    if request.GET.get("gemeinde"):
-        queryset = queryset.filter(gemeinde_id=request.GET["gemeinde"])
-    if request.GET.get("typ"):
-        queryset = queryset.filter(event_type=request.GET["typ"])
-    paginator = Paginator(with_translations(queryset, language), PAGE_SIZE)
-    if number > max(paginator.num_pages, 1):
-        return _error("Seite existiert nicht.", "page_out_of_range", 404)
-    return JsonResponse(
-        {
+class EventListView(APIView):
+    @extend_schema(
+        operation_id="listEvents",
+        summary="Veröffentlichte Veranstaltungen",
+        parameters=[EventQuerySerializer],
+        responses={200: EventPageSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        language = _language(request)
+        number = _page_number(request)
+        queryset = Event.objects.published().select_related("location", "owner").order_by("starts_at", "pk")
+        if request.GET.get("gemeinde"):
+            queryset = queryset.filter(gemeinde_id=request.GET["gemeinde"])
+        if request.GET.get("typ"):
+            queryset = queryset.filter(event_type=request.GET["typ"])
+        paginator = Paginator(with_translations(queryset, language), PAGE_SIZE)
+        if number > max(paginator.num_pages, 1):
+            raise ApiError(404, "page_out_of_range", "Seite existiert nicht.")
+        body = {
             "count": paginator.count,
             "page": number,
             "pages": paginator.num_pages,
             "results": [event_json(e, language) for e in paginator.page(number).object_list],
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+        }
+        return Response(EventPageSerializer(body).data)
 
 
 def profile_json(profile: OrganisationProfile) -> dict[str, Any]:
@@ -218,21 +393,24 @@ def profile_json(profile: OrganisationProfile) -> dict[str, Any]:
     }
 
 
-@require_GET
-def organisations(request: HttpRequest) -> JsonResponse:
-    profiles = OrganisationProfile.objects.public().select_related("organisation").prefetch_related("gemeinden")
-    return JsonResponse({"results": [profile_json(p) for p in profiles]}, json_dumps_params={"ensure_ascii": False})
+class OrganisationListView(APIView):
+    @extend_schema(
+        operation_id="listOrganisations", summary="Öffentliche Organisationsprofile", responses=ProfileListSerializer
+    )
+    def get(self, request: Request) -> Response:
+        profiles = OrganisationProfile.objects.public().select_related("organisation").prefetch_related("gemeinden")
+        return Response(ProfileListSerializer({"results": [profile_json(p) for p in profiles]}).data)
 
 
-@require_GET
-def hsds(request: HttpRequest) -> JsonResponse:
-    from teilhabe.directory.hsds import hsds_export
+class HsdsView(APIView):
+    @extend_schema(
+        operation_id="hsdsExport",
+        summary="Open Referral HSDS 3.0 (Organisationen, Dienste, Orte, Zeiten)",
+        description="Jeder Dienst ist gültig gegen service.json, jede Organisation gegen organization.json "
+        "der offiziellen HSDS-3.0-Schemas.",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        from teilhabe.directory.hsds import hsds_export
 
-    return JsonResponse(hsds_export(), json_dumps_params={"ensure_ascii": False})
-
-
-@require_GET
-def openapi(request: HttpRequest) -> JsonResponse:
-    from teilhabe.directory.openapi import schema
-
-    return JsonResponse(schema(), json_dumps_params={"ensure_ascii": False})
+        return Response(hsds_export())
