@@ -134,6 +134,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "teilhabe.lib.api.exception_handler",
     "UNICODE_JSON": True,
+    "SCHEMA_COERCE_PATH_PK": False,  # documented path parameters keep the URL's names ({pk}, {id})
 }
 SPECTACULAR_SETTINGS = {"VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False, "COMPONENT_SPLIT_REQUEST": True}
 

@@ -330,10 +330,10 @@ class OfferDetailView(APIView):
         parameters=[LANG],
         responses={200: OfferDetailSerializer, 404: ERRORS[404]},
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, id: int) -> Response:
         language = _language(request)
         offer = with_translations(
-            Offer.objects.published().filter(pk=pk).select_related("gemeinde", "location", "owner"), language
+            Offer.objects.published().filter(pk=id).select_related("gemeinde", "location", "owner"), language
         ).first()
         if offer is None:
             raise ApiError(404, "not_found", "Angebot nicht gefunden oder nicht veröffentlicht.")

@@ -7,7 +7,7 @@ app_name = "directory_api"
 
 api_patterns = [
     path("offers/", api.OfferListView.as_view(), name="offers"),
-    path("offers/<int:pk>/", api.OfferDetailView.as_view(), name="offer"),
+    path("offers/<int:id>/", api.OfferDetailView.as_view(), name="offer"),
     path("events/", api.EventListView.as_view(), name="events"),
     path("organisations/", api.OrganisationListView.as_view(), name="organisations"),
     path("hsds.json", api.HsdsView.as_view(), name="hsds"),

@@ -60,8 +60,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ApiError):
-        code, message = exc.error_code, str(exc.detail)
+    if getattr(exc, "error_code", None):
+        code, message = exc.error_code, str(exc.detail)  # type: ignore[attr-defined]
     elif isinstance(exc, exceptions.ValidationError):
         code, message = "invalid", "; ".join(_messages(exc.detail))
     else:
@@ -92,9 +92,10 @@ class JsonOpenApiRenderer(OpenApiJsonRenderer):
     media_type = "application/json"
 
 
-def schema_view(patterns: list[Any], *, title: str, description: str = "") -> Any:
+def schema_view(patterns: list[Any], *, title: str, description: str = "", **settings: Any) -> Any:
+    """``settings``: further drf-spectacular settings for this document (e.g. ``SCHEMA_COERCE_PATH_PK``)."""
     return SpectacularAPIView.as_view(
         patterns=patterns,
         renderer_classes=[JsonOpenApiRenderer],
-        custom_settings={"TITLE": title, "DESCRIPTION": description, "VERSION": "1.0.0"},
+        custom_settings={"TITLE": title, "DESCRIPTION": description, "VERSION": "1.0.0", **settings},
     )

@@ -3,39 +3,39 @@
 Authentication: ``Authorization: Bearer <token>`` with a personal token created in an MFA-verified staff
 session (``/staff/kiim/api-zugang/``). A token works only while the account is active and still has a
 confirmed second factor, and until it expires (``TEILHABE_REGISTRY_API_TOKEN_DAYS``, default 30).
-Errors: ``{"error": {"code": "...", "message": "..."}}``. OpenAPI document: /api/v1/kiim/schema/.
+Errors: ``{"error": {"code": "...", "message": "..."}}``. DRF views on the one API layer (decision 0040):
+the serializers below write the responses and drf-spectacular generates /api/v1/kiim/schema/ from them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import authentication, exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from teilhabe.accounts.access import has_permission
 from teilhabe.accounts.models import User
 from teilhabe.audit.services import record
+from teilhabe.lib.api import ApiError, ErrorSerializer
 from teilhabe.registry import services
 from teilhabe.registry.access import readable_groups, received_groups
 from teilhabe.registry.models import ApiToken, Case, Transmission
 
 TOKEN_PREFIX = "kiim_"  # noqa: S105 - a visible prefix, not a secret
-
-
-def error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
 
 
 def _hash(token: str) -> str:
@@ -88,173 +88,207 @@ def _authenticate(request: HttpRequest) -> User | None:
     return token.user
 
 
-def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
-    @csrf_exempt
-    @require_GET
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-        user = _authenticate(request)
-        if user is None:
-            return error(401, "unauthenticated", "Gültiges API-Token erforderlich.")
-        if not has_permission(user, "case.read"):
-            return error(403, "forbidden", "Keine Berechtigung für Integrationsakten.")
-        request.user = user
-        return view(request, *args, **kwargs)
+class TokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer kiim_…``: personal, MFA-bound, expiring tokens (see ``_authenticate``)."""
 
-    return wrapper
+    def authenticate(self, request: Request) -> tuple[User, None] | None:
+        user = _authenticate(request._request)
+        return (user, None) if user is not None else None
+
+    def authenticate_header(self, request: Request) -> str:
+        return "Bearer"
 
 
-def _not_found() -> JsonResponse:
-    return error(404, "not_found", "Nicht gefunden.")
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "teilhabe.registry.api.TokenAuthentication"
+    name = "bearer"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer"}
 
 
-@api_view
-def case_search(request: HttpRequest) -> JsonResponse:
-    birth_year = request.GET.get("birth_year", "")
-    try:
-        found, truncated = services.case_search(
-            acting_user=request.user,
-            query=request.GET.get("q", ""),
-            birth_year=int(birth_year) if birth_year.isdigit() else None,
-        )
-    except ValidationError as exc:
-        return error(400, "search_too_short", " ".join(exc.messages))
-    results = []
-    for case in found:
-        item: dict[str, Any] = {"id": case.pk, "reference": case.display_reference, "owner": case.owner.name}
-        if "identitaet" in readable_groups(request.user, case.owner):
-            item.update(
-                {
-                    "family_name_latin": case.family_name_latin,
-                    "given_names_latin": case.given_names_latin,
-                    "birth_date": case.birth_date_display(),
-                }
-            )
-        results.append(item)
-    return JsonResponse({"count": len(results), "truncated": truncated, "results": results})
+class TokenRequired(exceptions.NotAuthenticated):
+    error_code = "unauthenticated"
+    default_detail = "Gültiges API-Token erforderlich."
 
 
-@api_view
-def case_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    case = (
-        Case.objects.visible_to(request.user)
-        .filter(pk=pk, restricted_at__isnull=True)
-        .select_related("owner", "gemeinde")
-        .first()
+class KiimView(APIView):
+    """Token required, permission ``case.read``; scoping and audit stay in the services (as on the pages)."""
+
+    authentication_classes = [TokenAuthentication]
+
+    def check_permissions(self, request: Request) -> None:
+        if request.user is None:
+            raise TokenRequired()
+        if not has_permission(request.user, "case.read"):
+            raise ApiError(403, "forbidden", "Keine Berechtigung für Integrationsakten.")
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "not_found", "Nicht gefunden.")
+
+
+class CaseHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    owner = serializers.CharField()
+    family_name_latin = serializers.CharField(required=False, help_text="nur mit Leserecht Identität")
+    given_names_latin = serializers.CharField(required=False)
+    birth_date = serializers.CharField(required=False)
+
+
+class CaseQuerySerializer(serializers.Serializer):
+    """At least three characters of the name (shorter only together with ``birth_year``: then 400 otherwise)."""
+
+    q = serializers.RegexField(r"^[^\s\x00]{3,}[^\x00]*$", help_text="Namensteil, mindestens 3 Zeichen")
+    birth_year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+
+
+class CaseSearchSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    truncated = serializers.BooleanField()
+    results = CaseHitSerializer(many=True)
+
+
+class CaseContentSerializer(serializers.Serializer):
+    """Exactly the field groups the role may read: ``groups`` maps group → values; events and goals of them."""
+
+    groups = serializers.DictField(child=serializers.JSONField())
+    events = serializers.ListField(child=serializers.JSONField())
+    goals = serializers.ListField(child=serializers.JSONField())
+
+
+class CaseSerializer(CaseContentSerializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    owner = serializers.CharField()
+    synthetic = serializers.BooleanField()
+
+
+class TransmissionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sender = serializers.CharField()
+    legal_basis = serializers.CharField()
+    purpose = serializers.CharField()
+    field_groups = serializers.JSONField()
+    snapshot_at = serializers.DateTimeField(allow_null=True)
+
+
+class TransmissionListSerializer(serializers.Serializer):
+    results = TransmissionSerializer(many=True)
+
+
+class TransmissionCopySerializer(CaseContentSerializer):
+    id = serializers.IntegerField()
+    sender = serializers.CharField()
+    snapshot_at = serializers.DateTimeField(allow_null=True)
+    reference = serializers.CharField(allow_blank=True)
+
+
+ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="Token fehlt, abgelaufen oder widerrufen"),
+    403: OpenApiResponse(ErrorSerializer, description="Keine Berechtigung für Integrationsakten"),
+    404: OpenApiResponse(ErrorSerializer, description="Nicht vorhanden oder außerhalb der eigenen Organisation"),
+}
+
+
+class CaseSearchView(KiimView):
+    @extend_schema(
+        operation_id="searchCases",
+        summary="Personensuche (mindestens 3 Zeichen oder Name und Geburtsjahr)",
+        parameters=[CaseQuerySerializer],
+        responses={
+            200: CaseSearchSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Suche zu kurz"),
+            401: ERRORS[401],
+            403: ERRORS[403],
+        },
     )
-    if case is None:
-        return _not_found()
-    data = services.case_read(acting_user=request.user, case=case, action="case.read")
-    return JsonResponse(
-        {
+    def get(self, request: Request) -> Response:
+        birth_year = request.GET.get("birth_year", "")
+        try:
+            found, truncated = services.case_search(
+                acting_user=request.user,
+                query=request.GET.get("q", ""),
+                birth_year=int(birth_year) if birth_year.isdigit() else None,
+            )
+        except ValidationError as exc:
+            raise ApiError(400, "search_too_short", " ".join(exc.messages)) from None
+        results = []
+        for case in found:
+            item: dict[str, Any] = {"id": case.pk, "reference": case.display_reference, "owner": case.owner.name}
+            if "identitaet" in readable_groups(request.user, case.owner):
+                item.update(
+                    {
+                        "family_name_latin": case.family_name_latin,
+                        "given_names_latin": case.given_names_latin,
+                        "birth_date": case.birth_date_display(),
+                    }
+                )
+            results.append(item)
+        return Response(CaseSearchSerializer({"count": len(results), "truncated": truncated, "results": results}).data)
+
+
+class CaseDetailView(KiimView):
+    @extend_schema(
+        operation_id="getCase",
+        summary="Integrationsakte (erlaubte Feldgruppen)",
+        responses={200: CaseSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = (
+            Case.objects.visible_to(request.user)
+            .filter(pk=pk, restricted_at__isnull=True)
+            .select_related("owner", "gemeinde")
+            .first()
+        )
+        if case is None:
+            raise _not_found()
+        data = services.case_read(acting_user=request.user, case=case, action="case.read")
+        body = {
             "id": case.pk,
             "reference": case.display_reference,
             "owner": case.owner.name,
             "synthetic": case.is_synthetic,
-            **data,
         }
+        return Response(CaseSerializer({**body, **data}).data)
+
+
+class IncomingView(KiimView):
+    @extend_schema(
+        operation_id="listIncomingTransmissions",
+        summary="Empfangene Übermittlungen",
+        responses={200: TransmissionListSerializer, 401: ERRORS[401], 403: ERRORS[403]},
     )
-
-
-@api_view
-def incoming(request: HttpRequest) -> JsonResponse:
-    rows = Transmission.objects.incoming_for(request.user).select_related("sender")[:200]
-    return JsonResponse(
-        {
-            "results": [
-                {
-                    "id": t.pk,
-                    "sender": t.sender.name,
-                    "legal_basis": t.legal_basis,
-                    "purpose": t.purpose,
-                    "field_groups": t.field_groups,
-                    "snapshot_at": t.snapshot_at.isoformat() if t.snapshot_at else None,
-                }
-                for t in rows
-            ]
-        }
-    )
-
-
-@api_view
-def incoming_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    transmission = (
-        Transmission.objects.incoming_for(request.user).select_related("sender", "recipient").filter(pk=pk).first()
-    )
-    if transmission is None:
-        return _not_found()
-    groups = received_groups(request.user, transmission)
-    data = services.transmission_read(acting_user=request.user, transmission=transmission, groups=groups)
-    return JsonResponse(
-        {
-            "id": transmission.pk,
-            "sender": transmission.sender.name,
-            "snapshot_at": transmission.snapshot_at.isoformat() if transmission.snapshot_at else None,
-            **data,
-        }
-    )
-
-
-@require_GET
-def schema(request: HttpRequest) -> JsonResponse:
-    bearer: list[dict[str, list[str]]] = [{"bearer": []}]
-    error_ref = {"$ref": "#/components/schemas/Error"}
-
-    def op(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        return {
-            "get": {
-                "summary": summary,
-                "security": bearer,
-                "parameters": params or [],
-                "responses": {
-                    "200": {"description": "OK"},
-                    "401": {
-                        "description": "Token fehlt, abgelaufen oder widerrufen",
-                        "content": {"application/json": {"schema": error_ref}},
-                    },
-                    "404": {
-                        "description": "Nicht vorhanden oder außerhalb der eigenen Organisation",
-                        "content": {"application/json": {"schema": error_ref}},
-                    },
-                },
+    def get(self, request: Request) -> Response:
+        rows = Transmission.objects.incoming_for(request.user).select_related("sender")[:200]
+        results = [
+            {
+                "id": t.pk,
+                "sender": t.sender.name,
+                "legal_basis": t.legal_basis,
+                "purpose": t.purpose,
+                "field_groups": t.field_groups,
+                "snapshot_at": t.snapshot_at,
             }
-        }
+            for t in rows
+        ]
+        return Response(TransmissionListSerializer({"results": results}).data)
 
-    pk = {"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}
-    return JsonResponse(
-        {
-            "openapi": "3.1.0",
-            "info": {
-                "title": "Teilhabe KiIM-API",
-                "version": "1",
-                "description": "Integrationsakten der eigenen Organisation und empfangene Übermittlungen. "
-                "Nur Feldgruppen, die die Rolle lesen darf; jeder Zugriff wird protokolliert.",
-            },
-            "components": {
-                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                "schemas": {
-                    "Error": {
-                        "type": "object",
-                        "properties": {
-                            "error": {
-                                "type": "object",
-                                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                            }
-                        },
-                    }
-                },
-            },
-            "paths": {
-                "/api/v1/kiim/cases/": op(
-                    "Personensuche (mindestens 3 Zeichen oder Name und Geburtsjahr)",
-                    [
-                        {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
-                        {"name": "birth_year", "in": "query", "schema": {"type": "integer"}},
-                    ],
-                ),
-                "/api/v1/kiim/cases/{pk}/": op("Integrationsakte (erlaubte Feldgruppen)", [pk]),
-                "/api/v1/kiim/transmissions/incoming/": op("Empfangene Übermittlungen"),
-                "/api/v1/kiim/transmissions/incoming/{pk}/": op("Kopie einer empfangenen Übermittlung", [pk]),
-            },
-        }
+
+class IncomingDetailView(KiimView):
+    @extend_schema(
+        operation_id="getIncomingTransmission",
+        summary="Kopie einer empfangenen Übermittlung",
+        responses={200: TransmissionCopySerializer, **ERRORS},
     )
+    def get(self, request: Request, pk: int) -> Response:
+        transmission = (
+            Transmission.objects.incoming_for(request.user).select_related("sender", "recipient").filter(pk=pk).first()
+        )
+        if transmission is None:
+            raise _not_found()
+        groups = received_groups(request.user, transmission)
+        data = services.transmission_read(acting_user=request.user, transmission=transmission, groups=groups)
+        body = {"id": transmission.pk, "sender": transmission.sender.name, "snapshot_at": transmission.snapshot_at}
+        return Response(TransmissionCopySerializer({**data, **body}).data)
