@@ -161,7 +161,21 @@ def agency_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "indicators/staff_form.html",
-        {"form": form, "title": _("Behördenaggregat ändern"), "delete_value": value},
+        {
+            "form": form,
+            "title": _("Behördenaggregat ändern"),
+            "delete_value": value,
+            "history": [
+                {
+                    "revision": r,
+                    "old": "–" if r.old_value is None else fmt(r.old_value),
+                    "new": _("gelöscht") if r.new_value is None else fmt(r.new_value),
+                }
+                for r in services.agency_value_history(
+                    source_key=value.source_key, level=value.level, ags=value.ags, year=value.year
+                )
+            ],
+        },
     )
 
 

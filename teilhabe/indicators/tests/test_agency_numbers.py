@@ -78,6 +78,9 @@ def test_second_value_shows_old_to_new_and_keeps_history(
     assert "1.200 → 1.234" in response.content.decode()
     history = AgencyValueRevision.objects.filter(source_key="ew_auslaender", ags="12073008", year=2024)
     assert [(r.old_value, r.new_value) for r in history] == [(None, 1200), (1200, 1234)]
+    stored = AgencyValue.objects.get(ags="12073008")
+    page = client.get(f"/staff/monitoring/aggregate/{stored.pk}/").content.decode()
+    assert "Änderungshistorie" in page and "1.200 → 1.234" in page
     # The import's dry run says the same before anything is written.
     html = _post(client, personas, HEADER + "ew_auslaender;gemeinde;12073008;2024;1300\n")
     assert "1.234 → 1.300" in html and AgencyValue.objects.get(ags="12073008").value == 1234
