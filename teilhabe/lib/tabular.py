@@ -377,7 +377,9 @@ def suggest(value: str, candidates: Mapping[str, str] | Iterable[str], *, n: int
     labels = dict(candidates) if isinstance(candidates, Mapping) else {c: "" for c in candidates}
     folded = fold(value)
     exact = [key for key, label in labels.items() if label and fold(label) == folded]
-    matches = exact or difflib.get_close_matches(value, list(labels), n=n, cutoff=0.75)
+    # „Syrien“ for „Arabische Republik Syrien“: the value is one word of an official name.
+    words = [key for key, label in labels.items() if len(folded) >= 3 and label and folded in fold(label).split()]
+    matches = exact or words[:n] or difflib.get_close_matches(value, list(labels), n=n, cutoff=0.75)
     if not matches:
         by_label = {fold(label): key for key, label in labels.items() if label}
         matches = [by_label[m] for m in difflib.get_close_matches(folded, list(by_label), n=n, cutoff=0.7)]

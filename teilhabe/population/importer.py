@@ -329,10 +329,15 @@ def validate(
         ("familienstand", "E_FAMILIENSTAND", "familienstand NOT IN ('LD', 'VH', 'VW', 'GS', 'LP', 'NB')"),
         ("religion", "E_RELIGION", "religion NOT IN ('ev', 'rk', 'sonstige', 'keine')"),
     ]
-    checks += [(col, "E_STATE_UNKNOWN", f"raw_{col} IS NOT NULL AND {col} IS NULL") for col in STATE_COLUMNS]
     selects = [
         f"SELECT zeile, '{col}' AS spalte, '{code}' AS code, '' AS detail FROM v WHERE {cond}"
         for col, code, cond in checks
+    ]
+    con.register("state_hints", _state_hints(con))
+    selects += [
+        f"SELECT v.zeile, '{col}', 'E_STATE_UNKNOWN', coalesce(h.detail, '') FROM v LEFT JOIN state_hints h "
+        f"ON h.spalte = '{col}' AND h.raw = v.raw_{col} WHERE v.raw_{col} IS NOT NULL AND v.{col} IS NULL"
+        for col in STATE_COLUMNS
     ]
     con.register("planungsraum_problems", _planungsraum_problems(con, planungsraeume or {}))
     selects.append(
@@ -377,6 +382,19 @@ def validate(
         rows_total,
         sorted(set(invalid) | set(skipped)),
     )
+
+
+def _state_hints(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """ "Did you mean" for unknown state keys, e.g. a name („Syrien“) where the key (475) is expected."""
+    names = {code: state.name for code, state in codes.states().items() if state.status == "aktuell"}
+    rows: dict[str, list[str]] = {"spalte": [], "raw": [], "detail": []}
+    for col in STATE_COLUMNS:
+        unknown = con.execute(f"SELECT DISTINCT raw_{col} FROM v WHERE raw_{col} IS NOT NULL AND {col} IS NULL")
+        for (raw,) in unknown.fetchall()[:1000]:
+            rows["spalte"].append(col)
+            rows["raw"].append(raw)
+            rows["detail"].append(tabular.suggest(raw, names).strip())
+    return pa.table({name: pa.array(values, type=pa.string()) for name, values in rows.items()})
 
 
 def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, dict[str, str]]) -> pa.Table:

@@ -53,3 +53,16 @@ def test_failed_rows_csv_neutralises_uploaded_cells(personas: Any, statistik: An
     register_import = _upload(client, csv_text(*valid_rows(2), row("=1+2", geschlecht="q")).encode())
     failed = client.get(reverse("population:failed_rows", args=[register_import.pk])).content.decode("utf-8-sig")
     assert "'=1+2" in failed and ";=1+2" not in failed
+
+
+def test_state_names_instead_of_keys_get_did_you_mean() -> None:
+    """Issue 12, example 4 for state keys: a name where the key belongs is an error with a suggestion."""
+    from datetime import date
+
+    from teilhabe.population.importer import read_extract, validate
+    from teilhabe.population.tests.helpers import AGS, OTHER_AGS
+
+    data = csv_text(row("S1", staatsangehoerigkeit_1="Syrien", art_deutsche_staatsangehoerigkeit="")).encode()
+    result = validate(read_extract(data, "a.csv"), date(2025, 12, 31), {AGS, OTHER_AGS})
+    (problem,) = [p for p in result.problems if p.code == "E_STATE_UNKNOWN"]
+    assert problem.row == 2 and "Meinten Sie „475“ (Arabische Republik Syrien)?" in problem.message
