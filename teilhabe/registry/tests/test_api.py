@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -106,30 +105,13 @@ def test_openapi_document() -> None:
 
 def test_api_conforms_to_generated_openapi_with_schemathesis(world: World) -> None:
     """Issue 12, example 9: the document is generated from the serializers; schemathesis checks responses."""
-    import schemathesis
-    from django.core.signals import request_finished, request_started
-    from django.core.wsgi import get_wsgi_application
-    from django.db import close_old_connections
-    from hypothesis import HealthCheck, given, settings
+    from teilhabe.lib.tests.apicheck import check_all_operations, wsgi_schema
 
     _row, alice = api.token_create(acting_user=world.p.alice, name="a")
     document = Client().get(reverse("kiim_api:schema")).json()
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert "groups" in document["components"]["schemas"]["Case"]["properties"]
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        schema = schemathesis.openapi.from_wsgi("/api/v1/kiim/schema/", get_wsgi_application())
-        for operation in [result.ok() for result in schema.get_all_operations()]:
-
-            @given(case=operation.as_strategy())
-            @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-            def check(case: Any) -> None:
-                case.headers = {**(case.headers or {}), "Authorization": f"Bearer {alice}"}
-                case.call_and_validate()
-
-            check()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    with wsgi_schema("/api/v1/kiim/schema/") as schema:
+        paths = check_all_operations(schema, max_examples=8, headers={"Authorization": f"Bearer {alice}"})
+    assert "/api/v1/kiim/cases/{pk}/" in paths
     assert _get("kiim_nope", reverse("kiim_api:incoming"))[1]["error"]["code"] == "unauthenticated"
