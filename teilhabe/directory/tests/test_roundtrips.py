@@ -19,7 +19,7 @@ from teilhabe.lib.tabular import clean_text
 
 pytestmark = pytest.mark.django_db
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(
-    lambda t: clean_text(t).strip()
+    lambda t: clean_text(t).strip() and clean_text(t.replace("\x00", "")).strip()
 )
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
@@ -28,6 +28,8 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(H
 @given(title=TEXT, summary=TEXT, translated=TEXT)
 def test_xliff_export_is_always_valid_and_reimports(personas: Any, title: str, summary: str, translated: str) -> None:
     offer = Offer.objects.filter(owner=personas.org_a).first() or make_offer(personas.org_a)
+    # Stored texts may hold control characters from before input cleaning (PostgreSQL cannot hold NUL).
+    title, summary = title.replace("\x00", ""), summary.replace("\x00", "")
     Offer.objects.filter(pk=offer.pk).update(title=title[:200], summary=summary[:300])
     exported = export_xliff(Offer.objects.filter(pk=offer.pk), target_language="uk")
     root = etree.fromstring(exported)
