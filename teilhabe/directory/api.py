@@ -145,6 +145,13 @@ def offers(request: HttpRequest) -> JsonResponse:
             "page": number,
             "pages": paginator.num_pages,
             "results": [offer_json(objects[pk], language, distance=result.distances.get(pk)) for pk in ids],
+            # Same search as the public page: typo suggestion, relaxed match, guidance when nothing was found.
+            "suggestion": result.suggestion or None,
+            "relaxed": result.relaxed,
+            "place": result.place or None,
+            "related_types": result.related_types,
+            "nearby_gemeinden": [{"ags": a, "name": n, "count": c} for a, n, c in result.nearby],
+            "counselling_offer_ids": result.counselling_ids,
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -33,9 +33,10 @@ from typing import Any
 import numpy as np
 from django.core.cache import cache
 from django.db.models import QuerySet
+from rapidfuzz import fuzz, process
 
 from teilhabe.directory.models import Offer, OfferType, SearchWord, Status
-from teilhabe.directory.searchindex import Postings, load_postings
+from teilhabe.directory.searchindex import TYPE_PREFIX, Postings, load_postings
 from teilhabe.directory.searchtext import Token, analyze_query, script_of
 from teilhabe.regions.models import Gemeinde
 
@@ -43,6 +44,7 @@ EARTH_RADIUS_KM = 6371.0088
 CONTENT_VERSION_KEY = "directory:content-version"
 MAX_VARIANTS = 40
 Q_EXACT, Q_PREFIX, Q_SYNONYM, Q_INFIX, Q_FUZZY = 1.0, 0.85, 0.8, 0.7, 0.6
+TYPE_BONUS = 4.0  # added (in field-weight units) for offers of a type the query names through synonyms
 
 
 def content_version() -> int:
@@ -110,19 +112,21 @@ def vocabulary() -> Vocabulary:
 
 def _load_vocabulary(version: int) -> Vocabulary:
     from teilhabe.directory.forms import kreis_gemeinden
-    from teilhabe.directory.searchindex import TYPE_PREFIX, synonym_entries
+    from teilhabe.directory.searchindex import synonym_entries
 
     postings = load_postings()
-    terms = sorted(t for t in postings.slices if " " not in t and ":" not in t)
+    display = {
+        term: shown for term, shown in SearchWord.objects.values_list("term", "display") if term in postings.slices
+    }
+    terms = sorted(display)
     starts, offset = [], 1
     for term in terms:
         starts.append(offset)
         offset += len(term) + 1
-    display = dict(SearchWord.objects.values_list("term", "display"))
     synonyms: dict[str, list[int]] = {}
     groups: list[tuple[dict[str, float], list[str]]] = []
     for number, entry in enumerate(synonym_entries()):
-        variants: dict[str, float] = {TYPE_PREFIX + t: Q_SYNONYM for t in entry.types}
+        variants: dict[str, float] = {}
         for phrase in entry.phrases:
             tokens = analyze_query(phrase)
             if len(tokens) == 1:
@@ -173,7 +177,7 @@ def _load_vocabulary(version: int) -> Vocabulary:
 
 @dataclass
 class Unit:
-    """One word (or a two-word synonym phrase) of the query: index terms with their match quality."""
+    """One word of the query: index terms with their match quality, offer types it names."""
 
     tokens: list[Token]
     variants: dict[str, float] = field(default_factory=dict)
@@ -197,7 +201,26 @@ def _find_place(tokens: list[Token], places: list[Place]) -> tuple[Place | None,
         matches = [p for p in places if len(p.words) > 1 and p.words[0] == word and len(word) >= 5]
         if len(matches) == 1:
             return matches[0], tokens[:i] + tokens[i + 1 :]
+    for i, word in enumerate(folded):
+        # A Gemeinde typed in Cyrillic ("Пренцлау", "Шведт"): German transliteration, then close spelling.
+        if script_of(word) != "cyrillic" or len(word) < 4:
+            continue
+        latin = word.translate(_CYRILLIC_TO_GERMAN)
+        best = max(places, key=lambda p: fuzz.ratio(latin, p.words[0]), default=None)
+        if best is not None and fuzz.ratio(latin, best.words[0]) >= 85:
+            return best, tokens[:i] + tokens[i + 1 :]
     return None, tokens
+
+
+# German (Duden) transliteration of Russian/Ukrainian letters after ``fold`` (ё→е, й→и, ї→і, є→е, ґ→г).
+_CYRILLIC_TO_GERMAN = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "w", "г": "g", "д": "d", "е": "e", "ж": "sch", "з": "s", "и": "i", "і": "i",
+        "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+        "ф": "f", "х": "ch", "ц": "z", "ч": "tsch", "ш": "sch", "щ": "schtsch", "ъ": "", "ы": "y", "ь": "",
+        "э": "e", "ю": "ju", "я": "ja",
+    }
+)  # fmt: skip
 
 
 def _with_prefix(vocab: Vocabulary, stem: str) -> list[str]:
@@ -219,21 +242,25 @@ def _containing(vocab: Vocabulary, part: str) -> list[str]:
     return found
 
 
-def _expand(unit: Unit, vocab: Vocabulary) -> None:
-    from rapidfuzz import fuzz, process
+def _add_synonyms(unit: Unit, key: str, vocab: Vocabulary, factor: float = 1.0) -> None:
+    """Add the members (and offer types) of every synonym group ``key`` belongs to."""
+    for number in vocab.synonyms.get(key, []):
+        variants, types = vocab.groups[number]
+        for term, quality in variants.items():
+            unit.add(term, quality * factor)
+        unit.types.extend(t for t in types if t not in unit.types)
 
+
+def _expand(unit: Unit, vocab: Vocabulary) -> None:
     for token in unit.tokens:
         for form in token.forms:
             unit.add(form, Q_EXACT)
-            for number in vocab.synonyms.get(form, []):
-                variants, types = vocab.groups[number]
-                for term, quality in variants.items():
-                    unit.add(term, quality)
-                unit.types.extend(t for t in types if t not in unit.types)
+            _add_synonyms(unit, form, vocab)
         found = any(f in vocab.postings.slices for f in token.forms) or bool(unit.types)
         latin_or_cyrillic = script_of(token.folded) in {"latin", "cyrillic"}
         extra: dict[str, float] = {}
-        for stem in {f for f in token.forms if len(f) >= (4 if latin_or_cyrillic else 3)}:
+        # Prefix search from 4 letters (5 for Arabic-script words with the article ال, which nearly all share).
+        for stem in {f for f in token.forms if len(f) >= (5 if f.startswith("ال") else 4)}:
             for term in _with_prefix(vocab, stem):
                 if term != stem:
                     extra[term] = max(extra.get(term, 0.0), Q_PREFIX)
@@ -250,31 +277,21 @@ def _expand(unit: Unit, vocab: Vocabulary) -> None:
             ):
                 unit.add(term, Q_FUZZY * score / 100)
                 unit.fuzzy.setdefault(term, vocab.display.get(term, term))
+                _add_synonyms(unit, term, vocab, Q_FUZZY)
 
 
 def read_query(text: str, vocab: Vocabulary) -> tuple[list[Unit], list[tuple[str, str]], Place | None]:
     """Units, phrase terms (two neighbouring words) and the place named in ``text``."""
     tokens = analyze_query(text[:200])[:12]
     place, tokens = _find_place(tokens, vocab.places)
-    units: list[Unit] = []
-    i = 0
-    while i < len(tokens):
-        if i + 1 < len(tokens) and f"{tokens[i].folded} {tokens[i + 1].folded}" in vocab.synonyms:
-            unit = Unit(tokens=[tokens[i], tokens[i + 1]])
-            bigram = f"{tokens[i].folded} {tokens[i + 1].folded}"
-            unit.add(bigram, Q_EXACT)
-            for number in vocab.synonyms[bigram]:
-                variants, types = vocab.groups[number]
-                for term, quality in variants.items():
-                    unit.add(term, quality)
-                unit.types.extend(t for t in types if t not in unit.types)
-            units.append(unit)
-            i += 2
-            continue
-        unit = Unit(tokens=[tokens[i]])
+    units = [Unit(tokens=[token]) for token in tokens]
+    for unit in units:
         _expand(unit, vocab)
-        units.append(unit)
-        i += 1
+    for first, second in itertools.pairwise(units):
+        # A two-word synonym ("Deutsch lernen", "дитячий садок"): both words also accept the group's members.
+        bigram = f"{first.tokens[0].folded} {second.tokens[0].folded}"
+        for unit in (first, second):
+            _add_synonyms(unit, bigram, vocab)
     phrases = [(f"{a.folded} {b.folded}", a.folded + b.folded) for a, b in itertools.pairwise(tokens)]
     return units, phrases, place
 
@@ -353,7 +370,13 @@ def score_offers(units: list[Unit], phrases: list[tuple[str, str]], allowed: Any
             if allowed is not None and not allowed[numbers].any():
                 continue
             matched_terms.add(term)
+            if term.startswith(TYPE_PREFIX):
+                continue
             best[numbers] = np.maximum(best[numbers], weights * quality)
+        for offer_type in unit.types:
+            # The searcher named a type (through a synonym group): its offers count even without the word.
+            numbers, _weights = postings.get(TYPE_PREFIX + offer_type)
+            best[numbers] += TYPE_BONUS
         if allowed is not None:
             best[~allowed] = 0
         hits = best > 0

@@ -38,7 +38,7 @@ from teilhabe.directory.searchtext import Token, analyze
 
 # Field weights (SearchTerm.weight). Ranking: title > type > place/target group > languages > organisation >
 # summary > description and the remaining texts. A phrase (two title words in a row) counts above a word.
-W_TITLE_PHRASE = 12
+W_TITLE_PHRASE = 10
 W_TITLE = 10
 W_TYPE = 8
 W_TYPE_MARKER = 12  # "type:childcare", reached only through synonym groups: the searcher named the type
@@ -101,7 +101,8 @@ class _Collector:
     weights: dict[str, int] = field(default_factory=dict)
     display: dict[str, str] = field(default_factory=dict)
 
-    def add(self, tokens: Iterable[Token], weight: int, *, phrases: bool = False) -> None:
+    def add(self, tokens: Iterable[Token], weight: int, *, phrases: int = 0) -> None:
+        """Record ``tokens`` at ``weight``; with ``phrases`` also each two neighbouring words at that weight."""
         previous: Token | None = None
         for token in tokens:
             for form in token.forms:
@@ -109,12 +110,11 @@ class _Collector:
                     self.weights[form] = weight
                 self.display.setdefault(form, token.surface)
             if phrases and previous is not None:
-                for term in (f"{previous.folded} {token.folded}", previous.folded + token.folded):
-                    if self.weights.get(term, 0) < W_TITLE_PHRASE:
-                        self.weights[term] = W_TITLE_PHRASE
+                phrase = f"{previous.folded} {token.folded}"
+                self.weights[phrase] = max(self.weights.get(phrase, 0), phrases)
             previous = token
 
-    def text(self, text: str, language: str, weight: int, *, phrases: bool = False) -> None:
+    def text(self, text: str, language: str, weight: int, *, phrases: int = 0) -> None:
         if text:
             self.add(analyze(text, language), weight, phrases=phrases)
 
@@ -124,12 +124,12 @@ def terms_for(offer: Offer, labels: dict[str, dict[str, list[tuple[str, str]]]])
     collector = _Collector()
     texts = [(offer.source_language, offer)] + [(t.language, t) for t in offer.translations.all()]
     for language, source in texts:
-        collector.text(source.title, language, W_TITLE, phrases=True)
+        collector.text(source.title, language, W_TITLE, phrases=W_TITLE_PHRASE)
         collector.text(source.summary, language, W_SUMMARY)
         for name in ("description", "eligibility", "how_to_access", "cost_note"):
             collector.text(getattr(source, name), language, W_TEXT)
     for language, label in labels["type"].get(offer.offer_type, []):
-        collector.text(label, language, W_TYPE, phrases=True)
+        collector.text(label, language, W_TYPE, phrases=W_TYPE)
     collector.weights[TYPE_PREFIX + offer.offer_type] = W_TYPE_MARKER
     for code in tokens_split(offer.target_groups):
         for language, label in labels["target"].get(code, []):
@@ -191,15 +191,26 @@ class SynonymEntry:
 
 
 def synonym_entries() -> list[SynonymEntry]:
-    """The curated groups from synonyms.yaml plus the active groups staff added (SynonymGroup)."""
+    """The curated groups from synonyms.yaml (merged per concept across languages) plus staff groups."""
     data = yaml.safe_load(SYNONYM_FILE.read_text(encoding="utf-8")) or {}
-    entries = [
-        SynonymEntry(phrases=[str(t) for t in group["terms"]], types=list(group.get("types") or []))
-        for groups in data.values()
-        for group in groups
-    ]
-    for group in SynonymGroup.objects.filter(is_active=True):
-        entries.append(SynonymEntry(phrases=group.term_list, types=tokens_split(group.offer_types)))
+    by_concept: dict[str, SynonymEntry] = {}
+    entries: list[SynonymEntry] = []
+    for groups in data.values():
+        for group in groups:
+            phrases = [str(t) for t in group["terms"]]
+            types = [str(t) for t in group.get("types") or []]
+            concept = group.get("concept")
+            if concept and concept in by_concept:
+                merged = by_concept[concept]
+                merged.phrases.extend(p for p in phrases if p not in merged.phrases)
+                merged.types.extend(t for t in types if t not in merged.types)
+                continue
+            entry = SynonymEntry(phrases=phrases, types=types)
+            entries.append(entry)
+            if concept:
+                by_concept[concept] = entry
+    for staff_group in SynonymGroup.objects.filter(is_active=True):
+        entries.append(SynonymEntry(phrases=staff_group.term_list, types=tokens_split(staff_group.offer_types)))
     return entries
 
 

@@ -54,6 +54,7 @@ _UK_SUFFIXES = sorted(
     key=len,
     reverse=True,
 )  # fmt: skip
+_UK_SUFFIXES = sorted({fold(s) for s in _UK_SUFFIXES}, key=len, reverse=True)  # same folding as the words
 
 STOPWORDS = {
     # German

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import pytest
+from typing import Any
 
 
 def build_demo_directory_only() -> None:
@@ -30,12 +29,12 @@ def build_demo_directory_only() -> None:
     build_demo_directory(district)
 
 
-@pytest.fixture(scope="module")
-def demo_directory(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+def demo_directory_module(django_db_blocker: Any) -> Iterator[None]:
+    """Build the demo directory in an open transaction, yield, roll everything back (conftest fixture)."""
     from django.core.cache import cache
     from django.db import transaction
 
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
