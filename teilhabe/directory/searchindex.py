@@ -192,6 +192,14 @@ class SynonymEntry:
 
 def synonym_entries() -> list[SynonymEntry]:
     """The curated groups from synonyms.yaml (merged per concept across languages) plus staff groups."""
+    entries = curated_synonym_entries()
+    for staff_group in SynonymGroup.objects.filter(is_active=True):
+        entries.append(SynonymEntry(phrases=staff_group.term_list, types=tokens_split(staff_group.offer_types)))
+    return entries
+
+
+def curated_synonym_entries() -> list[SynonymEntry]:
+    """The groups of synonyms.yaml; groups sharing a ``concept`` are merged into one across languages."""
     data = yaml.safe_load(SYNONYM_FILE.read_text(encoding="utf-8")) or {}
     by_concept: dict[str, SynonymEntry] = {}
     entries: list[SynonymEntry] = []
@@ -209,8 +217,6 @@ def synonym_entries() -> list[SynonymEntry]:
             entries.append(entry)
             if concept:
                 by_concept[concept] = entry
-    for staff_group in SynonymGroup.objects.filter(is_active=True):
-        entries.append(SynonymEntry(phrases=staff_group.term_list, types=tokens_split(staff_group.offer_types)))
     return entries
 
 
