@@ -140,6 +140,14 @@ def _load_vocabulary(version: int) -> Vocabulary:
                 continue
             for key in keys:
                 synonyms.setdefault(key, []).append(number)
+        # Members also match as the start of a compound ("Fahrrad" → "Fahrradwerkstatt").
+        for term, quality in list(variants.items()):
+            if " " not in term and len(term) >= 5:
+                start = bisect.bisect_left(terms, term)
+                for longer in terms[start : start + 50]:
+                    if not longer.startswith(term):
+                        break
+                    variants.setdefault(longer, quality * Q_PREFIX)
         groups.append((variants, entry.types))
     places = []
     for gemeinde in kreis_gemeinden():
