@@ -27,6 +27,7 @@ import bisect
 import hashlib
 import itertools
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,14 +100,39 @@ class Vocabulary:
 
 
 _vocabulary: Vocabulary | None = None
+_checked: dict[str, Any] = {"at": 0.0, "fingerprint": None}
+RECHECK_SECONDS = 5.0
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    """Changes whenever the index or the synonyms change, in any process (two indexed MAX queries)."""
+    from django.db.models import Max
+
+    from teilhabe.directory.models import SearchTerm, SynonymGroup
+
+    return (
+        SearchTerm.objects.aggregate(m=Max("id"))["m"],
+        Offer.objects.aggregate(m=Max("updated_at"))["m"],
+        SynonymGroup.objects.aggregate(m=Max("updated_at"))["m"],
+    )
 
 
 def vocabulary() -> Vocabulary:
-    """The per-process copy of index, vocabulary, synonyms and places; reloaded when the content version moves."""
+    """The per-process copy of index, vocabulary, synonyms and places.
+
+    Reloaded at once when this process's content version moves (its own writes), and at most
+    ``RECHECK_SECONDS`` after another process changed the index (a fingerprint of the tables).
+    """
     global _vocabulary
     version = content_version()
-    if _vocabulary is None or _vocabulary.version != version:
+    now = time.monotonic()
+    if _vocabulary is not None and _vocabulary.version == version and now - _checked["at"] < RECHECK_SECONDS:
+        return _vocabulary
+    fingerprint = _fingerprint()
+    _checked["at"] = now
+    if _vocabulary is None or _vocabulary.version != version or fingerprint != _checked["fingerprint"]:
         _vocabulary = _load_vocabulary(version)
+        _checked["fingerprint"] = fingerprint
     return _vocabulary
 
 
