@@ -139,7 +139,7 @@ class Server:
         self.process = subprocess.Popen(
             [
                 str(ROOT / ".venv/bin/gunicorn"), "teilhabe.wsgi", "-w", str(workers),
-                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048",
+                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048", "--timeout", "120",
             ],
             cwd=ROOT,
             env=env(db, cache_seconds),
@@ -155,8 +155,14 @@ class Server:
                 break
             except OSError:
                 time.sleep(0.2)
-        for path in paths:  # each worker loads its copy of the index on its first search
-            urllib.request.urlopen(self.url(path), timeout=60).read()  # noqa: S310 - loopback http
+        # Each worker loads its copy of the index on its first search: warm both, in parallel.
+        from concurrent.futures import ThreadPoolExecutor
+
+        def fetch(path: str) -> None:
+            urllib.request.urlopen(self.url(path), timeout=120).read()  # noqa: S310 - loopback http
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(fetch, paths))
 
     def stop(self) -> None:
         self.process.terminate()

@@ -96,6 +96,11 @@ class Vocabulary:
     groups: list[tuple[dict[str, float], list[str]]]  # (variants, offer types)
     places: list[Place]
     coordinates: dict[int, tuple[float, float, str]]  # published offer → (lat, lon, Gemeinde AGS)
+    coord_pks: Any  # the same as sorted numpy arrays, for vectorised distances
+    coord_lat: Any
+    coord_lon: Any
+    coord_ags: Any
+    published_pks: Any  # numpy array of all published offers
     published: int
 
 
@@ -184,9 +189,9 @@ def _load_vocabulary(version: int) -> Vocabulary:
     rows = Offer.objects.filter(status=Status.PUBLISHED).values_list(
         "pk", "location__latitude", "location__longitude", "gemeinde__latitude", "gemeinde__longitude", "gemeinde_id"
     )
-    published = 0
+    published_pks = []
     for pk, lat, lon, glat, glon, ags in rows:
-        published += 1
+        published_pks.append(pk)
         if lat is not None and lon is not None:
             coordinates[pk] = (float(lat), float(lon), ags or "")
         elif glat is not None and glon is not None:
@@ -202,7 +207,12 @@ def _load_vocabulary(version: int) -> Vocabulary:
         groups=groups,
         places=places,
         coordinates=coordinates,
-        published=published,
+        coord_pks=np.array(sorted(coordinates), dtype=np.int64),
+        coord_lat=np.array([coordinates[pk][0] for pk in sorted(coordinates)], dtype=np.float64),
+        coord_lon=np.array([coordinates[pk][1] for pk in sorted(coordinates)], dtype=np.float64),
+        coord_ags=np.array([coordinates[pk][2] for pk in sorted(coordinates)], dtype=object),
+        published=len(published_pks),
+        published_pks=np.array(sorted(published_pks), dtype=np.int64),
     )
 
 
@@ -480,8 +490,11 @@ def search(data: dict[str, Any]) -> SearchResult:
         result.related_types = list(dict.fromkeys(t for unit in units for t in unit.types))
         pks, scores = scored.pks, scored.scores
     elif origin is not None:
-        offers = apply_filters(Offer.objects.filter(status=Status.PUBLISHED), data)
-        pks = np.array(list(offers.values_list("pk", flat=True)), dtype=np.int64)
+        if _has_filters(data):
+            offers = apply_filters(Offer.objects.filter(status=Status.PUBLISHED), data)
+            pks = np.array(list(offers.values_list("pk", flat=True)), dtype=np.int64)
+        else:
+            pks = vocab.published_pks
         scores = np.zeros(len(pks), dtype=np.float32)
     else:
         offers = apply_filters(Offer.objects.filter(status=Status.PUBLISHED), data)
@@ -508,20 +521,25 @@ def _order_by_distance(
 ) -> None:
     """Relevance band (quarter of the best score) first, then offers in the named Gemeinde, then distance.
     With an explicit origin (``nahe``, ``lat``/``lon``) offers beyond ``radius`` km are dropped."""
-    top = float(scores.max()) if len(scores) else 0.0
-    keys = []
-    for pk, score in zip(pks.tolist(), scores.tolist(), strict=True):
-        point = vocab.coordinates.get(pk)
-        distance = haversine_km(origin[0], origin[1], point[0], point[1]) if point else math.inf
-        if radius is not None and distance > radius:
-            continue
-        if point:
-            result.distances[pk] = distance
-        band = int(4 * score / top + 1e-9) if top else 0
-        elsewhere = place is None or point is None or point[2] != place.ags
-        keys.append((-band, elsewhere, distance, pk))
-    keys.sort()
-    result.ids = [key[3] for key in keys]
+    if not len(pks):
+        return
+    found = np.searchsorted(vocab.coord_pks, pks).clip(0, max(len(vocab.coord_pks) - 1, 0))
+    known = vocab.coord_pks[found] == pks if len(vocab.coord_pks) else np.zeros(len(pks), dtype=bool)
+    lat = np.where(known, vocab.coord_lat[found], np.nan)
+    lon = np.where(known, vocab.coord_lon[found], np.nan)
+    phi1, phi2 = math.radians(origin[0]), np.radians(lat)
+    a = np.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon - origin[1]) / 2) ** 2
+    distance = np.nan_to_num(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a)), nan=np.inf)
+    keep = distance <= radius if radius is not None else np.ones(len(pks), dtype=bool)
+    top = float(scores.max()) or 1.0
+    band = np.floor(4 * scores / top + 1e-6)
+    at_place = known & (vocab.coord_ags[found] == place.ags) if place is not None else np.zeros(len(pks), dtype=bool)
+    order = np.lexsort((pks, distance, ~at_place, -band))
+    order = order[keep[order]]
+    result.ids = [int(pk) for pk in pks[order]]
+    result.distances = {
+        int(pk): float(d) for pk, d in zip(pks[order], distance[order], strict=True) if math.isfinite(d)
+    }
 
 
 def _empty_state(
