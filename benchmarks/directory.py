@@ -21,6 +21,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -133,6 +134,48 @@ def distinct_queries(gemeinden: list[str], seed: int = 14) -> list[str]:
     return result
 
 
+def cpu_per_request(db: str, count: int = 300) -> None:
+    """CPU seconds per uncached request, measured in process (independent of other load on the machine):
+    ``search()`` alone, the JSON API and the HTML page, each over ``count`` distinct queries."""
+    os.environ.update(env(db, cache_seconds=0))
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from teilhabe.directory.forms import SearchForm
+    from teilhabe.directory.search import search, vocabulary
+
+    started = time.perf_counter()
+    vocabulary()
+    print(f"index load: {time.perf_counter() - started:.1f} s wall", flush=True)
+    queries = distinct_queries(gemeinde_codes(db))
+    client = Client(HTTP_HOST="127.0.0.1")
+    for label, run in (
+        ("search() alone", lambda q: search(_cleaned(SearchForm, q))),
+        ("JSON API", lambda q: client.get("/api/v1/directory/offers/?" + q)),
+        ("HTML page", lambda q: client.get("/angebote/?" + q)),
+    ):
+        costs = []
+        for query in queries[:count]:
+            cpu = time.process_time()
+            response = run(query)
+            if getattr(response, "status_code", 200) != 200:
+                raise RuntimeError(f"{label} {query}: HTTP {response.status_code}")
+            costs.append((time.process_time() - cpu) * 1000)
+        costs.sort()
+        print(
+            f"{label}: CPU per uncached request mean {sum(costs) / len(costs):.1f} ms, "
+            f"p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(0.95 * len(costs))]:.1f} ms ({count} distinct queries)",
+            flush=True,
+        )
+
+
+def _cleaned(form_class: Any, query: str) -> dict[str, Any]:
+    form = form_class(urllib.parse.parse_qs(query) and {k: v[-1] for k, v in urllib.parse.parse_qs(query).items()})
+    return form.cleaned_data if form.is_valid() else {}
+
+
 class Server:
     def __init__(self, db: str, port: int, workers: int, cache_seconds: int) -> None:
         self.port = port
@@ -181,9 +224,13 @@ def main() -> None:
     parser.add_argument("--max-rate", action="store_true", help="also search the highest rate holding the budget")
     parser.add_argument("--api", action="store_true", help="load the JSON API instead of the HTML page")
     parser.add_argument("--cached-only", action="store_true")
+    parser.add_argument("--cpu", action="store_true", help="only measure CPU per uncached request in process")
     args = parser.parse_args()
     if not args.skip_prepare:
         prepare(args.db, args.offers)
+    if args.cpu:
+        cpu_per_request(args.db)
+        return
     base = "/api/v1/directory/offers/?" if args.api else "/angebote/?"
     queries = distinct_queries(gemeinde_codes(args.db))
     print(f"{len(queries):,} distinct queries available; {'JSON API' if args.api else 'HTML page'} {base}")
