@@ -229,3 +229,11 @@ def test_page_and_api_share_the_search(demo_directory: None) -> None:
     data = Client().get(reverse("directory_api:offers"), {"q": "Deutchkurs"}).json()
     assert data["suggestion"] == "Deutschkurs"
     assert [o["id"] for o in data["results"][:10]] == search({"q": "Deutchkurs"}).ids[:10]
+
+
+def test_empty_state_on_the_page(demo_directory: None) -> None:
+    body = Client().get(reverse("directory:search"), {"q": "Qxyzzyplk"}).content.decode()
+    assert "Beratungsstellen helfen Ihnen weiter" in body
+    assert "?typ=counselling" in body
+    counselling = Offer.objects.get(pk=search({"q": "Qxyzzyplk"}).counselling_ids[0])
+    assert reverse("directory:offer", args=[counselling.pk]) in body
