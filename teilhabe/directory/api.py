@@ -179,11 +179,23 @@ class OfferDetailSerializer(OfferSerializer):
     translations = serializers.DictField(child=TranslationStateSerializer())
 
 
+class NearbyGemeindeSerializer(serializers.Serializer):
+    ags = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 class OfferPageSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = OfferSerializer(many=True)
+    suggestion = serializers.CharField(allow_null=True, help_text="„Meinten Sie …?“: corrected query, if any")
+    relaxed = serializers.BooleanField(help_text="true if no offer matched every word and partial matches are shown")
+    place = serializers.CharField(allow_null=True, help_text="Gemeinde recognised in the query")
+    related_types = serializers.ListField(child=serializers.CharField())
+    nearby_gemeinden = NearbyGemeindeSerializer(many=True)
+    counselling_offer_ids = serializers.ListField(child=serializers.IntegerField())
 
 
 class EventSerializer(serializers.Serializer):
@@ -313,6 +325,13 @@ class OfferListView(APIView):
             "page": number,
             "pages": paginator.num_pages,
             "results": [offer_json(objects[pk], language, distance=result.distances.get(pk)) for pk in ids],
+            # Same search as the public page: typo suggestion, relaxed match, guidance when nothing was found.
+            "suggestion": result.suggestion or None,
+            "relaxed": result.relaxed,
+            "place": result.place or None,
+            "related_types": result.related_types,
+            "nearby_gemeinden": [{"ags": a, "name": n, "count": c} for a, n, c in result.nearby],
+            "counselling_offer_ids": result.counselling_ids,
         }
         return Response(OfferPageSerializer(body).data)
 

@@ -35,6 +35,7 @@ from teilhabe.directory.models import (
     tokens_join,
 )
 from teilhabe.directory.search import bump_content_version
+from teilhabe.directory.searchindex import index_offers
 from teilhabe.directory.services import search_text_for
 from teilhabe.regions.models import Gemeinde
 
@@ -205,6 +206,7 @@ def generate_directory(
         offer._prefetched_objects_cache = {"translations": by_offer.get(offer.pk, [])}  # type: ignore[attr-defined]
         offer.search_text = search_text_for(offer)
     Offer.objects.bulk_update(new_offers, ["search_text"], batch_size=500)
+    index_offers([o.pk for o in new_offers])
     bump_content_version()
     _events(rng, new_offers, events)
     return len(new_offers)

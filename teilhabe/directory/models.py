@@ -590,3 +590,7 @@ class OfferImport(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == ImportStatus.CHECKED and not self.problems and bool(self.rows)
+
+
+# Search index tables live in their own module; imported here so Django registers them.
+from teilhabe.directory.search_models import SearchTerm, SearchWord, SynonymGroup  # noqa: E402, F401

@@ -81,7 +81,10 @@ def search_text_for(offer: Offer) -> str:
 
 
 def refresh_search_text(offer: Offer) -> None:
+    from teilhabe.directory.searchindex import index_offers
+
     Offer.objects.filter(pk=offer.pk).update(search_text=search_text_for(offer))
+    index_offers([offer.pk])
     bump_content_version()
 
 
@@ -127,6 +130,10 @@ def location_save(
         location = location or Location(owner=owner)
         changed = _apply(location, data)
         location.save()
+        if not created:
+            from teilhabe.directory.searchindex import index_offers
+
+            index_offers(location.offers.values_list("pk", flat=True))
         bump_content_version()
         record(
             Action.CREATE if created else Action.UPDATE,
@@ -468,6 +475,9 @@ def offer_import_commit(*, acting_user: User, run: OfferImport) -> list[Offer]:
             offer.search_text = search_text_for(offer)
             offer.save(update_fields=["search_text"])
             offers.append(offer)
+        from teilhabe.directory.searchindex import index_offers
+
+        index_offers([o.pk for o in offers])
         bump_content_version()
         run.status = ImportStatus.COMMITTED
         run.offers_created = len(offers)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from teilhabe.directory import staff_views as v
+from teilhabe.directory import synonym_views
 
 app_name = "directory_staff"
 
@@ -36,4 +37,6 @@ urlpatterns = [
     path("dialog/<int:pk>/", v.dialogue_edit, name="dialogue_entry"),
     path("ansprache/", v.outreach, name="outreach"),
     path("ansprache.csv", v.outreach_csv, name="outreach_csv"),
+    path("synonyme/", synonym_views.synonym_list, name="synonyms"),
+    path("synonyme/<int:pk>/", synonym_views.synonym_list, name="synonym"),
 ]

@@ -31,7 +31,7 @@ from teilhabe.directory.models import (
     SubmissionKind,
     TargetGroup,
 )
-from teilhabe.directory.search import search, search_cache_key
+from teilhabe.directory.search import SearchResult, search, search_cache_key
 
 PAGE_SIZE = 20
 MAP_POINTS = 300
@@ -96,6 +96,7 @@ def _search_content(request: HttpRequest, language: str) -> str:
             points.append((pk, title, glat, glon))
     query = request.GET.copy()
     query.pop("seite", None)
+    hints = _search_hints(request, result, language)
     return render_to_string(
         "directory/includes/search_content.html",
         {
@@ -108,9 +109,35 @@ def _search_content(request: HttpRequest, language: str) -> str:
                 gemeinden, points, title=_("Karte der gefundenen Angebote"), origin=result.origin
             ),
             "language": language,
+            "hints": hints,
         },
         request=request,
     )
+
+
+def _search_hints(request: HttpRequest, result: SearchResult, language: str) -> dict[str, Any]:
+    """What the search page says besides the list: "Meinten Sie …?", relaxed matches, the empty state."""
+    suggestion_query = request.GET.copy()
+    suggestion_query["q"] = result.suggestion
+    suggestion_query.pop("seite", None)
+    base_query = request.GET.copy()
+    for key in ("gemeinde", "seite"):
+        base_query.pop(key, None)
+    type_labels = dict(OfferType.choices)
+    counselling = with_translations(
+        Offer.objects.filter(pk__in=result.counselling_ids).select_related("gemeinde"), language
+    )
+    return {
+        "searched": bool(request.GET.get("q")),
+        "suggestion": result.suggestion,
+        "suggestion_query": suggestion_query.urlencode(),
+        "relaxed": result.relaxed,
+        "place": result.place,
+        "nearby": result.nearby,
+        "base_query": base_query.urlencode(),
+        "related_types": [(t, type_labels[t]) for t in result.related_types if t in type_labels],
+        "counselling": _offer_cards(list(counselling), language, {}) if result.counselling_ids else [],
+    }
 
 
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
