@@ -39,6 +39,10 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "audit.view": _("Protokoll (Audit) einsehen und prüfen"),
     "population.import": _("Melderegister-Auszüge importieren und Mikrodaten-Prüfberichte sehen"),
     "population.view": _("Bevölkerungstabellen (geheimhaltungsgeschützt) ansehen und exportieren"),
+    "population.view.gemeinde": _(
+        "Veröffentlichte Bevölkerungstabellen der eigenen Gemeinde ansehen, soweit der Landkreis sie freigibt"
+    ),
+    "population.release": _("Festlegen, welche Gemeinde welche Bevölkerungstabellen erhält"),
     "indicators.view": _(
         "Integrationsmonitoring im Mitarbeitendenbereich ansehen (auch unveröffentlichte Indikatoren)"
     ),
@@ -69,6 +73,8 @@ GRANTS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({Role.DATENSCHUTZ}),
     "population.import": frozenset({Role.STATISTIK}),
     "population.view": frozenset({Role.STATISTIK, Role.KOORDINATION}),
+    "population.view.gemeinde": frozenset({Role.GEMEINDE}),
+    "population.release": frozenset({Role.STATISTIK, Role.KOORDINATION}),
     "indicators.view": frozenset({Role.KOORDINATION, Role.STATISTIK, Role.GEMEINDE}),
     "indicators.manage": frozenset({Role.KOORDINATION, Role.STATISTIK}),
     "directory.moderate": frozenset({Role.KOORDINATION, Role.GEMEINDE, Role.REDAKTION}),
