@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -204,7 +206,6 @@ def custom_indicator_create(request: HttpRequest) -> HttpResponse:
             numerator=list(data["numerator"]),
             denominator=list(data["denominator"]),
             multiplier=data["multiplier"],
-            unit=data["unit"],
             definition=data["definition"],
             caveats=data["caveats"],
             disclosure_method=data["disclosure_method"],
@@ -213,3 +214,61 @@ def custom_indicator_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Indikator angelegt und berechnet."))
         return redirect("indicators_staff:indicator", code=indicator.code)
     return render(request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")})
+
+
+def _own_custom_indicator(request: HttpRequest, code: str) -> Any:
+    indicator = get_indicator_for_user(request, code)
+    if not indicator.is_custom or not has_permission(request.user, "indicators.manage", indicator.owner_id):
+        raise Http404
+    return indicator
+
+
+@staff_required("indicators.manage")
+def custom_indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit an own indicator: a new version; the previous definition stays in the history."""
+    indicator = _own_custom_indicator(request, code)
+    form = CustomIndicatorForm(request.POST or None, user=request.user, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.custom_indicator_update(
+            acting_user=request.user,
+            indicator=indicator,
+            numerator=list(data["numerator"]),
+            denominator=list(data["denominator"]),
+            name_de=data["name_de"],
+            name_en=data["name_en"] or data["name_de"],
+            theme=data["theme"],
+            multiplier=data["multiplier"],
+            definition=data["definition"],
+            caveats=data["caveats"],
+            disclosure_method=data["disclosure_method"],
+            min_count=data["min_count"],
+        )
+        messages.success(request, _("Neue Version gespeichert und berechnet."))
+        return redirect("indicators_staff:indicator", code=indicator.code)
+    return render(
+        request,
+        "indicators/staff_form.html",
+        {
+            "form": form,
+            "title": _("Eigenen Indikator %(code)s bearbeiten") % {"code": indicator.code},
+            "versions": indicator.versions.all(),
+        },
+    )
+
+
+@staff_required("indicators.manage")
+def custom_indicator_delete(request: HttpRequest, code: str) -> HttpResponse:
+    """Confirm, then delete an own indicator that was never published."""
+    indicator = _own_custom_indicator(request, code)
+    if indicator.ever_published or indicator.is_published:
+        messages.error(
+            request,
+            _("Dieser Indikator war schon veröffentlicht und kann nur zurückgezogen, nicht gelöscht werden."),
+        )
+        return redirect("indicators_staff:indicator", code=indicator.code)
+    if request.method == "POST":
+        services.custom_indicator_delete(acting_user=request.user, indicator=indicator)
+        messages.success(request, _("Indikator %(code)s gelöscht.") % {"code": code})
+        return redirect("indicators_staff:index")
+    return render(request, "indicators/staff_delete.html", {"indicator": indicator})
