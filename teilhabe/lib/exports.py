@@ -109,7 +109,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     taken: set[str] = set()
     for spec in sheets:
         ws = workbook.create_sheet(sheet_title(spec.title, taken))

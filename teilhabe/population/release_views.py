@@ -32,17 +32,16 @@ class ReleaseForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        organisation_field = self.fields["organisation"]
+        gemeinde_field = self.fields["gemeinde"]
+        assert isinstance(organisation_field, forms.ModelChoiceField)
+        assert isinstance(gemeinde_field, forms.ModelChoiceField)
+        organisation_field.queryset = Organisation.objects.filter(
             kind=OrganisationKind.GEMEINDE, is_active=True
         ).order_by("name")
-        self.fields["gemeinde"].queryset = (
-            Gemeinde.objects.filter(  # type: ignore[attr-defined]
-                organisations__kind=OrganisationKind.GEMEINDE
-            )
-            .distinct()
-            .order_by("name")
+        gemeinde_field.queryset = (
+            Gemeinde.objects.filter(organisations__kind=OrganisationKind.GEMEINDE).distinct().order_by("name")
         )
-
 
 @staff_required(RELEASE_PERMISSION)
 def releases(request: HttpRequest) -> HttpResponse:
