@@ -43,6 +43,7 @@ class ReleaseForm(forms.Form):
             Gemeinde.objects.filter(organisations__kind=OrganisationKind.GEMEINDE).distinct().order_by("name")
         )
 
+
 @staff_required(RELEASE_PERMISSION)
 def releases(request: HttpRequest) -> HttpResponse:
     form = ReleaseForm(request.POST or None)

@@ -127,4 +127,3 @@ def test_opening_a_post_only_address_explains_instead_of_a_blank_405(world: dict
     assert response.status_code == 405
     assert "nimmt nur Formulare entgegen" in response.content.decode()
     assert response["Allow"] == "POST"
-
