@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.access import organisations_with
 from teilhabe.accounts.models import Organisation
+from teilhabe.core.file_formats import link_format
 from teilhabe.indicators.catalogue import THEMES, load_catalogue
 from teilhabe.indicators.models import AgencyValue, Indicator
 from teilhabe.regions.models import Gemeinde, Kreis
@@ -92,6 +93,10 @@ class ImportForm(OrganisationChoiceMixin):
             "Trennzeichen ; oder , – Kodierung UTF-8 oder Windows-1252."
         ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        link_format(self, "file", "behoerdenwerte")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
