@@ -62,3 +62,11 @@ def de_int(value: object) -> str:
 def de_period(days: object) -> str:
     """Days as "10 Jahre" / "6 Monate" / "14 Tage"."""
     return formats.format_period_days(days)  # type: ignore[arg-type]
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """An audit action code in German: ``case.read`` → "Akte: gelesen"."""
+    from teilhabe.audit.labels import action_label as label
+
+    return label(str(code))
