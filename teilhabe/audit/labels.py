@@ -142,3 +142,44 @@ def action_label(code: str) -> str:
 
 def has_label(code: str) -> bool:
     return _compose(code) is not None
+
+
+def field_labels(object_type: str, names: list[str]) -> list[str]:
+    """Changed field names of an event in German, from the model's verbose names (``birth_year`` → "Geburtsjahr").
+
+    ``object_type`` is ``app_label.model_name`` as stored in the event; names that are not model fields (a field
+    group, a pseudo-field) are shown through ``FIELD_NAMES`` or, failing that, as the field group's label.
+    """
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(object_type) if "." in object_type else None
+    except (LookupError, ValueError):
+        model = None
+    labels = []
+    for name in names:
+        label = None
+        if model is not None:
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = None
+        if label is None:
+            label = _group_or_name(name)
+        labels.append(label)
+    return labels
+
+
+def _group_or_name(name: str) -> str:
+    from teilhabe.registry.fieldgroups import FIELD_GROUPS
+
+    group = FIELD_GROUPS.get(name)
+    return str(group.label) if group is not None else FIELD_NAMES.get(name, name)
+
+
+FIELD_NAMES: dict[str, str] = {
+    "numerator": "Zähler",
+    "denominator": "Nenner",
+    "code": "Kennung",
+}

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from teilhabe.accounts.access import has_permission, organisations_with, staff_required
 from teilhabe.accounts.models import OrganisationKind
 from teilhabe.indicators import dashboard, importer, services
-from teilhabe.indicators.forms import AgencyValueForm, CustomIndicatorForm, ImportForm
+from teilhabe.indicators.catalogue import load_catalogue
+from teilhabe.indicators.forms import AgencyValueForm, CustomIndicatorForm, ImportForm, region_choices
 from teilhabe.indicators.models import AgencyValue, Indicator
 from teilhabe.indicators.views import gemeinde_in_kreis_or_404, render_index, render_indicator, render_profile
 
@@ -91,6 +92,11 @@ def agency_values(request: HttpRequest) -> HttpResponse:
     if key:
         values = values.filter(source_key=key)
     page = Paginator(values.order_by("source_key", "-year", "ags"), 100).get_page(request.GET.get("seite"))
+    labels = {k: spec.label for k, spec in load_catalogue().source_keys.items()}
+    areas = dict(region_choices())
+    for value in page:
+        value.key_label = labels.get(value.source_key, value.source_key)  # type: ignore[attr-defined]
+        value.area_name = areas.get(value.ags, value.ags)  # type: ignore[attr-defined]
     return render(request, "indicators/staff_agency_values.html", {"page": page, "key": key})
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -70,3 +72,11 @@ def action_label(code: str) -> str:
     from teilhabe.audit.labels import action_label as label
 
     return label(str(code))
+
+
+@register.filter
+def changed_field_labels(event: Any) -> str:
+    """The changed fields of an audit event in German, comma-separated."""
+    from teilhabe.audit.labels import field_labels
+
+    return ", ".join(field_labels(event.object_type, list(event.changed_fields or [])))

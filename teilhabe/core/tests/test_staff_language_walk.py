@@ -1,6 +1,6 @@
 """The staff area in plain German (issue 18): every page each demo role can reach, crawled from the start page.
 
-Fails on raw keys ("[value_invalid]", "alter_staatsangehoerigkeit"), English status words ("create",
+Fails on links its reader may not follow (403/404), raw keys ("[value_invalid]", "alter_staatsangehoerigkeit"), English status words ("create",
 "pending"), ISO dates and counts ≥ 10,000 without a thousands separator in numeric table cells. Runs once, in
 the PostgreSQL run (walk marker), on the full demo district.
 """
@@ -32,16 +32,19 @@ def _links(content: str) -> list[str]:
 
 def _crawl(client: Client) -> dict[str, list[str]]:
     seen: set[str] = set()
-    queue: deque[str] = deque(["/staff/"])
+    queue: deque[tuple[str, str]] = deque([("/staff/", "")])
     problems: dict[str, list[str]] = {}
     while queue and len(seen) < MAX_PAGES_PER_ROLE:
-        url = queue.popleft()
+        url, source = queue.popleft()
         path = urlparse(url).path
         if url in seen or path.endswith(SKIP_SUFFIXES) or any(word in url for word in SKIP_WORDS):
             continue
         seen.add(url)
         response = client.get(url)
         assert response.status_code < 500, (url, response.status_code)
+        if response.status_code in (403, 404) and source:
+            # A dead end: a page offers a link its reader may not follow.
+            problems.setdefault(source, []).append(f"Link ohne Berechtigung ({response.status_code}): {url}")
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         content = response.content.decode()
@@ -50,7 +53,7 @@ def _crawl(client: Client) -> dict[str, list[str]]:
             problems[url] = [str(f) for f in findings[:5]]
         for link in _links(content):
             if link not in seen:
-                queue.append(link)
+                queue.append((link, url))
     return problems
 
 
