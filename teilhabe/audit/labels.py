@@ -175,11 +175,18 @@ def _group_or_name(name: str) -> str:
     from teilhabe.registry.fieldgroups import FIELD_GROUPS
 
     group = FIELD_GROUPS.get(name)
-    return str(group.label) if group is not None else FIELD_NAMES.get(name, name)
+    if group is not None:
+        return str(group.label)
+    for candidate in FIELD_GROUPS.values():
+        for spec in candidate.fields:
+            if spec.name == name:
+                return str(spec.label)
+    return FIELD_NAMES.get(name, name)
 
 
 FIELD_NAMES: dict[str, str] = {
     "numerator": "Zähler",
     "denominator": "Nenner",
     "code": "Kennung",
+    "azr_number": "AZR-Nummer",
 }

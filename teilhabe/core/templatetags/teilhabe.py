@@ -80,3 +80,19 @@ def changed_field_labels(event: Any) -> str:
     from teilhabe.audit.labels import field_labels
 
     return ", ".join(field_labels(event.object_type, list(event.changed_fields or [])))
+
+
+@register.filter
+def can(user: Any, permission: str) -> bool:
+    """``{% if user|can:"indicators.manage" %}``: offer a link only to those who may follow it."""
+    from teilhabe.accounts.access import has_permission
+
+    return has_permission(user, permission)
+
+
+@register.filter
+def can_grant_azr(user: Any) -> bool:
+    """Whether the AZR authorisation page has anything for this user (DP-28)."""
+    from teilhabe.registry.access import azr_grant_organisations
+
+    return bool(azr_grant_organisations(user))
