@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from teilhabe.accounts import self_views, staff_views
 from teilhabe.accounts import views as account_views
+from teilhabe.core import format_views
 from teilhabe.core import views as core_views
 
 account_patterns = (
@@ -33,6 +34,8 @@ staff_patterns = (
         path("rechtstexte/", core_views.legal_pages, name="legal_pages"),
         path("rechtstexte/<slug:slug>/", core_views.legal_page_edit, name="legal_edit"),
         path("barrierefreiheit/rueckmeldungen/", core_views.feedback_list, name="feedback"),
+        path("formate/<slug:slug>/", format_views.format_description, name="format_description"),
+        path("formate/<slug:slug>/beispiel.csv", format_views.format_example, name="format_example"),
     ],
     "staff",
 )

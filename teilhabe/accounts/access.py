@@ -98,8 +98,9 @@ def is_verified(user: AnyUser) -> bool:
     return bool(user.is_authenticated and getattr(user, "is_verified", lambda: False)())
 
 
-def staff_required(permission: str = "staff.access") -> Callable[[View], View]:
-    """Decorator for staff views: login + MFA, then the permission, else 403."""
+def staff_required(permission: str | tuple[str, ...] = "staff.access") -> Callable[[View], View]:
+    """Decorator for staff views: login + MFA, then the permission (any one of a tuple), else 403."""
+    permissions = (permission,) if isinstance(permission, str) else permission
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -109,7 +110,7 @@ def staff_required(permission: str = "staff.access") -> Callable[[View], View]:
                 return redirect_to_login(request.get_full_path())
             if not is_verified(user):
                 return redirect("accounts:otp")
-            if not has_permission(user, permission):
+            if not any(has_permission(user, p) for p in permissions):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

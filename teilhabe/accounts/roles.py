@@ -9,7 +9,7 @@ permissions here and the route x role matrix test checks every staff route again
 from __future__ import annotations
 
 from django.db import models
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +39,10 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "audit.view": _("Protokoll (Audit) einsehen und prüfen"),
     "population.import": _("Melderegister-Auszüge importieren und Mikrodaten-Prüfberichte sehen"),
     "population.view": _("Bevölkerungstabellen (geheimhaltungsgeschützt) ansehen und exportieren"),
+    "population.view.gemeinde": _(
+        "Veröffentlichte Bevölkerungstabellen der eigenen Gemeinde ansehen, soweit der Landkreis sie freigibt"
+    ),
+    "population.release": _("Festlegen, welche Gemeinde welche Bevölkerungstabellen erhält"),
     "indicators.view": _(
         "Integrationsmonitoring im Mitarbeitendenbereich ansehen (auch unveröffentlichte Indikatoren)"
     ),
@@ -69,6 +73,8 @@ GRANTS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({Role.DATENSCHUTZ}),
     "population.import": frozenset({Role.STATISTIK}),
     "population.view": frozenset({Role.STATISTIK, Role.KOORDINATION}),
+    "population.view.gemeinde": frozenset({Role.GEMEINDE}),
+    "population.release": frozenset({Role.STATISTIK, Role.KOORDINATION}),
     "indicators.view": frozenset({Role.KOORDINATION, Role.STATISTIK, Role.GEMEINDE}),
     "indicators.manage": frozenset({Role.KOORDINATION, Role.STATISTIK}),
     "directory.moderate": frozenset({Role.KOORDINATION, Role.GEMEINDE, Role.REDAKTION}),
@@ -100,6 +106,16 @@ CASE_FIELD_GROUPS = (
     "teilhabe",
 )
 ART9_FIELD_GROUPS = frozenset({"gesundheit"})
+
+
+def _group_name(group: str) -> str:
+    # The German name lives with the field group (registry/fieldgroups.py); read lazily to avoid an import cycle.
+    from teilhabe.registry.fieldgroups import FIELD_GROUPS
+
+    return str(FIELD_GROUPS[group].label) if group in FIELD_GROUPS else group
+
+
+_field_group_label = lazy(_group_name, str)
 for _group in CASE_FIELD_GROUPS:
     _holders = (
         frozenset({Role.FALLAUFSICHT})
@@ -107,7 +123,7 @@ for _group in CASE_FIELD_GROUPS:
         else frozenset({Role.FALLBEARBEITUNG, Role.FALLAUFSICHT})
     )
     for _mode, _label in (("read", _("Feldgruppe „{}“ lesen")), ("write", _("Feldgruppe „{}“ bearbeiten"))):
-        PERMISSIONS[f"fieldgroup.{_group}.{_mode}"] = format_lazy(_label, _group)
+        PERMISSIONS[f"fieldgroup.{_group}.{_mode}"] = format_lazy(_label, _field_group_label(_group))
         GRANTS[f"fieldgroup.{_group}.{_mode}"] = _holders
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

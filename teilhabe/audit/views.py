@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
+from teilhabe.audit.labels import action_label
 from teilhabe.audit.models import AuditEvent
 from teilhabe.audit.services import record, verify_chain
 
@@ -57,7 +58,12 @@ def events(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/events.html",
-        {"page": page, "filters": filters, "actions": sorted(set(actions)), "query": query.urlencode()},
+        {
+            "page": page,
+            "filters": filters,
+            "actions": sorted(((a, action_label(a)) for a in set(actions)), key=lambda item: item[1]),
+            "query": query.urlencode(),
+        },
     )
 
 

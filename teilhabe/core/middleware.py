@@ -66,3 +66,31 @@ class StaffLanguageMiddleware:
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)
+
+
+class MethodNotAllowedMiddleware:
+    """A GET of an address that only takes a form submission explains itself instead of a blank 405 page.
+
+    Every POST-only view (``require_POST``) answers a GET with an empty ``HttpResponseNotAllowed``; this turns
+    it into a German page with a way back (the page that linked here, else the start page). Status stays 405.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or request.method not in ("GET", "HEAD") or response.content:
+            return response
+        from django.shortcuts import render
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
+        if not back:
+            back = "/staff/" if request.path.startswith("/staff/") else "/"
+        page = render(request, "errors/405.html", {"back": back}, status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

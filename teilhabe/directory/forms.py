@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.models import Organisation
+from teilhabe.core.file_formats import link_format
 from teilhabe.directory.models import (
     OFFER_TEXT_FIELDS,
     SPOKEN_LANGUAGES,
@@ -391,6 +392,10 @@ class OutreachForm(forms.Form):
 class XliffImportForm(forms.Form):
     file = forms.FileField(label=_("XLIFF-Datei (1.2)"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        link_format(self, "file", "xliff")
+
 
 class OfferImportForm(forms.Form):
     file = forms.FileField(label=_("Angebotsliste (CSV oder XLSX)"))
@@ -399,6 +404,7 @@ class OfferImportForm(forms.Form):
 
     def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        link_format(self, "file", "angebote")
         owners = owners if owners is not None else Organisation.objects.none()
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         first = owners.first()

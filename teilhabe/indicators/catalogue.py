@@ -138,6 +138,9 @@ def _terms(raw: Any) -> tuple[Term, ...]:
     return tuple(Term.parse(item) for item in raw)
 
 
+SOURCE_KEY_FIELDS = {"label", "providers", "levels", "kind"}
+
+
 def parse_catalogue(data: Any) -> Catalogue:
     """Validate the parsed YAML; raise ``CatalogueError`` listing every problem."""
     problems: list[tuple[str, str, str]] = []
@@ -153,6 +156,14 @@ def parse_catalogue(data: Any) -> Catalogue:
         if not isinstance(spec, dict) or not spec.get("label"):
             fail(str(key), "source_key_label", "Quellschlüssel braucht eine Bezeichnung (label).")
             continue
+        unknown = set(spec) - SOURCE_KEY_FIELDS
+        if unknown:
+            # A comma inside an unquoted flow-mapping label splits it into extra keys (the label is cut off).
+            fail(
+                str(key),
+                "source_key_fields",
+                f"Unbekannte Felder {', '.join(sorted(map(str, unknown)))} – Bezeichnung mit Komma in Anführungszeichen setzen.",
+            )
         providers = tuple(spec.get("providers") or ())
         for provider in providers:
             if provider not in PROVIDERS:
@@ -169,6 +180,15 @@ def parse_catalogue(data: Any) -> Catalogue:
             str(key), str(spec["label"]), providers, levels, str(spec.get("kind", "count"))
         )
 
+    seen_labels: dict[str, str] = {}
+    for key, source_key in source_keys.items():
+        if source_key.label in seen_labels:
+            fail(
+                key,
+                "source_key_label_duplicate",
+                f"Bezeichnung „{source_key.label}“ auch bei {seen_labels[source_key.label]}.",
+            )
+        seen_labels.setdefault(source_key.label, key)
     catalogue = Catalogue(data_sources=data_sources, source_keys=source_keys)
     raw_indicators = data.get("indicators")
     if not isinstance(raw_indicators, list) or not raw_indicators:

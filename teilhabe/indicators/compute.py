@@ -211,7 +211,8 @@ def _count(value: float) -> int:
 
 
 def _primary_reason(ind: IndicatorDef, cat: Category | None, raw: Raw) -> str:
-    k = ind.min_count or _default_k()
+    # The installation's k is a floor: an indicator may ask for more protection, never for less.
+    k = max(ind.min_count or 0, _default_k())
     if ind.kind == "magnitude":
         if raw.numerator is not None and protect_value(_count(raw.numerator), k).suppressed:
             return Suppression.PRIMARY

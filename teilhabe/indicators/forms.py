@@ -4,10 +4,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.access import organisations_with
 from teilhabe.accounts.models import Organisation
+from teilhabe.core.file_formats import link_format
 from teilhabe.indicators.catalogue import THEMES, load_catalogue
 from teilhabe.indicators.models import AgencyValue, Indicator
 from teilhabe.regions.models import Gemeinde, Kreis
@@ -108,6 +110,10 @@ class ImportForm(OrganisationChoiceMixin):
         ),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        link_format(self, "file", "behoerdenwerte")
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > 10 * 1024 * 1024:
@@ -132,9 +138,9 @@ class CustomIndicatorForm(OrganisationChoiceMixin):
     multiplier = forms.TypedChoiceField(
         label=_("Faktor"),
         coerce=float,
-        choices=[("100", _("je 100 (Prozent)")), ("1000", _("je 1 000")), ("1", _("ohne Faktor"))],
+        choices=[("100", _("je 100 (Prozent, %)")), ("1000", _("je 1.000")), ("1", _("ohne Faktor"))],
+        help_text=_("Die Einheit ergibt sich daraus: %, je 1.000, bei einer reinen Anzahl „Anzahl“."),
     )
-    unit = forms.CharField(label=_("Einheit"), max_length=60, initial="%")
     definition = forms.CharField(label=_("Definition"), widget=forms.Textarea(attrs={"rows": 3}))
     caveats = forms.CharField(label=_("Hinweise"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     disclosure_method = forms.ChoiceField(
@@ -143,19 +149,44 @@ class CustomIndicatorForm(OrganisationChoiceMixin):
     )
     min_count = forms.IntegerField(
         label=_("Mindestfallzahl"),
-        min_value=2,
         max_value=50,
         required=False,
-        help_text=_("leer: Standard der Installation"),
+        help_text=_("leer: Standard der Installation; kleinere Werte als der Standard sind nicht möglich."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, instance: Indicator | None = None, **kwargs: Any) -> None:
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            category = instance.categories[0] if instance.categories else {}
+            kwargs["initial"] = {
+                "code": instance.code,
+                "organisation": instance.owner_id,
+                "name_de": instance.name_de,
+                "name_en": instance.name_en,
+                "theme": instance.theme,
+                "numerator": category.get("numerator", []),
+                "denominator": category.get("denominator", []),
+                "multiplier": f"{instance.multiplier:g}",
+                "definition": instance.definition,
+                "caveats": instance.caveats,
+                "disclosure_method": instance.disclosure_method,
+                "min_count": instance.min_count,
+            }
         super().__init__(*args, **kwargs)
         self.fields["numerator"].choices = all_key_choices()  # type: ignore[attr-defined]
         self.fields["denominator"].choices = all_key_choices()  # type: ignore[attr-defined]
+        floor = settings.DISCLOSURE_MIN_COUNT
+        self.fields["min_count"].min_value = floor  # type: ignore[attr-defined]
+        self.fields["min_count"].validators.append(MinValueValidator(floor))
+        if instance is not None:
+            # The code and the owner identify the indicator and stay as they are.
+            for name in ("code", "organisation"):
+                self.fields[name].disabled = True
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
+        if self.instance is not None:
+            return self.instance.code
         if Indicator.objects.filter(code=code).exists():
             raise forms.ValidationError(_("Diese Kennung ist schon vergeben."))
         return code

@@ -80,6 +80,9 @@ class Indicator(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"
     )
     is_published = models.BooleanField(_("veröffentlicht"), default=False)
+    # Once published, an indicator's values may be cited: it can be withdrawn, but no longer deleted.
+    ever_published = models.BooleanField(_("schon einmal veröffentlicht"), default=False)
+    version = models.PositiveIntegerField(_("Version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,7 +98,15 @@ class Indicator(models.Model):
 
     @property
     def k(self) -> int:
-        return int(self.min_count or settings.DISCLOSURE_MIN_COUNT)
+        """The minimum count for this indicator: its own ``min_count``, never below the installation's floor."""
+        return max(int(self.min_count or 0), int(settings.DISCLOSURE_MIN_COUNT))
+
+    def source_names(self) -> list[str]:
+        """The data sources in words ("Statistik der Bundesagentur für Arbeit"), not their catalogue codes."""
+        from teilhabe.indicators.catalogue import load_catalogue
+
+        names = load_catalogue().data_sources
+        return [names.get(code, code) for code in self.sources]
 
     def category_list(self) -> list[Category]:
         return [
@@ -248,3 +259,18 @@ class AgencyValueRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_key} {self.ags} {self.year}: {self.old_value} → {self.new_value}"
+class IndicatorVersion(models.Model):
+    """The definition of an own indicator before an edit: every version stays readable (history)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField(_("Version"))
+    definition = models.JSONField(_("Definition"))
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    replaced_at = models.DateTimeField(_("Ersetzt am"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "version"], name="indicators_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} v{self.version}"

@@ -18,7 +18,7 @@ from teilhabe.audit.services import Action, record
 from teilhabe.indicators.catalogue import IndicatorDef, load_catalogue
 from teilhabe.indicators.compute import ComputeReport, compute, recompute_for_change
 from teilhabe.indicators.importer import ParsedRow, ParseResult, Problem
-from teilhabe.indicators.models import AgencyValue, AgencyValueRevision, Indicator
+from teilhabe.indicators.models import AgencyValue, AgencyValueRevision, Indicator, IndicatorValue, IndicatorVersion
 from teilhabe.regions.models import Kreis
 
 ACTION_IMPORT = "indicators.agency_import"
@@ -99,7 +99,6 @@ def custom_indicator_create(
     numerator: list[str],
     denominator: list[str],
     multiplier: float,
-    unit: str,
     definition: str,
     caveats: str = "",
     disclosure_method: str = "suppress",
@@ -113,7 +112,7 @@ def custom_indicator_create(
             name_en=name_en or name_de,
             theme=theme,
             kind="rate" if denominator else "count",
-            unit=unit,
+            unit=unit_for(multiplier, bool(denominator)),
             multiplier=multiplier,
             definition=definition,
             sources=["AGENCY"],
@@ -148,10 +147,100 @@ def custom_indicator_create(
     return indicator
 
 
+def unit_for(multiplier: float, has_denominator: bool) -> str:
+    """The unit follows from the factor, so "je 100" can never be shown beside a factor of 1 000."""
+    if not has_denominator:
+        return "Anzahl"
+    return {100.0: "%", 1000.0: "je 1.000", 100000.0: "je 100.000"}.get(float(multiplier), "Verhältnis")
+
+
+EDITABLE_FIELDS = (
+    "name_de",
+    "name_en",
+    "theme",
+    "multiplier",
+    "definition",
+    "caveats",
+    "disclosure_method",
+    "min_count",
+)
+
+
+def _snapshot(indicator: Indicator) -> dict[str, Any]:
+    return {
+        **{name: getattr(indicator, name) for name in EDITABLE_FIELDS},
+        "unit": indicator.unit,
+        "categories": indicator.categories,
+        "kind": indicator.kind,
+    }
+
+
+def custom_indicator_update(
+    *,
+    acting_user: Any,
+    indicator: Indicator,
+    numerator: list[str],
+    denominator: list[str],
+    **fields: Any,
+) -> Indicator:
+    """A new version of an own indicator: the old definition is kept as ``IndicatorVersion``, values are
+    recomputed. Raises ``PermissionDenied`` for catalogue indicators."""
+    if not indicator.is_custom:
+        raise PermissionDenied("Katalogindikatoren werden im Katalog gepflegt.")
+    with transaction.atomic():
+        IndicatorVersion.objects.create(
+            indicator=indicator, version=indicator.version, definition=_snapshot(indicator), replaced_by=acting_user
+        )
+        changed = [name for name in EDITABLE_FIELDS if name in fields and getattr(indicator, name) != fields[name]]
+        for name in EDITABLE_FIELDS:
+            if name in fields:
+                setattr(indicator, name, fields[name])
+        category = dict(indicator.categories[0]) if indicator.categories else {"code": ""}
+        if category.get("numerator") != numerator or category.get("denominator") != denominator:
+            changed += ["numerator", "denominator"]
+        category.update(
+            name_de=indicator.name_de, name_en=indicator.name_en, numerator=numerator, denominator=denominator
+        )
+        indicator.categories = [category]
+        indicator.kind = "rate" if denominator else "count"
+        indicator.unit = unit_for(indicator.multiplier, bool(denominator))
+        indicator.version += 1
+        indicator.save()
+        record(
+            Action.UPDATE,
+            actor=acting_user,
+            organisation=indicator.owner,
+            obj=indicator,
+            changed_fields=changed,
+            extra={"version": indicator.version},
+        )
+        kreis = configured_kreis()
+        if kreis is not None:
+            compute(kreis=kreis, indicators=[indicator])
+    return indicator
+
+
+def custom_indicator_delete(*, acting_user: Any, indicator: Indicator) -> None:
+    """Delete an own indicator that was never published (published ones can only be withdrawn)."""
+    if not indicator.is_custom or indicator.ever_published or indicator.is_published:
+        raise PermissionDenied("Nur nie veröffentlichte eigene Indikatoren können gelöscht werden.")
+    with transaction.atomic():
+        record(
+            Action.DELETE,
+            actor=acting_user,
+            organisation=indicator.owner,
+            obj=indicator,
+            extra={"version": indicator.version},
+        )
+        IndicatorValue.objects.filter(indicator=indicator).delete()
+        indicator.delete()
+
+
 def indicator_set_published(*, acting_user: Any, indicator: Indicator, published: bool) -> Indicator:
     with transaction.atomic():
         indicator.is_published = published
-        indicator.save(update_fields=["is_published", "updated_at"])
+        indicator.ever_published = indicator.ever_published or published
+        indicator.save(update_fields=["is_published", "ever_published", "updated_at"])
         record(
             ACTION_PUBLISH,
             actor=acting_user,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,7 +15,8 @@ from django.views.decorators.http import require_POST
 from teilhabe.accounts.access import has_permission, organisations_with, staff_required
 from teilhabe.accounts.models import OrganisationKind
 from teilhabe.indicators import dashboard, importer, plausibility, services
-from teilhabe.indicators.forms import AgencyValueForm, CustomIndicatorForm, ImportForm
+from teilhabe.indicators.catalogue import load_catalogue
+from teilhabe.indicators.forms import AgencyValueForm, CustomIndicatorForm, ImportForm, region_choices
 from teilhabe.indicators.models import AgencyValue, Indicator
 from teilhabe.indicators.plausibility import fmt
 from teilhabe.indicators.views import gemeinde_in_kreis_or_404, render_index, render_indicator, render_profile
@@ -90,6 +93,11 @@ def agency_values(request: HttpRequest) -> HttpResponse:
     if key:
         values = values.filter(source_key=key)
     page = Paginator(values.order_by("source_key", "-year", "ags"), 100).get_page(request.GET.get("seite"))
+    labels = {k: spec.label for k, spec in load_catalogue().source_keys.items()}
+    areas = dict(region_choices())
+    for value in page:
+        value.key_label = labels.get(value.source_key, value.source_key)  # type: ignore[attr-defined]
+        value.area_name = areas.get(value.ags, value.ags)  # type: ignore[attr-defined]
     return render(request, "indicators/staff_agency_values.html", {"page": page, "key": key})
 
 
@@ -238,7 +246,6 @@ def custom_indicator_create(request: HttpRequest) -> HttpResponse:
             numerator=list(data["numerator"]),
             denominator=list(data["denominator"]),
             multiplier=data["multiplier"],
-            unit=data["unit"],
             definition=data["definition"],
             caveats=data["caveats"],
             disclosure_method=data["disclosure_method"],
@@ -247,3 +254,61 @@ def custom_indicator_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Indikator angelegt und berechnet."))
         return redirect("indicators_staff:indicator", code=indicator.code)
     return render(request, "indicators/staff_form.html", {"form": form, "title": _("Eigenen Indikator anlegen")})
+
+
+def _own_custom_indicator(request: HttpRequest, code: str) -> Any:
+    indicator = get_indicator_for_user(request, code)
+    if not indicator.is_custom or not has_permission(request.user, "indicators.manage", indicator.owner_id):
+        raise Http404
+    return indicator
+
+
+@staff_required("indicators.manage")
+def custom_indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit an own indicator: a new version; the previous definition stays in the history."""
+    indicator = _own_custom_indicator(request, code)
+    form = CustomIndicatorForm(request.POST or None, user=request.user, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.custom_indicator_update(
+            acting_user=request.user,
+            indicator=indicator,
+            numerator=list(data["numerator"]),
+            denominator=list(data["denominator"]),
+            name_de=data["name_de"],
+            name_en=data["name_en"] or data["name_de"],
+            theme=data["theme"],
+            multiplier=data["multiplier"],
+            definition=data["definition"],
+            caveats=data["caveats"],
+            disclosure_method=data["disclosure_method"],
+            min_count=data["min_count"],
+        )
+        messages.success(request, _("Neue Version gespeichert und berechnet."))
+        return redirect("indicators_staff:indicator", code=indicator.code)
+    return render(
+        request,
+        "indicators/staff_form.html",
+        {
+            "form": form,
+            "title": _("Eigenen Indikator %(code)s bearbeiten") % {"code": indicator.code},
+            "versions": indicator.versions.all(),
+        },
+    )
+
+
+@staff_required("indicators.manage")
+def custom_indicator_delete(request: HttpRequest, code: str) -> HttpResponse:
+    """Confirm, then delete an own indicator that was never published."""
+    indicator = _own_custom_indicator(request, code)
+    if indicator.ever_published or indicator.is_published:
+        messages.error(
+            request,
+            _("Dieser Indikator war schon veröffentlicht und kann nur zurückgezogen, nicht gelöscht werden."),
+        )
+        return redirect("indicators_staff:indicator", code=indicator.code)
+    if request.method == "POST":
+        services.custom_indicator_delete(acting_user=request.user, indicator=indicator)
+        messages.success(request, _("Indikator %(code)s gelöscht.") % {"code": code})
+        return redirect("indicators_staff:index")
+    return render(request, "indicators/staff_delete.html", {"indicator": indicator})

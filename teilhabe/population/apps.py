@@ -21,4 +21,13 @@ class PopulationConfig(AppConfig):
                 order=40,
             )
         )
+        register_staff(
+            Area(
+                "population:home",
+                _("Zahlen meiner Gemeinde"),
+                _("Veröffentlichte Bevölkerungstabellen und Zeitreihen der eigenen Gemeinde und ihrer Planungsräume"),
+                permission="population.view.gemeinde",
+                order=41,
+            )
+        )
         register_demo_builder("population", build_demo)

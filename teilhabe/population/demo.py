@@ -41,6 +41,7 @@ def build_demo(district: Any) -> None:
         )
         services.register_import_commit(acting_user=user, register_import=register_import)
         rows += table.num_rows
+    _release_to_gemeinden(district, user)
     if not rows:
         district.notes.append("Bevölkerungsstatistik: synthetische Auszüge waren bereits importiert.")
         return
@@ -48,3 +49,24 @@ def build_demo(district: Any) -> None:
         f"Bevölkerungsstatistik: 2 synthetische Melderegister-Auszüge ({rows:,} Zeilen, Stichtage "
         f"31.12.2024 und 31.12.2025) erzeugt und importiert in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _release_to_gemeinden(district: Any, user: Any) -> None:
+    """Each demo Gemeinde organisation sees the published tables of its own Gemeinde and Planungsräume."""
+    from teilhabe.accounts.models import OrganisationKind
+    from teilhabe.population.models import GemeindeRelease
+    from teilhabe.population.releases import release_grant
+
+    for organisation in district.organisations.values():
+        if organisation.kind != OrganisationKind.GEMEINDE:
+            continue
+        for gemeinde in organisation.gemeinden.all():
+            if GemeindeRelease.objects.active().filter(organisation=organisation, gemeinde=gemeinde).exists():
+                continue
+            release_grant(
+                acting_user=user,
+                organisation=organisation,
+                gemeinde=gemeinde,
+                scope=GemeindeRelease.Scope.PLANUNGSRAUM,
+                basis="Demo: Vereinbarung zwischen Landkreis und Gemeinde über die kleinräumige Statistik",
+            )

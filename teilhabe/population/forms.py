@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.access import organisations_with
 from teilhabe.accounts.models import Organisation
+from teilhabe.core.file_formats import link_format
 from teilhabe.population.models import IMPORT_PERMISSION
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
@@ -16,7 +17,7 @@ class UploadForm(forms.Form):
     datei = forms.FileField(
         label=_("Auszug (CSV oder XLSX)"),
         help_text=_(
-            "UTF-8 oder Windows-1252, Trennzeichen Semikolon oder Komma; Spalten wie in der Formatbeschreibung."
+            "UTF-8 oder Windows-1252, Trennzeichen Semikolon oder Komma; Spalten wie in der Formatbeschreibung:"
         ),
     )
     stichtag = forms.DateField(
@@ -24,6 +25,10 @@ class UploadForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Ein erneuter Import zum selben Stichtag ersetzt den vorherigen."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        link_format(self, "datei", "melderegister")
 
     def clean_datei(self) -> Any:
         upload = self.cleaned_data["datei"]

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 IMPORT_PERMISSION = "population.import"
 VIEW_PERMISSION = "population.view"
+GEMEINDE_PERMISSION = "population.view.gemeinde"
+RELEASE_PERMISSION = "population.release"
 
 
 class RegisterImportQuerySet(models.QuerySet["RegisterImport"]):
@@ -107,3 +109,51 @@ class PopulationCount(models.Model):
 
     def by_sex(self) -> dict[str, int]:
         return {"m": self.male, "w": self.female, "x": self.other}
+
+
+class GemeindeReleaseQuerySet(models.QuerySet["GemeindeRelease"]):
+    def active(self) -> GemeindeReleaseQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class GemeindeRelease(models.Model):
+    """The district's decision that a Gemeinde's staff see their own published population tables (product C12).
+
+    Only disclosure-protected tables are shown, exactly as published for that area; never microdata or raw
+    counts. ``scope`` says whether the small-area tables of the Gemeinde's Planungsräume are included.
+    """
+
+    class Scope(models.TextChoices):
+        GEMEINDE = "gemeinde", _("Tabellen und Zeitreihe der Gemeinde")
+        PLANUNGSRAUM = "planungsraum", _("Tabellen der Gemeinde und ihrer Planungsräume")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="population_releases",
+        verbose_name=_("Empfangende Organisation"),
+    )
+    gemeinde = models.ForeignKey("regions.Gemeinde", on_delete=models.PROTECT, verbose_name=_("Gemeinde"))
+    scope = models.CharField(_("Umfang"), max_length=20, choices=Scope.choices, default=Scope.PLANUNGSRAUM)
+    basis = models.CharField(_("Grundlage"), max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(_("Freigegeben am"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("Zurückgenommen am"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects = GemeindeReleaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Freigabe für eine Gemeinde")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "gemeinde"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="population_one_active_release",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gemeinde} → {self.organisation}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teilhabe.population import views
+from teilhabe.population import release_views, views
 
 app_name = "population"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("tabellen/", views.tables, name="tables"),
     path("tabellen/export.<str:fmt>", views.export, name="export"),
     path("vergleich-zensus/", views.comparison, name="comparison"),
+    path("freigaben/", release_views.releases, name="releases"),
+    path("freigaben/<int:pk>/zuruecknehmen/", release_views.release_withdraw, name="release_withdraw"),
 ]

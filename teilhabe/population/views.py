@@ -23,9 +23,16 @@ from teilhabe.audit.services import Action, record
 from teilhabe.lib.disclosure import SUPPRESSED_MARK, protect_value
 from teilhabe.lib.exports import Sheet, csv_response, xlsx_response
 from teilhabe.population import selectors, services
+from teilhabe.population.access import PopulationScope, scope_for
 from teilhabe.population.forms import UploadForm
 from teilhabe.population.importer import MESSAGES, read_extract, validate
-from teilhabe.population.models import IMPORT_PERMISSION, VIEW_PERMISSION, RegisterImport
+from teilhabe.population.models import (
+    GEMEINDE_PERMISSION,
+    IMPORT_PERMISSION,
+    RELEASE_PERMISSION,
+    VIEW_PERMISSION,
+    RegisterImport,
+)
 from teilhabe.population.tables import TABLE_ORDER, PublishedTable, build_table
 from teilhabe.regions.models import Gemeinde, Planungsraum, ReferenceValue
 
@@ -42,12 +49,13 @@ def _get_import_for_user(request: HttpRequest, pk: str) -> RegisterImport:
 
 
 def _visible_imports(request: HttpRequest) -> Any:
-    return RegisterImport.objects.visible_to(request.user, VIEW_PERMISSION)
+    return scope_for(request.user).imports(request.user)
 
 
-@staff_required(VIEW_PERMISSION)
+@staff_required((VIEW_PERMISSION, GEMEINDE_PERMISSION))
 def home(request: HttpRequest) -> HttpResponse:
-    visible = _visible_imports(request)
+    scope = scope_for(request.user)
+    visible = scope.imports(request.user)
     can_import = has_permission(request.user, IMPORT_PERMISSION)
     checks = []
     if can_import:
@@ -64,8 +72,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "checks": checks,
             "can_import": can_import,
             "form": UploadForm() if can_import else None,
+            "scope": scope,
+            "own_gemeinden": _own_gemeinden(scope),
+            "can_release": has_permission(request.user, RELEASE_PERMISSION),
         },
     )
+
+
+def _own_gemeinden(scope: PopulationScope) -> list[tuple[str, str]]:
+    if scope.full:
+        return []
+    names = dict(Gemeinde.objects.filter(ags__in=scope.gemeinden).values_list("ags", "name"))
+    return sorted(((ags, names.get(ags, ags)) for ags in scope.gemeinden), key=lambda item: item[1])
 
 
 @staff_required(IMPORT_PERMISSION)
@@ -232,26 +250,87 @@ def _area_label(level: str, area: str, gemeinden: dict[str, str]) -> str:
     return f"{gemeinden.get(ags, ags)} – {name}"
 
 
-def _selection(request: HttpRequest) -> tuple[RegisterImport, str, str]:
-    imports = selectors.committed_imports(_visible_imports(request))
+class Selection:
+    """The Stichtag, level and area a table page shows, and a German message if the request had to be corrected."""
+
+    def __init__(self, register_import: RegisterImport, level: str, area: str, error: str = "") -> None:
+        self.register_import, self.level, self.area, self.error = register_import, level, area, error
+
+
+def _selection(request: HttpRequest) -> Selection:
+    """Read ``stichtag``, ``ebene``, ``gebiet`` from the query string.
+
+    Combinations that do not fit (Ebene Planungsraum with a Gemeinde, an unknown Stichtag) are form errors: the
+    page shows the default selection and says what to change. Areas outside the user's scope are 404.
+    """
+    scope = scope_for(request.user)
+    imports = selectors.committed_imports(scope.imports(request.user))
+    error = ""
     wanted = request.GET.get("stichtag")
     if wanted:
         try:
-            imports = imports.filter(stichtag=date.fromisoformat(wanted))
-        except ValueError as error:
-            raise Http404 from error
+            chosen = imports.filter(stichtag=date.fromisoformat(wanted))
+        except ValueError:
+            chosen = imports.none()
+        if chosen.exists():
+            imports = chosen
+        else:
+            error = _("Für den Stichtag „%(tag)s“ gibt es keine übernommenen Daten; gezeigt wird der neueste.") % {
+                "tag": wanted
+            }
     register_import = imports.first()
     if register_import is None:
         raise Http404
-    level = request.GET.get("ebene", "kreis")
-    if level not in ("kreis", "gemeinde", "planungsraum"):
-        raise Http404
-    area = request.GET.get("gebiet") or register_import.kreis_ags
+    if scope.full:
+        default_level, default_area = "kreis", register_import.kreis_ags
+    else:
+        default_level, default_area = "gemeinde", sorted(scope.gemeinden)[0]
+    level = request.GET.get("ebene", default_level)
+    area = request.GET.get("gebiet", "")
+    if level not in ("kreis", "gemeinde", "planungsraum") or (level == "kreis" and not scope.full):
+        return Selection(register_import, default_level, default_area, _("Bitte eine gültige Ebene wählen."))
     if level == "kreis":
-        area = register_import.kreis_ags
-    if not register_import.counts.filter(level=level, area=area).exists():
+        return Selection(register_import, level, register_import.kreis_ags, error)
+    if not area:
+        if level == "gemeinde" and not scope.full:
+            area = default_area
+        else:
+            message = (
+                _("Für die Ebene „Gemeinde“ bitte im Feld „Gebiet“ eine Gemeinde wählen.")
+                if level == "gemeinde"
+                else _("Für die Ebene „Planungsraum“ bitte im Feld „Gebiet“ einen Planungsraum wählen.")
+            )
+            return Selection(register_import, default_level, default_area, message)
+    if level == "planungsraum" and ":" not in area:
+        return Selection(
+            register_import,
+            default_level,
+            default_area,
+            _(
+                "Ebene „Planungsraum“ und das gewählte Gebiet (eine Gemeinde) passen nicht zusammen. "
+                "Bitte einen Planungsraum wählen oder die Ebene „Gemeinde“."
+            ),
+        )
+    if level == "gemeinde" and ":" in area:
+        return Selection(
+            register_import,
+            default_level,
+            default_area,
+            _(
+                "Ebene „Gemeinde“ und das gewählte Gebiet (ein Planungsraum) passen nicht zusammen. "
+                "Bitte eine Gemeinde wählen oder die Ebene „Planungsraum“."
+            ),
+        )
+    if not scope.allows(level, area):
         raise Http404
-    return register_import, level, area
+    if not register_import.counts.filter(level=level, area=area).exists():
+        return Selection(
+            register_import,
+            default_level,
+            default_area,
+            _("Für dieses Gebiet gibt es am gewählten Stichtag keine Zahlen."),
+        )
+    return Selection(register_import, level, area, error)
 
 
 def _tables(register_import: RegisterImport, level: str, area: str) -> list[PublishedTable]:
@@ -299,9 +378,13 @@ def _bars(table: PublishedTable) -> list[dict[str, Any]]:
     return bars
 
 
-@staff_required(VIEW_PERMISSION)
+@staff_required((VIEW_PERMISSION, GEMEINDE_PERMISSION))
 def tables(request: HttpRequest) -> HttpResponse:
-    register_import, level, area = _selection(request)
+    if not scope_for(request.user).any:
+        return redirect("population:home")
+    selection = _selection(request)
+    register_import, level, area = selection.register_import, selection.level, selection.area
+    scope = scope_for(request.user)
     gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
     published = _tables(register_import, level, area)
     record(
@@ -316,10 +399,12 @@ def tables(request: HttpRequest) -> HttpResponse:
         "gemeinde": [
             (a, gemeinden.get(a, a))
             for a in selectors.areas(register_import.stichtag, "gemeinde", imports=_visible_imports(request))
+            if scope.allows("gemeinde", a)
         ],
         "planungsraum": [
             (a, _area_label("planungsraum", a, gemeinden))
             for a in selectors.areas(register_import.stichtag, "planungsraum", imports=_visible_imports(request))
+            if scope.allows("planungsraum", a)
         ],
     }
     chart_table = next(t for t in published if t.dimension == "staatsangehoerigkeitsgruppe")
@@ -340,15 +425,20 @@ def tables(request: HttpRequest) -> HttpResponse:
             "bars": _bars(chart_table),
             "chart_title": chart_table.title,
             "chart_height": len(chart_table.rows) * 26,
+            "selection_error": selection.error,
+            "scope": scope,
         },
     )
 
 
-@staff_required(VIEW_PERMISSION)
+@staff_required((VIEW_PERMISSION, GEMEINDE_PERMISSION))
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    register_import, level, area = _selection(request)
+    selection = _selection(request)
+    if selection.error:
+        raise Http404
+    register_import, level, area = selection.register_import, selection.level, selection.area
     gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
     published = _tables(register_import, level, area)
     label = _area_label(level, area, gemeinden)
@@ -390,7 +480,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @staff_required(VIEW_PERMISSION)
 def comparison(request: HttpRequest) -> HttpResponse:
-    register_import, _level, _area = _selection(request)
+    register_import = _selection(request).register_import
     k = settings.DISCLOSURE_MIN_COUNT
     tolerance = settings.TEILHABE_POPULATION_TOLERANCE_PP
     rows = selectors.counts(

@@ -182,5 +182,11 @@ class ReportBuild(models.Model):
         return f"{self.edition_id}#{self.pk}"
 
     @property
+    def data_as_of(self) -> Any:
+        """When the values of this build's snapshot were taken (a rebuild reuses an earlier snapshot)."""
+        source = self.snapshot_from if self.snapshot_from_id else self
+        return source.started_at or source.created_at if source is not None else self.created_at
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (BuildStatus.DONE, BuildStatus.FAILED)

@@ -180,8 +180,12 @@ def chapter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def build_create(request: HttpRequest, pk: int) -> HttpResponse:
     edition = get_edition_for_user(request, pk)
+    if edition.is_published:
+        # A published edition is frozen with its build; a new build would not change what is published.
+        messages.error(request, _("Diese Ausgabe ist veröffentlicht; für neue Zahlen legen Sie eine neue Ausgabe an."))
+        return redirect("reports_staff:edition", edition.pk)
     form = BuildForm(request.POST)
-    refresh = bool(form.is_valid() and form.cleaned_data["refresh_data"]) and not edition.is_published
+    refresh = bool(form.is_valid() and form.cleaned_data["refresh_data"])
     services.build_request(acting_user=request.user, edition=edition, refresh_data=refresh)
     messages.success(request, _("Der Bericht wird im Hintergrund erstellt."))
     return redirect("reports_staff:edition", edition.pk)

@@ -35,6 +35,10 @@ def _routes(edition: Any, build: ReportBuild) -> list[tuple[str, str]]:
         ("get", reverse("reports_staff:build_pdf", args=[build.pk])),
         ("post", reverse("reports_staff:build_create", args=[edition.pk])),
         ("post", reverse("reports_staff:edition_publish", args=[edition.pk])),
+        ("get", reverse("reports_staff:preview_edition", args=[edition.pk])),
+        ("get", reverse("reports_staff:preview_chapter", args=[edition.pk, "e"])),
+        ("get", reverse("reports_staff:preview_methods", args=[edition.pk])),
+        ("get", reverse("reports_staff:preview_pdf", args=[edition.pk])),
     ]
 
 
@@ -132,3 +136,24 @@ def test_create_definition_and_edition_via_forms(monitoring: None, personas: Any
     edition = ReportEdition.objects.get(slug="a-1")
     assert edition.years == [2023, 2024]
     assert [c.theme for c in edition.chapters.all()] == list("ABCDEFGHI")
+
+
+def test_preview_before_publishing_and_no_rebuild_after(edition: Any, built: ReportBuild, koordination: Any) -> None:
+    import re
+
+    client = login_verified(Client(), koordination)
+    page = client.get(reverse("reports_staff:edition", args=[edition.pk])).content.decode()
+    assert "fertig – fertig" not in page
+    assert re.search(r"\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr", page)  # Datenstand as a date, not a hash alone
+    preview = client.get(reverse("reports_staff:preview_edition", args=[edition.pk])).content.decode()
+    assert "Vorschau" in preview and "Kernaussagen" in preview
+    assert reverse("reports_staff:preview_chapter", args=[edition.pk, "e"]) in preview
+    assert reverse("reports:chapter", args=[edition.slug, "e"]) not in preview
+    chapter = client.get(reverse("reports_staff:preview_chapter", args=[edition.pk, "e"])).content.decode()
+    assert "Die Beschäftigung steigt." in chapter
+    client.post(reverse("reports_staff:edition_publish", args=[edition.pk]), {"confirm": "on"})
+    page = client.get(reverse("reports_staff:edition", args=[edition.pk])).content.decode()
+    assert "Bericht erstellen" not in page
+    builds = ReportBuild.objects.filter(edition=edition).count()
+    client.post(reverse("reports_staff:build_create", args=[edition.pk]))
+    assert ReportBuild.objects.filter(edition=edition).count() == builds
