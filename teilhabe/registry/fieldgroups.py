@@ -205,7 +205,8 @@ FIELD_GROUPS: dict[str, FieldGroup] = {
             "beschaeftigung",
             _("Beschäftigung"),
             Protection.SOZIALDATUM,
-            _SOCIAL_AGENCIES | {K.MIGRATIONSBERATUNG},
+            # The Ausländerbehörde holds what it receives under § 71 Abs. 2 SGB X (Lebensunterhalt).
+            _SOCIAL_AGENCIES | {K.MIGRATIONSBERATUNG, K.AUSLAENDERBEHOERDE},
             frozenset({K.JOBCENTER}),
             fields=(
                 FieldSpec(
