@@ -144,7 +144,7 @@ def check_matrix(registry: dict[str, Any]) -> list[str]:
     hold a listed group, four-eyes groups outside the rule."""
     from teilhabe.accounts.models import OrganisationKind
     from teilhabe.registry.fieldgroups import FIELD_GROUPS
-    from teilhabe.registry.legal import LegalBasis, TRANSMISSION_BASES
+    from teilhabe.registry.legal import TRANSMISSION_BASES, LegalBasis
 
     problems = []
     kinds = set(OrganisationKind.values)
@@ -158,7 +158,7 @@ def check_matrix(registry: dict[str, Any]) -> list[str]:
                 problems.append(f"{rule.id}: unbekannte Feldgruppe {group}")
         for group in rule.four_eyes - set(rule.groups):
             problems.append(f"{rule.id}: Vier-Augen-Gruppe {group} ist nicht freigegeben")
-    for basis in (registry.get("recording_bases") or {}):
+    for basis in registry.get("recording_bases") or {}:
         if basis not in LegalBasis.values:
             problems.append(f"recording_bases: unbekannte Rechtsgrundlage {basis}")
     return problems

@@ -500,7 +500,13 @@ class Transmission(models.Model):
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("Übermittlung")
         verbose_name_plural = _("Übermittlungen")
-        constraints = [models.CheckConstraint(condition=~Q(legal_basis=""), name="transmission_has_legal_basis")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(legal_basis=""), name="transmission_has_legal_basis"),
+            # The requester never appears as approver (four eyes; no approver when none is needed).
+            models.CheckConstraint(
+                condition=~Q(approved_by=models.F("requested_by")), name="transmission_approver_not_requester"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Übermittlung {self.pk}"

@@ -176,7 +176,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     owner = owners[0]
     if request.POST.get("owner"):
         owner = next((o for o in owners if str(o.pk) == request.POST["owner"]), owner)
-    form = CaseForm(request.POST or None, with_azr=can_read_azr(request.user, owner))
+    form = CaseForm(request.POST or None, with_azr=can_read_azr(request.user, owner), owner_kind=owner.kind)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_create(acting_user=request.user, owner=owner, data=dict(form.cleaned_data))
@@ -222,7 +222,14 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if "identitaet" not in writable_groups(request.user, case.owner):
         raise Http404
     with_azr = can_read_azr(request.user, case.owner)
-    form = CaseForm(request.POST or None, instance=case if request.method != "POST" else None, with_azr=with_azr)
+    if request.method != "POST":
+        services.identity_for_edit(acting_user=request.user, case=case)  # the form shows the identity: logged
+    form = CaseForm(
+        request.POST or None,
+        instance=case if request.method != "POST" else None,
+        with_azr=with_azr,
+        owner_kind=case.owner.kind,
+    )
     if request.method != "POST":
         form.initial["nationalities"] = case.nationalities
     if request.method == "POST" and form.is_valid():
@@ -243,8 +250,11 @@ def fieldgroup_edit(request: HttpRequest, pk: int, group: str) -> HttpResponse:
         raise Http404
     spec = FIELD_GROUPS[group]
     entry = case.entries.filter(group=group).first()
-    form_class = fieldgroup_form_class(spec)
-    initial = {**(entry.data if entry else {}), "legal_basis": entry.legal_basis if entry else ""}
+    form_class = fieldgroup_form_class(spec, owner_kind=case.owner.kind)
+    # Initial values come from the decrypted entry (encrypted groups store {"_enc": ...}); reading them for
+    # the form is a read of person data and is logged like any other.
+    values = services.fieldgroup_values(acting_user=request.user, case=case, group=group)
+    initial = {**values, "legal_basis": entry.legal_basis if entry else ""}
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from teilhabe.accounts.access import AnyUser, has_permission
 from teilhabe.accounts.models import Organisation
 from teilhabe.audit.services import record
+from teilhabe.privacy.sharing import recording_bases
 from teilhabe.registry.access import can_read_azr, readable_groups, writable_groups
 from teilhabe.registry.crypto import decrypt_json, encrypt_json, encrypt_text
 from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
@@ -134,9 +135,16 @@ def fieldgroup_save(
                 )
             }
         )
+    if legal_basis not in recording_bases(case.owner.kind):
+        raise ValidationError(
+            {"legal_basis": _("Diese Rechtsgrundlage steht Ihrer Organisation nicht zu (registry.legal_basis_kind).")}
+        )
     encrypted = spec.protection in ENCRYPTED_CLASSES
-    stored = encrypt_json(clean) if encrypted else clean
     entry = FieldGroupEntry.objects.select_for_update().filter(case=case, group=group).first()
+    # Fields absent from the input keep their stored value: absent input never overwrites (issue 10).
+    previous_values = decrypt_json(entry.data) if entry else {}
+    clean = {**{k: v for k, v in previous_values.items() if k in allowed}, **clean}
+    stored = encrypt_json(clean) if encrypted else clean
     if entry is None:
         entry = FieldGroupEntry.objects.create(
             case=case, group=group, data=stored, legal_basis=legal_basis, updated_by=_actor(acting_user)
@@ -144,7 +152,7 @@ def fieldgroup_save(
         changed = sorted(key for key, value in clean.items() if value)
         notices = 0
     else:
-        previous = decrypt_json(entry.data)
+        previous = previous_values
         changed = sorted(key for key in allowed if previous.get(key, "") != clean.get(key, ""))
         if not changed and entry.legal_basis == legal_basis:
             return entry
@@ -281,6 +289,30 @@ def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str,
         if g.group in groups
     ]
     return result
+
+
+def fieldgroup_values(*, acting_user: AnyUser, case: Case, group: str) -> dict[str, Any]:
+    """Decrypted stored values of one group for an edit form; logged as ``case.read`` of that group."""
+    if group not in readable_groups(acting_user, case.owner):
+        raise PermissionDenied
+    entry = case.entries.filter(group=group).first()
+    values = decrypt_json(entry.data) if entry else {}
+    record("case.read", actor=acting_user, organisation=case.owner, obj=case, extra={"groups": [group], "form": True})
+    return values
+
+
+def identity_for_edit(*, acting_user: AnyUser, case: Case) -> Case:
+    """The case for the identity edit form; the read of the identity is logged (``case.read``)."""
+    if "identitaet" not in readable_groups(acting_user, case.owner):
+        raise PermissionDenied
+    record(
+        "case.read",
+        actor=acting_user,
+        organisation=case.owner,
+        obj=case,
+        extra={"groups": ["identitaet"], "form": True},
+    )
+    return case
 
 
 def case_read(*, acting_user: AnyUser, case: Case, action: str = "case.read") -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AnyUser
 from teilhabe.accounts.models import User
+from teilhabe.privacy.sharing import recording_bases
 from teilhabe.registry.fieldgroups import Protection
 from teilhabe.registry.legal import RECORDING_BASES
 from teilhabe.registry.models import (
@@ -71,5 +72,9 @@ def _validate_identity(case: Case) -> None:
             errors["birth_day"] = _("Dieses Datum gibt es nicht (registry.birth_date_invalid).")
     if case.legal_basis not in RECORDING_BASES:
         errors["legal_basis"] = _("Rechtsgrundlage fehlt oder passt nicht (registry.legal_basis_missing).")
+    elif case.legal_basis not in recording_bases(case.owner.kind):
+        errors["legal_basis"] = _(
+            "Diese Rechtsgrundlage steht Ihrer Organisation nicht zu (registry.legal_basis_kind)."
+        )
     if errors:
         raise ValidationError(errors)

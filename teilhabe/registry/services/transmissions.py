@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AnyUser, has_permission
-from teilhabe.accounts.models import Organisation, OrganisationKind
+from teilhabe.accounts.models import Organisation
 from teilhabe.audit.services import record
+from teilhabe.privacy import sharing
 from teilhabe.registry.access import can_read_azr, readable_groups
 from teilhabe.registry.crypto import decrypt_json, encrypt_json
-from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
+from teilhabe.registry.fieldgroups import FIELD_GROUPS
 from teilhabe.registry.legal import TRANSMISSION_BASES, LegalBasis
 from teilhabe.registry.models import (
     Case,
@@ -33,14 +34,37 @@ from teilhabe.registry.services.common import (
 # --- Transmissions -----------------------------------------------------------------------------------------
 
 
-def needs_four_eyes(sender: Organisation, recipient: Organisation, groups: Iterable[str]) -> bool:
-    """Jugendamt data, social data to the Ausländerbehörde (§ 88 AufenthG, § 71 SGB X) and Art. 9 data."""
-    protections = {FIELD_GROUPS[g].protection for g in groups}
-    if sender.kind == OrganisationKind.JUGENDAMT:
-        return True
-    if recipient.kind == OrganisationKind.AUSLAENDERBEHOERDE and Protection.SOZIALDATUM in protections:
-        return True
-    return Protection.ART9 in protections
+def needs_four_eyes(sender: Organisation, recipient: Organisation, groups: Iterable[str], legal_basis: str) -> bool:
+    """Four eyes as declared in the sharing matrix (registry.yaml): per rule, plus every Art. 9 group and
+    every transmission by a Jugendamt."""
+    return sharing.needs_four_eyes(sender.kind, recipient.kind, groups, legal_basis)
+
+
+def refused_by_matrix(
+    sender: Organisation, recipient: Organisation, groups: Iterable[str], legal_basis: str
+) -> list[str]:
+    """The groups the sharing matrix does not allow for this route (empty list: all allowed)."""
+    return sharing.refused_groups(sender.kind, recipient.kind, groups, legal_basis)
+
+
+def _matrix_error(refused: list[str], recipient: Organisation, legal_basis: str) -> ValidationError:
+    labels = ", ".join(str(FIELD_GROUPS[g].label) if g in FIELD_GROUPS else g for g in refused)
+    basis = str(LegalBasis(legal_basis).label) if legal_basis in LegalBasis.values else legal_basis
+    return ValidationError(
+        {
+            "groups": _(
+                "Nach der Übermittlungsmatrix nicht zulässig: %(groups)s an %(recipient)s (%(kind)s) "
+                "auf Grundlage von %(basis)s (registry.sharing_refused)."
+            )
+            % {
+                "groups": labels,
+                "recipient": recipient.name,
+                "kind": recipient.get_kind_display(),
+                "basis": basis,
+            }
+        },
+        code="sharing_refused",
+    )
 
 
 def _snapshot(case: Case, groups: list[str]) -> dict[str, Any]:
@@ -49,13 +73,15 @@ def _snapshot(case: Case, groups: list[str]) -> dict[str, Any]:
     return data
 
 
-def _deliver(transmission: Transmission, approver: AnyUser) -> None:
+def _deliver(transmission: Transmission, approver: AnyUser | None) -> None:
+    """Store the encrypted copy. ``approver`` is the second person of a four-eyes step; a transmission that
+    needs no approval records no approver (the requester never appears as approver)."""
     assert transmission.case is not None
     now = timezone.now()
     # The copy may hold Art. 9 and residence data: always stored encrypted.
     transmission.snapshot = encrypt_json(_snapshot(transmission.case, list(transmission.field_groups)))
     transmission.snapshot_at = now
-    transmission.approved_by = _actor(approver)
+    transmission.approved_by = _actor(approver) if approver is not None else None
     transmission.approved_at = now
     transmission.status = TransmissionStatus.SENT
 
@@ -113,6 +139,9 @@ def transmission_request(
         )
     if errors:
         raise ValidationError(errors)
+    refused = refused_by_matrix(case.owner, recipient, groups, legal_basis)
+    if refused:
+        raise _matrix_error(refused, recipient, legal_basis)
     transmission = Transmission(
         case=case,
         sender=case.owner,
@@ -123,10 +152,10 @@ def transmission_request(
         purpose=purpose.strip(),
         requested_by=_actor(acting_user),
         requested_at=timezone.now(),
-        requires_four_eyes=needs_four_eyes(case.owner, recipient, groups),
+        requires_four_eyes=needs_four_eyes(case.owner, recipient, groups, legal_basis),
     )
     if not transmission.requires_four_eyes:
-        _deliver(transmission, acting_user)
+        _deliver(transmission, None)
     transmission.save()
     record(
         "transmission.request",
@@ -147,21 +176,54 @@ def transmission_request(
     return transmission
 
 
+def approval_conflict(user: AnyUser, transmission: Transmission) -> str:
+    """Why ``user`` may not be the second pair of eyes: ``own_request``, ``created_by_requester`` or
+    ``empowered_by_requester`` (the requester created the account or granted/confirmed one of its roles);
+    empty string if independent."""
+    from teilhabe.accounts.separation import dependence
+
+    if transmission.requested_by_id == getattr(user, "pk", None):
+        return "own_request"
+    if transmission.requested_by_id is None or not user.is_authenticated:
+        return ""
+    return dependence(user, transmission.requested_by_id)
+
+
+def approvers_for(transmission: Transmission) -> list[Any]:
+    """Accounts that could approve this pending transmission (for worklists and the outgoing page)."""
+    from teilhabe.accounts.models import User
+    from teilhabe.registry.access import roles_with
+
+    candidates = User.objects.filter(
+        is_active=True,
+        memberships__organisation=transmission.sender,
+        memberships__is_active=True,
+        memberships__pending=False,
+        memberships__role__in=roles_with("transmission.approve"),
+    ).distinct()
+    return [u for u in candidates.order_by("last_name", "username") if not approval_conflict(u, transmission)]
+
+
 def transmission_approve(*, acting_user: AnyUser, transmission: Transmission) -> Transmission:
     """Second pair of eyes: FALLAUFSICHT in the sending organisation, never the requester. A refused
     self-approval is logged outside the approval transaction so the attempt stays on record."""
     if not has_permission(acting_user, "transmission.approve", transmission.sender):
         raise PermissionDenied
-    if transmission.requested_by_id == getattr(acting_user, "pk", None):
+    reason = approval_conflict(acting_user, transmission)
+    if reason:
         record(
             "transmission.approve_denied",
             actor=acting_user,
             organisation=transmission.sender,
             object_type="registry.transmission",
             object_id=transmission.pk,
-            extra={"reason": "own_request"},
+            extra={"reason": reason},
         )
-        raise PermissionDenied(_("Die eigene Übermittlung kann nicht selbst freigegeben werden."))
+        if reason == "own_request":
+            raise PermissionDenied(_("Die eigene Übermittlung kann nicht selbst freigegeben werden."))
+        raise PermissionDenied(
+            _("Freigeben darf nur, wen die antragstellende Person weder angelegt noch berechtigt hat.")
+        )
     return _approve(acting_user=acting_user, transmission=transmission)
 
 
@@ -172,6 +234,11 @@ def _approve(*, acting_user: AnyUser, transmission: Transmission) -> Transmissio
         raise ValidationError(_("Diese Übermittlung wartet nicht auf Freigabe (registry.transmission_not_pending)."))
     if transmission.consent_id and not transmission.consent.is_active:  # type: ignore[union-attr]
         raise ValidationError(_("Die Einwilligung wurde widerrufen (registry.consent_withdrawn)."))
+    refused = refused_by_matrix(
+        transmission.sender, transmission.recipient, transmission.field_groups, transmission.legal_basis
+    )
+    if refused:  # the matrix may have changed since the request
+        raise _matrix_error(refused, transmission.recipient, transmission.legal_basis)
     _deliver(transmission, acting_user)
     transmission.save()
     record(
@@ -244,7 +311,10 @@ def transmission_revoke(*, acting_user: AnyUser, transmission: Transmission, rea
 def transmission_read(*, acting_user: AnyUser, transmission: Transmission, groups: list[str]) -> dict[str, Any]:
     """The recipient's view: the permitted part of the snapshot only; logged as a read of the copy."""
     snapshot = decrypt_json(transmission.snapshot)
-    allowed = set(groups)
+    # The recipient's read re-checks the sharing matrix: a group the matrix no longer allows is not shown.
+    allowed = set(groups) - set(
+        refused_by_matrix(transmission.sender, transmission.recipient, groups, transmission.legal_basis)
+    )
     data = {
         "reference": snapshot.get("reference", ""),
         "groups": {k: v for k, v in snapshot.get("groups", {}).items() if k in allowed},

@@ -100,7 +100,7 @@ def test_audit_log_holds_no_protected_values(world: World, needle: str) -> None:
         acting_user=world.dora,
         case=world.case,
         recipient=world.p.org_b,
-        groups=["identitaet", "gesundheit"],
+        groups=["identitaet", "beschaeftigung"],  # health data never go to the ABH (sharing matrix)
         legal_basis=LegalBasis.SGB_X_71_2,
         purpose="Prüfung",
     )
