@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Audit by construction: a staff/API response naming a person always has an audit event (issue 10).
+    "teilhabe.registry.ledger.PersonDataAuditMiddleware",
     "teilhabe.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "teilhabe.core.middleware.SecurityHeadersMiddleware",
