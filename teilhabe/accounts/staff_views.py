@@ -42,7 +42,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         or has_district_permission(request.user, area.permission)
     ]
     memberships = Membership.objects.filter(user=request.user, is_active=True).select_related("organisation")
-    return render(request, "staff/home.html", {"areas": areas, "memberships": memberships})
+    from teilhabe.registry.worklists import worklists_for
+
+    return render(
+        request,
+        "staff/home.html",
+        {"areas": areas, "memberships": memberships, "worklists": worklists_for(request.user)},
+    )
 
 
 @staff_required()

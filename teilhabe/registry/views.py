@@ -212,6 +212,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_goal": any(AREA_GROUP[a] in writable for a in PlanArea.values),
         "editable_goals": {g.pk for g in case.goals.all() if g.group in writable},
         "goal_objects": [g for g in case.goals.all() if g.group in groups],
+        "event_history": [
+            e
+            for e in case.events.exclude(pk__in=case.events.current().values("pk")).order_by("date", "pk")
+            if e.group in groups
+        ],
     }
     return render(request, "registry/case_detail.html", context)
 
@@ -286,15 +291,19 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = EventForm(request.POST or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
-        services.event_add(
-            acting_user=request.user,
-            case=case,
-            kind=form.cleaned_data["kind"],
-            on=form.cleaned_data["date"],
-            detail=form.cleaned_data["detail"],
-        )
-        messages.success(request, _("Ereignis eingetragen."))
-        return redirect("registry:detail", pk=case.pk)
+        try:
+            services.event_add(
+                acting_user=request.user,
+                case=case,
+                kind=form.cleaned_data["kind"],
+                on=form.cleaned_data["date"],
+                detail=form.cleaned_data["detail"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Ereignis eingetragen."))
+            return redirect("registry:detail", pk=case.pk)
     return render(
         request,
         "registry/simple_form.html",
@@ -406,10 +415,11 @@ def transmissions(request: HttpRequest) -> HttpResponse:
 @staff_required("case.read")
 def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transmission = get_outgoing_transmission(request, pk)
+    pending = transmission.status == TransmissionStatus.PENDING
     can_approve = (
-        transmission.status == TransmissionStatus.PENDING
+        pending
         and has_permission(request.user, "transmission.approve", transmission.sender)
-        and transmission.requested_by_id != request.user.pk
+        and not services.approval_conflict(request.user, transmission)
     )
     can_revoke = transmission.status in (
         TransmissionStatus.SENT,
@@ -429,6 +439,7 @@ def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "t": transmission,
             "group_labels": [FIELD_GROUPS[g].label for g in transmission.field_groups],
             "can_approve": can_approve,
+            "approvers": services.approvers_for(transmission) if pending else [],
             "can_revoke": can_revoke,
             "notices": transmission.notices.all(),
         },
@@ -488,20 +499,6 @@ def transmission_reject(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request.user, transmission=t, reason=request.POST.get("reason", "")
         ),
         _("Übermittlung abgelehnt."),
-    )
-
-
-@staff_required("case.read")
-@require_POST
-def transmission_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(
-        request,
-        pk,
-        "transmission.request",
-        lambda t: services.transmission_revoke(
-            acting_user=request.user, transmission=t, reason=request.POST.get("reason", "")
-        ),
-        _("Übermittlung widerrufen; der Empfänger hat keinen Zugriff mehr."),
     )
 
 
@@ -610,16 +607,8 @@ def case_rights(request: HttpRequest, pk: int) -> HttpResponse:
                 services.access_request_update(acting_user=request.user, request=item, action=action)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
-        elif action == "erase" and request.POST.get("confirm") == str(case.pk):
-            try:
-                services.case_erase(acting_user=request.user, case=case)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("Integrationsakte gelöscht."))
-                return redirect("registry:list")
         else:
-            messages.error(request, _("Zum Löschen die Aktennummer zur Bestätigung eingeben."))
+            messages.error(request, _("Unbekannte Aktion."))
         return redirect("registry:rights", pk=case.pk)
     from teilhabe.registry.models import AccessRequest
 

@@ -85,14 +85,17 @@ def test_org_admin_cannot_grant_themself_fallaufsicht(personas: Personas) -> Non
     assert own.role == Role.ORG_ADMIN
 
 
-def test_person_data_role_takes_effect_only_after_a_second_person_confirms(personas: Personas, mailoutbox) -> None:
+def test_person_data_role_takes_effect_only_after_a_second_person_confirms(
+    personas: Personas, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
     personas.dpo.email = "dsb@kreis.example"
     personas.dpo.save()
     case = _case(personas)
     eve = make_user("eve")
-    membership = services.membership_add(
-        acting_user=personas.bob, user=eve, organisation=personas.org_a, role=Role.FALLBEARBEITUNG
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = services.membership_add(
+            acting_user=personas.bob, user=eve, organisation=personas.org_a, role=Role.FALLBEARBEITUNG
+        )
     assert membership.pending
     eve_client = login_verified(Client(), eve)
     assert eve_client.get(reverse("registry:detail", args=[case.pk])).status_code in (403, 404)
@@ -145,15 +148,18 @@ def test_district_wide_roles_never_open_case_records(personas: Personas) -> None
     assert Role.DATENSCHUTZ not in PERSON_DATA_ROLES and Role.KREIS_ADMIN not in PERSON_DATA_ROLES
 
 
-def test_admin_never_sets_a_password_and_the_person_enrols_through_the_link(personas: Personas, mailoutbox) -> None:
+def test_admin_never_sets_a_password_and_the_person_enrols_through_the_link(
+    personas: Personas, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
     """Example 2c: an admin created a second account with a password of their choosing and enrolled its TOTP."""
     with pytest.raises(PermissionDenied):
         services.user_create(acting_user=personas.bob, username="zoe", password="Ein-langes-Passwort-123")
     client = login_verified(Client(), personas.bob)
-    response = client.post(
-        reverse("staff:member_add", args=[personas.org_a.pk]),
-        {"username": "zoe", "email": "zoe@jobcenter.example", "role": Role.FALLBEARBEITUNG},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("staff:member_add", args=[personas.org_a.pk]),
+            {"username": "zoe", "email": "zoe@jobcenter.example", "role": Role.FALLBEARBEITUNG},
+        )
     assert response.status_code == 302
     zoe = User.objects.get(username="zoe")
     assert not zoe.has_usable_password()
@@ -177,7 +183,8 @@ def test_admin_never_sets_a_password_and_the_person_enrols_through_the_link(pers
     other = services.user_create(acting_user=personas.bob, username="yan", email="yan@jobcenter.example")
     from teilhabe.accounts.enrolment import invitation_send
 
-    invitation_send(acting_user=personas.bob, user=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(acting_user=personas.bob, user=other)
     Invitation.objects.filter(user=other).update(expires_at=timezone.now() - timedelta(minutes=1))
     body = [m.body for m in mailoutbox if m.to == ["yan@jobcenter.example"]][-1]
     assert Client().get(body[body.index("/konto/einladung/") :].split()[0]).status_code == 404

@@ -34,18 +34,21 @@ def test_an_organisation_admin_cannot_create_organisations(client: Client, perso
     assert client.get(reverse("staff:organisation_create")).status_code == 403
 
 
-def test_org_admin_adds_a_new_member_with_a_personal_account(client: Client, personas: Personas, mailoutbox) -> None:
+def test_org_admin_adds_a_new_member_with_a_personal_account(
+    client: Client, personas: Personas, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
     login_verified(client, personas.bob)
-    response = client.post(
-        reverse("staff:member_add", args=[personas.org_a.pk]),
-        {
-            "username": "dora",
-            "first_name": "Dora",
-            "email": "dora@jobcenter.example",
-            "role": Role.FALLBEARBEITUNG,
-            "password": "Ein-langes-Erstpasswort-1",  # ignored: administrators never set passwords
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("staff:member_add", args=[personas.org_a.pk]),
+            {
+                "username": "dora",
+                "first_name": "Dora",
+                "email": "dora@jobcenter.example",
+                "role": Role.FALLBEARBEITUNG,
+                "password": "Ein-langes-Erstpasswort-1",  # ignored: administrators never set passwords
+            },
+        )
     assert response.status_code == 302
     dora = User.objects.get(username="dora")
     assert not dora.has_usable_password() and dora.created_by == personas.bob

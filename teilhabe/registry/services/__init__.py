@@ -21,6 +21,7 @@ from teilhabe.registry.services.common import (
     SearchInputError,
 )
 from teilhabe.registry.services.consent import consent_give, consent_withdraw
+from teilhabe.registry.services.events import event_correct, event_withdraw
 from teilhabe.registry.services.rights import (
     access_report,
     access_request_create,
@@ -67,6 +68,8 @@ __all__ = [
     "consent_give",
     "consent_withdraw",
     "event_add",
+    "event_correct",
+    "event_withdraw",
     "fieldgroup_save",
     "fieldgroup_values",
     "goal_save",

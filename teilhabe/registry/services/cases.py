@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AnyUser, has_permission
@@ -135,6 +136,9 @@ def fieldgroup_save(
                 )
             }
         )
+    for spec_field in spec.fields:
+        if spec_field.kind == "date" and not spec_field.future_ok and clean.get(spec_field.name):
+            refuse_future(clean[spec_field.name], spec_field.name)
     if legal_basis not in recording_bases(case.owner.kind):
         raise ValidationError(
             {"legal_basis": _("Diese Rechtsgrundlage steht Ihrer Organisation nicht zu (registry.legal_basis_kind).")}
@@ -183,6 +187,7 @@ def event_add(*, acting_user: AnyUser, case: Case, kind: str, on: date, detail: 
     event = TrajectoryEvent(case=case, kind=kind, date=on, detail=detail, created_by=_actor(acting_user))
     if event.group not in writable_groups(acting_user, case.owner):
         raise PermissionDenied
+    refuse_future(on, "date")
     event.save()
     record(
         "case.event_add",
@@ -252,6 +257,24 @@ def identity_data(case: Case, *, with_azr: bool) -> dict[str, Any]:
     return data
 
 
+def refuse_future(day: date | str | None, field: str) -> None:
+    """Events and recorded facts happened already: a date after today is refused
+    (``registry.date_in_future``)."""
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            return
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(
+            {
+                field: _(
+                    "Das Datum liegt in der Zukunft; hier sind nur vergangene Daten möglich (registry.date_in_future)."
+                )
+            }
+        )
+
+
 def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str, Any]:
     """Exactly the permitted groups of a case, as plain data (used for pages, JSON export and snapshots)."""
     groups = [g for g in FIELD_GROUPS if g in set(groups)]
@@ -274,8 +297,8 @@ def case_data(case: Case, groups: Iterable[str], *, with_azr: bool) -> dict[str,
             "version": entry.version if entry else 0,
         }
     result["events"] = [
-        {"kind": e.kind, "date": e.date.isoformat(), "detail": e.detail, "group": e.group}
-        for e in case.events.all()
+        {"id": e.pk, "kind": e.kind, "date": e.date.isoformat(), "detail": e.detail, "group": e.group}
+        for e in case.events.current()
         if e.group in groups
     ]
     result["goals"] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AnyUser
@@ -70,6 +71,10 @@ def _validate_identity(case: Case) -> None:
             date(case.birth_year, case.birth_month, case.birth_day)
         except ValueError:
             errors["birth_day"] = _("Dieses Datum gibt es nicht (registry.birth_date_invalid).")
+    today = timezone.localdate()
+    for name in ("arrival_date", "allocation_date"):
+        if getattr(case, name) and getattr(case, name) > today:
+            errors[name] = _("Das Datum liegt in der Zukunft (registry.date_in_future).")
     if case.legal_basis not in RECORDING_BASES:
         errors["legal_basis"] = _("Rechtsgrundlage fehlt oder passt nicht (registry.legal_basis_missing).")
     elif case.legal_basis not in recording_bases(case.owner.kind):

@@ -16,9 +16,11 @@ from teilhabe.registry.access import can_read_azr, readable_groups
 from teilhabe.registry.fieldgroups import FIELD_GROUPS
 from teilhabe.registry.legal import LegalBasis
 from teilhabe.registry.models import (
+    ERASURE,
     AccessRequest,
     Case,
     CorrectionNotice,
+    NoticeKind,
     Transmission,
     TransmissionStatus,
 )
@@ -26,6 +28,7 @@ from teilhabe.registry.services.cases import case_data
 from teilhabe.registry.services.common import (
     _actor,
 )
+from teilhabe.registry.services.transmissions import notify_recipient
 
 # --- Data-subject rights: restriction, erasure, access report ---------------------------------------------
 
@@ -66,12 +69,15 @@ def case_set_legal_hold(*, acting_user: AnyUser, case: Case, legal_hold: str) ->
 
 
 @transaction.atomic
-def case_erase(*, acting_user: AnyUser, case: Case) -> int:
-    """Art. 17: delete the record with all groups, events, goals and consents. Earlier recipients get an
-    Art. 19 task; transmission rows keep only metadata (no case link). Refused under a legal hold.
+def case_erase(*, acting_user: AnyUser, case: Case, reason: str) -> int:
+    """Art. 17: delete the record with all groups, events, goals and consents. Earlier recipients get a
+    notice and the sender an Art. 19 task; transmission rows keep only metadata (no case link). Refused
+    under a legal hold and without a reason (the reason goes to the recipients, not into the log).
     Returns the erased case id, which is all the audit trail keeps."""
     if not has_permission(acting_user, "case.restrict", case.owner):
         raise PermissionDenied
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Bitte den Anlass der Löschung angeben (registry.reason_missing).")})
     if case.legal_hold.strip():
         raise ValidationError(
             _("Aufbewahrungspflicht eingetragen; Löschung nicht möglich (registry.erase_legal_hold).")
@@ -79,7 +85,8 @@ def case_erase(*, acting_user: AnyUser, case: Case) -> int:
     case_id, owner = case.pk, case.owner
     notices = 0
     for transmission in Transmission.objects.filter(case=case, approved_at__isnull=False):
-        CorrectionNotice.objects.create(transmission=transmission, group="loeschung")
+        CorrectionNotice.objects.create(transmission=transmission, group=ERASURE)
+        notify_recipient(transmission, NoticeKind.ERASED, reason.strip())
         notices += 1
     Transmission.objects.filter(case=case, status=TransmissionStatus.PENDING).update(
         status=TransmissionStatus.REJECTED, rejected_reason="Akte gelöscht"

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from teilhabe.registry.models import (
     Case,
     Consent,
     CorrectionNotice,
+    NoticeKind,
+    RecipientNotice,
     Transmission,
     TransmissionStatus,
 )
@@ -279,14 +282,35 @@ def transmission_reject(*, acting_user: AnyUser, transmission: Transmission, rea
     return transmission
 
 
+def notify_recipient(transmission: Transmission, kind: str, reason: str) -> RecipientNotice:
+    """The recipient's notice (worklist) and, if the organisation has an address, an e-mail without case
+    content: only the transmission number, the sender and what happened."""
+    notice = RecipientNotice.objects.create(
+        transmission=transmission, recipient=transmission.recipient, kind=kind, reason=reason[:300]
+    )
+    address = transmission.recipient.email
+    if address:
+        subject = _("Teilhabe: Mitteilung zu Übermittlung %(n)s") % {"n": transmission.pk}
+        body = _(
+            "%(sender)s teilt mit: %(what)s (Übermittlung %(n)s). Die Kopie ist nicht mehr abrufbar. "
+            "Einzelheiten im Mitarbeitendenbereich unter „Übermittlungen“."
+        ) % {"sender": transmission.sender.name, "what": NoticeKind(kind).label, "n": transmission.pk}
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+    return notice
+
+
 def _revoke(transmission: Transmission, acting_user: AnyUser, reason: str) -> None:
+    transmission.status_before_revoke = transmission.status  # type: ignore[attr-defined]
     transmission.status = TransmissionStatus.REVOKED
     transmission.revoked_at = timezone.now()
     transmission.revoked_by = _actor(acting_user)
     transmission.revocation_reason = reason[:300]
-    # The recipient loses the copy, not only the link to it.
+    # The recipient loses the copy, not only the link to it, and is told so (with the reason).
+    was_delivered = transmission.status_before_revoke == TransmissionStatus.SENT  # type: ignore[attr-defined]
     transmission.snapshot = {}
     transmission.save()
+    if was_delivered:
+        notify_recipient(transmission, NoticeKind.REVOKED, reason)
     record(
         "transmission.revoke",
         actor=acting_user,
@@ -304,7 +328,9 @@ def transmission_revoke(*, acting_user: AnyUser, transmission: Transmission, rea
         raise PermissionDenied
     if transmission.status not in (TransmissionStatus.SENT, TransmissionStatus.PENDING):
         raise ValidationError(_("Diese Übermittlung ist nicht mehr wirksam (registry.transmission_inactive)."))
-    _revoke(transmission, acting_user, reason)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Bitte den Grund des Widerrufs angeben (registry.reason_missing).")})
+    _revoke(transmission, acting_user, reason.strip())
     return transmission
 
 

@@ -214,7 +214,9 @@ def test_consent_based_transmission_and_withdrawal(world: World) -> None:
 def test_correction_creates_art19_tasks_for_earlier_recipients(world: World) -> None:
     first = _send(world, ["identitaet", "sprachkurs"])
     _send(world, ["identitaet"], recipient=world.p.org_b, basis=LegalBasis.AUFENTHG_87)
-    services.transmission_revoke(acting_user=world.p.alice, transmission=first)  # still an earlier recipient
+    services.transmission_revoke(
+        acting_user=world.p.alice, transmission=first, reason="x"
+    )  # still an earlier recipient
     services.fieldgroup_save(
         acting_user=world.p.alice,
         case=world.case,
