@@ -561,7 +561,29 @@ def access_history(request: HttpRequest, pk: int) -> HttpResponse:
         | Q(object_type="registry.transmission", object_id__in=transmission_ids)
     ).order_by("-id")[:500]
     record("case.history", actor=request.user, organisation=case.owner, obj=case)
-    return render(request, "registry/access_history.html", {"case": case, "events": events})
+    events = list(events)
+    labels = actor_labels({e.user_id for e in events if e.user_id})
+    rows = [{"e": e, "organisation": labels.get(e.user_id or 0, e.organisation_name)} for e in events]
+    return render(request, "registry/access_history.html", {"case": case, "rows": rows})
+
+
+def actor_labels(user_ids: set[int]) -> dict[int, str]:
+    """The acting user's own organisation(s) for the access history, or "Datenschutz" for the
+    data-protection officer (never the case owner's name for someone who is not its member)."""
+    from teilhabe.accounts.models import Membership
+    from teilhabe.accounts.roles import Role
+
+    labels: dict[int, list[str]] = {}
+    dpo: set[int] = set()
+    for user_id, role, name in Membership.objects.filter(user_id__in=user_ids, is_active=True).values_list(
+        "user_id", "role", "organisation__name"
+    ):
+        if role == Role.DATENSCHUTZ:
+            dpo.add(user_id)
+        labels.setdefault(user_id, [])
+        if name not in labels[user_id]:
+            labels[user_id].append(name)
+    return {uid: str(_("Datenschutz")) if uid in dpo else ", ".join(sorted(names)) for uid, names in labels.items()}
 
 
 def _get_case_for_rights(request: HttpRequest, pk: int) -> Case:
@@ -644,15 +666,17 @@ def access_report(request: HttpRequest, pk: int, as_json: bool = False, as_pdf: 
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="auskunft-{case.pk}.pdf"'
         return response
+    from teilhabe.registry.letters import LETTER_LANGUAGES, access_letter, letter_language
+
+    language = letter_language(case, request.GET.get("lang", ""))
+    names = dict(settings.LANGUAGES)
     return render(
         request,
-        "registry/access_report.html",
+        "registry/access_letter.html",
         {
             "case": case,
-            "report": report,
-            "groups": _display_groups(report["data"]),
-            "events": _labelled_events(report["data"]["events"]),
-            "goals": _labelled_goals(report["data"]["goals"]),
+            "letter": access_letter(report, reference=case.display_reference, language=language),
+            "languages": [(code, names.get(code, code)) for code in LETTER_LANGUAGES],
         },
     )
 

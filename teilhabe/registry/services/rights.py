@@ -142,7 +142,10 @@ def access_report(*, acting_user: AnyUser, case: Case) -> dict[str, Any]:
                 "legal_basis": str(LegalBasis(t.legal_basis).label),
                 "purpose": t.purpose,
                 "status": t.status,
+                "status_label": str(t.get_status_display()),
+                "requested_at": t.requested_at.isoformat(),
                 "sent_at": t.approved_at.isoformat() if t.approved_at else None,
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
             }
             for t in case.transmissions.select_related("recipient").order_by("requested_at")
         ],
