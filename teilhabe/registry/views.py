@@ -561,9 +561,9 @@ def access_history(request: HttpRequest, pk: int) -> HttpResponse:
         | Q(object_type="registry.transmission", object_id__in=transmission_ids)
     ).order_by("-id")[:500]
     record("case.history", actor=request.user, organisation=case.owner, obj=case)
-    events = list(events)
-    labels = actor_labels({e.user_id for e in events if e.user_id})
-    rows = [{"e": e, "organisation": labels.get(e.user_id or 0, e.organisation_name)} for e in events]
+    listed = list(events)
+    labels = actor_labels({e.user_id for e in listed if e.user_id})
+    rows = [{"e": e, "organisation": labels.get(e.user_id or 0, e.organisation_name)} for e in listed]
     return render(request, "registry/access_history.html", {"case": case, "rows": rows})
 
 
@@ -653,16 +653,14 @@ def access_report(request: HttpRequest, pk: int, as_json: bool = False, as_pdf: 
         response["Content-Disposition"] = f'attachment; filename="auskunft-{case.pk}.json"'
         return response
     if as_pdf:
+        from teilhabe.registry.letters import access_letter, letter_language
         from teilhabe.registry.pdf import render_access_report
 
-        pdf = render_access_report(
-            report,
-            _display_groups(report["data"]),
-            _labelled_events(report["data"]["events"]),
-            _labelled_goals(report["data"]["goals"]),
-            reference=case.display_reference,
-            synthetic=case.is_synthetic,
+        language = letter_language(case, request.GET.get("lang", ""))
+        letter = access_letter(
+            report, reference=case.display_reference, language=language if language in ("de", "en") else "de"
         )
+        pdf = render_access_report(letter, synthetic=case.is_synthetic)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="auskunft-{case.pk}.pdf"'
         return response

@@ -154,10 +154,10 @@ def test_absent_input_never_overwrites(world: World) -> None:
 def test_identity_form_round_trips(world: World) -> None:
     client = world.client(world.p.alice)
     url = reverse("registry:edit", kwargs={"pk": world.case.pk})
-    before = Case.objects.filter(pk=world.case.pk).values().get()
+    before: dict[str, object] = dict(Case.objects.filter(pk=world.case.pk).values().get())
     shown = _as_shown(client.get(url).content.decode())
     assert client.post(url, shown).status_code == 302
-    after = Case.objects.filter(pk=world.case.pk).values().get()
+    after: dict[str, object] = dict(Case.objects.filter(pk=world.case.pk).values().get())
     for key in ("updated_at", "azr_number_enc"):  # ciphertext is re-randomised only on change
         before.pop(key), after.pop(key)
     assert after == before
