@@ -115,7 +115,7 @@ def access_letter(report: dict[str, Any], *, reference: str, language: str) -> d
                 "date": format_date(r["sent_at"] or r.get("requested_at")),
                 "recipient": r["recipient"],
                 "groups": ", ".join(_group_label(g) for g in r["field_groups"]),
-                "basis": r["legal_basis"],
+                "basis": _(r["legal_basis"]),  # the German label is the catalogue's msgid
                 "purpose": r["purpose"],
                 "status": _status_sentence(r["status"], format_date(r.get("revoked_at"))),
             }
