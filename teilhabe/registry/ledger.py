@@ -35,6 +35,8 @@ def _event_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> No
         return
     if instance.object_type == "registry.case" and str(instance.object_id).isdigit():
         audited.add(int(instance.object_id))
+    elif instance.object_type == "registry.case":  # a search: the event lists the ids it showed
+        audited.update(int(pk) for pk in (instance.extra or {}).get("result_ids", []))
     elif instance.object_type == "registry.transmission" and str(instance.object_id).isdigit():
         from teilhabe.registry.models import Transmission
 

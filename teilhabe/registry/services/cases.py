@@ -377,6 +377,7 @@ def case_search(*, acting_user: AnyUser, query: str, birth_year: int | None = No
             "query_length": len(query),
             "birth_year_given": bool(birth_year),
             "results": len(found),
+            "result_ids": [case.pk for case in found],  # which records were shown (ids only, DP-29)
             "truncated": truncated,
         },
     )

@@ -41,6 +41,7 @@ def test_search_finds_original_script_and_logs_without_query(world: World) -> No
         "query_length": len(SEEDED_ORIGINAL),
         "birth_year_given": False,
         "results": 1,
+        "result_ids": [world.case.pk],
         "truncated": False,
     }
     assert SEEDED_ORIGINAL not in event.canonical_payload()
