@@ -47,7 +47,7 @@ def invitation_send(*, acting_user: User | None, user: User) -> Invitation:
     now = timezone.now()
     Invitation.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
     token = secrets.token_urlsafe(32)
-    days = getattr(settings, "TEILHABE_INVITATION_DAYS", 7)
+    days = settings.TEILHABE_INVITATION_DAYS
     invitation = Invitation.objects.create(
         user=user, token_hash=_hash(token), created_by=acting_user, expires_at=now + timedelta(days=days)
     )
