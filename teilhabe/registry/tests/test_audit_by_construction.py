@@ -34,6 +34,10 @@ def _urls(world: World, transmission_pk: int) -> list[str]:
             urls.append(reverse(name, kwargs={"pk": transmission_pk}))
         elif "group" in keys:
             urls.extend(reverse(name, kwargs={"pk": case.pk, "group": g}) for g in ("sprachkurs", "gesundheit"))
+        elif "event_pk" in keys:
+            event = case.events.current().first()
+            assert event is not None
+            urls.append(reverse(name, kwargs={"pk": case.pk, "event_pk": event.pk}))
         elif "goal_pk" in keys and goal is not None:
             urls.append(reverse(name, kwargs={"pk": case.pk, "goal_pk": goal.pk}))
         elif pattern.name in ("consent_withdraw", "notice_done", "azr_grant", "azr_revoke"):
