@@ -73,6 +73,8 @@ TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_
 REGISTRY_ART9_GROUPS = env_list("TEILHABE_REGISTRY_ART9_GROUPS", "")
 REGISTRY_SEARCH_MIN_CHARS = env_int("TEILHABE_REGISTRY_SEARCH_MIN_CHARS", 3)
 REGISTRY_SEARCH_MAX_RESULTS = env_int("TEILHABE_REGISTRY_SEARCH_MAX_RESULTS", 20)
+# Days a personal enrolment link (new account: own password and second factor) stays valid.
+TEILHABE_INVITATION_DAYS = env_int("TEILHABE_INVITATION_DAYS", 7)
 REGISTRY_API_TOKEN_DAYS = env_int("TEILHABE_REGISTRY_API_TOKEN_DAYS", 30)
 REGISTRY_STATISTICS_ROLE = env_str("TEILHABE_REGISTRY_STATISTICS_ROLE", "teilhabe_statistics")
 # Keys for application-level encryption of Art. 9 and residence-status values (first encrypts, all decrypt).
@@ -118,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Audit by construction: a staff/API response naming a person always has an audit event (issue 10).
+    "teilhabe.registry.ledger.PersonDataAuditMiddleware",
     "teilhabe.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "teilhabe.core.middleware.MethodNotAllowedMiddleware",

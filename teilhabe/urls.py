@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from teilhabe.accounts import self_views, staff_views
+from teilhabe.accounts import enrolment, self_views, staff_views
 from teilhabe.accounts import views as account_views
 from teilhabe.core import format_views
 from teilhabe.core import views as core_views
@@ -15,6 +15,7 @@ account_patterns = (
         path("", self_views.account, name="account"),
         path("passwort/", self_views.password_change, name="password_change"),
         path("notfall-codes/", self_views.backup_codes_renew, name="backup_codes"),
+        path("einladung/<str:token>/", enrolment.enrol, name="enrol"),
     ],
     "accounts",
 )
@@ -29,6 +30,8 @@ staff_patterns = (
         path("organisationen/<int:pk>/bearbeiten/", staff_views.organisation_edit, name="organisation_edit"),
         path("organisationen/<int:pk>/mitglieder/neu/", staff_views.member_add, name="member_add"),
         path("mitgliedschaften/<int:pk>/", staff_views.membership_edit, name="membership_edit"),
+        path("rollen-bestaetigen/", staff_views.membership_confirmations, name="membership_confirmations"),
+        path("mitgliedschaften/<int:pk>/bestaetigen/", staff_views.membership_confirm, name="membership_confirm"),
         path("konten/<int:pk>/sperren/", staff_views.user_toggle_active, name="user_toggle_active"),
         path("konten/<int:pk>/zweiter-faktor-zuruecksetzen/", staff_views.user_mfa_reset, name="user_mfa_reset"),
         path("rechtstexte/", core_views.legal_pages, name="legal_pages"),

@@ -39,9 +39,9 @@ def _grants(user: AnyUser) -> list[tuple[int, str, str, frozenset[str]]]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        rows = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).values_list(
-            "organisation_id", "organisation__kind", "role"
-        )
+        rows = Membership.objects.filter(
+            user=user, is_active=True, pending=False, organisation__is_active=True
+        ).values_list("organisation_id", "organisation__kind", "role")
         cached = [(org_id, kind, role, permissions_for(role)) for org_id, kind, role in rows]
         setattr(user, _CACHE_ATTR, cached)
     return cached

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.models import Membership, Organisation, User
@@ -53,15 +52,15 @@ class NewMemberForm(forms.Form):
     username = forms.CharField(label=_("Benutzername"), max_length=150)
     first_name = forms.CharField(label=_("Vorname"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Nachname"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-Mail"), required=False)
-    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
-    password = forms.CharField(
-        label=_("Erstpasswort (nur für neue Konten)"),
+    email = forms.EmailField(
+        label=_("E-Mail"),
         required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Mindestens 12 Zeichen. Die Person richtet bei der ersten Anmeldung ihren zweiten Faktor ein."),
+        help_text=_(
+            "Neue Konten erhalten an diese Adresse einen persönlichen, befristeten Link; Passwort und zweiten "
+            "Faktor legt die Person selbst fest."
+        ),
     )
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
 
     def __init__(self, *args: Any, allowed_roles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,21 +71,11 @@ class NewMemberForm(forms.Form):
         data = super().clean() or {}
         username = data.get("username", "")
         existing = User.objects.filter(username=username).first()
-        if existing is None:
-            password = data.get("password") or ""
-            if not password:
-                self.add_error("password", _("Für ein neues Konto ist ein Erstpasswort nötig."))
-            else:
-                candidate = User(
-                    username=username,
-                    first_name=data.get("first_name", ""),
-                    last_name=data.get("last_name", ""),
-                    email=data.get("email", ""),
-                )
-                try:
-                    password_validation.validate_password(password, candidate)
-                except forms.ValidationError as error:
-                    self.add_error("password", error)
+        if existing is None and not data.get("email"):
+            self.add_error(
+                "email",
+                _("Für ein neues Konto ist die dienstliche E-Mail-Adresse nötig: dorthin geht der persönliche Link."),
+            )
         data["existing_user"] = existing
         return data
 

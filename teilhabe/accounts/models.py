@@ -69,6 +69,10 @@ class User(AbstractUser):
 
     email = models.EmailField(_("E-Mail"), blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Who created the account (separation of duties: never the second pair of eyes for its creator).
+    created_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("angelegt von")
+    )
 
     class Meta:
         verbose_name = _("Benutzerkonto")
@@ -85,10 +89,25 @@ class Membership(models.Model):
     role = models.CharField(_("Rolle"), max_length=30, choices=Role.choices)
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A role that opens person data takes effect only after a second person confirms the grant.
+    pending = models.BooleanField(_("wartet auf Bestätigung"), default=False)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("erteilt von")
+    )
+    confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("bestätigt von")
+    )
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+            models.CheckConstraint(
+                condition=~models.Q(granted_by=models.F("user")), name="membership_not_self_granted"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(confirmed_by=models.F("granted_by")), name="membership_confirmed_by_second"
+            ),
         ]
         ordering = ["organisation__name", "role"]
         verbose_name = _("Mitgliedschaft")
@@ -96,3 +115,24 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username} – {self.organisation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """A personal, expiring link with which a new account sets its own password and second factor.
+
+    Only a SHA-256 hash of the token is stored; the link goes to the person's e-mail address, never to
+    the administrator who created the account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    used_at = models.DateTimeField(_("eingelöst am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+
+    def __str__(self) -> str:
+        return f"Einladung {self.user.username}"

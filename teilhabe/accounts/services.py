@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from teilhabe.accounts.models import Membership, Organisation, User
+from teilhabe.accounts.separation import can_confirm, grant_refusal, opens_person_data
 from teilhabe.audit.services import Action, record
 
 
@@ -55,52 +58,154 @@ def organisation_update(*, acting_user: User, organisation: Organisation, data: 
     return organisation
 
 
+class GrantRefused(PermissionDenied):
+    """A role grant that separation of duties forbids; the message is German and ends with a code."""
+
+
 @transaction.atomic
 def user_create(
     *,
     acting_user: User | None,
     username: str,
-    password: str,
+    password: str | None = None,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
 ) -> User:
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
-    user.set_password(password)
+    """Create an account. Accounts created by a person get no password: they receive a personal, expiring
+    link (``invitation_send``) and set password and second factor themselves. ``password`` is only for
+    accounts created by the system (demo, management commands: ``acting_user=None``)."""
+    if acting_user is not None and password:
+        raise PermissionDenied("Administratoren setzen keine Passwörter (accounts.admin_sets_password).")
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, created_by=acting_user)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
     user.save()
     record(
         Action.CREATE,
         actor=acting_user,
         obj=user,
         object_repr=user.username,
-        changed_fields=["username", "first_name", "last_name", "email", "password"],
+        changed_fields=["username", "first_name", "last_name", "email", *(["password"] if password else [])],
     )
     return user
 
 
+def _dpo_addresses() -> list[str]:
+    from teilhabe.accounts.models import OrganisationKind
+    from teilhabe.accounts.roles import Role
+
+    return sorted(
+        set(
+            Membership.objects.filter(
+                role=Role.DATENSCHUTZ,
+                is_active=True,
+                organisation__kind=OrganisationKind.LANDKREIS,
+                user__is_active=True,
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+def _notify_dpo(membership: Membership, event: str) -> None:
+    """E-mail to the district's data-protection officer(s) about a grant that opens person data."""
+    recipients = _dpo_addresses()
+    if not recipients:
+        return
+    subject = f"Teilhabe: Rolle mit Zugriff auf Personendaten {event}"
+    body = (
+        f"Konto: {membership.user.username}\n"
+        f"Organisation: {membership.organisation.name}\n"
+        f"Rolle: {membership.get_role_display()}\n"
+        f"Erteilt von: {membership.granted_by.username if membership.granted_by else '–'}\n"
+        f"Bestätigt von: {membership.confirmed_by.username if membership.confirmed_by else 'noch offen'}\n"
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+
+
 @transaction.atomic
 def membership_add(*, acting_user: User | None, user: User, organisation: Organisation, role: str) -> Membership:
-    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
-    if not created and not membership.is_active:
+    """Grant ``role``. A person-data role granted by a person waits for a second person's confirmation
+    (``membership_confirm``) and is reported to the data-protection officer. Raises ``GrantRefused``."""
+    if acting_user is not None:
+        reason = grant_refusal(acting_user, user, organisation, role)
+        if reason:
+            raise GrantRefused(reason)
+    pending = acting_user is not None and opens_person_data(role)
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        defaults={"granted_by": acting_user, "pending": pending},
+    )
+    if not created and (not membership.is_active or membership.pending != pending):
         membership.is_active = True
-        membership.save(update_fields=["is_active"])
+        membership.pending = pending or membership.pending
+        membership.granted_by = acting_user
+        membership.confirmed_by = None
+        membership.confirmed_at = None
+        membership.save(update_fields=["is_active", "pending", "granted_by", "confirmed_by", "confirmed_at"])
     record(
         "membership.grant",
         actor=acting_user,
         organisation=organisation,
         obj=membership,
-        extra={"user": user.username, "role": role},
+        extra={"user": user.username, "role": role, "pending": membership.pending},
     )
+    if pending:
+        _notify_dpo(membership, "beantragt")
+    return membership
+
+
+@transaction.atomic
+def membership_confirm(*, acting_user: User, membership: Membership) -> Membership:
+    """The second person confirms a pending grant; only then does the role take effect."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.pending or not can_confirm(acting_user, membership):
+        raise GrantRefused(
+            "Bestätigen kann nur eine zweite Person: Administration oder Fallaufsicht derselben Organisation "
+            "oder der/die Datenschutzbeauftragte (accounts.confirm_not_allowed)."
+        )
+    membership.pending = False
+    membership.confirmed_by = acting_user
+    membership.confirmed_at = timezone.now()
+    membership.save(update_fields=["pending", "confirmed_by", "confirmed_at"])
+    record(
+        "membership.confirm",
+        actor=acting_user,
+        organisation=membership.organisation,
+        obj=membership,
+        extra={"user": membership.user.username, "role": membership.role, "granted_by": membership.granted_by_id},
+    )
+    _notify_dpo(membership, "bestätigt")
     return membership
 
 
 @transaction.atomic
 def membership_update(*, acting_user: User, membership: Membership, role: str, is_active: bool) -> Membership:
+    """Change role or active flag. A change *to* a person-data role is a new grant (refusals as in
+    ``membership_add``; waits for confirmation). Ending a membership is always allowed, except one's own."""
+    if membership.user_id == acting_user.pk:
+        raise GrantRefused("Niemand ändert die eigene Rolle (accounts.self_grant).")
+    if role != membership.role or (is_active and not membership.is_active):
+        reason = grant_refusal(acting_user, membership.user, membership.organisation, role)
+        if reason:
+            raise GrantRefused(reason)
     changed = _changed(membership, {"role": role, "is_active": is_active})
     old_role = membership.role
+    regrant = opens_person_data(role) and (role != old_role or (is_active and not membership.is_active))
     membership.role = role
     membership.is_active = is_active
-    membership.save(update_fields=["role", "is_active"])
+    if regrant:
+        membership.pending = True
+        membership.granted_by = acting_user
+        membership.confirmed_by = None
+        membership.confirmed_at = None
+    membership.save(update_fields=["role", "is_active", "pending", "granted_by", "confirmed_by", "confirmed_at"])
     if changed:
         record(
             "membership.change",
@@ -108,8 +213,16 @@ def membership_update(*, acting_user: User, membership: Membership, role: str, i
             organisation=membership.organisation,
             obj=membership,
             changed_fields=changed,
-            extra={"user": membership.user.username, "role_before": old_role, "role_after": role, "active": is_active},
+            extra={
+                "user": membership.user.username,
+                "role_before": old_role,
+                "role_after": role,
+                "active": is_active,
+                "pending": membership.pending,
+            },
         )
+    if regrant:
+        _notify_dpo(membership, "beantragt")
     return membership
 
 

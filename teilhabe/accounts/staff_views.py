@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,9 +22,11 @@ from teilhabe.accounts.access import (
     has_permission,
     staff_required,
 )
+from teilhabe.accounts.enrolment import invitation_send
 from teilhabe.accounts.forms import MembershipRoleForm, NewMemberForm, OrganisationForm
 from teilhabe.accounts.models import Membership, Organisation, OrganisationKind, User
 from teilhabe.accounts.roles import DISTRICT_WIDE_ROLES, PERMISSIONS, ROLE_PERMISSIONS, Role
+from teilhabe.accounts.separation import can_confirm, is_member_admin, opens_person_data, pending_for
 from teilhabe.core.navigation import STAFF_AREAS
 from teilhabe.regions.models import Gemeinde
 
@@ -39,7 +42,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         or has_district_permission(request.user, area.permission)
     ]
     memberships = Membership.objects.filter(user=request.user, is_active=True).select_related("organisation")
-    return render(request, "staff/home.html", {"areas": areas, "memberships": memberships})
+    from teilhabe.registry.worklists import worklists_for
+
+    return render(
+        request,
+        "staff/home.html",
+        {"areas": areas, "memberships": memberships, "worklists": worklists_for(request.user)},
+    )
 
 
 @staff_required()
@@ -115,11 +124,15 @@ def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def _grantable_roles(request: AuthenticatedHttpRequest, organisation: Organisation) -> list[tuple[str, str]]:
-    """District-wide roles are granted only by district administrators and only in the Landkreis office."""
+    """District-wide roles are granted only by district administrators and only in the Landkreis office;
+    roles that open person data only by a member administrator of the organisation itself."""
     district_admin = has_district_permission(request.user, "members.manage")
+    member_admin = is_member_admin(request.user, organisation)
     choices = []
     for role in Role:
         if role in DISTRICT_WIDE_ROLES and not (district_admin and organisation.kind == OrganisationKind.LANDKREIS):
+            continue
+        if opens_person_data(role) and not member_admin:
             continue
         choices.append((role.value, str(role.label)))
     return choices
@@ -132,18 +145,35 @@ def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = data["existing_user"]
-        if user is None:
-            user = services.user_create(
-                acting_user=request.user,
-                username=data["username"],
-                password=data["password"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-            )
-        services.membership_add(acting_user=request.user, user=user, organisation=organisation, role=data["role"])
-        messages.success(request, _("%(user)s ist jetzt Mitglied.") % {"user": user.username})
-        return redirect("staff:organisation", pk=organisation.pk)
+        try:
+            with transaction.atomic():
+                if user is None:
+                    user = services.user_create(
+                        acting_user=request.user,
+                        username=data["username"],
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        email=data["email"],
+                    )
+                    invitation_send(acting_user=request.user, user=user)
+                membership = services.membership_add(
+                    acting_user=request.user, user=user, organisation=organisation, role=data["role"]
+                )
+        except services.GrantRefused as refusal:
+            form.add_error("role", str(refusal))
+        else:
+            if membership.pending:
+                messages.info(
+                    request,
+                    _(
+                        "Rolle für %(user)s eingetragen; sie wirkt erst, wenn eine zweite Person sie bestätigt "
+                        "(Administration oder Fallaufsicht der Organisation oder Datenschutz)."
+                    )
+                    % {"user": user.username},
+                )
+            else:
+                messages.success(request, _("%(user)s ist jetzt Mitglied.") % {"user": user.username})
+            return redirect("staff:organisation", pk=organisation.pk)
     return render(request, "staff/member_form.html", {"form": form, "organisation": organisation})
 
 
@@ -163,14 +193,18 @@ def membership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = MembershipRoleForm(request.POST or None, instance=Membership.objects.get(pk=membership.pk))
     form.fields["role"].choices = allowed  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
-        services.membership_update(
-            acting_user=request.user,
-            membership=membership,
-            role=form.cleaned_data["role"],
-            is_active=form.cleaned_data["is_active"],
-        )
-        messages.success(request, _("Mitgliedschaft gespeichert."))
-        return redirect("staff:organisation", pk=membership.organisation_id)
+        try:
+            services.membership_update(
+                acting_user=request.user,
+                membership=membership,
+                role=form.cleaned_data["role"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except services.GrantRefused as refusal:
+            form.add_error("role", str(refusal))
+        else:
+            messages.success(request, _("Mitgliedschaft gespeichert."))
+            return redirect("staff:organisation", pk=membership.organisation_id)
     return render(request, "staff/membership_form.html", {"form": form, "membership": membership})
 
 
@@ -219,3 +253,24 @@ def user_mfa_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         % {"user": user.username},
     )
     return _back(request)
+
+
+@staff_required()
+def membership_confirmations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Role grants that open person data and wait for this user's confirmation (second person)."""
+    return render(request, "staff/membership_confirmations.html", {"pending": pending_for(request.user)})
+
+
+@require_POST
+@staff_required()
+def membership_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    membership = Membership.objects.select_related("organisation", "user").filter(pk=pk, pending=True).first()
+    if membership is None or not can_confirm(request.user, membership):
+        raise Http404
+    services.membership_confirm(acting_user=request.user, membership=membership)
+    messages.success(
+        request,
+        _("Rolle von %(user)s in %(org)s bestätigt; sie wirkt ab sofort.")
+        % {"user": membership.user.username, "org": membership.organisation.name},
+    )
+    return redirect("staff:membership_confirmations")

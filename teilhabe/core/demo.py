@@ -71,6 +71,8 @@ def _organisation_plan(
             OrganisationKind.JOBCENTER,
             [
                 ("jc.fallmanagement", Role.FALLBEARBEITUNG, "Jonas Jobcenter"),
+                # Second pair of eyes for Jobcenter transmissions (Art. 9, social data to the ABH).
+                ("jc.leitung", Role.FALLAUFSICHT, "Jana Leitung"),
                 ("jc.admin", Role.ORG_ADMIN, "Judith Admin"),
             ],
         ),
@@ -80,6 +82,7 @@ def _organisation_plan(
             OrganisationKind.MIGRATIONSBERATUNG,
             [
                 ("mbe.beratung", Role.FALLBEARBEITUNG, "Mira Beratung"),
+                ("mbe.leitung", Role.FALLAUFSICHT, "Malte Leitung"),
             ],
         ),
         (

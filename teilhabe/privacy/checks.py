@@ -62,6 +62,10 @@ def check_protection(registry: dict[str, Any] | None = None, app_labels: tuple[s
                                 obj=model,
                             )
                         )
+    from teilhabe.privacy.sharing import check_matrix
+
+    for problem in check_matrix(registry):
+        errors.append(Error(f"Übermittlungsmatrix: {problem}.", id="privacy.E006"))
     for group in FIELD_GROUPS.values():
         if (group.name, group.protection) not in covered_groups:
             errors.append(

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from teilhabe.accounts.access import staff_required
 from teilhabe.audit.services import record
 from teilhabe.privacy.processing import load_registry
+from teilhabe.privacy.sharing import matrix_table
 from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
 
 
@@ -24,7 +25,34 @@ def art30_context() -> dict[str, object]:
         }
         for g in FIELD_GROUPS.values()
     ]
-    return {"registry": registry, "groups": groups, "protection_labels": Protection.LABELS}
+    return {
+        "registry": registry,
+        "groups": groups,
+        "protection_labels": Protection.LABELS,
+        "sharing_matrix": _matrix_rows(),
+    }
+
+
+def _matrix_rows() -> list[dict[str, object]]:
+    from teilhabe.accounts.models import OrganisationKind
+    from teilhabe.registry.legal import LegalBasis
+
+    def kind_label(kind: str) -> str:
+        return str(OrganisationKind(kind).label) if kind in OrganisationKind.values else kind
+
+    rows: list[dict[str, object]] = []
+    for row in matrix_table():
+        rule = row["rule"]
+        rows.append(
+            {
+                **row,
+                "basis_label": LegalBasis(rule.legal_basis).label,
+                "sender_labels": sorted(kind_label(k) for k in rule.senders),
+                "four_eyes_senders": [kind_label(k) for k in row["four_eyes_senders"]],
+                "groups": [{**g, "recipient_labels": [kind_label(k) for k in g["recipients"]]} for g in row["groups"]],
+            }
+        )
+    return rows
 
 
 @staff_required("privacy.registry.view")

@@ -32,3 +32,6 @@ class RegistryConfig(AppConfig):
             )
         )
         register_demo_builder("registry", build_demo_cases)
+        from teilhabe.registry import ledger
+
+        ledger.connect()

@@ -19,11 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from teilhabe.lib.disclosure import needs_primary
 from teilhabe.registry.crypto import decrypt_json
-from teilhabe.registry.models import Case, CohortRecord, EventKind
+from teilhabe.registry.models import Case, CohortRecord, EventKind, TrajectoryEvent
 from teilhabe.registry.signals import cohort_extract_built
 
 EMPLOYED = {"beschaeftigt", "minijob", "selbststaendig"}
@@ -115,7 +116,9 @@ def build_extract() -> int:
     today = timezone.localdate()
     CohortRecord.objects.all().delete()
     cases = (
-        Case.objects.filter(restricted_at__isnull=True).select_related("owner").prefetch_related("events", "entries")
+        Case.objects.filter(restricted_at__isnull=True)
+        .select_related("owner")
+        .prefetch_related(Prefetch("events", queryset=TrajectoryEvent.objects.current()), "entries")
     )
     rows = [row for case in cases.iterator(chunk_size=500) if (row := _record(case, today)) is not None]
     CohortRecord.objects.bulk_create(rows, batch_size=2000)

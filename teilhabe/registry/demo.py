@@ -138,6 +138,16 @@ def build_demo_cases(district: DemoDistrict) -> None:
         legal_basis=LegalBasis.SGB_X_69_1_1,
         purpose="Abstimmung der Sprachförderung (Demo)",
     )
+    # A four-eyes path that demo accounts can complete: Jobcenter -> Ausländerbehörde (social data, § 71
+    # SGB X), requested by jc.fallmanagement, waiting for jc.leitung.
+    pending = services.transmission_request(
+        acting_user=jc_user,
+        case=first,
+        recipient=abh,
+        groups=["identitaet", "beschaeftigung"],
+        legal_basis=LegalBasis.SGB_X_71_2,
+        purpose="Prüfung der Lebensunterhaltssicherung (Demo)",
+    )
     counselling, mbe_user = cases[2]
     consent = services.consent_give(
         acting_user=mbe_user,
@@ -157,6 +167,9 @@ def build_demo_cases(district: DemoDistrict) -> None:
         f"(Jobcenter → Migrationsberatung), Einwilligung {consent.pk} (Sprache fa); {bulk} weitere "
         "synthetische Verläufe für die Kohortenkennzahlen. AZR-Ermächtigung: abh.sachbearbeitung "
         "(erteilt von abh.leitung)."
+    )
+    district.notes.append(
+        f"Vier-Augen-Freigaben: Übermittlung {pending.pk} (Jobcenter → Ausländerbehörde) wartet; " + approvers_note()
     )
 
 
@@ -222,3 +235,22 @@ def _bulk_trajectories(district: DemoDistrict, count: int) -> int:
         extra={"cases": count, "events": len(events)},
     )
     return count
+
+
+def approvers_note() -> str:
+    """Who approves what, per organisation with case records (printed by `make demo`)."""
+    from teilhabe.accounts.models import Organisation
+    from teilhabe.registry.access import roles_with
+
+    parts = []
+    for organisation in Organisation.objects.filter(memberships__role__in=roles_with("case.read")).distinct():
+        approvers = sorted(
+            Membership.objects.filter(
+                organisation=organisation,
+                role__in=roles_with("transmission.approve"),
+                is_active=True,
+                pending=False,
+            ).values_list("user__username", flat=True)
+        )
+        parts.append(f"{organisation.name}: {', '.join(approvers) or 'niemand'}")
+    return "Freigeben (nie die eigene Übermittlung): " + "; ".join(parts) + "."

@@ -42,6 +42,7 @@ class FieldSpec:
     label: str | Promise
     kind: str = "text"  # text | date | choice | bool | textarea
     choices: tuple[tuple[str, str | Promise], ...] = ()
+    future_ok: bool = False  # dates: a future value makes sense (e.g. "gültig bis"); otherwise refused
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ FIELD_GROUPS: dict[str, FieldGroup] = {
                     ),
                 ),
                 FieldSpec("legal_provision", _("Rechtsgrundlage des Titels")),
-                FieldSpec("valid_until", _("gültig bis"), "date"),
+                FieldSpec("valid_until", _("gültig bis"), "date", future_ok=True),
             ),
         ),
         FieldGroup(
@@ -205,7 +206,8 @@ FIELD_GROUPS: dict[str, FieldGroup] = {
             "beschaeftigung",
             _("Beschäftigung"),
             Protection.SOZIALDATUM,
-            _SOCIAL_AGENCIES | {K.MIGRATIONSBERATUNG},
+            # The Ausländerbehörde holds what it receives under § 71 Abs. 2 SGB X (Lebensunterhalt).
+            _SOCIAL_AGENCIES | {K.MIGRATIONSBERATUNG, K.AUSLAENDERBEHOERDE},
             frozenset({K.JOBCENTER}),
             fields=(
                 FieldSpec(

@@ -58,8 +58,9 @@ class CaseForm(forms.ModelForm):
             "allocation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args: Any, with_azr: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, with_azr: bool = True, owner_kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].choices = recording_choices(owner_kind)  # type: ignore[attr-defined]
         self.fields["gemeinde"].queryset = Gemeinde.objects.filter(  # type: ignore[attr-defined]
             kreis_id=settings.TEILHABE_KREIS
         ).order_by("name")
@@ -69,7 +70,18 @@ class CaseForm(forms.ModelForm):
             self.initial["azr_number"] = self.instance.azr_number
 
 
-def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
+def recording_choices(owner_kind: str | None) -> list[tuple[str, str]]:
+    """Recording bases the owning organisation's kind may use (privacy/registry.yaml ``recording_bases``)."""
+    from teilhabe.privacy.sharing import recording_bases
+
+    choices = choices_for(RECORDING_BASES)
+    if owner_kind is None:
+        return choices
+    allowed = set(recording_bases(owner_kind))
+    return [(value, label) for value, label in choices if value in allowed]
+
+
+def fieldgroup_form_class(group: FieldGroup, owner_kind: str | None = None) -> type[forms.Form]:
     fields: dict[str, forms.Field] = {}
     for spec in group.fields:
         if spec.kind == "date":
@@ -87,7 +99,7 @@ def fieldgroup_form_class(group: FieldGroup) -> type[forms.Form]:
             )
         else:
             fields[spec.name] = forms.CharField(label=str(spec.label), required=False, max_length=200)
-    fields["legal_basis"] = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=choices_for(RECORDING_BASES))
+    fields["legal_basis"] = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=recording_choices(owner_kind))
     return type(f"{group.name.title()}Form", (forms.Form,), fields)
 
 
@@ -118,11 +130,13 @@ class GoalForm(forms.ModelForm):
 
 
 class TransmissionForm(forms.Form):
+    """Offers only what the sharing matrix (privacy/registry.yaml) allows for the sending organisation:
+    recipients of kinds with at least one route, the legal bases of those routes, the readable groups that
+    can go anywhere. The chosen combination is checked again here and, as the real guard, in the service."""
+
     recipient = forms.ModelChoiceField(label=_("Empfänger"), queryset=Organisation.objects.none())
     groups = forms.MultipleChoiceField(label=_("Zu übermittelnde Feldgruppen"), widget=forms.CheckboxSelectMultiple)
-    legal_basis = forms.ChoiceField(
-        label=_("Rechtsgrundlage"), choices=[("", "—"), *choices_for(TRANSMISSION_BASES)], required=False
-    )
+    legal_basis = forms.ChoiceField(label=_("Rechtsgrundlage"), required=False)
     consent = forms.ModelChoiceField(
         label=_("Einwilligung (nur bei Rechtsgrundlage Einwilligung)"),
         queryset=Consent.objects.none(),
@@ -131,13 +145,53 @@ class TransmissionForm(forms.Form):
     purpose = forms.CharField(label=_("Zweck"), max_length=300)
 
     def __init__(self, *args: Any, case: Case, groups: list[str], **kwargs: Any) -> None:
+        from teilhabe.privacy import sharing
+
         super().__init__(*args, **kwargs)
+        self.sender_kind = case.owner.kind
+        self.routes = sharing.routes(self.sender_kind, groups)
+        kinds = {kind for kind, _basis, _groups in self.routes}
+        bases = {basis for _kind, basis, _groups in self.routes}
+        offered = {g for _kind, _basis, allowed in self.routes for g in allowed}
         self.fields["recipient"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            is_active=True
+            is_active=True, kind__in=kinds
         ).exclude(pk=case.owner_id)
-        self.fields["groups"].choices = [(g, FIELD_GROUPS[g].label) for g in groups]  # type: ignore[attr-defined]
+        self.fields["legal_basis"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *[(value, label) for value, label in choices_for(TRANSMISSION_BASES) if value in bases],
+        ]
+        self.fields["groups"].choices = [(g, FIELD_GROUPS[g].label) for g in groups if g in offered]  # type: ignore[attr-defined]
         self.fields["consent"].queryset = case.consents.filter(withdrawn_at__isnull=True)  # type: ignore[attr-defined]
         self.fields["consent"].label_from_instance = lambda c: f"{c} – {c.given_at:%d.%m.%Y}"  # type: ignore[attr-defined]
+
+    def route_rows(self) -> list[dict[str, Any]]:
+        """The allowed routes for display: recipient kind, legal basis, groups."""
+        from teilhabe.accounts.models import OrganisationKind
+        from teilhabe.registry.legal import LegalBasis
+
+        return [
+            {
+                "kind": OrganisationKind(kind).label,
+                "basis": LegalBasis(basis).label,
+                "groups": [FIELD_GROUPS[g].label for g in allowed],
+            }
+            for kind, basis, allowed in self.routes
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        from teilhabe.privacy import sharing
+
+        data = super().clean() or {}
+        recipient, basis, groups = data.get("recipient"), data.get("legal_basis"), data.get("groups") or []
+        if recipient is not None and basis:
+            refused = sharing.refused_groups(self.sender_kind, recipient.kind, groups, basis)
+            if refused:
+                self.add_error(
+                    "groups",
+                    _("Nach der Übermittlungsmatrix nicht zulässig: %(groups)s (registry.sharing_refused).")
+                    % {"groups": ", ".join(str(FIELD_GROUPS[g].label) for g in refused)},
+                )
+        return data
 
 
 class ConsentForm(forms.Form):

@@ -255,6 +255,12 @@ EVENT_GROUP: dict[str, str] = {
 }
 
 
+class TrajectoryEventQuerySet(models.QuerySet["TrajectoryEvent"]):
+    def current(self) -> TrajectoryEventQuerySet:
+        """Events neither withdrawn nor replaced by a correction."""
+        return self.filter(withdrawn_at__isnull=True, replaced_by__isnull=True)
+
+
 class TrajectoryEvent(models.Model):
     PROTECTION: ClassVar[dict[str, str]] = {
         "id": N,
@@ -264,6 +270,10 @@ class TrajectoryEvent(models.Model):
         "detail": "by_group",
         "created_at": N,
         "created_by": N,
+        "replaces": N,
+        "withdrawn_at": N,
+        "withdrawn_by": N,
+        "withdrawal_reason": "by_group",
     }
     # "by_group" fields take the protection classes of these groups (see privacy.checks).
     ROW_GROUPS: ClassVar[frozenset[str]] = frozenset(EVENT_GROUP.values())
@@ -279,6 +289,18 @@ class TrajectoryEvent(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Corrections keep history: a correction is a new row that replaces the old one; a withdrawal marks the
+    # row. Neither deletes anything; pages and exports show only current events.
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("ersetzt")
+    )
+    withdrawn_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.CharField(_("Grund"), max_length=300, blank=True)
+
+    objects = TrajectoryEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "pk"]
@@ -500,7 +522,13 @@ class Transmission(models.Model):
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("Übermittlung")
         verbose_name_plural = _("Übermittlungen")
-        constraints = [models.CheckConstraint(condition=~Q(legal_basis=""), name="transmission_has_legal_basis")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(legal_basis=""), name="transmission_has_legal_basis"),
+            # The requester never appears as approver (four eyes; no approver when none is needed).
+            models.CheckConstraint(
+                condition=~Q(approved_by=models.F("requested_by")), name="transmission_approver_not_requester"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Übermittlung {self.pk}"
@@ -531,6 +559,57 @@ class CorrectionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Art. 19 {self.transmission_id}/{self.group}"
+
+    @property
+    def label(self) -> str:
+        """Plain German: what happened to the transmitted data (no internal keys)."""
+        if self.group == ERASURE:
+            return str(_("Die Akte wurde gelöscht (Art. 17 DSGVO)."))
+        group = FIELD_GROUPS.get(self.group)
+        name = group.label if group else self.group
+        return str(_("Die Angaben „%(group)s“ wurden berichtigt.") % {"group": name})
+
+
+ERASURE = "loeschung"
+
+
+class NoticeKind(models.TextChoices):
+    REVOKED = "revoked", _("Übermittlung widerrufen")
+    ERASED = "erased", _("Akte beim Absender gelöscht")
+
+
+class RecipientNotice(models.Model):
+    """What the recipient is told when a transmission is revoked or the sender's record erased: the copy is
+    gone, with the reason the sender gave. Shown in the recipient's worklist until marked read."""
+
+    PROTECTION: ClassVar[dict[str, str]] = {
+        "id": N,
+        "transmission": N,
+        "recipient": N,
+        "kind": N,
+        "reason": PII,
+        "created_at": N,
+        "read_at": N,
+        "read_by": N,
+    }
+
+    transmission = models.ForeignKey(Transmission, on_delete=models.CASCADE, related_name="recipient_notices")
+    recipient = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("Art"), max_length=20, choices=NoticeKind.choices)
+    reason = models.CharField(_("Grund"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["read_at", "-created_at"]
+        verbose_name = _("Mitteilung an den Empfänger")
+        verbose_name_plural = _("Mitteilungen an Empfänger")
+
+    def __str__(self) -> str:
+        return f"Mitteilung {self.pk} zu Übermittlung {self.transmission_id}"
 
 
 class CohortRecord(models.Model):

@@ -1,4 +1,4 @@
-"""Art. 15 access report as PDF (Typst, bundled Fira Sans, tagged PDF). Input: services.access_report()."""
+"""Art. 15 letter as PDF (Typst, bundled Fira Sans, tagged PDF). Input: registry.letters.access_letter()."""
 
 from __future__ import annotations
 
@@ -18,48 +18,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def render_access_report(
-    report: dict[str, Any],
-    groups: list[dict[str, Any]],
-    events: list[dict[str, Any]],
-    goals: list[dict[str, Any]],
-    *,
-    reference: str,
-    synthetic: bool,
-) -> bytes:
+def render_access_report(letter: dict[str, Any], *, synthetic: bool) -> bytes:
+    """The Art. 15 letter (``registry.letters.access_letter``) as PDF. Latin-script languages only: the
+    bundled Fira Sans has no Arabic glyphs, so callers pass a German or English letter."""
     import typst
 
-    data = {
-        "controller": report["controller"],
-        "reference": reference,
-        "generated_at": report["generated_at"][:16],
-        "synthetic": synthetic,
-        "purposes": report["purposes"],
-        "groups": [
-            {
-                "label": _text(g["label"]),
-                "protection": _text(g["protection"]),
-                "legal_basis": _text(g["legal_basis"]),
-                "items": [[_text(k), _text(v) or "—"] for k, v in g["items"]],
-            }
-            for g in groups
-        ],
-        "events": [{"date": e["date"], "label": _text(e["label"]), "detail": e["detail"]} for e in events],
-        "goals": [
-            {
-                "area": _text(g["area_label"]),
-                "description": g["description"],
-                "status": _text(g["status_label"]),
-                "review_on": _text(g["review_on"]) or "—",
-            }
-            for g in goals
-        ],
-        "categories": [{**c, "label": _text(c["label"])} for c in report["categories"]],
-        "recipients": report["recipients"],
-        "consents": report["consents"],
-        "source": _text(report["source"]),
-        "rights": _text(report["rights"]),
-    }
+    data = {"letter": letter, "synthetic": synthetic}
     workdir = Path(tempfile.mkdtemp(prefix="teilhabe-auskunft-"))
     try:
         (workdir / "data.json").write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teilhabe.registry import views
+from teilhabe.registry import views, views_corrections
 
 app_name = "registry"
 
@@ -34,6 +34,10 @@ urlpatterns = [
     path("uebermittlungen/<int:pk>/kopie/", views.incoming_detail, name="incoming"),
     path("uebermittlungen/<int:pk>/freigeben/", views.transmission_approve, name="approve"),
     path("uebermittlungen/<int:pk>/ablehnen/", views.transmission_reject, name="reject"),
-    path("uebermittlungen/<int:pk>/widerrufen/", views.transmission_revoke, name="revoke"),
+    path("uebermittlungen/<int:pk>/widerrufen/", views_corrections.transmission_revoke, name="revoke"),
+    path("<int:pk>/loeschen/", views_corrections.case_erase, name="erase"),
+    path("<int:pk>/ereignisse/<int:event_pk>/berichtigen/", views_corrections.event_correct, name="event_correct"),
+    path("<int:pk>/ereignisse/<int:event_pk>/zurueckziehen/", views_corrections.event_withdraw, name="event_withdraw"),
+    path("mitteilungen-eingang/", views_corrections.recipient_notices, name="recipient_notices"),
     path("mitteilungen/<int:pk>/erledigt/", views.notice_done, name="notice_done"),
 ]

@@ -34,25 +34,36 @@ def test_an_organisation_admin_cannot_create_organisations(client: Client, perso
     assert client.get(reverse("staff:organisation_create")).status_code == 403
 
 
-def test_org_admin_adds_a_new_member_with_a_personal_account(client: Client, personas: Personas) -> None:
+def test_org_admin_adds_a_new_member_with_a_personal_account(
+    client: Client, personas: Personas, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
     login_verified(client, personas.bob)
-    response = client.post(
-        reverse("staff:member_add", args=[personas.org_a.pk]),
-        {
-            "username": "dora",
-            "first_name": "Dora",
-            "role": Role.FALLBEARBEITUNG,
-            "password": "Ein-langes-Erstpasswort-1",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("staff:member_add", args=[personas.org_a.pk]),
+            {
+                "username": "dora",
+                "first_name": "Dora",
+                "email": "dora@jobcenter.example",
+                "role": Role.FALLBEARBEITUNG,
+                "password": "Ein-langes-Erstpasswort-1",  # ignored: administrators never set passwords
+            },
+        )
     assert response.status_code == 302
     dora = User.objects.get(username="dora")
-    assert Membership.objects.filter(user=dora, organisation=personas.org_a, role=Role.FALLBEARBEITUNG).exists()
+    assert not dora.has_usable_password() and dora.created_by == personas.bob
+    membership = Membership.objects.get(user=dora, organisation=personas.org_a, role=Role.FALLBEARBEITUNG)
+    assert membership.pending and membership.granted_by == personas.bob  # waits for a second person
     assert AuditEvent.objects.filter(action="membership.grant", username="bob", extra__user="dora").exists()
     assert not AuditEvent.objects.filter(extra__icontains="Ein-langes-Erstpasswort").exists()
+    # The personal link goes to Dora's address only, never into the administrator's page.
+    invitation = [m for m in mailoutbox if m.to == ["dora@jobcenter.example"]]
+    assert len(invitation) == 1 and "/konto/einladung/" in invitation[0].body
+    token = invitation[0].body.split("/konto/einladung/")[1].split("/")[0]
+    assert token not in client.get(reverse("staff:organisation", args=[personas.org_a.pk])).content.decode()
 
 
-def test_new_accounts_need_a_strong_password(client: Client, personas: Personas) -> None:
+def test_new_accounts_need_an_email_address_for_the_personal_link(client: Client, personas: Personas) -> None:
     login_verified(client, personas.bob)
     response = client.post(
         reverse("staff:member_add", args=[personas.org_a.pk]),
@@ -81,6 +92,7 @@ def test_role_change_is_audited_with_before_and_after(client: Client, personas: 
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="membership.change")
     assert event.extra["role_before"] == Role.FALLBEARBEITUNG and event.extra["role_after"] == Role.FALLAUFSICHT
+    assert event.extra["pending"] is True  # the new person-data role waits for a second person
 
 
 def test_mfa_reset_removes_devices_and_is_audited(client: Client, personas: Personas) -> None:

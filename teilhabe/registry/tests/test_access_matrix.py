@@ -13,7 +13,16 @@ from teilhabe.registry.models import AzrAuthorisation, Consent, CorrectionNotice
 from teilhabe.registry.tests.conftest import SEEDED_NAME, World, seed_case
 
 POST_ONLY = {"consent_withdraw", "approve", "reject", "revoke", "notice_done", "azr_grant", "azr_revoke"}
-LIST_ROUTES = {"list", "create", "transmissions", "cohorts", "api_tokens", "access_requests", "azr_authorisations"}
+LIST_ROUTES = {
+    "list",
+    "create",
+    "transmissions",
+    "cohorts",
+    "api_tokens",
+    "access_requests",
+    "azr_authorisations",
+    "recipient_notices",
+}
 # Bob (ORG_ADMIN, members.manage) legitimately grants AZR authorisations in A (DP-28).
 AZR_ROUTES = {"azr_authorisations", "azr_grant", "azr_revoke"}
 
@@ -50,7 +59,8 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
     )
     notice = CorrectionNotice.objects.create(transmission=sent, group="sprachkurs")
     goal = case.goals.first()
-    assert goal is not None
+    event = case.events.first()
+    assert goal is not None and event is not None
     alice_membership = Membership.objects.get(user=alice, organisation=case.owner)
     authorisation = AzrAuthorisation.objects.active().get(membership=alice_membership)
     return {
@@ -85,6 +95,10 @@ def _objects(world: World) -> dict[str, dict[str, int | str]]:
         "azr_authorisations": {},
         "azr_grant": {"pk": Membership.objects.get(user=world.dora).pk},
         "azr_revoke": {"pk": authorisation.pk},
+        "erase": {"pk": case.pk},
+        "event_correct": {"pk": case.pk, "event_pk": event.pk},
+        "event_withdraw": {"pk": case.pk, "event_pk": event.pk},
+        "recipient_notices": {},
     }
 
 

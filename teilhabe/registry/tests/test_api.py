@@ -73,7 +73,7 @@ def test_api_incoming_copy_exactly_the_transmitted_groups(world: World) -> None:
     url = reverse("kiim_api:incoming_detail", kwargs={"pk": transmission.pk})
     status, body = _get(charlie, url)
     assert status == 200 and set(body["groups"]) == {"identitaet"}
-    services.transmission_revoke(acting_user=world.p.alice, transmission=transmission)
+    services.transmission_revoke(acting_user=world.p.alice, transmission=transmission, reason="Zweck erfüllt")
     assert _get(charlie, url)[0] == 404
 
 

@@ -63,3 +63,62 @@ def test_kiim_pages_are_accessible(page: Page, live_server, world: World) -> Non
         assert response is not None and response.status == 200, path
         assert _axe_violations(page) == [], path
     assert errors == []
+
+
+def test_issue10_pages_are_accessible_and_screenshotted(page: Page, live_server, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Start-page worklists, the Art. 15 letter in German and Arabic, confirmation pages. With
+    TEILHABE_SCREENSHOTS=1 the pages are saved to docs/images/ for the issue note."""
+    import os
+    from pathlib import Path
+
+    pending = services.transmission_request(
+        acting_user=world.p.alice,
+        case=world.case,
+        recipient=world.p.org_b,
+        groups=["identitaet", "beschaeftigung"],
+        legal_basis=LegalBasis.SGB_X_71_2,
+        purpose="Prüfung der Lebensunterhaltssicherung",
+    )
+    sent = services.transmission_request(
+        acting_user=world.p.alice,
+        case=world.case,
+        recipient=world.org_c,
+        groups=["identitaet", "sprachkurs"],
+        legal_basis=LegalBasis.SGB_X_69_1_1,
+        purpose="Abstimmung der Sprachförderung",
+    )
+    services.consent_give(
+        acting_user=world.p.alice,
+        case=world.case,
+        purpose="Kursstand an die Migrationsberatung",
+        data_items=["identitaet", "sprachkurs"],
+        recipients=[world.org_c],
+        language="ar",
+        text_version="KiIM-Einwilligung 2026-01",
+    )
+    client = login_verified(Client(), world.dora)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    shots = Path(settings.BASE_DIR) / "docs" / "images" if os.environ.get("TEILHABE_SCREENSHOTS") else None
+    pk = world.case.pk
+    for path, name in (
+        ("/staff/", "issue10-start-worklists.png"),
+        (f"/staff/kiim/{pk}/auskunft/?lang=de", "issue10-art15-de.png"),
+        (f"/staff/kiim/{pk}/auskunft/", "issue10-art15-ar.png"),
+        (f"/staff/kiim/uebermittlungen/{pending.pk}/", ""),
+        (f"/staff/kiim/uebermittlungen/{sent.pk}/widerrufen/", ""),
+        (f"/staff/kiim/{pk}/loeschen/", ""),
+        ("/staff/rollen-bestaetigen/", ""),
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        assert _axe_violations(page) == [], path
+        if shots is not None and name:
+            page.screenshot(path=str(shots / name), full_page=True)

@@ -80,7 +80,7 @@ def test_erasure_and_restriction_remove_the_pseudonymised_row_at_once(world: Wor
     build_extract()
     first, second = Case.objects.filter(family_name__startswith="Zuzug2021").order_by("pk")
     services.case_restrict(acting_user=world.dora, case=first, restrict=True)
-    services.case_erase(acting_user=world.dora, case=second)
+    services.case_erase(acting_user=world.dora, case=second, reason="Antrag")
     assert not CohortRecord.objects.filter(arrival_year=2021).exists()
 
 

@@ -35,3 +35,23 @@ def test_demo_builder_creates_labelled_synthetic_cases(regions, settings) -> Non
     build_demo_cases(district)  # idempotent (other apps' builders are tested by their own tests)
     assert Case.objects.count() == 245
     assert AzrAuthorisation.objects.active().count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_four_eyes_path_can_be_completed_and_the_demo_says_who_approves(regions, settings) -> None:
+    """Issue 10, example 10: no Jobcenter demo account could approve; the page did not say who could."""
+    settings.DEMO = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from teilhabe.core.demo import create_demo_district
+    from teilhabe.registry import services
+
+    district = create_demo_district()
+    pending = Transmission.objects.get(status="pending")
+    assert pending.sender == district.organisations["jobcenter"]
+    approvers = services.approvers_for(pending)
+    assert district.users["jc.leitung"] in approvers
+    note = next(n for n in district.notes if n.startswith("Vier-Augen-Freigaben"))
+    assert "jc.leitung" in note and "abh.leitung" in note and "mbe.leitung" in note
+    services.transmission_approve(acting_user=district.users["jc.leitung"], transmission=pending)
+    pending.refresh_from_db()
+    assert pending.status == "sent" and pending.approved_by == district.users["jc.leitung"]

@@ -30,7 +30,7 @@ def test_raw_database_holds_no_plaintext_art9_or_azr(world: World) -> None:
         acting_user=world.dora,
         case=world.case,
         recipient=world.org_c,
-        groups=["identitaet", "gesundheit", "aufenthalt"],
+        groups=["identitaet", "gesundheit"],  # residence status goes nowhere under § 69 SGB X (matrix)
         legal_basis=LegalBasis.SGB_X_69_1_1,
         purpose="Hilfeplanung",
     )

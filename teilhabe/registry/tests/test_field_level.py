@@ -97,8 +97,10 @@ def test_azr_number_needs_azr_permission(world: World) -> None:
 
 
 def test_organisation_kind_limits_groups(world: World) -> None:
-    """The Ausländerbehörde holds no employment or health records of its own (holders in FIELD_GROUPS)."""
-    from teilhabe.registry.access import readable_groups
+    """The Ausländerbehörde holds no health or housing records (holders in FIELD_GROUPS); employment only as
+    received under § 71 Abs. 2 SGB X (decision 0010), and it cannot write it."""
+    from teilhabe.registry.access import readable_groups, writable_groups
 
     groups = readable_groups(world.erik, world.p.org_b)
-    assert "beschaeftigung" not in groups and "gesundheit" not in groups and "aufenthalt" in groups
+    assert "gesundheit" not in groups and "wohnen" not in groups and "aufenthalt" in groups
+    assert "beschaeftigung" in groups and "beschaeftigung" not in writable_groups(world.erik, world.p.org_b)

@@ -60,10 +60,11 @@ def test_legal_hold_blocks_erasure(world: World) -> None:
     url = reverse("registry:rights", kwargs={"pk": world.case.pk})
     dora.post(url, {"action": "hold", "legal_hold": "Aufbewahrung nach § 50 SGB II bis Verfahrensende"})
     assert AuditEvent.objects.filter(action="case.legal_hold", extra__set=True).exists()
-    dora.post(url, {"action": "erase", "confirm": str(world.case.pk)})
+    erase = reverse("registry:erase", kwargs={"pk": world.case.pk})
+    dora.post(erase, {"confirm": world.case.display_reference, "reason": "Antrag der Person"})
     assert Case.objects.filter(pk=world.case.pk).exists()
     with pytest.raises(ValidationError):
-        services.case_erase(acting_user=world.dora, case=Case.objects.get(pk=world.case.pk))
+        services.case_erase(acting_user=world.dora, case=Case.objects.get(pk=world.case.pk), reason="Antrag der Person")
 
 
 def test_erasure_leaves_no_trace_of_the_person(world: World) -> None:
@@ -88,9 +89,12 @@ def test_erasure_leaves_no_trace_of_the_person(world: World) -> None:
     dora = world.client(world.dora)
     response = dora.post(reverse("registry:rights", kwargs={"pk": world.case.pk}), {"action": "wrong"})
     assert Case.objects.filter(pk=world.case.pk).exists()
-    response = dora.post(
-        reverse("registry:rights", kwargs={"pk": world.case.pk}), {"action": "erase", "confirm": str(world.case.pk)}
-    )
+    erase = reverse("registry:erase", kwargs={"pk": world.case.pk})
+    # The internal id is not the confirmation; the visible Aktenzeichen is, and a reason is mandatory.
+    assert dora.post(erase, {"confirm": str(world.case.pk), "reason": "Antrag"}).status_code == 200
+    assert dora.post(erase, {"confirm": world.case.display_reference, "reason": ""}).status_code == 200
+    assert Case.objects.filter(pk=world.case.pk).exists()
+    response = dora.post(erase, {"confirm": world.case.display_reference, "reason": "Antrag der Person"})
     assert response.status_code == 302
     assert not Case.objects.filter(pk=world.case.pk).exists()
     # Earlier recipients are told (Art. 19); the transmission keeps its metadata without the case link.
@@ -125,7 +129,7 @@ def test_access_report_lists_data_and_every_transmission(world: World) -> None:
         legal_basis=LegalBasis.AUFENTHG_87,
         purpose="Mitteilung",
     )
-    services.transmission_revoke(acting_user=world.p.alice, transmission=second)
+    services.transmission_revoke(acting_user=world.p.alice, transmission=second, reason="Zweck erfüllt")
     dora = world.client(world.dora)
     response = dora.get(reverse("registry:access_report_json", kwargs={"pk": world.case.pk}))
     assert response.status_code == 200

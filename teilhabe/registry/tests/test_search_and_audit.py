@@ -41,6 +41,7 @@ def test_search_finds_original_script_and_logs_without_query(world: World) -> No
         "query_length": len(SEEDED_ORIGINAL),
         "birth_year_given": False,
         "results": 1,
+        "result_ids": [world.case.pk],
         "truncated": False,
     }
     assert SEEDED_ORIGINAL not in event.canonical_payload()
@@ -100,7 +101,7 @@ def test_audit_log_holds_no_protected_values(world: World, needle: str) -> None:
         acting_user=world.dora,
         case=world.case,
         recipient=world.p.org_b,
-        groups=["identitaet", "gesundheit"],
+        groups=["identitaet", "beschaeftigung"],  # health data never go to the ABH (sharing matrix)
         legal_basis=LegalBasis.SGB_X_71_2,
         purpose="Prüfung",
     )

@@ -122,10 +122,11 @@ def test_jugendamt_data_always_needs_four_eyes(world: World) -> None:
     from teilhabe.accounts.models import Organisation, OrganisationKind
 
     jugendamt = Organisation(kind=OrganisationKind.JUGENDAMT)
-    assert services.needs_four_eyes(jugendamt, world.org_c, ["identitaet"])
-    assert not services.needs_four_eyes(world.p.org_a, world.org_c, ["identitaet", "beschaeftigung"])
-    assert services.needs_four_eyes(world.p.org_a, world.p.org_b, ["beschaeftigung"])
-    assert services.needs_four_eyes(world.p.org_a, world.org_c, ["gesundheit"])
+    sgb69, sgb71 = LegalBasis.SGB_X_69_1_1, LegalBasis.SGB_X_71_2
+    assert services.needs_four_eyes(jugendamt, world.org_c, ["identitaet"], sgb69)
+    assert not services.needs_four_eyes(world.p.org_a, world.org_c, ["identitaet", "beschaeftigung"], sgb69)
+    assert services.needs_four_eyes(world.p.org_a, world.p.org_b, ["beschaeftigung"], sgb71)
+    assert services.needs_four_eyes(world.p.org_a, world.org_c, ["gesundheit"], sgb69)
 
 
 def test_reject(world: World) -> None:
@@ -213,7 +214,9 @@ def test_consent_based_transmission_and_withdrawal(world: World) -> None:
 def test_correction_creates_art19_tasks_for_earlier_recipients(world: World) -> None:
     first = _send(world, ["identitaet", "sprachkurs"])
     _send(world, ["identitaet"], recipient=world.p.org_b, basis=LegalBasis.AUFENTHG_87)
-    services.transmission_revoke(acting_user=world.p.alice, transmission=first)  # still an earlier recipient
+    services.transmission_revoke(
+        acting_user=world.p.alice, transmission=first, reason="x"
+    )  # still an earlier recipient
     services.fieldgroup_save(
         acting_user=world.p.alice,
         case=world.case,

@@ -1,0 +1,86 @@
+"""Registry services, split by concept; every public name stays importable as ``registry.services.X``."""
+
+from teilhabe.registry.services.azr import azr_authorisation_grant, azr_authorisation_revoke
+from teilhabe.registry.services.cases import (
+    case_create,
+    case_data,
+    case_read,
+    case_search,
+    case_update,
+    event_add,
+    fieldgroup_save,
+    fieldgroup_values,
+    goal_save,
+    identity_data,
+    identity_for_edit,
+)
+from teilhabe.registry.services.common import (
+    CASE_FIELDS,
+    ENCRYPTED_CLASSES,
+    IDENTITY_FIELDS,
+    SearchInputError,
+)
+from teilhabe.registry.services.consent import consent_give, consent_withdraw
+from teilhabe.registry.services.events import event_correct, event_withdraw
+from teilhabe.registry.services.rights import (
+    access_report,
+    access_request_create,
+    access_request_update,
+    add_months,
+    case_erase,
+    case_restrict,
+    case_set_legal_hold,
+)
+from teilhabe.registry.services.transmissions import (
+    approval_conflict,
+    approvers_for,
+    needs_four_eyes,
+    notice_done,
+    refused_by_matrix,
+    transmission_approve,
+    transmission_read,
+    transmission_reject,
+    transmission_request,
+    transmission_revoke,
+)
+
+__all__ = [
+    "CASE_FIELDS",
+    "ENCRYPTED_CLASSES",
+    "IDENTITY_FIELDS",
+    "SearchInputError",
+    "access_report",
+    "access_request_create",
+    "access_request_update",
+    "add_months",
+    "approval_conflict",
+    "approvers_for",
+    "azr_authorisation_grant",
+    "azr_authorisation_revoke",
+    "case_create",
+    "case_data",
+    "case_erase",
+    "case_read",
+    "case_restrict",
+    "case_search",
+    "case_set_legal_hold",
+    "case_update",
+    "consent_give",
+    "consent_withdraw",
+    "event_add",
+    "event_correct",
+    "event_withdraw",
+    "fieldgroup_save",
+    "fieldgroup_values",
+    "goal_save",
+    "identity_data",
+    "identity_for_edit",
+    "needs_four_eyes",
+    "notice_done",
+    "refused_by_matrix",
+    "transmission_approve",
+    "transmission_read",
+    "transmission_reject",
+    "transmission_request",
+    "transmission_revoke",
+]
