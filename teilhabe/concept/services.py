@@ -53,9 +53,13 @@ class ConceptError(ValueError):
         super().__init__(message)
 
 
+def is_frozen_now(version: ConceptVersion) -> bool:
+    """The version's state as stored now (an object loaded earlier in the request may be stale)."""
+    return version.is_frozen or ConceptVersion.objects.filter(pk=version.pk, status=VersionStatus.ADOPTED).exists()
+
+
 def require_draft(version: ConceptVersion) -> None:
-    """Raise unless the version is a draft, as stored now (an object loaded earlier may be stale)."""
-    if version.is_frozen or ConceptVersion.objects.filter(pk=version.pk, status=VersionStatus.ADOPTED).exists():
+    if is_frozen_now(version):
         raise ConceptError(
             "version_frozen",
             "Diese Fassung ist beschlossen und kann nicht mehr geändert werden. "
@@ -315,7 +319,7 @@ def measure_save(*, acting_user: Any, goal: Goal, changes: dict[str, Any], measu
     """Create or change a measure. On an adopted version only the status may change."""
     version = goal.version
     created = measure is None
-    if version.is_frozen:
+    if is_frozen_now(version):
         plan_changes = _apply(Measure.objects.get(pk=measure.pk), changes, MEASURE_PLAN_FIELDS) if measure else ["new"]
         m2m_changes = [
             f

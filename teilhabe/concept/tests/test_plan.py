@@ -61,10 +61,10 @@ def test_an_adopted_version_is_frozen(world: World) -> None:
         lambda: services.version_adopt(acting_user=world.office_user, version=version, body="Kreistag", decision_date=date(2025, 4, 1), drucksache="x"),
         lambda: services.version_update(acting_user=world.office_user, version=version, changes={"title": "anders"}),
     ]
-    for attempt in attempts:
+    for number, attempt in enumerate(attempts):
         with pytest.raises(services.ConceptError) as exc:
             attempt()
-        assert exc.value.code == "version_frozen"
+        assert exc.value.code == "version_frozen", number
     world.measure_a.refresh_from_db()
     assert world.measure_a.title == "Jobcafé A"
     assert Measure.objects.count() == 2
