@@ -130,7 +130,7 @@ class MilestoneForm(forms.ModelForm):
 
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
-    url = forms.URLField(label=_("Link"), required=False)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     document = forms.FileField(label=_("Dokument (höchstens 10 MB)"), required=False)
 
     def clean(self) -> dict[str, Any]:
