@@ -61,7 +61,9 @@ def get_field(request: HttpRequest, pk: int, *, manage: bool = False) -> FieldOf
 def get_goal(request: HttpRequest, pk: int, *, manage: bool = False) -> Goal:
     concepts = Concept.objects.managed_by(request.user) if manage else Concept.objects.visible_to(request.user)
     return _first_or_404(
-        Goal.objects.filter(pk=pk, field__version__concept__in=concepts).select_related("field__version__concept__owner")
+        Goal.objects.filter(pk=pk, field__version__concept__in=concepts).select_related(
+            "field__version__concept__owner"
+        )
     )
 
 
@@ -74,10 +76,14 @@ def get_target(request: HttpRequest, pk: int) -> GoalIndicator:
 
 
 def get_measure(request: HttpRequest, pk: int, *, write: bool = False) -> Measure:
-    qs = Measure.objects.editable_by(request.user) if write else Measure.objects.filter(
-        goal__field__version__concept__in=Concept.objects.visible_to(request.user)
+    qs = (
+        Measure.objects.editable_by(request.user)
+        if write
+        else Measure.objects.filter(goal__field__version__concept__in=Concept.objects.visible_to(request.user))
     )
-    return _first_or_404(qs.filter(pk=pk).select_related("goal__field__version__concept__owner", "owner", "responsible"))
+    return _first_or_404(
+        qs.filter(pk=pk).select_related("goal__field__version__concept__owner", "owner", "responsible")
+    )
 
 
 def get_milestone(request: HttpRequest, pk: int) -> Milestone:
@@ -106,9 +112,9 @@ def get_comment(request: HttpRequest, pk: int) -> Comment:
 
 def get_report(request: HttpRequest, pk: int) -> StatusReport:
     return _first_or_404(
-        StatusReport.objects.filter(pk=pk, version__concept__in=Concept.objects.visible_to(request.user)).select_related(
-            "version__concept__owner"
-        )
+        StatusReport.objects.filter(
+            pk=pk, version__concept__in=Concept.objects.visible_to(request.user)
+        ).select_related("version__concept__owner")
     )
 
 

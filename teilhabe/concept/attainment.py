@@ -123,7 +123,9 @@ def evaluate(
     total_days = (target_date - start).days
     expected = min(1.0, max(0.0, (date(latest_year, 12, 31) - start).days / total_days)) if total_days > 0 else 1.0
     distance = target_value - baseline_value
-    share = (latest - baseline_value) / distance if distance else (1.0 if _meets(latest, target_value, direction) else 0.0)
+    share = (
+        (latest - baseline_value) / distance if distance else (1.0 if _meets(latest, target_value, direction) else 0.0)
+    )
     if _meets(latest, target_value, direction):
         state = REACHED
     elif share >= expected:
@@ -133,7 +135,9 @@ def evaluate(
     return latest, latest_year, share, expected, state
 
 
-def published_series(indicator_id: int, level: str, regions: list[str] | None = None) -> dict[str, tuple[list[tuple[int, float]], list[int]]]:
+def published_series(
+    indicator_id: int, level: str, regions: list[str] | None = None
+) -> dict[str, tuple[list[tuple[int, float]], list[int]]]:
     """{region: (published (year, value) pairs, suppressed years)} for the indicator's total (no category)."""
     rows = IndicatorValue.objects.filter(
         indicator_id=indicator_id, indicator__is_published=True, category="", level=level

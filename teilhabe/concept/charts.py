@@ -15,7 +15,9 @@ from teilhabe.indicators import charts
 def chart_points(attainment: TargetAttainment) -> list[tuple[str, int, float]]:
     target = attainment.target
     kreis = attainment.kreis
-    points = [("Kreis (veröffentlicht)", year, value) for year, value in kreis.series if year >= target.baseline_year - 2]
+    points = [
+        ("Kreis (veröffentlicht)", year, value) for year, value in kreis.series if year >= target.baseline_year - 2
+    ]
     points += [
         ("Zielpfad", target.baseline_year, target.baseline_value),
         ("Zielpfad", target.target_date.year, target.target_value),
@@ -29,4 +31,6 @@ def chart_title(attainment: TargetAttainment) -> str:
 
 
 def target_chart(attainment: TargetAttainment) -> SafeString:
-    return charts.time_series_svg(chart_points(attainment), title=chart_title(attainment), unit=attainment.target.indicator.unit)
+    return charts.time_series_svg(
+        chart_points(attainment), title=chart_title(attainment), unit=attainment.target.indicator.unit
+    )

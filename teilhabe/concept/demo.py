@@ -26,12 +26,24 @@ from teilhabe.indicators.models import Indicator, IndicatorValue, Level
 BERLIN = ZoneInfo("Europe/Berlin")
 
 FIELDS = [
-    ("B", "Rechtliche Integration und Einbürgerung", "Aufenthalt sichern, Einbürgerung erleichtern, Verfahren verständlich machen."),
-    ("C", "Frühe Bildung und Sprache", "Alle Kinder erreichen die Kita; Deutsch von Anfang an, Mehrsprachigkeit als Stärke."),
+    (
+        "B",
+        "Rechtliche Integration und Einbürgerung",
+        "Aufenthalt sichern, Einbürgerung erleichtern, Verfahren verständlich machen.",
+    ),
+    (
+        "C",
+        "Frühe Bildung und Sprache",
+        "Alle Kinder erreichen die Kita; Deutsch von Anfang an, Mehrsprachigkeit als Stärke.",
+    ),
     ("D", "Schule, Ausbildung und Anerkennung", "Gleiche Bildungschancen, Übergänge begleiten, Abschlüsse anerkennen."),
     ("E", "Arbeit und Lebensunterhalt", "Zugewanderte finden Arbeit, die zu ihren Fähigkeiten passt."),
     ("G", "Wohnen und Zusammenleben", "Dezentral wohnen, Nachbarschaften stärken, Begegnung in allen Gemeinden."),
-    ("I", "Interkulturelle Öffnung und Teilhabe", "Verwaltung und Vereine öffnen sich; Migrantenorganisationen wirken mit."),
+    (
+        "I",
+        "Interkulturelle Öffnung und Teilhabe",
+        "Verwaltung und Vereine öffnen sich; Migrantenorganisationen wirken mit.",
+    ),
 ]
 # Monitoring themes without their own field of action join the closest one.
 THEME_TO_FIELD = {"A": "G", "F": "I", "H": "G"}
@@ -65,7 +77,7 @@ def _candidates() -> list[tuple[Indicator, float, float]]:
             .values_list("year", "published_value")
         )
         if 2022 in rows and max(rows) > 2022:
-            out.append((indicator, float(rows[2022]), float(rows[max(rows)])))
+            out.append((indicator, float(rows[2022] or 0), float(rows[max(rows)] or 0)))
     return out[:20]
 
 
@@ -91,7 +103,9 @@ def build_demo_concept(district: Any) -> None:
     today = timezone.localdate()
 
     # Contacts (persons in the network); accounts linked only for people who log in.
-    def contact(name: str, org_key: str | None, function: str, email: str, user_key: str | None = None, other: str = "") -> Any:
+    def contact(
+        name: str, org_key: str | None, function: str, email: str, user_key: str | None = None, other: str = ""
+    ) -> Any:
         return net.contact_save(
             acting_user=kai_user,
             owner=office,
@@ -105,21 +119,47 @@ def build_demo_concept(district: Any) -> None:
             },
         )
 
-    kai = contact("Kai Koordination", "landkreis", "Integrationsbeauftragter des Landkreises", "integration@landkreis.example", "koordination")
+    kai = contact(
+        "Kai Koordination",
+        "landkreis",
+        "Integrationsbeauftragter des Landkreises",
+        "integration@landkreis.example",
+        "koordination",
+    )
     people = {
         "landkreis": kai,
-        "jobcenter": contact("Judith Admin", "jobcenter", "Bereichsleitung Markt und Integration", "j.admin@jobcenter.example", "jc.admin"),
-        "beratung": contact("Mira Beratung", "beratung", "Migrationsberatung für Erwachsene", "m.beratung@mbe.example", "mbe.beratung"),
+        "jobcenter": contact(
+            "Judith Admin",
+            "jobcenter",
+            "Bereichsleitung Markt und Integration",
+            "j.admin@jobcenter.example",
+            "jc.admin",
+        ),
+        "beratung": contact(
+            "Mira Beratung", "beratung", "Migrationsberatung für Erwachsene", "m.beratung@mbe.example", "mbe.beratung"
+        ),
         "mso": contact("Vera Verein", "mso", "Vorsitzende", "vorstand@verein.example", "verein"),
         "abh": contact("Lea Leitung", "abh", "Leitung Ausländerbehörde", "l.leitung@abh.example"),
     }
     for i in (1, 2, 3):
         key = f"gemeinde{i}"
         if key in orgs:
-            people[key] = contact(f"Gero Gemeinde {i}", key, "Ansprechperson Integration", f"integration@gemeinde{i}.example", key)
-    kreistag = contact("Karla Kreistag", None, "Kreistagsmitglied, Ausschuss für Soziales", "k.kreistag@kreistag.example", other="Kreistag")
-    wohlfahrt = contact("Willi Wohlfahrt", None, "Geschäftsführer", "w.wohlfahrt@wohlfahrt.example", other="Wohlfahrtsverband im Kreis")
-    deputy_kai = contact("Stefanie Statistik", "landkreis", "Kommunalstatistik, Vertretung", "statistik@landkreis.example", "statistik")
+            people[key] = contact(
+                f"Gero Gemeinde {i}", key, "Ansprechperson Integration", f"integration@gemeinde{i}.example", key
+            )
+    kreistag = contact(
+        "Karla Kreistag",
+        None,
+        "Kreistagsmitglied, Ausschuss für Soziales",
+        "k.kreistag@kreistag.example",
+        other="Kreistag",
+    )
+    wohlfahrt = contact(
+        "Willi Wohlfahrt", None, "Geschäftsführer", "w.wohlfahrt@wohlfahrt.example", other="Wohlfahrtsverband im Kreis"
+    )
+    deputy_kai = contact(
+        "Stefanie Statistik", "landkreis", "Kommunalstatistik, Vertretung", "statistik@landkreis.example", "statistik"
+    )
 
     # The concept: six fields, goals from indicators, measures.
     concept = services.concept_create(
@@ -141,7 +181,9 @@ def build_demo_concept(district: Any) -> None:
         },
     )
     fields = {
-        theme: services.field_save(acting_user=kai_user, version=version, changes={"title": title, "description": text, "theme": theme})
+        theme: services.field_save(
+            acting_user=kai_user, version=version, changes={"title": title, "description": text, "theme": theme}
+        )
         for theme, title, text in FIELDS
     }
     gemeinden = list(district.kreis.gemeinden.filter(is_gemeinde=True).order_by("-population")[:6])
@@ -151,7 +193,9 @@ def build_demo_concept(district: Any) -> None:
         target, direction = _target(index, baseline, latest)
         verb = "steigern" if direction == "higher" else "senken"
         goal = services.goal_save(
-            acting_user=kai_user, field=fld, changes={"title": f"{indicator.name_de} {verb}", "description": indicator.definition[:400]}
+            acting_user=kai_user,
+            field=fld,
+            changes={"title": f"{indicator.name_de} {verb}", "description": indicator.definition[:400]},
         )
         services.target_save(
             acting_user=kai_user,
@@ -168,7 +212,13 @@ def build_demo_concept(district: Any) -> None:
         for j in range(2):
             title, owner_key = MEASURE_IDEAS[(index * 2 + j) % len(MEASURE_IDEAS)]
             owner_key = owner_key if owner_key in orgs else "landkreis"
-            status = [MeasureStatus.RUNNING, MeasureStatus.PLANNED, MeasureStatus.DONE, MeasureStatus.RUNNING, MeasureStatus.SUSPENDED][(index + j) % 5]
+            status = [
+                MeasureStatus.RUNNING,
+                MeasureStatus.PLANNED,
+                MeasureStatus.DONE,
+                MeasureStatus.RUNNING,
+                MeasureStatus.SUSPENDED,
+            ][(index + j) % 5]
             measure = services.measure_save(
                 acting_user=kai_user,
                 goal=goal,
@@ -179,7 +229,9 @@ def build_demo_concept(district: Any) -> None:
                     "responsible": people.get(owner_key),
                     "partners": [orgs[k] for k in ("mso", "beratung") if k in orgs and k != owner_key],
                     "partners_other": "Wohlfahrtsverband im Kreis" if j else "",
-                    "gemeinden": gemeinden[(index + j) % max(1, len(gemeinden)) : (index + j) % max(1, len(gemeinden)) + 1],
+                    "gemeinden": gemeinden[
+                        (index + j) % max(1, len(gemeinden)) : (index + j) % max(1, len(gemeinden)) + 1
+                    ],
                     "budget": Decimal(5000 + 2500 * ((index + j) % 7)),
                     "funding_source": FUNDING[(index + j) % len(FUNDING)],
                     "status": status,
@@ -187,41 +239,81 @@ def build_demo_concept(district: Any) -> None:
                     "end_date": date(2027 + (j % 3), 12, 31),
                 },
             )
-            for k, (ms_title, months) in enumerate((("Konzept und Partner", 3), ("Start der Angebote", 9), ("Auswertung", 30))):
+            for k, (ms_title, months) in enumerate(
+                (("Konzept und Partner", 3), ("Start der Angebote", 9), ("Auswertung", 30))
+            ):
                 due = date(2024, 1 + (index % 6), 1) + timedelta(days=30 * months)
-                done = due + timedelta(days=5) if (status != MeasureStatus.PLANNED and due < today and (k < 2 or status == MeasureStatus.DONE)) else None
-                services.milestone_save(acting_user=kai_user, measure=measure, changes={"title": ms_title, "due_date": due, "done_on": done})
+                done = (
+                    due + timedelta(days=5)
+                    if (status != MeasureStatus.PLANNED and due < today and (k < 2 or status == MeasureStatus.DONE))
+                    else None
+                )
+                services.milestone_save(
+                    acting_user=kai_user, measure=measure, changes={"title": ms_title, "due_date": due, "done_on": done}
+                )
             if status == MeasureStatus.DONE:
-                services.evidence_add(acting_user=kai_user, measure=measure, title="Abschlussbericht (Presse)", url="https://www.example.org/abschlussbericht")
+                services.evidence_add(
+                    acting_user=kai_user,
+                    measure=measure,
+                    title="Abschlussbericht (Presse)",
+                    url="https://www.example.org/abschlussbericht",
+                )
             measure_count += 1
 
     # Bodies and meetings.
     steering = net.body_save(
         acting_user=kai_user,
         owner=office,
-        changes={"kind": BodyKind.STEUERUNGSGRUPPE, "name": "Steuerungsgruppe Integrationskonzept", "responsible": kai,
-                 "description": "Steuert die Umsetzung des Konzepts: Kreis, Kreistagsfraktionen, Städte und Zivilgesellschaft."},
+        changes={
+            "kind": BodyKind.STEUERUNGSGRUPPE,
+            "name": "Steuerungsgruppe Integrationskonzept",
+            "responsible": kai,
+            "description": "Steuert die Umsetzung des Konzepts: Kreis, Kreistagsfraktionen, Städte und Zivilgesellschaft.",
+        },
     )
     round_table = net.body_save(
         acting_user=kai_user,
         owner=office,
-        changes={"kind": BodyKind.RUNDER_TISCH, "name": "Runder Tisch Integration", "responsible": kai,
-                 "description": "Kreisweiter Austausch zwischen Kreis, Gemeinden, Trägern und Migrantenorganisationen."},
+        changes={
+            "kind": BodyKind.RUNDER_TISCH,
+            "name": "Runder Tisch Integration",
+            "responsible": kai,
+            "description": "Kreisweiter Austausch zwischen Kreis, Gemeinden, Trägern und Migrantenorganisationen.",
+        },
     )
     net.body_save(
         acting_user=kai_user,
         owner=office,
-        changes={"kind": BodyKind.ARBEITSGRUPPE, "name": "AG Arbeit und Ausbildung", "parent": round_table, "responsible": people["jobcenter"]},
+        changes={
+            "kind": BodyKind.ARBEITSGRUPPE,
+            "name": "AG Arbeit und Ausbildung",
+            "parent": round_table,
+            "responsible": people["jobcenter"],
+        },
     )
-    for key, function in (("jobcenter", "Jobcenter"), ("mso", "Migrantenorganisationen"), ("gemeinde1", "Städte und Gemeinden")):
+    for key, function in (
+        ("jobcenter", "Jobcenter"),
+        ("mso", "Migrantenorganisationen"),
+        ("gemeinde1", "Städte und Gemeinden"),
+    ):
         if key in people:
             net.member_add(acting_user=kai_user, body=steering, changes={"contact": people[key], "function": function})
     net.member_add(acting_user=kai_user, body=steering, changes={"contact": kreistag, "function": "Kreistag"})
-    net.member_add(acting_user=kai_user, body=steering, changes={"contact": kai, "function": "Geschäftsstelle", "deputy": deputy_kai})
+    net.member_add(
+        acting_user=kai_user,
+        body=steering,
+        changes={"contact": kai, "function": "Geschäftsstelle", "deputy": deputy_kai},
+    )
     for key in ("beratung", "mso", "abh", "gemeinde1", "gemeinde2", "gemeinde3"):
         if key in people:
-            net.member_add(acting_user=kai_user, body=round_table, changes={"contact": people[key], "function": people[key].function})
-    net.member_add(acting_user=kai_user, body=round_table, changes={"contact": wohlfahrt, "function": "Wohlfahrtspflege"})
+            net.member_add(
+                acting_user=kai_user,
+                body=round_table,
+                changes={"contact": people[key], "function": people[key].function},
+            )
+    net.member_add(
+        acting_user=kai_user, body=round_table, changes={"contact": wohlfahrt, "function": "Wohlfahrtspflege"}
+    )
 
     meetings = []
     for n, offset in enumerate((-200, -90, 21), start=1):
@@ -240,42 +332,128 @@ def build_demo_concept(district: Any) -> None:
             )
         )
     first, second, third = meetings
-    net.attendance_set(acting_user=kai_user, meeting=first, statuses={c.pk: "present" for c in (kai, people["mso"], wohlfahrt)} | {people["beratung"].pk: "excused"})
-    net.minutes_save(acting_user=kai_user, meeting=first, text="TOP 2: Die Geschäftsstelle stellt den Sachstand vor. Die Gemeinden berichten über ihre Maßnahmen.\nTOP 3: Die AG Arbeit und Ausbildung schlägt Jobcafés vor.")
+    net.attendance_set(
+        acting_user=kai_user,
+        meeting=first,
+        statuses={c.pk: "present" for c in (kai, people["mso"], wohlfahrt)} | {people["beratung"].pk: "excused"},
+    )
+    net.minutes_save(
+        acting_user=kai_user,
+        meeting=first,
+        text="TOP 2: Die Geschäftsstelle stellt den Sachstand vor. Die Gemeinden berichten über ihre Maßnahmen.\nTOP 3: Die AG Arbeit und Ausbildung schlägt Jobcafés vor.",
+    )
     g1 = people.get("gemeinde1", kai)
-    net.decision_add(acting_user=kai_user, meeting=first, kind="agreement", text="Die Gemeinden benennen je eine Ansprechperson für Integration.",
-                     action_title="Ansprechperson benennen und melden", action_owner=g1, action_due=today - timedelta(days=120))
-    net.decision_add(acting_user=kai_user, meeting=first, kind="decision", text="Der Runde Tisch empfiehlt Jobcafés in allen Städten.",
-                     action_title="Standorte für Jobcafés vorschlagen", action_owner=people["jobcenter"], action_due=today - timedelta(days=150))
-    net.minutes_save(acting_user=kai_user, meeting=second, text="TOP 1: Das Protokoll der 1. Sitzung wird genehmigt.\nTOP 2: Sachstand und Entwurf der Fortschreibung.")
+    net.decision_add(
+        acting_user=kai_user,
+        meeting=first,
+        kind="agreement",
+        text="Die Gemeinden benennen je eine Ansprechperson für Integration.",
+        action_title="Ansprechperson benennen und melden",
+        action_owner=g1,
+        action_due=today - timedelta(days=120),
+    )
+    net.decision_add(
+        acting_user=kai_user,
+        meeting=first,
+        kind="decision",
+        text="Der Runde Tisch empfiehlt Jobcafés in allen Städten.",
+        action_title="Standorte für Jobcafés vorschlagen",
+        action_owner=people["jobcenter"],
+        action_due=today - timedelta(days=150),
+    )
+    net.minutes_save(
+        acting_user=kai_user,
+        meeting=second,
+        text="TOP 1: Das Protokoll der 1. Sitzung wird genehmigt.\nTOP 2: Sachstand und Entwurf der Fortschreibung.",
+    )
     net.minutes_approve(acting_user=kai_user, meeting=first, at_meeting=second)
-    net.decision_add(acting_user=kai_user, meeting=second, kind="agreement", text="Die Fortschreibung des Konzepts wird in den Gremien beraten.",
-                     action_title="Mehrsprachige Informationsreihe planen", action_owner=g1, action_due=today + timedelta(days=30))
+    net.decision_add(
+        acting_user=kai_user,
+        meeting=second,
+        kind="agreement",
+        text="Die Fortschreibung des Konzepts wird in den Gremien beraten.",
+        action_title="Mehrsprachige Informationsreihe planen",
+        action_owner=g1,
+        action_due=today + timedelta(days=30),
+    )
     done_item = first.decisions.last().action_items.get()  # type: ignore[union-attr]
     net.action_status(acting_user=kai_user, item=done_item, status="done", today=today - timedelta(days=160))
-    net.meeting_save(acting_user=kai_user, body=round_table, changes={"agenda": third.agenda + "\n5. Genehmigung des Protokolls der 2. Sitzung"}, meeting=third)
+    net.meeting_save(
+        acting_user=kai_user,
+        body=round_table,
+        changes={"agenda": third.agenda + "\n5. Genehmigung des Protokolls der 2. Sitzung"},
+        meeting=third,
+    )
     net.meeting_save(
         acting_user=kai_user,
         body=steering,
-        changes={"title": "Steuerungsgruppe Frühjahr", "starts_at": _when(today - timedelta(days=60), 10), "ends_at": _when(today - timedelta(days=60), 12),
-                 "location": "Kreishaus, Raum 1.12", "agenda": "1. Zielerreichung laut Monitoring\n2. Fortschreibung"},
+        changes={
+            "title": "Steuerungsgruppe Frühjahr",
+            "starts_at": _when(today - timedelta(days=60), 10),
+            "ends_at": _when(today - timedelta(days=60), 12),
+            "location": "Kreishaus, Raum 1.12",
+            "agenda": "1. Zielerreichung laut Monitoring\n2. Fortschreibung",
+        },
     )
 
     # Organigram.
-    top = net.responsibility_save(acting_user=kai_user, changes={"owner": office, "role_title": "Integrationsbeauftragter des Landkreises", "contact": kai, "is_public": True,
-                                                                  "tasks": "Gesamtkoordination, Geschäftsstelle von Steuerungsgruppe und Rundem Tisch"})
-    net.responsibility_save(acting_user=kai_user, changes={"owner": office, "parent": top, "role_title": "Kommunale Integrationskoordination", "contact": deputy_kai,
-                                                            "is_public": True, "tasks": "Integrationsmonitoring, Sachstandsberichte", "position": 1})
-    net.responsibility_save(acting_user=kai_user, changes={"owner": orgs["abh"], "parent": top, "role_title": "Ausländerbehörde: Einbürgerung", "contact": people["abh"],
-                                                            "is_public": True, "position": 2})
+    top = net.responsibility_save(
+        acting_user=kai_user,
+        changes={
+            "owner": office,
+            "role_title": "Integrationsbeauftragter des Landkreises",
+            "contact": kai,
+            "is_public": True,
+            "tasks": "Gesamtkoordination, Geschäftsstelle von Steuerungsgruppe und Rundem Tisch",
+        },
+    )
+    net.responsibility_save(
+        acting_user=kai_user,
+        changes={
+            "owner": office,
+            "parent": top,
+            "role_title": "Kommunale Integrationskoordination",
+            "contact": deputy_kai,
+            "is_public": True,
+            "tasks": "Integrationsmonitoring, Sachstandsberichte",
+            "position": 1,
+        },
+    )
+    net.responsibility_save(
+        acting_user=kai_user,
+        changes={
+            "owner": orgs["abh"],
+            "parent": top,
+            "role_title": "Ausländerbehörde: Einbürgerung",
+            "contact": people["abh"],
+            "is_public": True,
+            "position": 2,
+        },
+    )
     for i, gemeinde in enumerate(gemeinden[:3], start=1):
         key = f"gemeinde{i}"
         if key in orgs:
-            net.responsibility_save(acting_user=kai_user, changes={"owner": orgs[key], "parent": top, "gemeinde": gemeinde, "position": 10 + i,
-                                                                    "role_title": f"Ansprechperson Integration {gemeinde.short_name}", "contact": people[key], "is_public": True})
+            net.responsibility_save(
+                acting_user=kai_user,
+                changes={
+                    "owner": orgs[key],
+                    "parent": top,
+                    "gemeinde": gemeinde,
+                    "position": 10 + i,
+                    "role_title": f"Ansprechperson Integration {gemeinde.short_name}",
+                    "contact": people[key],
+                    "is_public": True,
+                },
+            )
 
     # Adoption, status report, next version open for comments.
-    services.version_adopt(acting_user=kai_user, version=version, body="Kreistag", decision_date=date(2024, 3, 14), drucksache="DS 0123/2024")
+    services.version_adopt(
+        acting_user=kai_user,
+        version=version,
+        body="Kreistag",
+        decision_date=date(2024, 3, 14),
+        drucksache="DS 0123/2024",
+    )
     status_report = report.report_build(
         acting_user=kai_user,
         version=version,
@@ -284,13 +462,22 @@ def build_demo_concept(district: Any) -> None:
         period_end=today,
     )
     report.report_publish(acting_user=kai_user, report=status_report)
-    draft = services.version_copy(acting_user=kai_user, version=version, title="Integrationskonzept 2024–2030, Fortschreibung")
+    draft = services.version_copy(
+        acting_user=kai_user, version=version, title="Integrationskonzept 2024–2030, Fortschreibung"
+    )
     services.version_update(acting_user=kai_user, version=draft, changes={"comments_open": True})
     first_goal = draft.fields.order_by("position").first().goals.first()  # type: ignore[union-attr]
     if first_goal is not None and users.get("verein"):
-        comment = services.comment_create(acting_user=users["verein"], version=draft, body=round_table, goal=first_goal,
-                                          text="Bitte die Migrantenorganisationen als Partner ausdrücklich nennen.")
-        services.comment_answer(acting_user=kai_user, comment=comment, answer="Danke, wir ergänzen die Partner in den Maßnahmen.")
+        comment = services.comment_create(
+            acting_user=users["verein"],
+            version=draft,
+            body=round_table,
+            goal=first_goal,
+            text="Bitte die Migrantenorganisationen als Partner ausdrücklich nennen.",
+        )
+        services.comment_answer(
+            acting_user=kai_user, comment=comment, answer="Danke, wir ergänzen die Partner in den Maßnahmen."
+        )
     district.notes.append(
         f"Integrationskonzept: {len(fields)} Handlungsfelder, {version.fields.filter(goals__isnull=False).values('goals').count()} Ziele, "
         f"{measure_count} Maßnahmen, beschlossen (DS 0123/2024), Fortschreibung im Entwurf; Sachstandsbericht "

@@ -50,9 +50,7 @@ class AdoptForm(forms.Form):
 
 
 class FieldForm(forms.ModelForm):
-    theme = forms.ChoiceField(
-        label=_("Monitoring-Themenfeld"), required=False, choices=[("", "–"), *THEMES.items()]
-    )
+    theme = forms.ChoiceField(label=_("Monitoring-Themenfeld"), required=False, choices=[("", "–"), *THEMES.items()])
 
     class Meta:
         model = m.FieldOfAction
@@ -136,7 +134,9 @@ class EvidenceForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("url") and not data.get("document"):
-            raise forms.ValidationError(_("Bitte einen Link angeben oder ein Dokument hochladen."), code="evidence_empty")
+            raise forms.ValidationError(
+                _("Bitte einen Link angeben oder ein Dokument hochladen."), code="evidence_empty"
+            )
         return data
 
 

@@ -84,7 +84,13 @@ def member_end(*, acting_user: Any, member: BodyMember, until: date) -> BodyMemb
     with transaction.atomic():
         member.until = until
         member.save(update_fields=["until"])
-        record("concept.member_end", actor=acting_user, organisation=member.body.owner, obj=member, changed_fields=["until"])
+        record(
+            "concept.member_end",
+            actor=acting_user,
+            organisation=member.body.owner,
+            obj=member,
+            changed_fields=["until"],
+        )
     return member
 
 
@@ -183,7 +189,13 @@ def minutes_save(*, acting_user: Any, meeting: Meeting, text: str) -> Meeting:
         meeting.minutes = text.replace("\r\n", "\n").strip()
         meeting.minutes_status = MinutesStatus.DRAFT
         meeting.save(update_fields=["minutes", "minutes_status"])
-        record("concept.minutes_save", actor=acting_user, organisation=meeting.body.owner, obj=meeting, changed_fields=["minutes"])
+        record(
+            "concept.minutes_save",
+            actor=acting_user,
+            organisation=meeting.body.owner,
+            obj=meeting,
+            changed_fields=["minutes"],
+        )
     return meeting
 
 
@@ -193,7 +205,9 @@ def minutes_approve(*, acting_user: Any, meeting: Meeting, at_meeting: Meeting) 
     if meeting.minutes_status != MinutesStatus.DRAFT:
         raise ConceptError("minutes_missing", "Es gibt noch keinen Protokollentwurf.")
     if at_meeting.body_id != meeting.body_id or at_meeting.starts_at <= meeting.starts_at:
-        raise ConceptError("approve_next_meeting", "Ein Protokoll wird in einer späteren Sitzung desselben Gremiums genehmigt.")
+        raise ConceptError(
+            "approve_next_meeting", "Ein Protokoll wird in einer späteren Sitzung desselben Gremiums genehmigt."
+        )
     with transaction.atomic():
         meeting.minutes_status = MinutesStatus.APPROVED
         meeting.minutes_approved_in = at_meeting
@@ -227,8 +241,12 @@ def decision_add(
         record("concept.decision_add", actor=acting_user, organisation=meeting.body.owner, obj=decision)
         if action_title:
             if action_owner is None or action_due is None:
-                raise ConceptError("action_incomplete", "Eine Aufgabe braucht eine verantwortliche Person und ein Datum.")
-            item = ActionItem.objects.create(decision=decision, title=action_title, owner=action_owner, due_date=action_due)
+                raise ConceptError(
+                    "action_incomplete", "Eine Aufgabe braucht eine verantwortliche Person und ein Datum."
+                )
+            item = ActionItem.objects.create(
+                decision=decision, title=action_title, owner=action_owner, due_date=action_due
+            )
             record("concept.action_create", actor=acting_user, organisation=meeting.body.owner, obj=item)
     return decision
 

@@ -79,7 +79,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     fields = forms.ContactForm.Meta.fields
     form = forms.ContactForm(request.POST or None, users=users, initial=forms.initial_for(contact, fields))
     if request.method == "POST" and form.is_valid():
-        network_services.contact_save(acting_user=request.user, owner=contact.owner, changes=form.cleaned_data, contact=contact)
+        network_services.contact_save(
+            acting_user=request.user, owner=contact.owner, changes=form.cleaned_data, contact=contact
+        )
         messages.success(request, _("Kontakt gespeichert."))
         return redirect("concept_staff:contacts")
     return _form_page(request, form, _("Kontakt bearbeiten"), "/staff/konzept/kontakte/")
@@ -215,7 +217,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting(request, pk, manage=True)
     form = forms.MeetingForm(request.POST)
     if form.is_valid():
-        network_services.meeting_save(acting_user=request.user, body=meeting.body, changes=form.cleaned_data, meeting=meeting)
+        network_services.meeting_save(
+            acting_user=request.user, body=meeting.body, changes=form.cleaned_data, meeting=meeting
+        )
         messages.success(request, _("Sitzung gespeichert."))
         return redirect("concept_staff:meeting", meeting.pk)
     return _form_page(request, form, _("Sitzung bearbeiten"), f"/staff/konzept/sitzungen/{meeting.pk}/")
@@ -309,7 +313,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
     else:
         for errors in form.errors.values():
-            messages.error(request, errors[0])
+            messages.error(request, str(errors[0]))
     return redirect("concept_staff:meeting", meeting.pk)
 
 
@@ -321,7 +325,8 @@ def action_items(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = (
         ActionItem.objects.filter(
-            Q(decision__meeting__body__owner_id__in=organisation_ids_with(request.user, MANAGE)) | Q(owner__user=request.user)
+            Q(decision__meeting__body__owner_id__in=organisation_ids_with(request.user, MANAGE))
+            | Q(owner__user=request.user)
         )
         .filter(status=ActionStatus.OPEN)
         .select_related("owner", "decision__meeting__body")
@@ -365,7 +370,13 @@ def responsibilities(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "concept/staff_responsibilities.html",
-        {"items": items, "svg": svg, "roots": roots, "editable": editable, "can_add": _can_edit_responsibilities(request)},
+        {
+            "items": items,
+            "svg": svg,
+            "roots": roots,
+            "editable": editable,
+            "can_add": _can_edit_responsibilities(request),
+        },
     )
 
 
@@ -406,10 +417,11 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            network_services.responsibility_save(acting_user=request.user, changes=form.cleaned_data, responsibility=item)
+            network_services.responsibility_save(
+                acting_user=request.user, changes=form.cleaned_data, responsibility=item
+            )
             messages.success(request, _("Zuständigkeit gespeichert."))
             return redirect("concept_staff:responsibilities")
         except ConceptError as exc:
             messages.error(request, str(exc))
     return _form_page(request, form, _("Zuständigkeit bearbeiten"), "/staff/konzept/zustaendigkeiten/")
-

@@ -52,7 +52,7 @@ class Node:
 def build_tree(items: Iterable[Responsibility]) -> list[Node]:
     """Roots with children; an item whose parent is not in ``items`` (e.g. not public) becomes a root."""
     nodes = {i.pk: Node(i) for i in items}
-    roots = []
+    roots: list[Node] = []
     for node in nodes.values():
         parent = nodes.get(node.item.parent_id or -1)
         (parent.children if parent else roots).append(node)

@@ -79,7 +79,11 @@ def take_snapshot(version: ConceptVersion, *, period_start: date, period_end: da
                         "points": [[s, y, v] for s, y, v in chart_points(t)],
                         "chart_title": chart_title(t),
                         "gemeinden": [
-                            [g.region_name, g.state_label, f"{format_number(g.latest_value)} ({g.latest_year})" if g.latest_year else "–"]
+                            [
+                                g.region_name,
+                                g.state_label,
+                                f"{format_number(g.latest_value)} ({g.latest_year})" if g.latest_year else "–",
+                            ]
                             for g in t.gemeinden
                         ],
                     }
@@ -177,7 +181,9 @@ def render_pdf(snapshot: dict[str, Any]) -> tuple[bytes, str]:
         for fld in data["fields"]:
             for goal in fld["goals"]:
                 for t in goal["targets"]:
-                    svg = charts.time_series_svg([tuple(p) for p in t["points"]], title=t["chart_title"], unit=t["unit"])
+                    svg = charts.time_series_svg(
+                        [tuple(p) for p in t["points"]], title=t["chart_title"], unit=t["unit"]
+                    )
                     t["chart"] = ""
                     if svg:
                         n += 1
@@ -233,7 +239,13 @@ def report_publish(*, acting_user: Any, report: StatusReport, public: bool = Tru
     with transaction.atomic():
         report.is_public = public
         report.save(update_fields=["is_public"])
-        record("concept.report_publish", actor=acting_user, organisation=report.version.owner, obj=report, changed_fields=["is_public"])
+        record(
+            "concept.report_publish",
+            actor=acting_user,
+            organisation=report.version.owner,
+            obj=report,
+            changed_fields=["is_public"],
+        )
     return report
 
 
@@ -243,5 +255,7 @@ def html_fields(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     for fld in fields:
         for goal in fld["goals"]:
             for t in goal["targets"]:
-                t["svg"] = charts.time_series_svg([tuple(p) for p in t["points"]], title=t["chart_title"], unit=t["unit"])
+                t["svg"] = charts.time_series_svg(
+                    [tuple(p) for p in t["points"]], title=t["chart_title"], unit=t["unit"]
+                )
     return fields

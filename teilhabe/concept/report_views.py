@@ -20,7 +20,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.StatusReportForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, errors[0])
+            messages.error(request, str(errors[0]))
         return redirect("concept_staff:version", version.pk)
     built = report.report_build(
         acting_user=request.user,

@@ -75,7 +75,7 @@ def _apply(obj: models.Model, changes: dict[str, Any], allowed: tuple[str, ...])
             continue
         model_field = obj._meta.get_field(name)
         new = changes[name]
-        if model_field.many_to_one:
+        if isinstance(model_field, models.ForeignKey):
             current = getattr(obj, model_field.attname)
             differs = current != (new.pk if new is not None else None)
         else:
@@ -102,7 +102,9 @@ def _apply_m2m(obj: models.Model, changes: dict[str, Any], names: tuple[str, ...
 # --- concept and versions ---------------------------------------------------------------------------
 
 
-def concept_create(*, acting_user: Any, owner: Any, kreis_ags: str, title: str, with_default_fields: bool = True) -> Concept:
+def concept_create(
+    *, acting_user: Any, owner: Any, kreis_ags: str, title: str, with_default_fields: bool = True
+) -> Concept:
     """A concept with a first draft version whose fields of action are the monitoring themes (editable)."""
     with transaction.atomic():
         concept = Concept.objects.create(owner=owner, kreis_ags=kreis_ags, title=title)
@@ -132,7 +134,13 @@ def version_update(*, acting_user: Any, version: ConceptVersion, changes: dict[s
         changed = _apply(version, changes, VERSION_FIELDS)
         if changed:
             version.save()
-            record("concept.version_update", actor=acting_user, organisation=version.owner, obj=version, changed_fields=changed)
+            record(
+                "concept.version_update",
+                actor=acting_user,
+                organisation=version.owner,
+                obj=version,
+                changed_fields=changed,
+            )
     return changed
 
 
@@ -208,7 +216,11 @@ def version_copy(*, acting_user: Any, version: ConceptVersion, title: str = "") 
                         milestone.measure = measure
                         milestone.save()
         record(
-            "concept.version_copy", actor=acting_user, organisation=concept.owner, obj=new, extra={"based_on": version.pk}
+            "concept.version_copy",
+            actor=acting_user,
+            organisation=concept.owner,
+            obj=new,
+            extra={"based_on": version.pk},
         )
     return new
 
@@ -417,7 +429,13 @@ def evidence_add(
 
 
 def comment_create(
-    *, acting_user: Any, version: ConceptVersion, body: Any, text: str, goal: Goal | None = None, measure: Measure | None = None
+    *,
+    acting_user: Any,
+    version: ConceptVersion,
+    body: Any,
+    text: str,
+    goal: Goal | None = None,
+    measure: Measure | None = None,
 ) -> Comment:
     """A body member comments on a goal or measure of a draft version that is open for comments."""
     require_draft(version)

@@ -31,7 +31,9 @@ def history(obj: Any, limit: int = 30) -> Any:
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, back: str, *, multipart: bool = False) -> HttpResponse:
-    return render(request, "concept/staff_form.html", {"form": form, "title": title, "back": back, "multipart": multipart})
+    return render(
+        request, "concept/staff_form.html", {"form": form, "title": title, "back": back, "multipart": multipart}
+    )
 
 
 def _error(request: HttpRequest, exc: services.ConceptError) -> None:
@@ -231,7 +233,7 @@ def _comment_bodies(request: HttpRequest, version: ConceptVersion) -> Any:
     if version.is_frozen or not version.comments_open:
         return None
     bodies = Body.objects.filter(
-        owner=version.concept.owner, members__contact__user=request.user, members__until__isnull=True
+        owner=version.concept.owner, members__contact__user_id=request.user.pk or 0, members__until__isnull=True
     ).distinct()
     return bodies if bodies.exists() else None
 
@@ -400,7 +402,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
             _error(request, exc)
     else:
         for error in form.errors.values():
-            messages.error(request, error[0])
+            messages.error(request, str(error[0]))
     return redirect("concept_staff:measure", measure.pk)
 
 
@@ -422,7 +424,8 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def comment_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """A body member comments on a draft goal or measure (only through a body they belong to)."""
-    goal = measure = None
+    goal: Any = None
+    measure: Any = None
     if kind == "ziel":
         goal = access.get_goal(request, pk) if _reads_concept(request) else None
         target = goal
@@ -469,7 +472,9 @@ def _member_target(request: HttpRequest, kind: str, pk: int) -> Any:
     """Members without ``concept.view`` reach draft goals/measures only of concepts whose bodies they sit in."""
     from teilhabe.concept.models import Goal
 
-    owners = Body.objects.filter(members__contact__user=request.user, members__until__isnull=True).values("owner")
+    owners = Body.objects.filter(members__contact__user_id=request.user.pk or 0, members__until__isnull=True).values(
+        "owner"
+    )
     if kind == "ziel":
         qs: Any = Goal.objects.filter(pk=pk, field__version__concept__owner__in=owners)
     else:
@@ -498,7 +503,9 @@ def comment_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("staff.access")
 def participation(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft version as body members see it: goals and measures, their comments and the answers."""
-    owners = Body.objects.filter(members__contact__user=request.user, members__until__isnull=True).values("owner")
+    owners = Body.objects.filter(members__contact__user_id=request.user.pk or 0, members__until__isnull=True).values(
+        "owner"
+    )
     version = ConceptVersion.objects.filter(pk=pk, concept__owner__in=owners, comments_open=True).first()
     if version is None:
         raise Http404

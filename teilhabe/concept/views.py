@@ -54,7 +54,9 @@ def index(request: HttpRequest) -> HttpResponse:
     if version is not None:
         names = _names()
         today = timezone.localdate()
-        for fld in version.fields.prefetch_related("goals__targets__indicator", "goals__measures__milestones", "goals__measures__owner"):
+        for fld in version.fields.prefetch_related(
+            "goals__targets__indicator", "goals__measures__milestones", "goals__measures__owner"
+        ):
             goals = []
             for goal in fld.goals.all():
                 measures = [(m, measure_progress(m, today)) for m in goal.measures.all()]
@@ -62,7 +64,9 @@ def index(request: HttpRequest) -> HttpResponse:
                     counts[m.status] += 1
                 goals.append({"goal": goal, "attainment": goal_attainment(goal, gemeinden=names), "measures": measures})
             tree.append({"field": fld, "goals": goals})
-    reports = StatusReport.objects.filter(is_public=True, version__concept__kreis_ags=settings.TEILHABE_KREIS).defer("pdf", "snapshot")
+    reports = StatusReport.objects.filter(is_public=True, version__concept__kreis_ags=settings.TEILHABE_KREIS).defer(
+        "pdf", "snapshot"
+    )
     return render(
         request,
         "concept/public_index.html",
@@ -90,7 +94,10 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "goal": goal,
             "attainment": attainment,
             "target_rows": [(t, target_chart(t)) for t in attainment.targets],
-            "measures": [(m, measure_progress(m, timezone.localdate())) for m in goal.measures.select_related("owner").prefetch_related("milestones")],
+            "measures": [
+                (m, measure_progress(m, timezone.localdate()))
+                for m in goal.measures.select_related("owner").prefetch_related("milestones")
+            ],
         },
     )
 
@@ -108,7 +115,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "concept/report.html",
-        {"report": status_report, "data": status_report.snapshot, "fields": report.html_fields(status_report.snapshot), "staff": False},
+        {
+            "report": status_report,
+            "data": status_report.snapshot,
+            "fields": report.html_fields(status_report.snapshot),
+            "staff": False,
+        },
     )
 
 

@@ -119,7 +119,12 @@ class BodyMember(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="memberships")
     function = models.CharField(_("Funktion im Gremium"), max_length=200, blank=True)
     deputy = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="deputyships", verbose_name=_("Vertretung")
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deputyships",
+        verbose_name=_("Vertretung"),
     )
     since = models.DateField(_("seit"), null=True, blank=True)
     until = models.DateField(_("bis"), null=True, blank=True)
@@ -249,7 +254,8 @@ class ActionItem(models.Model):
 class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
     def editable_by(self, user: Any) -> ResponsibilityQuerySet:
         return self.filter(
-            models.Q(owner_id__in=_ids(user, "concept.manage")) | models.Q(owner_id__in=_ids(user, "concept.measures.own"))
+            models.Q(owner_id__in=_ids(user, "concept.manage"))
+            | models.Q(owner_id__in=_ids(user, "concept.measures.own"))
         )
 
     def public(self) -> ResponsibilityQuerySet:

@@ -69,7 +69,10 @@ def world(personas: Any, db: None) -> World:
     gero_a = make_user("gero_a", gemeinde_a, Role.GEMEINDE)
     gero_b = make_user("gero_b", gemeinde_b, Role.GEMEINDE)
     concept = services.concept_create(
-        acting_user=office_user, owner=personas.landkreis, kreis_ags=settings.TEILHABE_KREIS, title="Integrationskonzept"
+        acting_user=office_user,
+        owner=personas.landkreis,
+        kreis_ags=settings.TEILHABE_KREIS,
+        title="Integrationskonzept",
     )
     version = concept.versions.get()
     field = version.fields.get(theme="E")
@@ -93,7 +96,9 @@ def world(personas: Any, db: None) -> World:
     measure_b = services.measure_save(
         acting_user=office_user, goal=goal, changes={"title": "Jobcafé B", "owner": gemeinde_b}
     )
-    return World(personas, office_user, gemeinde_a, gemeinde_b, gero_a, gero_b, concept, goal, measure_a, measure_b, indicator)
+    return World(
+        personas, office_user, gemeinde_a, gemeinde_b, gero_a, gero_b, concept, goal, measure_a, measure_b, indicator
+    )
 
 
 KREIS = Level.KREIS

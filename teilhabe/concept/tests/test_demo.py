@@ -10,7 +10,16 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from teilhabe.concept.models import ActionItem, Body, Concept, GoalIndicator, Measure, Meeting, Responsibility, StatusReport
+from teilhabe.concept.models import (
+    ActionItem,
+    Body,
+    Concept,
+    GoalIndicator,
+    Measure,
+    Meeting,
+    Responsibility,
+    StatusReport,
+)
 
 pytestmark = pytest.mark.django_db
 

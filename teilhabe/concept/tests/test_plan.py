@@ -52,13 +52,30 @@ def test_an_adopted_version_is_frozen(world: World) -> None:
         lambda: services.field_save(acting_user=world.office_user, version=version, changes={"title": "Neu"}),
         lambda: services.goal_save(acting_user=world.office_user, field=field, changes={"title": "x"}, goal=world.goal),
         lambda: services.goal_delete(acting_user=world.office_user, goal=world.goal),
-        lambda: services.measure_save(acting_user=world.office_user, goal=world.goal, changes={"title": "x"}, measure=world.measure_a),
-        lambda: services.measure_save(acting_user=world.office_user, goal=world.goal, changes={"title": "neu", "owner": world.gemeinde_a}),
-        lambda: services.measure_save(acting_user=world.office_user, goal=world.goal, changes={"gemeinden": []} | {"budget": 5}, measure=world.measure_a),
+        lambda: services.measure_save(
+            acting_user=world.office_user, goal=world.goal, changes={"title": "x"}, measure=world.measure_a
+        ),
+        lambda: services.measure_save(
+            acting_user=world.office_user, goal=world.goal, changes={"title": "neu", "owner": world.gemeinde_a}
+        ),
+        lambda: services.measure_save(
+            acting_user=world.office_user,
+            goal=world.goal,
+            changes={"gemeinden": []} | {"budget": 5},
+            measure=world.measure_a,
+        ),
         lambda: services.measure_delete(acting_user=world.office_user, measure=world.measure_a),
         lambda: services.target_delete(acting_user=world.office_user, target=world.goal.targets.get()),
-        lambda: services.milestone_save(acting_user=world.office_user, measure=world.measure_a, changes={"title": "M", "due_date": date(2026, 1, 1)}),
-        lambda: services.version_adopt(acting_user=world.office_user, version=version, body="Kreistag", decision_date=date(2025, 4, 1), drucksache="x"),
+        lambda: services.milestone_save(
+            acting_user=world.office_user, measure=world.measure_a, changes={"title": "M", "due_date": date(2026, 1, 1)}
+        ),
+        lambda: services.version_adopt(
+            acting_user=world.office_user,
+            version=version,
+            body="Kreistag",
+            decision_date=date(2025, 4, 1),
+            drucksache="x",
+        ),
         lambda: services.version_update(acting_user=world.office_user, version=version, changes={"title": "anders"}),
     ]
     for number, attempt in enumerate(attempts):
@@ -79,7 +96,9 @@ def test_implementation_tracking_continues_on_an_adopted_version(world: World) -
         acting_user=world.gero_a, goal=world.goal, changes={"status": MeasureStatus.RUNNING}, measure=world.measure_a
     )
     milestone = world.measure_a.milestones.get()
-    services.milestone_save(acting_user=world.gero_a, measure=world.measure_a, changes={"done_on": date(2025, 6, 3)}, milestone=milestone)
+    services.milestone_save(
+        acting_user=world.gero_a, measure=world.measure_a, changes={"done_on": date(2025, 6, 3)}, milestone=milestone
+    )
     world.measure_a.refresh_from_db()
     assert world.measure_a.status == MeasureStatus.RUNNING
     assert AuditEvent.objects.filter(action="concept.measure_update", changed_fields=["status"]).exists()
@@ -101,7 +120,9 @@ def test_the_next_version_starts_as_a_copy(world: World) -> None:
     assert sorted(goal.measures.values_list("title", flat=True)) == ["Jobcafé A", "Jobcafé B"]
     assert goal.measures.get(title="Jobcafé A").milestones.count() == 1
     # The copy is editable, the adopted original is not touched.
-    services.goal_save(acting_user=world.office_user, field=goal.field, changes={"title": "Noch mehr Beschäftigung"}, goal=goal)
+    services.goal_save(
+        acting_user=world.office_user, field=goal.field, changes={"title": "Noch mehr Beschäftigung"}, goal=goal
+    )
     world.goal.refresh_from_db()
     assert world.goal.title == "Mehr Beschäftigung"
     with pytest.raises(services.ConceptError):
@@ -110,8 +131,14 @@ def test_the_next_version_starts_as_a_copy(world: World) -> None:
 
 def test_measure_progress_comes_from_milestones(world: World) -> None:
     m = world.measure_a
-    for title, due, done in (("A", date(2025, 1, 1), date(2025, 1, 2)), ("B", date(2025, 2, 1), None), ("C", date(2026, 1, 1), None)):
-        services.milestone_save(acting_user=world.office_user, measure=m, changes={"title": title, "due_date": due, "done_on": done})
+    for title, due, done in (
+        ("A", date(2025, 1, 1), date(2025, 1, 2)),
+        ("B", date(2025, 2, 1), None),
+        ("C", date(2026, 1, 1), None),
+    ):
+        services.milestone_save(
+            acting_user=world.office_user, measure=m, changes={"title": title, "due_date": due, "done_on": done}
+        )
     progress = measure_progress(m, date(2025, 6, 1))
     assert (progress.done, progress.total, progress.overdue, progress.percent) == (1, 3, 1, 33)
     assert progress.next_due == date(2025, 2, 1)

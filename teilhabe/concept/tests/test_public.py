@@ -42,14 +42,26 @@ def _adopt(world: World) -> None:
 
 def _organigram(world: World) -> tuple[Responsibility, Responsibility, Responsibility]:
     office = world.p.landkreis
-    kai = net.contact_save(acting_user=world.office_user, owner=office, changes={"name": "Kai Koordination", "email": "kai@lk.example"})
+    kai = net.contact_save(
+        acting_user=world.office_user, owner=office, changes={"name": "Kai Koordination", "email": "kai@lk.example"}
+    )
     root = net.responsibility_save(
         acting_user=world.office_user,
-        changes={"owner": office, "role_title": "Integrationsbeauftragte des Kreises", "contact": kai, "is_public": True},
+        changes={
+            "owner": office,
+            "role_title": "Integrationsbeauftragte des Kreises",
+            "contact": kai,
+            "is_public": True,
+        },
     )
     child = net.responsibility_save(
         acting_user=world.office_user,
-        changes={"owner": world.gemeinde_a, "parent": root, "role_title": "Ansprechperson Gemeinde A", "is_public": True},
+        changes={
+            "owner": world.gemeinde_a,
+            "parent": root,
+            "role_title": "Ansprechperson Gemeinde A",
+            "is_public": True,
+        },
     )
     hidden = net.responsibility_save(
         acting_user=world.office_user,
@@ -92,7 +104,7 @@ def test_the_public_goal_shows_computed_progress_without_suppressed_values(world
 
 
 def test_the_public_organigram_shows_only_public_entries_with_a_text_equivalent(world: World, client: Client) -> None:
-    root, child, hidden = _organigram(world)
+    _root, child, _hidden = _organigram(world)
     html = client.get(reverse("concept:organigram")).content.decode()
     assert "Integrationsbeauftragte des Kreises" in html and "Ansprechperson Gemeinde A" in html
     assert "Interne Vertretung B" not in html
@@ -114,7 +126,12 @@ def test_staff_organigram_shows_everything_and_gemeinden_edit_only_their_own(wor
     assert gero.get(reverse("concept_staff:responsibility_edit", args=[root.pk])).status_code == 404
     response = gero.post(
         reverse("concept_staff:responsibility_edit", args=[child.pk]),
-        {"owner": world.gemeinde_a.pk, "parent": root.pk, "role_title": "Integrationslotsin Gemeinde A", "is_public": "on"},
+        {
+            "owner": world.gemeinde_a.pk,
+            "parent": root.pk,
+            "role_title": "Integrationslotsin Gemeinde A",
+            "is_public": "on",
+        },
     )
     assert response.status_code == 302
     child.refresh_from_db()

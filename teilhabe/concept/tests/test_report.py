@@ -30,14 +30,47 @@ def built(world: World):  # type: ignore[no-untyped-def]
     put(world.indicator, "kreis", kreis, 2020, 40.0)
     put(world.indicator, "kreis", kreis, 2022, 44.0)
     put(world.indicator, "kreis", kreis, 2023, 61.3, suppression="primary")
-    services.milestone_save(acting_user=world.office_user, measure=world.measure_a, changes={"title": "Raum", "due_date": date(2025, 2, 1), "done_on": date(2025, 2, 3)})
-    services.milestone_save(acting_user=world.office_user, measure=world.measure_a, changes={"title": "Eröffnung", "due_date": date(2025, 9, 1)})
-    services.version_adopt(acting_user=world.office_user, version=world.concept.versions.get(), body="Kreistag", decision_date=date(2025, 3, 12), drucksache="DS 2025/041")
-    services.measure_save(acting_user=world.office_user, goal=world.goal, changes={"status": MeasureStatus.RUNNING}, measure=world.measure_a)
+    services.milestone_save(
+        acting_user=world.office_user,
+        measure=world.measure_a,
+        changes={"title": "Raum", "due_date": date(2025, 2, 1), "done_on": date(2025, 2, 3)},
+    )
+    services.milestone_save(
+        acting_user=world.office_user,
+        measure=world.measure_a,
+        changes={"title": "Eröffnung", "due_date": date(2025, 9, 1)},
+    )
+    services.version_adopt(
+        acting_user=world.office_user,
+        version=world.concept.versions.get(),
+        body="Kreistag",
+        decision_date=date(2025, 3, 12),
+        drucksache="DS 2025/041",
+    )
+    services.measure_save(
+        acting_user=world.office_user,
+        goal=world.goal,
+        changes={"status": MeasureStatus.RUNNING},
+        measure=world.measure_a,
+    )
     office = world.p.landkreis
-    gero = net.contact_save(acting_user=world.office_user, owner=office, changes={"name": "Gero Gemeinde", "email": "g@a.example"})
-    body = net.body_save(acting_user=world.office_user, owner=office, changes={"kind": BodyKind.RUNDER_TISCH, "name": "Runder Tisch Integration"})
-    meeting = net.meeting_save(acting_user=world.office_user, body=body, changes={"title": "Frühjahr", "starts_at": datetime(2025, 4, 2, 17, tzinfo=BERLIN), "ends_at": datetime(2025, 4, 2, 19, tzinfo=BERLIN)})
+    gero = net.contact_save(
+        acting_user=world.office_user, owner=office, changes={"name": "Gero Gemeinde", "email": "g@a.example"}
+    )
+    body = net.body_save(
+        acting_user=world.office_user,
+        owner=office,
+        changes={"kind": BodyKind.RUNDER_TISCH, "name": "Runder Tisch Integration"},
+    )
+    meeting = net.meeting_save(
+        acting_user=world.office_user,
+        body=body,
+        changes={
+            "title": "Frühjahr",
+            "starts_at": datetime(2025, 4, 2, 17, tzinfo=BERLIN),
+            "ends_at": datetime(2025, 4, 2, 19, tzinfo=BERLIN),
+        },
+    )
     net.decision_add(
         acting_user=world.office_user,
         meeting=meeting,
@@ -101,16 +134,27 @@ def test_html_edition_and_publication(built, world: World) -> None:  # type: ign
     html = office.get(reverse("concept_staff:report", args=[built.pk])).content.decode()
     assert "Sachstandsbericht 2025" in html and "<svg" in html and "Standorte vorschlagen" in html
     assert Client().get(reverse("concept:report", args=[built.pk])).status_code == 404
-    assert login_verified(Client(), world.gero_a).post(reverse("concept_staff:report_publish", args=[built.pk])).status_code == 403
+    assert (
+        login_verified(Client(), world.gero_a)
+        .post(reverse("concept_staff:report_publish", args=[built.pk]))
+        .status_code
+        == 403
+    )
     office.post(reverse("concept_staff:report_publish", args=[built.pk]))
     public = Client()
     assert "Sachstandsbericht 2025" in public.get(reverse("concept:report", args=[built.pk])).content.decode()
     assert public.get(reverse("concept:report_pdf", args=[built.pk])).content.startswith(b"%PDF")
-    assert login_verified(Client(), world.p.charlie).get(reverse("concept_staff:report_pdf", args=[built.pk])).status_code == 403
+    assert (
+        login_verified(Client(), world.p.charlie).get(reverse("concept_staff:report_pdf", args=[built.pk])).status_code
+        == 403
+    )
 
 
 def test_period_end_after_start(world: World) -> None:
     office = login_verified(Client(), world.office_user)
     version = world.concept.versions.get()
-    office.post(reverse("concept_staff:report_create", args=[version.pk]), {"title": "x", "period_start": "2025-06-01", "period_end": "2025-01-01"})
+    office.post(
+        reverse("concept_staff:report_create", args=[version.pk]),
+        {"title": "x", "period_start": "2025-06-01", "period_end": "2025-01-01"},
+    )
     assert not version.status_reports.exists()

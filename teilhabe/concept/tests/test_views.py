@@ -54,7 +54,9 @@ def test_a_gemeinde_edits_its_own_measure_only(world: World) -> None:
     assert AuditEvent.objects.filter(action="concept.measure_update", username="gero_a").exists()
     # Gemeinde B's measure: 404 for every write, nothing changes.
     for name in ("measure_edit", "milestone_create", "evidence_add"):
-        response = client.post(reverse(f"concept_staff:{name}", args=[world.measure_b.pk]), {"title": "x", "owner": world.gemeinde_a.pk})
+        response = client.post(
+            reverse(f"concept_staff:{name}", args=[world.measure_b.pk]), {"title": "x", "owner": world.gemeinde_a.pk}
+        )
         assert response.status_code == 404, name
     world.measure_b.refresh_from_db()
     assert world.measure_b.title == "Jobcafé B" and not world.measure_b.milestones.exists()
@@ -108,7 +110,9 @@ def test_evidence_upload_and_download_are_scoped_and_audited(world: World) -> No
 
     client = _client(world.gero_a)
     upload = SimpleUploadedFile("bericht.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    client.post(reverse("concept_staff:evidence_add", args=[world.measure_a.pk]), {"title": "Bericht", "document": upload})
+    client.post(
+        reverse("concept_staff:evidence_add", args=[world.measure_a.pk]), {"title": "Bericht", "document": upload}
+    )
     evidence = world.measure_a.evidence.get()
     assert client.get(reverse("concept_staff:evidence", args=[evidence.pk])).content == b"%PDF-1.4 test"
     assert AuditEvent.objects.filter(action="concept.evidence_download", object_id=str(evidence.pk)).exists()
@@ -116,7 +120,9 @@ def test_evidence_upload_and_download_are_scoped_and_audited(world: World) -> No
 
 
 def test_history_lists_changed_fields(world: World) -> None:
-    services.measure_save(acting_user=world.office_user, goal=world.goal, changes={"budget": 5000}, measure=world.measure_a)
+    services.measure_save(
+        acting_user=world.office_user, goal=world.goal, changes={"budget": 5000}, measure=world.measure_a
+    )
     page = _client(world.office_user).get(reverse("concept_staff:measure", args=[world.measure_a.pk])).content.decode()
     assert "concept.measure_update" in page and "budget" in page
 
