@@ -46,11 +46,16 @@ def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpRe
 
 @staff_required("staff.access")
 def bodies(request: HttpRequest) -> HttpResponse:
+    from teilhabe.concept.models import ConceptVersion, VersionStatus
+
     visible = Body.objects.visible_to(request.user).select_related("responsible", "parent")
+    drafts = ConceptVersion.objects.filter(
+        status=VersionStatus.DRAFT, comments_open=True, concept__owner__in=visible.values("owner")
+    )
     return render(
         request,
         "concept/staff_bodies.html",
-        {"bodies": visible, "manage": has_permission(request.user, MANAGE)},
+        {"bodies": visible, "drafts": drafts, "manage": has_permission(request.user, MANAGE)},
     )
 
 
