@@ -46,7 +46,7 @@ FIELDS = [
     ),
 ]
 # Monitoring themes without their own field of action join the closest one.
-THEME_TO_FIELD = {"A": "G", "F": "I", "H": "G"}
+THEME_TO_FIELD = {"A": "I", "F": "I", "H": "G"}
 
 MEASURE_IDEAS = [
     ("Beratungssprechstunde vor Ort", "beratung"),
@@ -65,10 +65,15 @@ def _when(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=BERLIN)
 
 
-def _candidates() -> list[tuple[Indicator, float, float]]:
-    """(indicator, value 2022, latest value) for published indicators with unsuppressed Kreis values."""
+def _candidates() -> list[tuple[Indicator, str, str, float, float]]:
+    """(indicator, direction, title, value 2022, latest value) for the demo goals whose indicator is
+    published with unsuppressed Kreis values for 2022 and a later year."""
     out = []
-    for indicator in Indicator.objects.published().order_by("theme", "code"):
+    indicators = Indicator.objects.published().in_bulk([c for c, _d, _t in DEMO_GOALS], field_name="code")
+    for code, direction, title in DEMO_GOALS:
+        indicator = indicators.get(code)
+        if indicator is None:
+            continue
         rows = dict(
             IndicatorValue.objects.filter(
                 indicator=indicator, category="", level=Level.KREIS, region=settings.TEILHABE_KREIS, suppression=""
@@ -77,19 +82,52 @@ def _candidates() -> list[tuple[Indicator, float, float]]:
             .values_list("year", "published_value")
         )
         if 2022 in rows and max(rows) > 2022:
-            out.append((indicator, float(rows[2022] or 0), float(rows[max(rows)] or 0)))
+            out.append((indicator, direction, title, float(rows[2022] or 0), float(rows[max(rows)] or 0)))
     return out[:20]
 
 
-def _target(index: int, baseline: float, latest: float) -> tuple[float, str]:
-    """Demo targets that give a mix of states: reached, on track, behind."""
-    change = latest - baseline
+# Policy goals of the demo concept: (indicator code, direction, goal title). Descriptive indicators
+# (population shares, age structure) are context, not goals, and are left out.
+DEMO_GOALS = [
+    ("REC-02", "higher", "Mehr Drittstaatsangehörige erhalten ein unbefristetes Aufenthaltsrecht"),
+    ("REC-04", "higher", "Einbürgerungen erleichtern und beschleunigen"),
+    ("REC-05", "higher", "Mehr langjährig hier Lebende lassen sich einbürgern"),
+    ("REC-03", "higher", "Bleibeperspektiven sichern"),
+    ("KITA-01", "higher", "Mehr Kinder unter 3 Jahren mit Migrationshintergrund in der Kita"),
+    ("KITA-02", "higher", "Alle Kinder von 3 bis 6 Jahren besuchen eine Kita"),
+    ("KITA-04", "lower", "Weniger Sprachförderbedarf bei der Einschulung"),
+    ("SPR-01", "higher", "Mehr Teilnehmende erreichen im Integrationskurs B1"),
+    ("IV-01", "lower", "Schneller vom Zuzug in den Integrationskurs"),
+    ("BIL-02", "lower", "Weniger Schulabgänge ohne Abschluss"),
+    ("BIL-03", "higher", "Mehr Schulabgänge mit Hochschulreife"),
+    ("BIL-04", "higher", "Mehr junge Zugewanderte in Ausbildung"),
+    ("BIL-05", "higher", "Ausländische Berufsabschlüsse schneller anerkennen"),
+    ("ARB-01", "higher", "Beschäftigung von Zugewanderten steigern"),
+    ("ARB-03", "lower", "Arbeitslosigkeit von Ausländerinnen und Ausländern senken"),
+    ("ARB-02", "lower", "Weniger ausschließlich geringfügige Beschäftigung"),
+    ("SOZ-01", "lower", "Weniger Abhängigkeit von Mindestsicherung"),
+    ("WOH-01", "higher", "Schneller aus Gemeinschaftsunterkünften in eigene Wohnungen"),
+    ("WOH-02", "lower", "Wohnsegregation verringern"),
+    ("IKO-01", "higher", "Kreisverwaltung öffnet sich: mehr Beschäftigte mit Migrationshintergrund"),
+    ("BEF-02", "lower", "Weniger Diskriminierungserfahrungen"),
+    ("TEI-01", "higher", "Politische Teilhabe stärken"),
+]
+
+
+def _target(index: int, indicator: Indicator, direction: str, baseline: float, latest: float) -> float:
+    """Demo targets giving a mix of states (reached, on track, behind); a series moving the wrong way
+    is behind whatever the target."""
+    sign = 1 if direction == "higher" else -1
+    gain = sign * (latest - baseline)  # > 0: moving the right way
+    step = max(abs(baseline) * 0.05, 0.5)
     factor = (0.8, 2.5, 12.0)[index % 3]
-    if abs(change) < 1e-9:
-        change = max(abs(baseline) * 0.05, 0.5)
-        factor = 3.0
-    target = round(baseline + change * factor, 1)
-    return target, ("higher" if target >= baseline else "lower")
+    distance = gain * factor if gain > 0 else step * 3
+    target = baseline + sign * max(distance, 0.1)
+    # Keep targets plausible: no more than a 60 % rise or fall, never below zero.
+    target = min(target, baseline * 1.6) if sign > 0 and baseline > 0 else max(target, baseline * 0.4)
+    if "%" in indicator.unit:
+        target = min(100.0, max(0.0, target))
+    return round(target, 1)
 
 
 def build_demo_concept(district: Any) -> None:
@@ -188,14 +226,16 @@ def build_demo_concept(district: Any) -> None:
     }
     gemeinden = list(district.kreis.gemeinden.filter(is_gemeinde=True).order_by("-population")[:6])
     measure_count = 0
-    for index, (indicator, baseline, latest) in enumerate(_candidates()):
+    for index, (indicator, direction, goal_title, baseline, latest) in enumerate(_candidates()):
         fld = fields.get(indicator.theme) or fields[THEME_TO_FIELD.get(indicator.theme, "I")]
-        target, direction = _target(index, baseline, latest)
-        verb = "steigern" if direction == "higher" else "senken"
+        target = _target(index, indicator, direction, baseline, latest)
         goal = services.goal_save(
             acting_user=kai_user,
             field=fld,
-            changes={"title": f"{indicator.name_de} {verb}", "description": indicator.definition[:400]},
+            changes={
+                "title": goal_title,
+                "description": f"Gemessen mit {indicator.code}: {indicator.definition[:300]}",
+            },
         )
         services.target_save(
             acting_user=kai_user,

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from teilhabe.audit.services import record
-from teilhabe.concept.attainment import goal_attainment, measure_progress
+from teilhabe.concept.attainment import BEHIND, NO_DATA, ON_TRACK, REACHED, goal_attainment, measure_progress
 from teilhabe.concept.charts import chart_points, chart_title
 from teilhabe.concept.models import (
     ActionItem,
@@ -53,6 +53,7 @@ def take_snapshot(version: ConceptVersion, *, period_start: date, period_end: da
     names = dict(Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS).values_list("ags", "name"))
     fields = []
     status_counts = {s.value: 0 for s in MeasureStatus}
+    summary: list[list[str]] = []
     for fld in version.fields.prefetch_related(
         "goals__targets__indicator", "goals__measures__milestones", "goals__measures__owner"
     ):
@@ -110,6 +111,10 @@ def take_snapshot(version: ConceptVersion, *, period_start: date, period_end: da
                 }
             )
         fields.append({"title": fld.title, "description": fld.description, "goals": goals})
+        counts = [sum(1 for g in goals if g["state"] == s) for s in (REACHED, ON_TRACK, BEHIND, NO_DATA)]
+        summary.append(
+            [fld.title, str(len(goals)), *[str(n) for n in counts], str(sum(len(g["measures"]) for g in goals))]
+        )
     owner = version.concept.owner
     overdue = (
         ActionItem.objects.overdue(period_end)
@@ -143,6 +148,7 @@ def take_snapshot(version: ConceptVersion, *, period_start: date, period_end: da
         "taken_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
         "fields": fields,
         "status_counts": [[str(MeasureStatus(k).label), n] for k, n in status_counts.items()],
+        "field_summary": summary,
         "overdue": [
             {
                 "title": i.title,

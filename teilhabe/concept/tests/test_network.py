@@ -226,13 +226,12 @@ def test_meeting_pages_render_for_the_office(world: World, network: dict) -> Non
 
 
 def test_body_members_comment_on_the_draft_and_the_office_answers(world: World, network: dict) -> None:
+    # Vera (a Verein, no concept rights) sits in the Steuerungsgruppe through her contact record.
+    from teilhabe.accounts.models import Organisation, OrganisationKind
     from teilhabe.accounts.roles import Role
     from teilhabe.concept import services
     from teilhabe.concept.models import Comment
     from teilhabe.core.testing import make_user
-
-    # Vera (a Verein, no concept rights) sits in the Steuerungsgruppe through her contact record.
-    from teilhabe.accounts.models import Organisation, OrganisationKind
 
     verein = Organisation.objects.create(name="MSO e. V.", kind=OrganisationKind.VEREIN)
     vera_user = make_user("vera", verein, Role.REDAKTION)
@@ -240,29 +239,51 @@ def test_body_members_comment_on_the_draft_and_the_office_answers(world: World, 
     network["vera"].save()
     net.member_add(acting_user=world.office_user, body=network["body"], changes={"contact": network["vera"]})
     adopted = world.concept.versions.get()
-    services.version_adopt(acting_user=world.office_user, version=adopted, body="Kreistag", decision_date=date(2025, 3, 1), drucksache="DS 1")
+    services.version_adopt(
+        acting_user=world.office_user,
+        version=adopted,
+        body="Kreistag",
+        decision_date=date(2025, 3, 1),
+        drucksache="DS 1",
+    )
     draft = services.version_copy(acting_user=world.office_user, version=adopted)
     goal = draft.fields.get(theme="E").goals.get()
     measure = goal.measures.first()
     vera = login_verified(Client(), vera_user)
     url = reverse("concept_staff:comment_create", args=["ziel", goal.pk])
-    assert vera.post(url, {"text": "Bitte Vereine nennen.", "body": network["body"].pk}).status_code == 404  # not open yet
+    assert (
+        vera.post(url, {"text": "Bitte Vereine nennen.", "body": network["body"].pk}).status_code == 404
+    )  # not open yet
     services.version_update(acting_user=world.office_user, version=draft, changes={"comments_open": True})
     assert "Entwurf zur Kommentierung" in vera.get(reverse("concept_staff:bodies")).content.decode()
     page = vera.get(reverse("concept_staff:participation", args=[draft.pk]))
     assert page.status_code == 200 and goal.title in page.content.decode()
     assert vera.post(url, {"text": "Bitte Vereine nennen.", "body": network["body"].pk}).status_code == 302
-    vera.post(reverse("concept_staff:comment_create", args=["massnahme", measure.pk]), {"text": "Gute Idee.", "body": network["body"].pk})
+    vera.post(
+        reverse("concept_staff:comment_create", args=["massnahme", measure.pk]),
+        {"text": "Gute Idee.", "body": network["body"].pk},
+    )
     comment = Comment.objects.get(goal=goal)
     assert comment.author_name and comment.organisation_name == "MSO e. V."
     assert Comment.objects.filter(measure=measure).exists()
     # Not on the adopted version, and not through a body she is not in.
     old_goal = world.goal
-    assert vera.post(reverse("concept_staff:comment_create", args=["ziel", old_goal.pk]), {"text": "x", "body": network["body"].pk}).status_code == 404
+    assert (
+        vera.post(
+            reverse("concept_staff:comment_create", args=["ziel", old_goal.pk]),
+            {"text": "x", "body": network["body"].pk},
+        ).status_code
+        == 404
+    )
     assert vera.post(url, {"text": "x", "body": network["other"].pk}).status_code == 302
     assert Comment.objects.filter(body=network["other"]).count() == 0
     # Someone outside every body: 404.
-    assert login_verified(Client(), world.p.charlie).get(reverse("concept_staff:participation", args=[draft.pk])).status_code == 404
+    assert (
+        login_verified(Client(), world.p.charlie)
+        .get(reverse("concept_staff:participation", args=[draft.pk]))
+        .status_code
+        == 404
+    )
     # The office answers on the goal page; the answer is visible to the member.
     office = login_verified(Client(), world.office_user)
     office.post(reverse("concept_staff:comment_answer", args=[comment.pk]), {"answer": "Wird ergänzt."})

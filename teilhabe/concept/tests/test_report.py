@@ -101,6 +101,7 @@ def test_golden_status_report_pdf_text(built) -> None:  # type: ignore[no-untype
         "Sachstandsbericht 2025",
         "Berichtszeitraum 01.01.2025 bis 30.06.2025",
         "Drucksache DS 2025/041",
+        "Ziele nach Zielerreichung und Maßnahmen je Handlungsfeld",
         "Arbeitsmarkt und Lebensunterhalt",  # every field of action has a chapter
         "Demografie und Bevölkerung",
         "Mehr Beschäftigung",
