@@ -248,7 +248,7 @@ def test_body_members_comment_on_the_draft_and_the_office_answers(world: World, 
     )
     draft = services.version_copy(acting_user=world.office_user, version=adopted)
     goal = draft.fields.get(theme="E").goals.get()
-    measure = goal.measures.first()
+    measure = goal.measures.get(title="Jobcafé A")
     vera = login_verified(Client(), vera_user)
     url = reverse("concept_staff:comment_create", args=["ziel", goal.pk])
     assert (
