@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "teilhabe.reports",
+    "teilhabe.concept",
 ]
 
 MIDDLEWARE = [

@@ -73,6 +73,8 @@ urlpatterns = [
     path("staff/angebote/", include("teilhabe.directory.staff_urls")),
     path("berichte/", include("teilhabe.reports.urls")),
     path("staff/berichte/", include("teilhabe.reports.staff_urls")),
+    path("konzept/", include("teilhabe.concept.urls")),
+    path("staff/konzept/", include("teilhabe.concept.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -60,6 +60,12 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "case.restrict": _("Integrationsakten einschränken, löschen und Auskunft nach Art. 15 erteilen"),
     "cohort.view": _("Pseudonymisierte Kohortenkennzahlen der Integrationsverläufe einsehen"),
     "reports.manage": _("Integrationsberichte bearbeiten, erstellen und veröffentlichen"),
+    # Integration concept and network (teilhabe.concept)
+    "concept.view": _("Integrationskonzept im Mitarbeitendenbereich ansehen (auch Entwürfe)"),
+    "concept.manage": _(
+        "Integrationskonzept, Gremien, Sitzungen, Zuständigkeiten und Sachstandsberichte pflegen (Geschäftsstelle)"
+    ),
+    "concept.measures.own": _("Maßnahmen und Zuständigkeiten der eigenen Organisation (Gemeinde) pflegen"),
 }
 
 # Which roles hold each permission. One line per permission, so capabilities add lines, not edits.
@@ -89,6 +95,9 @@ GRANTS: dict[str, frozenset[Role]] = {
     "case.restrict": frozenset({Role.FALLAUFSICHT}),
     "cohort.view": frozenset({Role.KOORDINATION, Role.STATISTIK}),
     "reports.manage": frozenset({Role.KOORDINATION}),
+    "concept.view": frozenset({Role.KOORDINATION, Role.STATISTIK, Role.GEMEINDE}),
+    "concept.manage": frozenset({Role.KOORDINATION}),
+    "concept.measures.own": frozenset({Role.GEMEINDE}),
 }
 
 # Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.

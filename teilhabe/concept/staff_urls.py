@@ -1,0 +1,58 @@
+from django.urls import path
+
+from teilhabe.concept import network_views as net
+from teilhabe.concept import report_views as rep
+from teilhabe.concept import staff_views as v
+
+app_name = "concept_staff"
+
+urlpatterns = [
+    path("", v.index, name="index"),
+    path("fassung/<int:pk>/", v.version_detail, name="version"),
+    path("fassung/<int:pk>/bearbeiten/", v.version_edit, name="version_edit"),
+    path("fassung/<int:pk>/beschluss/", v.version_adopt, name="version_adopt"),
+    path("fassung/<int:pk>/neue-fassung/", v.version_copy, name="version_copy"),
+    path("fassung/<int:pk>/handlungsfeld/neu/", v.field_create, name="field_create"),
+    path("fassung/<int:pk>/beteiligung/", v.participation, name="participation"),
+    path("fassung/<int:pk>/sachstandsbericht/", rep.report_create, name="report_create"),
+    path("handlungsfeld/<int:pk>/", v.field_edit, name="field_edit"),
+    path("handlungsfeld/<int:pk>/ziel/neu/", v.goal_create, name="goal_create"),
+    path("ziel/<int:pk>/", v.goal_detail, name="goal"),
+    path("ziel/<int:pk>/bearbeiten/", v.goal_edit, name="goal_edit"),
+    path("ziel/<int:pk>/indikator/neu/", v.target_create, name="target_create"),
+    path("ziel/<int:pk>/massnahme/neu/", v.measure_create, name="measure_create"),
+    path("zielindikator/<int:pk>/loeschen/", v.target_delete, name="target_delete"),
+    path("massnahme/<int:pk>/", v.measure_detail, name="measure"),
+    path("massnahme/<int:pk>/bearbeiten/", v.measure_edit, name="measure_edit"),
+    path("massnahme/<int:pk>/meilenstein/", v.milestone_create, name="milestone_create"),
+    path("massnahme/<int:pk>/nachweis/", v.evidence_add, name="evidence_add"),
+    path("meilenstein/<int:pk>/erreicht/", v.milestone_done, name="milestone_done"),
+    path("nachweis/<int:pk>/", v.evidence_download, name="evidence"),
+    path("kommentar/<str:kind>/<int:pk>/", v.comment_create, name="comment_create"),
+    path("kommentar/<int:pk>/antwort/", v.comment_answer, name="comment_answer"),
+    path("sachstandsbericht/<int:pk>/", rep.report_detail, name="report"),
+    path("sachstandsbericht/<int:pk>/pdf/", rep.report_pdf, name="report_pdf"),
+    path("sachstandsbericht/<int:pk>/veroeffentlichen/", rep.report_publish, name="report_publish"),
+    path("gremien/", net.bodies, name="bodies"),
+    path("gremien/neu/", net.body_create, name="body_create"),
+    path("gremien/<int:pk>/", net.body_detail, name="body"),
+    path("gremien/<int:pk>/bearbeiten/", net.body_edit, name="body_edit"),
+    path("gremien/<int:pk>/mitglied/", net.member_add, name="member_add"),
+    path("gremien/<int:pk>/sitzung/", net.meeting_create, name="meeting_create"),
+    path("mitglied/<int:pk>/beenden/", net.member_end, name="member_end"),
+    path("kontakte/", net.contacts, name="contacts"),
+    path("kontakte/<int:pk>/", net.contact_edit, name="contact_edit"),
+    path("sitzungen/<int:pk>/", net.meeting_detail, name="meeting"),
+    path("sitzungen/<int:pk>/bearbeiten/", net.meeting_edit, name="meeting_edit"),
+    path("sitzungen/<int:pk>/einladen/", net.meeting_invite, name="meeting_invite"),
+    path("sitzungen/<int:pk>/kalender.ics", net.meeting_ics, name="meeting_ics"),
+    path("sitzungen/<int:pk>/anwesenheit/", net.attendance_save, name="attendance"),
+    path("sitzungen/<int:pk>/protokoll/", net.minutes_save, name="minutes"),
+    path("sitzungen/<int:pk>/protokoll/genehmigen/", net.minutes_approve, name="minutes_approve"),
+    path("sitzungen/<int:pk>/beschluss/", net.decision_add, name="decision_add"),
+    path("aufgaben/", net.action_items, name="actions"),
+    path("aufgaben/<int:pk>/stand/", net.action_status, name="action_status"),
+    path("zustaendigkeiten/", net.responsibilities, name="responsibilities"),
+    path("zustaendigkeiten/neu/", net.responsibility_create, name="responsibility_create"),
+    path("zustaendigkeiten/<int:pk>/", net.responsibility_edit, name="responsibility_edit"),
+]
