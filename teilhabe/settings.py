@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "teilhabe.indicators",
     "teilhabe.directory",
     "teilhabe.registry",
+    "teilhabe.linkage",
     "teilhabe.privacy",
     "django_tasks",
     "django_tasks_db",

@@ -80,7 +80,7 @@ _CYRILLIC = {
 }  # fmt: skip
 
 # Ge'ez (Tigrinya, Amharic): syllables come in rows of eight per consonant, starting at U+1200.
-_GEEZ_ROWS = (
+_GEEZ_ROWS = (  # noqa: SIM905
     "h l h m s r s sh q qw qh qhw b v t ch h hw n ny - k kw kh khw w - z zh y d d j g gw ng t ch p ts ts f p"
 ).split()
 _GEEZ_VOWELS = "euiaeəo"
@@ -363,6 +363,10 @@ _DATE_PATTERNS = (
 )
 
 
+def _num(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 def parse_birth(text: str | date | None) -> Birth:
     """``"1991-01-01"``, ``"01.01.1991"``, ``"00.00.1991"``, ``"XX.XX.1991"``, ``"1991"`` → :class:`Birth`.
 
@@ -373,13 +377,7 @@ def parse_birth(text: str | date | None) -> Birth:
     for pattern in _DATE_PATTERNS:
         match = pattern.match(raw)
         if match:
-            parts = match.groupdict()
-
-            def num(key: str) -> int | None:
-                value = parts.get(key)
-                return int(value) if value and value.isdigit() else None
-
-            year, month, day = num("y"), num("m"), num("d")
+            year, month, day = (_num(match.group(key)) for key in ("y", "m", "d"))
             if month and not 1 <= month <= 12:
                 month = None
             if day and not 1 <= day <= 31:

@@ -122,6 +122,7 @@ def case_search(request: HttpRequest) -> JsonResponse:
     results = []
     for case in found:
         item: dict[str, Any] = {"id": case.pk, "reference": case.display_reference, "owner": case.owner.name}
+        item["match_reason"] = getattr(case, "match_reason", "")  # issue 11: why this hit was found
         if "identitaet" in readable_groups(request.user, case.owner):
             item.update(
                 {
