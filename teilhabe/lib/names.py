@@ -171,7 +171,8 @@ def skeleton(latin: str) -> str:
     Falls back to the spelled form when a name has no consonant at all (``"Aya"`` → ``"aa"`` → ``"a"``).
     """
     spelled = spell(latin)
-    core = _DOUBLE.sub(r"\1", _VOWELS.sub("", spelled))
+    # z/s: German speakers write s for the voiced sound (Sahra/Zahra, Nasdar/Nazdar).
+    core = _DOUBLE.sub(r"\1", _VOWELS.sub("", spelled).replace("z", "s"))
     if core.endswith("d"):
         core = core[:-1] + "t"
     if core.endswith("b"):
