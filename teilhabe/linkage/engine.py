@@ -47,6 +47,15 @@ def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...]]:
     return latin, " ".join(skeletons), skeletons[0] if skeletons else "", tuple(sorted(variants))
 
 
+def _strip_family_article(family: str) -> str:
+    """In a family name a glued Latin article is an article ("Alkhatib" = "Al-Khatib"); in given names
+    it is usually not ("Alexander"), so only family names are split here."""
+    words = family.split()
+    if words and len(words[0]) > 5 and words[0][:2].lower() in {"al", "el"} and words[0][2:3].isalpha():
+        words[0] = words[0][:2] + " " + words[0][2:]
+    return " ".join(words)
+
+
 def _none_if_blank(value: Any) -> Any:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
@@ -65,7 +74,7 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
         if not given and "," in family:  # "Family, Given" typed into one field
             family, given = split_family_given(family)
         g_lat, g_sk, g_first, g_all = _name_features(given)
-        f_lat, f_sk, f_first, f_all = _name_features(family)
+        f_lat, f_sk, f_first, f_all = _name_features(_strip_family_article(family))
         birth = parse_birth(_none_if_blank(record.birth_date) or "")
         sex = (_none_if_blank(record.sex) or "").lower()[:1]
         row = {
@@ -78,6 +87,8 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
             "family_first": f_first or None,
             "name_sks": sorted(set(g_all) | set(f_all)),
             "name_sorted": " ".join(sorted((g_sk + " " + f_sk).split())) or None,
+            "g3": g_sk[:3] or None,
+            "f3": f_sk[:3] or None,
             "byear": birth.year,
             "bmonth": birth.month,
             "bday": birth.day,
@@ -179,9 +190,16 @@ def _settings(link_type: str, columns: set[str]) -> Any:
         "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
         block_on("family_first", "given_first", "ags"),
         block_on("name_sorted"),
+        block_on("g3", "f3", "byear"),
+        "l.g3 = r.f3 AND l.f3 = r.g3 AND l.byear = r.byear",
+        block_on("f3", "bmonth", "bday"),
     ]
+    if "ags" in columns:
+        blocking += [block_on("family_sk", "ags"), block_on("given_sk", "ags")]
     if "street" in columns:
         blocking.append(block_on("street"))
+    if "locality" in columns and "ags" in columns:
+        blocking.append(block_on("ags", "locality"))
     if "azr" in columns:
         blocking.append(block_on("azr"))
     return SettingsCreator(
