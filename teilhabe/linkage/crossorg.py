@@ -64,6 +64,7 @@ def link_transmission(*, acting_user: AnyUser, transmission: Any, case: Any, rea
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Bitte die Zuordnung begründen (linkage.reason_missing).")})
+    decided_by: Any = acting_user if getattr(acting_user, "is_authenticated", False) else None
     link, _created = LinkCandidate.objects.update_or_create(
         left=case,
         transmission=transmission,
@@ -72,7 +73,7 @@ def link_transmission(*, acting_user: AnyUser, transmission: Any, case: Any, rea
             "rule": "manual",
             "match_probability": 1.0,
             "status": CandidateStatus.SAME,
-            "decided_by": acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            "decided_by": decided_by,
             "decided_at": timezone.now(),
             "decision_reason": reason.strip()[:300],
         },

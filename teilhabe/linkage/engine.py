@@ -101,9 +101,9 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
         if row["sex"] == "f":
             row["sex"] = "w"
         if has_street:
-            row["street"] = fold(_none_if_blank(getattr(record, "street")) or "") or None
+            row["street"] = fold(_none_if_blank(record.street) or "") or None
         if has_locality:
-            row["locality"] = fold(_none_if_blank(getattr(record, "locality")) or "") or None
+            row["locality"] = fold(_none_if_blank(record.locality) or "") or None
         rows.append(row)
     out = pd.DataFrame(rows)
     for column in ("byear", "bmonth", "bday"):
@@ -166,7 +166,6 @@ def _birth_comparison() -> Any:
 
 
 def _settings(link_type: str, columns: set[str]) -> Any:
-    import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
@@ -203,9 +202,9 @@ def _settings(link_type: str, columns: set[str]) -> Any:
     if "azr" in columns:
         blocking.append(block_on("azr"))
     return SettingsCreator(
-        link_type=link_type,
+        link_type=link_type,  # type: ignore[arg-type]
         comparisons=comparisons,
-        blocking_rules_to_generate_predictions=blocking,
+        blocking_rules_to_generate_predictions=blocking,  # type: ignore[arg-type]
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=[],
     )

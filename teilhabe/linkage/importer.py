@@ -59,6 +59,16 @@ class Row:
     duplicate_ids: list[tuple[int, float, list[str]]] = field(default_factory=list)
 
 
+def _valid_date(year: int, month: int, day: int) -> bool:
+    from datetime import date
+
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _header_map(header: list[Any]) -> dict[str, int]:
     names = [str(h or "").strip().lower() for h in header]
     found = {}
@@ -104,7 +114,9 @@ def parse_rows(table: list[list[Any]], *, with_azr: bool) -> tuple[list[Row], li
         raw_birth = cell("birth_date").split(" ")[0]
         if raw_birth:
             birth = parse_birth(raw_birth)
-            if birth.year is None:
+            if birth.year and birth.month and birth.day and not _valid_date(birth.year, birth.month, birth.day):
+                row.errors.append(_("Das Geburtsdatum „%(v)s“ gibt es nicht.") % {"v": raw_birth})
+            elif birth.year is None:
                 row.errors.append(
                     _("Geburtsdatum „%(v)s“ nicht lesbar (TT.MM.JJJJ, 00.00.JJJJ oder JJJJ).") % {"v": raw_birth}
                 )
@@ -225,7 +237,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             table, _encoding, _delimiter = read_table(upload.read(), upload.name)
-        except Exception:  # noqa: BLE001 - any unreadable file gets the same plain message
+        except Exception:
             table, file_errors = [], [_("Die Datei konnte nicht gelesen werden (CSV oder XLSX erwartet).")]
         if not file_errors:
             rows, file_errors = parse_rows(table, with_azr=can_read_azr(request.user, organisation))

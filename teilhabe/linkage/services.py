@@ -109,7 +109,7 @@ class Identity:
             name_keys(self.family_name_latin, self.given_names_latin),
         ]
 
-    def keys(self) -> set[str]:
+    def search_keys(self) -> set[str]:
         out: set[str] = set()
         for keys in self.names():
             out |= keys.keys()
@@ -166,7 +166,7 @@ def similar_cases(organisation: Organisation, identity: Identity, *, exclude: in
     ``match_probability`` and ``match_reason``. Uses the search keys, so it is cheap per record."""
     from teilhabe.linkage.engine import REVIEW_THRESHOLD
 
-    keys = {k for k in identity.keys() if k[:2] in {"s:", "t:"}}
+    keys = {k for k in identity.search_keys() if k[:2] in {"s:", "t:"}}
     if not keys:
         return []
     ids = set(
@@ -287,7 +287,7 @@ def run_duplicates(*, acting_user: AnyUser, organisation: Organisation, only_new
     last = (
         AuditEvent.objects.filter(action="linkage.run", organisation_id=organisation.pk)
         .order_by("-pk")
-        .values_list("at", flat=True)
+        .values_list("created_at", flat=True)
         .first()
         if only_new
         else None

@@ -174,7 +174,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, "case.restrict", candidate.owner
     )
     merge_form = MergeForm()
-    merge_form.fields["survivor"].choices = [
+    merge_form.fields["survivor"].choices = [  # type: ignore[attr-defined]
         (candidate.left_id, left["reference"]),
         (candidate.right_id, right["reference"]),
     ]
@@ -197,7 +197,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk, "case.restrict")
     form = MergeForm(request.POST)
-    form.fields["survivor"].choices = [(candidate.left_id, "l"), (candidate.right_id, "r")]
+    form.fields["survivor"].choices = [(candidate.left_id, "l"), (candidate.right_id, "r")]  # type: ignore[attr-defined]
     if not form.is_valid():
         messages.error(request, _("Bitte führende Akte und Begründung angeben (linkage.merge_form)."))
         return redirect("linkage:candidate", pk=pk)
@@ -274,7 +274,7 @@ def transmission(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     candidates = services.similar_cases(received.recipient, services.Identity.of_snapshot(values))[:10]
     link_form = LinkTransmissionForm(request.POST if "link" in request.POST else None)
-    link_form.fields["case"].choices = [(c.pk, c.display_reference) for c in candidates]
+    link_form.fields["case"].choices = [(c.pk, c.display_reference) for c in candidates]  # type: ignore[attr-defined]
     open_form = OpenAsCaseForm(request.POST if "open" in request.POST else None)
     if request.method == "POST" and "link" in request.POST and link_form.is_valid():
         case = next(c for c in candidates if c.pk == link_form.cleaned_data["case"])
