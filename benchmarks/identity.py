@@ -1,7 +1,8 @@
 """Budget (issue 11): record linkage between two agencies' lists.
 
     .venv/bin/python benchmarks/identity.py [DIR] [--seed N] [--variant-set A|B|all] [--persons N]
-    .venv/bin/python benchmarks/identity.py --dedupe-million [--rows 1000000]
+    .venv/bin/python benchmarks/identity.py --dedupe 1000000
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/identity.py --search 100000
 
 With DIR: reads DIR/a.csv and DIR/b.csv (columns unique_id, given_name, family_name, birth_date, nationality,
 sex, azr, gemeinde_ags; optional true_id, used ONLY for scoring) and prints precision, recall, F1 at the fixed
@@ -121,5 +122,114 @@ def main() -> None:
             run(a, b, f"transliteration set seed {seed}, families {variant_set}", plain=args.plain and seed == 1)
 
 
+def dedupe_benchmark(rows: int) -> None:
+    """Deduplicate one list of ``rows`` records (the generated population, both agencies' renderings
+    stacked, so about a third of the rows have a duplicate). Prints pairs found and the wall time."""
+    from teilhabe.linkage.synthetic import make_pair
+
+    a, b = make_pair(rows // 2, seed=5)
+    frame = pd.concat([a, b], ignore_index=True).drop(columns=["true_id"])
+    started = time.perf_counter()
+    pairs = engine.dedupe(frame, threshold=engine.MATCH_THRESHOLD)
+    print(
+        f"dedupe {len(frame):,} records: {len(pairs):,} pairs ≥ {engine.MATCH_THRESHOLD} in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def search_benchmark(cases: int, queries: int) -> None:
+    """Name search over N cases on the configured database (use PostgreSQL): p50/p95 of
+    ``registry.services.case_search`` (audit write included), queries drawn from the variant families."""
+    import random
+    import statistics
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teilhabe.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from teilhabe.accounts.models import Organisation, OrganisationKind
+    from teilhabe.accounts.roles import Role
+    from teilhabe.core.testing import make_user
+    from teilhabe.linkage.keys import case_name_keys
+    from teilhabe.linkage.models import PersonKey, SearchKey
+    from teilhabe.linkage.synthetic import make_pair
+    from teilhabe.registry import services
+    from teilhabe.registry.models import Case
+
+    call_command("migrate", verbosity=0)
+    org = Organisation.objects.filter(name="Benchmark Jobcenter").first()
+    if org is None:
+        org = Organisation.objects.create(name="Benchmark Jobcenter", kind=OrganisationKind.JOBCENTER)
+        make_user("bench.search", org, Role.FALLBEARBEITUNG)
+    from teilhabe.accounts.models import User
+
+    user = User.objects.get(username="bench.search")
+    existing = Case.objects.filter(owner=org).count()
+    if existing < cases:
+        started = time.perf_counter()
+        a, _b = make_pair(cases - existing, seed=7)
+        batch = []
+        for row in a.itertuples(index=False):
+            birth = engine.parse_birth(row.birth_date)
+            batch.append(
+                Case(
+                    owner=org,
+                    family_name=row.family_name or "-",
+                    given_names=row.given_name,
+                    birth_year=birth.year,
+                    birth_month=birth.month,
+                    birth_day=birth.day if birth.month else None,
+                    birth_date_is_placeholder=birth.uncertain,
+                    nationalities=[row.nationality] if row.nationality else [],
+                    legal_basis="art6_1_e",
+                    search_name=f"{row.family_name} {row.given_name}".lower(),
+                    is_synthetic=True,
+                )
+            )
+        with transaction.atomic():
+            created = Case.objects.bulk_create(batch, batch_size=2000)
+            keys = [SearchKey(case=c, key=k) for c in created for k in case_name_keys(c)]
+            SearchKey.objects.bulk_create(keys, batch_size=5000, ignore_conflicts=True)
+            PersonKey.objects.bulk_create([PersonKey(case=c) for c in created], batch_size=5000)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE linkage_searchkey; ANALYZE registry_case;")
+        print(f"loaded {len(created)} cases, {len(keys)} keys in {time.perf_counter() - started:.1f} s")
+    rng = random.Random(3)
+    sample_a, _ = make_pair(2000, seed=11)
+    texts = []
+    for row in sample_a.itertuples(index=False):
+        choice = rng.random()
+        if choice < 0.4:
+            texts.append(f"{row.given_name} {row.family_name}")
+        elif choice < 0.6:
+            texts.append(f"{row.family_name}, {row.given_name}")
+        else:
+            texts.append(str(row.family_name or row.given_name))
+    texts = [t for t in texts if len(t.strip()) >= 3][:queries]
+    timings = []
+    hits = 0
+    for text in texts:
+        started = time.perf_counter()
+        found, _truncated = services.case_search(acting_user=user, query=text)
+        timings.append((time.perf_counter() - started) * 1000)
+        hits += bool(found)
+    timings.sort()
+    p95 = timings[int(0.95 * len(timings)) - 1]
+    print(
+        f"name search over {Case.objects.filter(owner=org).count():,} cases ({connection.vendor}): "
+        f"{len(timings)} queries, p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, "
+        f"max {timings[-1]:.0f} ms, with hits {hits}"
+    )
+
+
 if __name__ == "__main__":
-    main()
+    if "--search" in sys.argv:
+        n = int(sys.argv[sys.argv.index("--search") + 1]) if len(sys.argv) > sys.argv.index("--search") + 1 else 100_000
+        search_benchmark(n, 300)
+    elif "--dedupe" in sys.argv:
+        dedupe_benchmark(int(sys.argv[sys.argv.index("--dedupe") + 1]))
+    else:
+        main()
