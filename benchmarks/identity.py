@@ -37,7 +37,9 @@ def score(pairs: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame) -> tuple[float,
     truth_b = dict(zip(b["unique_id"].astype(str), b["true_id"], strict=True))
     true_pairs = len(set(truth_a.values()) & set(truth_b.values()))
     tp = sum(
-        1 for l, r in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True) if truth_a.get(l) == truth_b.get(r)
+        1
+        for left, right in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+        if truth_a.get(left) == truth_b.get(right)
     )
     precision = tp / len(pairs) if len(pairs) else 0.0
     recall = tp / true_pairs if true_pairs else 0.0

@@ -173,7 +173,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_merge = candidate.status == CandidateStatus.SAME and has_permission(
         request.user, "case.restrict", candidate.owner
     )
-    merge_form = MergeForm()
+    merge_form = MergeForm(prefix="merge")  # prefix: the decision form on the same page also has "reason"
     merge_form.fields["survivor"].choices = [  # type: ignore[attr-defined]
         (candidate.left_id, left["reference"]),
         (candidate.right_id, right["reference"]),
@@ -196,7 +196,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk, "case.restrict")
-    form = MergeForm(request.POST)
+    form = MergeForm(request.POST, prefix="merge")
     form.fields["survivor"].choices = [(candidate.left_id, "l"), (candidate.right_id, "r")]  # type: ignore[attr-defined]
     if not form.is_valid():
         messages.error(request, _("Bitte führende Akte und Begründung angeben (linkage.merge_form)."))
