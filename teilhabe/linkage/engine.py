@@ -150,7 +150,10 @@ def _birth_comparison() -> Any:
                 "byear_l = byear_r AND bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r",
                 label_for_charts="Datum gleich",
             ),
-            cll.CustomLevel("byear_l = byear_r AND (b_unc_l OR b_unc_r)", label_for_charts="Jahr gleich, Platzhalter"),
+            cll.CustomLevel("byear_l = byear_r AND b_unc_l AND b_unc_r", label_for_charts="Jahr gleich, beide Platzhalter"),
+            cll.CustomLevel(
+                "byear_l = byear_r AND (b_unc_l OR b_unc_r)", label_for_charts="Jahr gleich, ein Platzhalter"
+            ),
             cll.CustomLevel(
                 "byear_l = byear_r AND bmonth_l = bday_r AND bday_l = bmonth_r", label_for_charts="Tag/Monat vertauscht"
             ),
