@@ -150,7 +150,9 @@ def _birth_comparison() -> Any:
                 "byear_l = byear_r AND bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r",
                 label_for_charts="Datum gleich",
             ),
-            cll.CustomLevel("byear_l = byear_r AND b_unc_l AND b_unc_r", label_for_charts="Jahr gleich, beide Platzhalter"),
+            cll.CustomLevel(
+                "byear_l = byear_r AND b_unc_l AND b_unc_r", label_for_charts="Jahr gleich, beide Platzhalter"
+            ),
             cll.CustomLevel(
                 "byear_l = byear_r AND (b_unc_l OR b_unc_r)", label_for_charts="Jahr gleich, ein Platzhalter"
             ),
@@ -168,7 +170,10 @@ def _birth_comparison() -> Any:
     )
 
 
-def _settings(link_type: str, columns: set[str]) -> Any:
+LARGE = 200_000  # records: above this, every blocking rule also needs the birth year or the Gemeinde
+
+
+def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
@@ -187,16 +192,17 @@ def _settings(link_type: str, columns: set[str]) -> Any:
     blocking = [
         block_on("family_sk", "byear"),
         block_on("given_sk", "byear"),
-        block_on("given_sk", "family_sk"),
-        block_on("byear", "bmonth", "bday"),
-        "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
+        block_on("given_sk", "family_sk") if records <= LARGE else block_on("given_sk", "family_sk", "ags"),
+        block_on("byear", "bmonth", "bday") if records <= LARGE else block_on("byear", "bmonth", "bday", "g3"),
+        "l.given_sk = r.family_sk AND l.family_sk = r.given_sk"
+        + ("" if records <= LARGE else " AND l.byear = r.byear"),
         block_on("family_first", "given_first", "ags"),
-        block_on("name_sorted"),
+        block_on("name_sorted") if records <= LARGE else block_on("name_sorted", "byear"),
         block_on("g3", "f3", "byear"),
         "l.g3 = r.f3 AND l.f3 = r.g3 AND l.byear = r.byear",
         block_on("f3", "bmonth", "bday"),
     ]
-    if "ags" in columns:
+    if "ags" in columns and records <= LARGE:
         blocking += [block_on("family_sk", "ags"), block_on("given_sk", "ags")]
     if "street" in columns:
         blocking.append(block_on("street"))
@@ -249,7 +255,8 @@ def _run(frames: list[pd.DataFrame], link_type: str, threshold: float) -> pd.Dat
     db_api = DuckDBAPI()
     tables = [db_api.register(frame) for frame in frames]
     columns = {c for c in frames[0].columns if any(frame[c].notna().any() for frame in frames)}
-    linker = Linker(tables if len(tables) > 1 else tables[0], _settings(link_type, columns))
+    records = sum(len(frame) for frame in frames)
+    linker = Linker(tables if len(tables) > 1 else tables[0], _settings(link_type, columns, records))
     rules = _deterministic(frames[0], frames[1] if len(frames) > 1 else None)
     labels = pd.DataFrame(
         {

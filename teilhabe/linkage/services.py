@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from teilhabe.accounts.access import AnyUser, has_permission
 from teilhabe.accounts.models import Organisation
@@ -29,18 +30,18 @@ from teilhabe.linkage.models import CandidateStatus, LinkCandidate, Merge, Perso
 
 SPLINK_MIN_RECORDS = 500  # below this an organisation's list is too small to train a model on
 REASON_LABELS = {
-    "azr": _("AZR-Nummer gleich"),
-    "external_id": _("Kennung der Stelle gleich"),
-    "name_same": _("Name gleich"),
-    "name_similar": _("Name ähnlich"),
-    "birth_exact": _("Geburtsdatum gleich"),
-    "birth_year": _("Geburtsjahr gleich"),
-    "birth_uncertain": _("Geburtsjahr gleich (Platzhalterdatum)"),
-    "birth_swapped": _("Tag und Monat vertauscht"),
-    "birth_near": _("Geburtsjahr ±1"),
-    "sex_same": _("Geschlecht gleich"),
-    "nationality_same": _("Staatsangehörigkeit gleich"),
-    "splink": _("Modell (Splink)"),
+    "azr": gettext_lazy("AZR-Nummer gleich"),
+    "external_id": gettext_lazy("Kennung der Stelle gleich"),
+    "name_same": gettext_lazy("Name gleich"),
+    "name_similar": gettext_lazy("Name ähnlich"),
+    "birth_exact": gettext_lazy("Geburtsdatum gleich"),
+    "birth_year": gettext_lazy("Geburtsjahr gleich"),
+    "birth_uncertain": gettext_lazy("Geburtsjahr gleich (Platzhalterdatum)"),
+    "birth_swapped": gettext_lazy("Tag und Monat vertauscht"),
+    "birth_near": gettext_lazy("Geburtsjahr ±1"),
+    "sex_same": gettext_lazy("Geschlecht gleich"),
+    "nationality_same": gettext_lazy("Staatsangehörigkeit gleich"),
+    "splink": gettext_lazy("Modell (Splink)"),
 }
 
 

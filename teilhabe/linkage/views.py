@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from teilhabe.accounts.access import has_permission, organisation_ids_with, organisations_with, staff_required
@@ -131,15 +132,15 @@ def _side_of_copy(values: dict[str, Any], reference: str) -> dict[str, Any]:
 
 
 FIELD_LABELS = [
-    ("reference", _("Aktenzeichen")),
-    ("family_name", _("Familienname (Originalschrift)")),
-    ("given_names", _("Vornamen (Originalschrift)")),
-    ("family_name_latin", _("Familienname (Umschrift)")),
-    ("given_names_latin", _("Vornamen (Umschrift)")),
-    ("birth", _("Geburtsdatum")),
-    ("sex", _("Geschlecht")),
-    ("nationalities", _("Staatsangehörigkeiten")),
-    ("gemeinde", _("Wohngemeinde")),
+    ("reference", gettext_lazy("Aktenzeichen")),
+    ("family_name", gettext_lazy("Familienname (Originalschrift)")),
+    ("given_names", gettext_lazy("Vornamen (Originalschrift)")),
+    ("family_name_latin", gettext_lazy("Familienname (Umschrift)")),
+    ("given_names_latin", gettext_lazy("Vornamen (Umschrift)")),
+    ("birth", gettext_lazy("Geburtsdatum")),
+    ("sex", gettext_lazy("Geschlecht")),
+    ("nationalities", gettext_lazy("Staatsangehörigkeiten")),
+    ("gemeinde", gettext_lazy("Wohngemeinde")),
 ]
 
 
