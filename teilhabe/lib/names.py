@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import jellyfish
 
@@ -307,9 +308,12 @@ class NameKeys:
         return out
 
 
+@lru_cache(maxsize=50_000)
 def name_keys(*parts: str) -> NameKeys:
-    """All keys of a person's name fields (any script, any order, ``Family, Given`` allowed)."""
-    return NameKeys(tuple(name_tokens(*parts)))
+    """All keys of a person's name fields (any script, any order, ``Family, Given`` allowed).
+
+    Cached (the result is immutable): search ranking and linkage see the same names again and again."""
+    return NameKeys(tuple(name_tokens(*(part or "" for part in parts))))
 
 
 def token_similarity(a: TokenKeys, b: TokenKeys) -> float:

@@ -27,7 +27,7 @@ from teilhabe.lib.names import name_keys, name_similarity, split_family_given
 from teilhabe.linkage.keys import keyed_hash
 from teilhabe.linkage.models import Merge, SearchKey
 
-NAME_CANDIDATES = 200  # rows fetched from the key table before ranking in Python
+NAME_CANDIDATES = 100  # rows fetched from the key table before ranking in Python
 _WEIGHTS = {"t": 3, "s": 2, "p": 1}
 
 
@@ -115,11 +115,13 @@ def search_cases(*, user: Any, query: str, birth_year: int | None, cap: int) -> 
     hits = _exact_hits(user, base, query)
     query_keys = name_keys(*split_family_given(query))
     name_ids = [pk for pk in _name_candidates(base, query) if pk not in hits]
-    substring = list(
-        base.filter(search_name__contains=" ".join(query.split()).lower())
-        .exclude(pk__in=list(hits))
-        .values_list("pk", flat=True)[: cap + 1]
-    )
+    substring: list[int] = []
+    if len(hits) + len(name_ids) <= cap:  # fragments ("müllerh") only when the keys found too little
+        substring = list(
+            base.filter(search_name__contains=" ".join(query.split()).lower())
+            .exclude(pk__in=list(hits))
+            .values_list("pk", flat=True)[: cap + 1]
+        )
     ids = list(hits) + name_ids + [pk for pk in substring if pk not in name_ids]
     cases: dict[int, Any] = {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("owner")}
     for pk in name_ids + substring:
