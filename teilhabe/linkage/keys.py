@@ -54,3 +54,20 @@ def on_case_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) 
     if raw:
         return
     reindex(instance)
+
+
+def reindex_missing(batch_size: int = 2000) -> int:
+    """Build keys for cases that have none (records loaded with ``bulk_create``, e.g. the demo district)."""
+    from teilhabe.registry.models import Case
+
+    done = 0
+    missing = Case.objects.filter(search_keys__isnull=True).order_by("pk")
+    for case in missing.iterator(chunk_size=batch_size):
+        reindex(case)
+        done += 1
+    return done
+
+
+def build_demo_keys(district: Any) -> None:
+    """Demo builder (runs after the registry's): the bulk-created demo cases get their search keys."""
+    reindex_missing()

@@ -127,3 +127,16 @@ def test_search_page_shows_reason(client, personas: Personas, ahmad: Case) -> No
     assert "Name gleich" in response.content.decode()
     response = client.get(reverse("registry:list"), {"q": "Muhamad Alahmad", "birth_year": "1991"})
     assert "Name ähnlich, Geburtsjahr gleich" in response.content.decode()
+
+
+def test_bulk_loaded_cases_get_keys_from_the_reindex_command(personas: Personas) -> None:
+    from django.core.management import call_command
+
+    Case.objects.bulk_create(
+        [Case(owner=personas.org_a, family_name="Шевченко", given_names="Олена", legal_basis=LegalBasis.ART6_1_E)]
+    )
+    found, _ = services.case_search(acting_user=personas.alice, query="Shevchenko Olena")
+    assert found == []
+    call_command("linkage_reindex")
+    found, _ = services.case_search(acting_user=personas.alice, query="Shevchenko Olena")
+    assert len(found) == 1 and found[0].match_reason == "Name ähnlich"  # type: ignore[attr-defined]
