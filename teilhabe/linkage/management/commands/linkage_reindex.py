@@ -21,10 +21,11 @@ class Command(BaseCommand):
         from teilhabe.registry.models import Case
 
         if options["all"]:
-            count = 0
-            for count, case in enumerate(Case.objects.order_by("pk").iterator(chunk_size=2000), start=1):
+            ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+            for case in Case.objects.filter(pk__in=ids).iterator(chunk_size=2000):
                 with transaction.atomic():
                     reindex(case)
+            count = len(ids)
         else:
             count = reindex_missing()
         self.stdout.write(f"Suchschlüssel für {count} Akten aufgebaut.")
