@@ -256,3 +256,24 @@ def test_bulk_import_dry_run_row_errors_and_atomic_commit(world: World) -> None:
     found, _ = registry.case_search(acting_user=world.p.alice, query="K-2")
     assert [c.reference for c in found] == ["JC-11"]
     assert AuditEvent.objects.filter(action="linkage.import").exists()
+
+
+def test_bulk_import_reads_xlsx(world: World) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Aktenzeichen", "Familienname", "Vornamen", "Geburtsdatum", "Geschlecht"])
+    sheet.append(["JC-20", "Kowalenko", "Oksana", "1979", "w"])
+    sheet.append(["JC-21", "", "Mariam", "01.01.1990", "w"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("liste.xlsx", buffer.getvalue())
+    response = world.client(world.p.alice).post(
+        reverse("linkage:import"), {"file": upload, "legal_basis": LegalBasis.ART6_1_E, "commit": "on"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "Familienname fehlt." in body
+    assert not Case.objects.filter(reference__in=["JC-20", "JC-21"]).exists()
