@@ -164,6 +164,7 @@ def test_received_transmission_links_to_own_case_without_foreign_values(world: W
     other = _new(world, owner=world.p.org_b, user=world.p.charlie, family_name="Müller", given_names="Anna")
     charlie = world.client(world.p.charlie)
     url = reverse("linkage:transmission", args=[transmission.pk])
+    assert url in charlie.get(reverse("registry:incoming", args=[transmission.pk])).content.decode()
     body = charlie.get(url).content.decode()
     assert own.display_reference in body and other.display_reference not in body
     for secret in (SECRET_GIVEN, SEEDED_HEALTH, SEEDED_EMPLOYER_SECTOR, world.case.display_reference):
