@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "teilhabe.indicators",
     "teilhabe.directory",
     "teilhabe.registry",
+    "teilhabe.linkage",
     "teilhabe.privacy",
     "rest_framework",
     "drf_spectacular",

@@ -60,6 +60,7 @@ urlpatterns = [
     path("staff/protokoll/", include("teilhabe.audit.urls")),
     path("staff/planungsraeume/", include("teilhabe.regions.staff_urls")),
     path("staff/kiim/", include("teilhabe.registry.urls")),
+    path("staff/abgleich/", include("teilhabe.linkage.urls")),
     path("api/v1/kiim/", include("teilhabe.registry.api_urls")),
     path("staff/datenschutz/", include("teilhabe.privacy.urls")),
     path("staff/bevoelkerung/", include("teilhabe.population.urls")),

