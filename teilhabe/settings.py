@@ -78,6 +78,14 @@ REGISTRY_STATISTICS_ROLE = env_str("TEILHABE_REGISTRY_STATISTICS_ROLE", "teilhab
 # Keys for application-level encryption of Art. 9 and residence-status values (first encrypts, all decrypt).
 REGISTRY_ENCRYPTION_KEYS = [key for key in env_secret("TEILHABE_REGISTRY_ENCRYPTION_KEYS").split(",") if key.strip()]
 
+# Audit log (DP-31): checkpoints of the chain head outside the database (a JSON-lines file, and/or syslog
+# "/dev/log" or "host:514" for a remote log host), written every N minutes by the scheduler; events are
+# removed only by `manage.py audit_retention` after this many days.
+AUDIT_CHECKPOINT_FILE = env_str("TEILHABE_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit" / "checkpoints.jsonl"))
+AUDIT_CHECKPOINT_SYSLOG = env_str("TEILHABE_AUDIT_CHECKPOINT_SYSLOG", "")
+AUDIT_CHECKPOINT_MINUTES = env_int("TEILHABE_AUDIT_CHECKPOINT_MINUTES", 5)
+AUDIT_RETENTION_DAYS = env_int("TEILHABE_AUDIT_RETENTION_DAYS", 3 * 365)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

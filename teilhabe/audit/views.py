@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
 from teilhabe.audit.models import AuditEvent
-from teilhabe.audit.services import record, verify_chain
+from teilhabe.audit.checkpoint import verify_all
+from teilhabe.audit.services import record
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -63,7 +64,7 @@ def events(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @staff_required("audit.view")
 def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
-    count, problems = verify_chain()
+    count, problems, _notes = verify_all()
     record(
         "audit.verify",
         actor=request.user,
