@@ -183,10 +183,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Brute-force protection (DP-22): the 7th attempt after six failures is refused for 30 minutes.
+# Brute-force protection (DP-22): failures count per (username, client address); the 6th failure locks that
+# pair for the base cool-off, each further failure doubles it up to the ceiling (teilhabe/accounts/lockout.py).
 AXES_FAILURE_LIMIT = env_int("TEILHABE_LOGIN_FAILURE_LIMIT", 6)
-AXES_COOLOFF_TIME = env_int("TEILHABE_LOGIN_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_COOLOFF_MINUTES = env_int("TEILHABE_LOGIN_COOLOFF_MINUTES", 15)
+LOGIN_COOLOFF_MAX_HOURS = env_int("TEILHABE_LOGIN_COOLOFF_MAX_HOURS", 24)
+AXES_COOLOFF_TIME = "teilhabe.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "teilhabe.accounts.views.lockout"
 AXES_VERBOSE = False
@@ -300,7 +303,7 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Lockout is per account: an IP lockout would lock out a whole town hall behind one NAT address.
+# Lockout is per (account, address), never per address alone: that would lock out a whole town hall behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Angebotsverzeichnis (issue #6): entries not confirmed for this many days are flagged for review.

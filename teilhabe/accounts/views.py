@@ -9,7 +9,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
@@ -177,5 +177,5 @@ def lockout(request: HttpRequest, credentials: dict[str, Any] | None = None, *ar
     record(
         Action.LOCKED_OUT, username=str(username)[:150], object_type="accounts.user", object_repr=str(username)[:150]
     )
-    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    minutes = int(get_cool_off(request).total_seconds() // 60)  # type: ignore[union-attr]
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
