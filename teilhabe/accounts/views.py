@@ -108,8 +108,9 @@ def _token_failed(request: HttpRequest, user: User) -> bool:
 def otp_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
-        if request.user.is_authenticated:
-            logout(request)
+        # Nothing is changed on GET: a fully logged-in user who opens this page goes to the staff area.
+        if request.user.is_authenticated and getattr(request.user, "is_verified", lambda: False)():
+            return redirect("staff:home")
         messages.info(request, _("Bitte melden Sie sich mit Benutzername und Passwort an."))
         return redirect("accounts:login")
     form = TokenForm(request.POST or None)

@@ -67,3 +67,16 @@ def test_the_cool_off_grows_with_every_further_failure(settings, rf) -> None:  #
     assert cool_off(None) == timedelta(minutes=15)
     AccessAttempt.objects.update(failures_since_start=60)
     assert cool_off(request) == timedelta(hours=24)
+
+
+def test_opening_the_second_factor_page_with_a_full_session_keeps_the_session(client: Client) -> None:
+    from django.contrib.auth import SESSION_KEY
+
+    from teilhabe.core.testing import login_verified
+
+    login_verified(client, make_user("lea"))
+    response = client.get(reverse("accounts:otp"))
+    assert response.status_code == 302 and response["Location"] == reverse("staff:home")
+    assert SESSION_KEY in client.session
+    client.get(reverse("accounts:otp"))
+    assert SESSION_KEY in client.session
