@@ -63,6 +63,8 @@ DISCLOSURE_MIN_COUNT = env_int("TEILHABE_DISCLOSURE_MIN", 3)
 
 # Background tasks (report builds): database queue, processed by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env_str("TEILHABE_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# /healthz fails when a store directory has less free space than this (MB).
+TEILHABE_MIN_FREE_MB = env_int("TEILHABE_MIN_FREE_MB", 500)
 # Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
 POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
 # Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.

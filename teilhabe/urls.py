@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from teilhabe.accounts import self_views, staff_views
 from teilhabe.accounts import views as account_views
 from teilhabe.core import views as core_views
+from teilhabe.core import ops_views
 
 account_patterns = (
     [
@@ -33,6 +34,7 @@ staff_patterns = (
         path("rechtstexte/", core_views.legal_pages, name="legal_pages"),
         path("rechtstexte/<slug:slug>/", core_views.legal_page_edit, name="legal_edit"),
         path("barrierefreiheit/rueckmeldungen/", core_views.feedback_list, name="feedback"),
+        path("betrieb/", ops_views.operations, name="operations"),
     ],
     "staff",
 )
@@ -48,6 +50,8 @@ core_patterns = (
 )
 
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("", include(core_patterns)),
     path("konto/", include(account_patterns)),
     path("staff/", include(staff_patterns)),
