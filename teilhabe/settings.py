@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "teilhabe.core.middleware.RequestIdMiddleware",
+    "teilhabe.core.logs.AccessLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "teilhabe.core.middleware.StaffLanguageMiddleware",
@@ -297,12 +298,29 @@ if env_str("TEILHABE_REDIS_URL"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("TEILHABE_REDIS_URL")}
     }
 
+# Logs: JSON lines with request ids and no personal data in production (teilhabe/core/logs.py), plain text
+# for the local demo; TEILHABE_ACCESS_LOG=1 adds one line per request (route pattern, status, duration).
+LOG_FORMAT = env_str("TEILHABE_LOG_FORMAT", "text" if (DEBUG or DEMO) else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "teilhabe.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "teilhabe.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("TEILHABE_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "teilhabe.access": {"level": "INFO" if env_bool("TEILHABE_ACCESS_LOG", False) else "WARNING"},
+    },
 }
 
 # Lockout is per (account, address), never per address alone: that would lock out a whole town hall behind one NAT address.
