@@ -269,6 +269,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not env_bool("TEILHABE_STATIC_MANIFEST", True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start otherwise
 MEDIA_ROOT = Path(env_str("TEILHABE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Upload caps per import kind (MB) and for the unpacked content of XLSX/ODS (zip bombs), teilhabe/lib/uploads.py.
+UPLOAD_LIMITS_MB = {
+    "default": env_int("TEILHABE_UPLOAD_LIMIT_DEFAULT_MB", 20),
+    "register": env_int("TEILHABE_UPLOAD_LIMIT_REGISTER_MB", 512),
+    "indicators": env_int("TEILHABE_UPLOAD_LIMIT_INDICATORS_MB", 20),
+    "offers": env_int("TEILHABE_UPLOAD_LIMIT_OFFERS_MB", 20),
+}
+UPLOAD_MAX_UNPACKED_MB = env_int("TEILHABE_UPLOAD_MAX_UNPACKED_MB", 2048)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

@@ -15,6 +15,7 @@ from teilhabe.directory.forms import OfferForm, kreis_gemeinden
 from teilhabe.directory.models import SPOKEN_LANGUAGES, OfferType, Status, TargetGroup
 from teilhabe.indicators.importer import Problem
 from teilhabe.lib.tabular import read_table
+from teilhabe.lib.uploads import UploadRefused, check_upload
 
 MAX_ROWS = 5_000
 # Canonical column name → accepted headings (lower case).
@@ -127,6 +128,10 @@ def read_rows(data: bytes, file_name: str) -> tuple[list[dict[str, Any]], list[P
     """Raw rows keyed by canonical column (plus ``_row``), file-level problems and a format label."""
     if not data:
         return [], [Problem(0, "", "empty_file", "Die Datei ist leer.")], ""
+    try:
+        check_upload(data, file_name, "offers")
+    except UploadRefused as refused:
+        return [], [Problem(0, "", "upload_refused", str(refused))], ""
     try:
         table, encoding, delimiter = read_table(data, file_name)
     except Exception:  # calamine raises several types for damaged files

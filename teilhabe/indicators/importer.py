@@ -12,6 +12,7 @@ from django.conf import settings
 
 from teilhabe.indicators.catalogue import load_catalogue
 from teilhabe.lib.tabular import read_table
+from teilhabe.lib.uploads import UploadRefused, check_upload
 from teilhabe.regions.models import Gemeinde, Kreis
 
 MAX_ROWS = 50_000
@@ -85,6 +86,11 @@ def parse(data: bytes, file_name: str) -> ParseResult:
     result = ParseResult()
     if not data:
         result.problems.append(Problem(0, "", "empty_file", "Die Datei ist leer."))
+        return result
+    try:
+        check_upload(data, file_name, "indicators")
+    except UploadRefused as refused:
+        result.problems.append(Problem(0, "", "upload_refused", str(refused)))
         return result
     try:
         table, result.encoding, result.delimiter = read_table(data, file_name)
