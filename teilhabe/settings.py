@@ -86,6 +86,10 @@ REGISTRY_ENCRYPTION_KEYS = [key for key in env_secret("TEILHABE_REGISTRY_ENCRYPT
 AUDIT_CHECKPOINT_FILE = env_str("TEILHABE_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit" / "checkpoints.jsonl"))
 AUDIT_CHECKPOINT_SYSLOG = env_str("TEILHABE_AUDIT_CHECKPOINT_SYSLOG", "")
 AUDIT_CHECKPOINT_MINUTES = env_int("TEILHABE_AUDIT_CHECKPOINT_MINUTES", 5)
+# Art. 17 erasures as ids, outside the database and outside backups; replayed by `manage.py restore`.
+ERASURE_JOURNAL_FILE = env_str("TEILHABE_ERASURE_JOURNAL_FILE", str(BASE_DIR / "var" / "erasure-journal.jsonl"))
+# Backups (`manage.py backup`/`restore`): Fernet key(s), first encrypts, all decrypt; never stored in a backup.
+BACKUP_KEYS = [key for key in env_secret("TEILHABE_BACKUP_KEYS").split(",") if key.strip()]
 AUDIT_RETENTION_DAYS = env_int("TEILHABE_AUDIT_RETENTION_DAYS", 3 * 365)
 
 INSTALLED_APPS = [
