@@ -49,7 +49,8 @@ def _allow_test_flush_of_audit_events_on_sqlite() -> None:
     DELETE trigger refuses; the flush opens the retention gate for all rows first (tests only)."""
     if _on_postgres():
         return
-    from django.db.backends.sqlite3.base import DatabaseOperations
+    import django.db.backends.sqlite3.base  # noqa: F401 - import order: base before operations
+    from django.db.backends.sqlite3.operations import DatabaseOperations
 
     original = DatabaseOperations.sql_flush
     if getattr(original, "_teilhabe_gate", False):
@@ -59,11 +60,13 @@ def _allow_test_flush_of_audit_events_on_sqlite() -> None:
         sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         if not any("audit_auditevent" in statement for statement in sql):
             return sql
-        keep = [statement for statement in sql if "audit_retentiongate" not in statement or "sqlite_sequence" in statement]
+        keep = [
+            statement for statement in sql if "audit_retentiongate" not in statement or "sqlite_sequence" in statement
+        ]
         return [
-            "INSERT INTO \"audit_retentiongate\" (\"before\") VALUES ('9999-12-31 23:59:59');",
+            'INSERT INTO "audit_retentiongate" ("before") VALUES (\'9999-12-31 23:59:59\');',
             *keep,
-            "DELETE FROM \"audit_retentiongate\";",
+            'DELETE FROM "audit_retentiongate";',
         ]
 
     sql_flush._teilhabe_gate = True  # type: ignore[attr-defined]

@@ -3,8 +3,8 @@ from django.views.i18n import set_language
 
 from teilhabe.accounts import self_views, staff_views
 from teilhabe.accounts import views as account_views
-from teilhabe.core import views as core_views
 from teilhabe.core import ops_views
+from teilhabe.core import views as core_views
 
 account_patterns = (
     [

@@ -22,7 +22,11 @@ def failures_at(request: HttpRequest | None) -> int:
     """Failures recorded for this request's (username, client address) pair, 0 when unknown."""
     if request is None:
         return 0
-    username = request.POST.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"), "") if request.method == "POST" else ""
+    username = (
+        request.POST.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"), "")
+        if request.method == "POST"
+        else ""
+    )
     if not username:
         return 0
     found = (

@@ -178,5 +178,5 @@ def lockout(request: HttpRequest, credentials: dict[str, Any] | None = None, *ar
     record(
         Action.LOCKED_OUT, username=str(username)[:150], object_type="accounts.user", object_repr=str(username)[:150]
     )
-    minutes = int(get_cool_off(request).total_seconds() // 60)  # type: ignore[union-attr]
+    minutes = int(get_cool_off(request).total_seconds() // 60)
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)

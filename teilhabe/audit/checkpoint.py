@@ -111,7 +111,9 @@ def write_checkpoint(kind: str = "scheduled", *, extra_file: Path | None = None)
     if syslog_target:
         handler = _syslog_handler(syslog_target)
         try:
-            handler.emit(logging.LogRecord(SYSLOG_TAG, logging.INFO, __file__, 0, f"{SYSLOG_TAG}: %s", (line.strip(),), None))
+            handler.emit(
+                logging.LogRecord(SYSLOG_TAG, logging.INFO, __file__, 0, f"{SYSLOG_TAG}: %s", (line.strip(),), None)
+            )
         finally:
             handler.close()
     return checkpoint

@@ -120,3 +120,6 @@ class RetentionGate(models.Model):
     class Meta:
         verbose_name = _("Aufbewahrungsfreigabe")
         verbose_name_plural = _("Aufbewahrungsfreigaben")
+
+    def __str__(self) -> str:
+        return f"vor {self.before:%Y-%m-%d %H:%M}"

@@ -104,7 +104,9 @@ def verify_chain(start_anchor: tuple[int | None, str] | None = None) -> tuple[in
         if expected_prev is None:
             anchored = start_anchor is not None and (event.pk, event.prev_hash) == tuple(start_anchor)
             if event.prev_hash != GENESIS_HASH and not anchored:
-                problems.append(f"Eintrag {event.pk}: Anfang der Kette fehlt (ältere Einträge außerhalb der Aufbewahrungsregel gelöscht).")
+                problems.append(
+                    f"Eintrag {event.pk}: Anfang der Kette fehlt (ältere Einträge außerhalb der Aufbewahrungsregel gelöscht)."
+                )
         elif event.prev_hash != expected_prev:
             problems.append(f"Eintrag {event.pk}: Verkettung unterbrochen (Vorgänger fehlt oder wurde verändert).")
         if event.compute_hash() != event.hash:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
-from teilhabe.audit.models import AuditEvent
 from teilhabe.audit.checkpoint import verify_all
+from teilhabe.audit.models import AuditEvent
 from teilhabe.audit.services import record
 
 

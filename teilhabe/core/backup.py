@@ -51,7 +51,9 @@ class BackupError(RuntimeError):
 def _fernet() -> MultiFernet:
     keys = settings.BACKUP_KEYS
     if not keys:
-        raise BackupError("TEILHABE_BACKUP_KEYS ist nicht gesetzt: ohne Schlüssel wird keine Sicherung geschrieben oder gelesen.")
+        raise BackupError(
+            "TEILHABE_BACKUP_KEYS ist nicht gesetzt: ohne Schlüssel wird keine Sicherung geschrieben oder gelesen."
+        )
     try:
         return MultiFernet([Fernet(key.strip().encode()) for key in keys])
     except ValueError as exc:
@@ -65,11 +67,25 @@ def store_dirs() -> dict[str, Path]:
 
 
 def _pg_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
-    args = ["-h", str(db.get("HOST") or "127.0.0.1"), "-p", str(db.get("PORT") or 5432), "-U", str(db.get("USER") or "postgres")]
+    args = [
+        "-h",
+        str(db.get("HOST") or "127.0.0.1"),
+        "-p",
+        str(db.get("PORT") or 5432),
+        "-U",
+        str(db.get("USER") or "postgres"),
+    ]
     env = {**os.environ}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
     return args, env
+
+
+def _program(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(f"{name} fehlt (Debian: apt-get install postgresql-client).")
+    return found
 
 
 def _sha256(path: Path) -> str:
@@ -106,7 +122,9 @@ def _decrypt(source: BinaryIO, target: BinaryIO) -> None:
         try:
             target.write(fernet.decrypt(source.read(length)))
         except InvalidToken as exc:
-            raise BackupError("Die Sicherung lässt sich mit den eingestellten Schlüsseln nicht entschlüsseln (oder ist beschädigt).") from exc
+            raise BackupError(
+                "Die Sicherung lässt sich mit den eingestellten Schlüsseln nicht entschlüsseln (oder ist beschädigt)."
+            ) from exc
 
 
 def backup(out_dir: Path) -> Path:
@@ -122,7 +140,8 @@ def backup(out_dir: Path) -> Path:
         work.mkdir()
         if connection.vendor == "postgresql":
             args, env = _pg_env(db)
-            subprocess.run(["pg_dump", *args, "-Fc", "-f", str(work / "db.dump"), str(db["NAME"])], check=True, env=env)
+            dump = [_program("pg_dump"), *args, "-Fc", "-f", str(work / "db.dump"), str(db["NAME"])]
+            subprocess.run(dump, check=True, env=env)  # noqa: S603 - fixed program, arguments from settings
         else:
             source = sqlite3.connect(str(db["NAME"]))
             target = sqlite3.connect(str(work / "db.sqlite3"))
@@ -163,15 +182,19 @@ def _installation_is_empty() -> bool:
         else:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         row = cursor.fetchone()
-    return row is not None and row[0] == 0 and not any(
-        path.exists() and any(path.iterdir()) for path in store_dirs().values()
+    return (
+        row is not None
+        and row[0] == 0
+        and not any(path.exists() and any(path.iterdir()) for path in store_dirs().values())
     )
 
 
 def restore(path: Path) -> dict[str, Any]:
     """Restore a backup into an empty installation. Returns a summary; raises ``BackupError`` (German)."""
     if not _installation_is_empty():
-        raise BackupError("Die Installation ist nicht leer (Datenbank oder Ablagen). Wiederhergestellt wird nur in eine leere Installation.")
+        raise BackupError(
+            "Die Installation ist nicht leer (Datenbank oder Ablagen). Wiederhergestellt wird nur in eine leere Installation."
+        )
     with tempfile.TemporaryDirectory(prefix="teilhabe-restore-") as tmp:
         archive = Path(tmp) / "backup.tar"
         with path.open("rb") as source, archive.open("wb") as target:
@@ -184,16 +207,24 @@ def restore(path: Path) -> dict[str, Any]:
             if name != "manifest.json" and _sha256(work / name) != digest:
                 raise BackupError(f"Die Sicherung ist beschädigt: {name} passt nicht zur Prüfsumme.")
         if manifest["vendor"] != connection.vendor:
-            raise BackupError(f"Die Sicherung stammt aus {manifest['vendor']}, diese Installation nutzt {connection.vendor}.")
+            raise BackupError(
+                f"Die Sicherung stammt aus {manifest['vendor']}, diese Installation nutzt {connection.vendor}."
+            )
         db = connection.settings_dict
         connection.close()
         if connection.vendor == "postgresql":
             args, env = _pg_env(db)
-            subprocess.run(
-                ["pg_restore", *args, "--no-owner", "--no-privileges", "--exit-on-error", "-d", str(db["NAME"]), str(work / "db.dump")],
-                check=True,
-                env=env,
-            )
+            command = [
+                _program("pg_restore"),
+                *args,
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "-d",
+                str(db["NAME"]),
+                str(work / "db.dump"),
+            ]
+            subprocess.run(command, check=True, env=env)  # noqa: S603 - fixed program, arguments from settings
         else:
             shutil.copyfile(work / "db.sqlite3", str(db["NAME"]))
         for name, target_dir in store_dirs().items():
@@ -205,7 +236,9 @@ def restore(path: Path) -> dict[str, Any]:
     count, problems = verify_chain(start_anchor=(checkpoint.first_id, checkpoint.first_prev))
     problems += verify_against(checkpoint)
     if problems:
-        raise BackupError("Das Audit-Protokoll der Sicherung passt nicht zu ihrem Kontrollpunkt: " + " ".join(problems[:3]))
+        raise BackupError(
+            "Das Audit-Protokoll der Sicherung passt nicht zu ihrem Kontrollpunkt: " + " ".join(problems[:3])
+        )
     from teilhabe.core.erasure_journal import replay
 
     replayed = replay(datetime.fromisoformat(manifest["created_at"]))
@@ -213,7 +246,11 @@ def restore(path: Path) -> dict[str, Any]:
         "system.restore",
         username="system",
         object_type="system",
-        extra={"backup_created_at": manifest["created_at"], "audit_events": count, **{f"erasures_{k}": v for k, v in replayed.items()}},
+        extra={
+            "backup_created_at": manifest["created_at"],
+            "audit_events": count,
+            **{f"erasures_{k}": v for k, v in replayed.items()},
+        },
     )
     write_checkpoint("restore")
     return {"backup_created_at": manifest["created_at"], "audit_events": count, **replayed}

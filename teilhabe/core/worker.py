@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from teilhabe.core.models import ProcessHeartbeat
 
+logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 10
 # A process whose last heartbeat is older than this is taken for dead.
 STALE_SECONDS = 60
@@ -71,8 +73,8 @@ class HeartbeatThread(threading.Thread):
                 close_old_connections()
                 try:
                     beat(self.process, self.kind)
-                except Exception:  # noqa: S112 - a locked database must not end the heartbeat
-                    pass
+                except Exception:  # a locked or lost database must not end the heartbeat thread
+                    logger.warning("Lebenszeichen von %s konnte nicht geschrieben werden.", self.process, exc_info=True)
                 self.stopped.wait(HEARTBEAT_SECONDS)
         finally:
             connection.close()
@@ -157,6 +159,8 @@ def worker_health() -> WorkerHealth:
         scheduler_alive=ProcessHeartbeat.objects.filter(kind="scheduler", beat_at__gte=fresh).exists(),
         jobs=[
             (name.removeprefix("job:"), beat_at)
-            for name, beat_at in ProcessHeartbeat.objects.filter(kind="job").order_by("name").values_list("name", "beat_at")
+            for name, beat_at in ProcessHeartbeat.objects.filter(kind="job")
+            .order_by("name")
+            .values_list("name", "beat_at")
         ],
     )

@@ -69,15 +69,21 @@ def _check_zip(data: bytes, suffix: str, limits: Limits) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UploadRefused(f"Die Datei heißt .{label.lower()}, ist aber keine gültige {label}-Datei.") from exc
     if len(members) > MAX_MEMBERS:
-        raise UploadRefused(f"Die {label}-Datei besteht aus {len(members)} Teilen; erlaubt sind höchstens {MAX_MEMBERS}.")
+        raise UploadRefused(
+            f"Die {label}-Datei besteht aus {len(members)} Teilen; erlaubt sind höchstens {MAX_MEMBERS}."
+        )
     names = {member.filename for member in members}
     missing = [part for part in _REQUIRED_PARTS[suffix] if part not in names]
     if missing:
-        raise UploadRefused(f"Die Datei heißt .{label.lower()}, enthält aber keine {label}-Arbeitsmappe ({missing[0]} fehlt).")
+        raise UploadRefused(
+            f"Die Datei heißt .{label.lower()}, enthält aber keine {label}-Arbeitsmappe ({missing[0]} fehlt)."
+        )
     total = 0
     for member in members:
         if _suffix(member.filename) in {".zip", ".xlsx", ".ods", ".gz", ".7z", ".rar"}:
-            raise UploadRefused(f"Die {label}-Datei enthält ein weiteres Archiv ({member.filename}); das wird nicht angenommen.")
+            raise UploadRefused(
+                f"Die {label}-Datei enthält ein weiteres Archiv ({member.filename}); das wird nicht angenommen."
+            )
         unpacked = 0
         try:
             with archive.open(member) as stream:
@@ -104,7 +110,9 @@ def _check_text(data: bytes) -> None:
     head = data[:8192]
     for signature, what in _BINARY_SIGNATURES.items():
         if head.startswith(signature):
-            raise UploadRefused(f"Die Datei heißt .csv, ist aber ein {what}. Bitte als CSV-Text speichern oder mit passender Endung hochladen.")
+            raise UploadRefused(
+                f"Die Datei heißt .csv, ist aber ein {what}. Bitte als CSV-Text speichern oder mit passender Endung hochladen."
+            )
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UploadRefused("Die Datei heißt .csv, enthält aber Binärdaten statt Text.")
 
@@ -123,4 +131,6 @@ def check_upload(data: bytes, file_name: str, kind: str = "default") -> None:
     elif suffix in {".csv", ".txt", ".tsv"}:
         _check_text(data)
     else:
-        raise UploadRefused(f"Dateien mit der Endung „{suffix or 'ohne'}“ werden nicht angenommen (CSV, XLSX oder ODS).")
+        raise UploadRefused(
+            f"Dateien mit der Endung „{suffix or 'ohne'}“ werden nicht angenommen (CSV, XLSX oder ODS)."
+        )

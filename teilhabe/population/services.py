@@ -164,7 +164,10 @@ def register_import_commit(
         with exclusive(name):
             register_import.refresh_from_db(fields=["status"])
             return _register_import_commit_locked(
-                acting_user=acting_user, register_import=register_import, valid_rows_only=valid_rows_only, timings=timings
+                acting_user=acting_user,
+                register_import=register_import,
+                valid_rows_only=valid_rows_only,
+                timings=timings,
             )
     except Busy as exc:
         raise ImportRejected(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def attempt(address: str, password: str, *, forwarded: str = "", username: str = "abh.leitung") -> int:
-    extra = {"REMOTE_ADDR": address}
+    extra: dict[str, Any] = {"REMOTE_ADDR": address}
     if forwarded:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     response = Client().post(reverse("accounts:login"), {"username": username, "password": password}, **extra)

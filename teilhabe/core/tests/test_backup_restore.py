@@ -26,14 +26,28 @@ TARGET_DB = "h2_restore"
 def _psql(sql: str) -> None:
     db = connection.settings_dict
     subprocess.run(
-        ["psql", "-h", str(db["HOST"] or "127.0.0.1"), "-p", str(db["PORT"] or 5432), "-U", str(db["USER"]), "-d", "postgres", "-c", sql],
+        [
+            "psql",
+            "-h",
+            str(db["HOST"] or "127.0.0.1"),
+            "-p",
+            str(db["PORT"] or 5432),
+            "-U",
+            str(db["USER"]),
+            "-d",
+            "postgres",
+            "-c",
+            sql,
+        ],
         check=True,
         capture_output=True,
     )
 
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture
@@ -84,7 +98,9 @@ def test_a_backup_without_key_is_refused_and_a_wrong_key_cannot_read(files, sett
         backup(files["out"])
 
 
-@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="pg_dump/pg_restore: PostgreSQL-Lauf")
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="pg_dump/pg_restore: PostgreSQL-Lauf"
+)
 @pytest.mark.django_db(transaction=True)
 def test_backup_erase_restore_keeps_the_erasure_and_the_audit_chain(files, personas: Personas, settings) -> None:  # type: ignore[no-untyped-def]
     from teilhabe.registry import services
@@ -127,7 +143,9 @@ def test_backup_erase_restore_keeps_the_erasure_and_the_audit_chain(files, perso
             "AuditEvent.objects.filter(action='system.restore').count(), AuditEvent.objects.filter(action='case.erase_replay').count())",
         )
         assert probe.stdout.split()[-4:] == ["False", "True", "1", "1"], probe.stdout + probe.stderr
-        assert (files["out"].parent / "dst" / "population" / "register-2025-12-31.parquet").read_bytes() == b"PAR1 demo PAR1"
+        assert (
+            files["out"].parent / "dst" / "population" / "register-2025-12-31.parquet"
+        ).read_bytes() == b"PAR1 demo PAR1"
         again = _manage(env, "restore", str(path))
         assert again.returncode != 0 and "nicht leer" in again.stderr
     finally:

@@ -42,7 +42,10 @@ def test_kill_9_of_the_worker_during_a_build_leaves_a_failed_build_that_can_be_r
     build = services.build_request(acting_user=koordination, edition=edition)
     _wait_for(lambda: ReportBuild.objects.get(pk=build.pk).task_id != "", timeout=10)
     db = connection.settings_dict
-    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    }
     process = subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay"],
         cwd=ROOT,

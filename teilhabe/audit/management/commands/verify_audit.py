@@ -7,12 +7,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from teilhabe.audit.checkpoint import verify_all
 
+
 class Command(BaseCommand):
     help = "Prüft die Hash-Kette des Audit-Protokolls und den letzten Kontrollpunkt; Exit-Code 1 bei Manipulation."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--checkpoint", type=Path, help="Kontrollpunkt-Datei (JSON-Zeilen oder Syslog-Auszug) statt der eingestellten."
+            "--checkpoint",
+            type=Path,
+            help="Kontrollpunkt-Datei (JSON-Zeilen oder Syslog-Auszug) statt der eingestellten.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
