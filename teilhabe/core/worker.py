@@ -100,6 +100,8 @@ def reap_dead_tasks() -> list[str]:
         worker = (task.worker_ids or [""])[-1]
         if f"worker:{worker}" not in alive:
             dead.append(str(task.id))
+    # Heartbeats of processes gone for a day only clutter the staff page.
+    ProcessHeartbeat.objects.filter(kind__in=["worker", "scheduler"], beat_at__lt=now - timedelta(days=1)).delete()
     if dead:
         DBTaskResult.objects.filter(id__in=dead, status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.FAILED,
