@@ -41,8 +41,8 @@ counts = {m._meta.db_table: m.objects.count() for m in apps.get_models() if m._m
 print(json.dumps(counts))
 """
 CHECK_LOGIN = """
-from django.contrib.auth import authenticate
-print(all(authenticate(username=f"upgrade{i}", password="Upgrade-Passwort-2026!") is not None for i in range(5)))
+from teilhabe.accounts.models import User
+print(all(User.objects.get(username=f"upgrade{i}").check_password("Upgrade-Passwort-2026!") for i in range(5)))
 """
 
 
