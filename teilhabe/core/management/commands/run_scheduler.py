@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from teilhabe.core.models import ProcessHeartbeat
@@ -76,7 +76,8 @@ class Command(BaseCommand):
             heartbeat.start()
         try:
             while not stop.is_set():
-                close_old_connections()
+                if not connection.in_atomic_block:
+                    close_old_connections()
                 for job, interval in jobs():
                     if stop.is_set():
                         break
