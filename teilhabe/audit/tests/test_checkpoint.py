@@ -122,3 +122,22 @@ def test_deleting_the_oldest_events_without_retention_is_detected(checkpoints: P
 def test_the_test_flush_still_empties_the_audit_table_on_both_databases() -> None:
     _events(2)
     assert AuditEvent.objects.count() >= 2  # teardown flushes; the DELETE trigger must not stop it
+
+
+def test_the_access_review_names_role_since_and_grantor(personas) -> None:  # type: ignore[no-untyped-def]
+    from io import StringIO
+
+    from teilhabe.accounts import services as account_services
+    from teilhabe.accounts.roles import Role
+    from teilhabe.audit.access_review import access_review
+
+    membership = account_services.membership_add(
+        acting_user=personas.bob, user=personas.alice, organisation=personas.org_a, role=Role.KOORDINATION
+    )
+    rows = [r for r in access_review(personas.org_a.pk) if r["username"] == "alice"]
+    granted = next(r for r in rows if r["role"] == membership.get_role_display())
+    assert granted["granted_by"] == "bob" and granted["since"] >= membership.created_at
+    assert {r["organisation"] for r in access_review(personas.org_a.pk)} == {"Jobcenter A"}
+    out = StringIO()
+    call_command("access_review", "--organisation", str(personas.org_a.pk), stdout=out)
+    assert "alice;Alice;" in out.getvalue() and ";bob;" in out.getvalue()
