@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint install assets serve clean-demo
+.PHONY: demo test lint install assets serve clean-demo stack-test
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -32,6 +32,11 @@ demo: install
 # The whole suite on SQLite and on PostgreSQL, plus ruff, mypy and the migrations check.
 test: install
 	$(PY) scripts/run_tests.py
+
+# The production stack (gunicorn, worker, scheduler, JSON logs) on loopback against a throw-away PostgreSQL
+# database, with a smoke test: TOTP login, register import, report build, public search (docs/operations).
+stack-test: install
+	DATABASE_URL=$${STACK_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/teilhabe_stack} $(PY) scripts/stack_test.py
 
 lint: install
 	$(PY) scripts/run_tests.py --lint-only

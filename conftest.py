@@ -44,6 +44,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def _allow_test_flush_of_audit_events_on_sqlite() -> None:
+    """Django's test flush (transactional tests, live server) DELETEs every row on SQLite, which the audit
+    DELETE trigger refuses; the flush opens the retention gate for all rows first (tests only)."""
+    if _on_postgres():
+        return
+    import django.db.backends.sqlite3.base  # noqa: F401 - import order: base before operations
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "_teilhabe_gate", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # type: ignore[no-untyped-def]
+        sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if not any("audit_auditevent" in statement for statement in sql):
+            return sql
+        keep = [
+            statement for statement in sql if "audit_retentiongate" not in statement or "sqlite_sequence" in statement
+        ]
+        return [
+            'INSERT INTO "audit_retentiongate" ("before") VALUES (\'9999-12-31 23:59:59\');',
+            *keep,
+            'DELETE FROM "audit_retentiongate";',
+        ]
+
+    sql_flush._teilhabe_gate = True  # type: ignore[attr-defined]
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_flush_gate() -> None:
+    _allow_test_flush_of_audit_events_on_sqlite()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

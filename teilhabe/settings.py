@@ -63,6 +63,8 @@ DISCLOSURE_MIN_COUNT = env_int("TEILHABE_DISCLOSURE_MIN", 3)
 
 # Background tasks (report builds): database queue, processed by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env_str("TEILHABE_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# /healthz fails when a store directory has less free space than this (MB).
+TEILHABE_MIN_FREE_MB = env_int("TEILHABE_MIN_FREE_MB", 500)
 # Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
 POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
 # Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
@@ -79,6 +81,18 @@ REGISTRY_API_TOKEN_DAYS = env_int("TEILHABE_REGISTRY_API_TOKEN_DAYS", 30)
 REGISTRY_STATISTICS_ROLE = env_str("TEILHABE_REGISTRY_STATISTICS_ROLE", "teilhabe_statistics")
 # Keys for application-level encryption of Art. 9 and residence-status values (first encrypts, all decrypt).
 REGISTRY_ENCRYPTION_KEYS = [key for key in env_secret("TEILHABE_REGISTRY_ENCRYPTION_KEYS").split(",") if key.strip()]
+
+# Audit log (DP-31): checkpoints of the chain head outside the database (a JSON-lines file, and/or syslog
+# "/dev/log" or "host:514" for a remote log host), written every N minutes by the scheduler; events are
+# removed only by `manage.py audit_retention` after this many days.
+AUDIT_CHECKPOINT_FILE = env_str("TEILHABE_AUDIT_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit" / "checkpoints.jsonl"))
+AUDIT_CHECKPOINT_SYSLOG = env_str("TEILHABE_AUDIT_CHECKPOINT_SYSLOG", "")
+AUDIT_CHECKPOINT_MINUTES = env_int("TEILHABE_AUDIT_CHECKPOINT_MINUTES", 5)
+# Art. 17 erasures as ids, outside the database and outside backups; replayed by `manage.py restore`.
+ERASURE_JOURNAL_FILE = env_str("TEILHABE_ERASURE_JOURNAL_FILE", str(BASE_DIR / "var" / "erasure-journal.jsonl"))
+# Backups (`manage.py backup`/`restore`): Fernet key(s), first encrypts, all decrypt; never stored in a backup.
+BACKUP_KEYS = [key for key in env_secret("TEILHABE_BACKUP_KEYS").split(",") if key.strip()]
+AUDIT_RETENTION_DAYS = env_int("TEILHABE_AUDIT_RETENTION_DAYS", 3 * 365)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -114,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "teilhabe.core.middleware.RequestIdMiddleware",
+    "teilhabe.core.logs.AccessLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "teilhabe.core.middleware.StaffLanguageMiddleware",
@@ -198,10 +213,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Brute-force protection (DP-22): the 7th attempt after six failures is refused for 30 minutes.
+# Brute-force protection (DP-22): failures count per (username, client address); the 6th failure locks that
+# pair for the base cool-off, each further failure doubles it up to the ceiling (teilhabe/accounts/lockout.py).
 AXES_FAILURE_LIMIT = env_int("TEILHABE_LOGIN_FAILURE_LIMIT", 6)
-AXES_COOLOFF_TIME = env_int("TEILHABE_LOGIN_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_COOLOFF_MINUTES = env_int("TEILHABE_LOGIN_COOLOFF_MINUTES", 15)
+LOGIN_COOLOFF_MAX_HOURS = env_int("TEILHABE_LOGIN_COOLOFF_MAX_HOURS", 24)
+AXES_COOLOFF_TIME = "teilhabe.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "teilhabe.accounts.views.lockout"
 AXES_VERBOSE = False
@@ -278,6 +296,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not env_bool("TEILHABE_STATIC_MANIFEST", True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start otherwise
 MEDIA_ROOT = Path(env_str("TEILHABE_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Upload caps per import kind (MB) and for the unpacked content of XLSX/ODS (zip bombs), teilhabe/lib/uploads.py.
+UPLOAD_LIMITS_MB = {
+    "default": env_int("TEILHABE_UPLOAD_LIMIT_DEFAULT_MB", 20),
+    "register": env_int("TEILHABE_UPLOAD_LIMIT_REGISTER_MB", 512),
+    "indicators": env_int("TEILHABE_UPLOAD_LIMIT_INDICATORS_MB", 20),
+    "offers": env_int("TEILHABE_UPLOAD_LIMIT_OFFERS_MB", 20),
+}
+UPLOAD_MAX_UNPACKED_MB = env_int("TEILHABE_UPLOAD_MAX_UNPACKED_MB", 2048)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -307,15 +333,32 @@ if env_str("TEILHABE_REDIS_URL"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("TEILHABE_REDIS_URL")}
     }
 
+# Logs: JSON lines with request ids and no personal data in production (teilhabe/core/logs.py), plain text
+# for the local demo; TEILHABE_ACCESS_LOG=1 adds one line per request (route pattern, status, duration).
+LOG_FORMAT = env_str("TEILHABE_LOG_FORMAT", "text" if (DEBUG or DEMO) else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "teilhabe.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "teilhabe.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("TEILHABE_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "teilhabe.access": {"level": "INFO" if env_bool("TEILHABE_ACCESS_LOG", False) else "WARNING"},
+    },
 }
 
-# Lockout is per account: an IP lockout would lock out a whole town hall behind one NAT address.
+# Lockout is per (account, address), never per address alone: that would lock out a whole town hall behind one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Angebotsverzeichnis (issue #6): entries not confirmed for this many days are flagged for review.

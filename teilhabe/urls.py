@@ -3,7 +3,7 @@ from django.views.i18n import set_language
 
 from teilhabe.accounts import enrolment, self_views, staff_views
 from teilhabe.accounts import views as account_views
-from teilhabe.core import format_views
+from teilhabe.core import format_views, ops_views
 from teilhabe.core import views as core_views
 
 account_patterns = (
@@ -39,6 +39,7 @@ staff_patterns = (
         path("barrierefreiheit/rueckmeldungen/", core_views.feedback_list, name="feedback"),
         path("formate/<slug:slug>/", format_views.format_description, name="format_description"),
         path("formate/<slug:slug>/beispiel.csv", format_views.format_example, name="format_example"),
+        path("betrieb/", ops_views.operations, name="operations"),
     ],
     "staff",
 )
@@ -54,6 +55,8 @@ core_patterns = (
 )
 
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("", include(core_patterns)),
     path("konto/", include(account_patterns)),
     path("staff/", include(staff_patterns)),

@@ -9,7 +9,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
@@ -108,8 +108,9 @@ def _token_failed(request: HttpRequest, user: User) -> bool:
 def otp_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
-        if request.user.is_authenticated:
-            logout(request)
+        # Nothing is changed on GET: a fully logged-in user who opens this page goes to the staff area.
+        if request.user.is_authenticated and getattr(request.user, "is_verified", lambda: False)():
+            return redirect("staff:home")
         messages.info(request, _("Bitte melden Sie sich mit Benutzername und Passwort an."))
         return redirect("accounts:login")
     form = TokenForm(request.POST or None)
@@ -177,5 +178,5 @@ def lockout(request: HttpRequest, credentials: dict[str, Any] | None = None, *ar
     record(
         Action.LOCKED_OUT, username=str(username)[:150], object_type="accounts.user", object_repr=str(username)[:150]
     )
-    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    minutes = int(get_cool_off(request).total_seconds() // 60)
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)

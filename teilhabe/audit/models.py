@@ -105,3 +105,21 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256((self.prev_hash + "\n" + self.canonical_payload()).encode()).hexdigest()
+
+
+class RetentionGate(models.Model):
+    """Opens the DELETE guard on audit events for rows older than ``before``, inside one transaction only.
+
+    The database triggers (migration 0003) refuse every DELETE on ``audit_auditevent`` unless a row here
+    covers the event; ``teilhabe.audit.retention.purge_expired`` inserts the row, deletes, and removes the
+    row again in the same transaction, so no other connection ever sees an open gate.
+    """
+
+    before = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Aufbewahrungsfreigabe")
+        verbose_name_plural = _("Aufbewahrungsfreigaben")
+
+    def __str__(self) -> str:
+        return f"vor {self.before:%Y-%m-%d %H:%M}"

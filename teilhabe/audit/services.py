@@ -89,14 +89,25 @@ def record(
     return event
 
 
-def verify_chain() -> tuple[int, list[str]]:
-    """Recompute the chain. Returns (number of events checked, list of problems in German)."""
+def verify_chain(start_anchor: tuple[int | None, str] | None = None) -> tuple[int, list[str]]:
+    """Recompute the chain. Returns (number of events checked, list of problems in German).
+
+    ``start_anchor`` is ``(first_id, first_prev)`` from the latest checkpoint: after the retention job removed
+    old events, the oldest remaining event points to a removed one; that is accepted only when a checkpoint
+    recorded exactly this start. Without an anchor the chain must start at the genesis hash.
+    """
     problems: list[str] = []
-    expected_prev = GENESIS_HASH
     count = 0
+    expected_prev: str | None = None
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
-        if event.prev_hash != expected_prev:
+        if expected_prev is None:
+            anchored = start_anchor is not None and (event.pk, event.prev_hash) == tuple(start_anchor)
+            if event.prev_hash != GENESIS_HASH and not anchored:
+                problems.append(
+                    f"Eintrag {event.pk}: Anfang der Kette fehlt (ältere Einträge außerhalb der Aufbewahrungsregel gelöscht)."
+                )
+        elif event.prev_hash != expected_prev:
             problems.append(f"Eintrag {event.pk}: Verkettung unterbrochen (Vorgänger fehlt oder wurde verändert).")
         if event.compute_hash() != event.hash:
             problems.append(f"Eintrag {event.pk}: Inhalt passt nicht zur gespeicherten Prüfsumme (verändert).")

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
+from teilhabe.audit.checkpoint import verify_all
 from teilhabe.audit.labels import action_label
 from teilhabe.audit.models import AuditEvent
-from teilhabe.audit.services import record, verify_chain
+from teilhabe.audit.services import record
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -69,7 +70,7 @@ def events(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @staff_required("audit.view")
 def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
-    count, problems = verify_chain()
+    count, problems, _notes = verify_all()
     record(
         "audit.verify",
         actor=request.user,

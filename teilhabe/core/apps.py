@@ -29,6 +29,15 @@ class CoreConfig(AppConfig):
         )
         register_staff(
             Area(
+                "staff:operations",
+                _("Betrieb"),
+                _("Hintergrunddienst, zeitgesteuerte Aufgaben, Speicherplatz."),
+                permission="organisations.manage",
+                order=95,
+            )
+        )
+        register_staff(
+            Area(
                 "regions_staff:planungsraeume",
                 _("Planungsräume"),
                 _("Kleinräumige Gebiete (Ortsteile, statistische Bezirke) der eigenen Gemeinden pflegen."),

@@ -47,3 +47,24 @@ class AccessibilityFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d.%m.%Y} {self.page_url}"
+
+
+class ProcessHeartbeat(models.Model):
+    """Liveness of the background processes (task worker, scheduler) and the last run of scheduled jobs.
+
+    ``name`` is ``worker:<host>-<pid>``, ``scheduler:<host>-<pid>`` or ``job:<command>``; ``beat_at`` is the
+    last sign of life (every few seconds) or the end of the job's last run. See ``teilhabe/core/worker.py``.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("Lebenszeichen")
+        verbose_name_plural = _("Lebenszeichen")
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,6 +15,7 @@ from teilhabe.directory.forms import OfferForm, kreis_gemeinden
 from teilhabe.directory.models import SPOKEN_LANGUAGES, OfferType, Status, TargetGroup
 from teilhabe.indicators.importer import Problem
 from teilhabe.lib.tabular import read, suggest
+from teilhabe.lib.uploads import UploadRefused, check_upload
 
 MAX_ROWS = 5_000
 # Canonical column name → accepted headings (lower case).
@@ -125,6 +126,10 @@ def _tokens(text: str, mapping: dict[str, str]) -> tuple[list[str], list[str]]:
 
 def read_rows(data: bytes, file_name: str) -> tuple[list[dict[str, Any]], list[Problem], str]:
     """Raw rows keyed by canonical column (plus ``_row``), file-level problems and a format label."""
+    try:
+        check_upload(data, file_name, "offers")
+    except UploadRefused as refused:
+        return [], [Problem(0, "", "upload_refused", str(refused))], ""
     table = read(data, file_name)
     file_format = table.label
     if table.problems:

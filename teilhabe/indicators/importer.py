@@ -14,6 +14,7 @@ from django.conf import settings
 
 from teilhabe.indicators.catalogue import load_catalogue
 from teilhabe.lib.tabular import NumberError, parse_number, read, suggest
+from teilhabe.lib.uploads import UploadRefused, check_upload
 from teilhabe.regions.models import Gemeinde, Kreis
 
 MAX_ROWS = 50_000
@@ -74,6 +75,11 @@ def _code(raw: Any, width: int) -> str:
 
 def parse(data: bytes, file_name: str) -> ParseResult:
     result = ParseResult()
+    try:
+        check_upload(data, file_name, "indicators")
+    except UploadRefused as refused:
+        result.problems.append(Problem(0, "", "upload_refused", str(refused)))
+        return result
     read_result = read(data, file_name)
     result.encoding, result.delimiter = read_result.encoding or read_result.file_format, read_result.delimiter
     if read_result.problems:

@@ -45,6 +45,7 @@ ERROR, WARNING = "error", "warning"
 # Stable codes → (severity, German message; {column} is filled in).
 MESSAGES: dict[str, tuple[str, str]] = {
     "E_FILE_EMPTY": (ERROR, "Die Datei ist leer oder hat keine Kopfzeile."),
+    "E_FILE_REFUSED": (ERROR, "{column}"),
     "E_FILE_FORMAT": (ERROR, "Die Datei ist weder eine lesbare CSV- noch eine XLSX-Datei."),
     "E_FILE_ENCODING": (ERROR, "Die Zeichenkodierung ist weder UTF-8, UTF-16 noch Windows-1252."),
     "E_ENCODING_MIXED": (ERROR, "Die Datei mischt Zeichenkodierungen."),
@@ -127,6 +128,12 @@ class Validation:
 
 
 def read_extract(data: bytes, filename: str = "") -> ReadResult:
+    from teilhabe.lib.uploads import UploadRefused, check_upload
+
+    try:  # size cap, claimed vs. real type, zip bombs — before anything is parsed
+        check_upload(data, filename or ("auszug.xlsx" if data[:4] == b"PK\x03\x04" else "auszug.csv"), "register")
+    except UploadRefused as refused:
+        return ReadResult(None, problems=[Problem(0, str(refused), "E_FILE_REFUSED")])
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm", ".ods")):
         return _read_workbook(data, filename)
     return _read_csv(data)

@@ -162,7 +162,36 @@ def register_import_commit(
     valid_rows_only: bool = False,
     timings: Timings | None = None,
 ) -> RegisterImport:
-    """Derive, aggregate and store; replaces an earlier import of the same Stichtag. All or nothing."""
+    """Derive, aggregate and store; replaces an earlier import of the same Stichtag. All or nothing.
+
+    One commit per (owner, Kreis, Stichtag) at a time: a second one started meanwhile is refused at once
+    with ``ImportRejected`` (a clear message) instead of racing the first (``teilhabe.core.locks``)."""
+    from teilhabe.core.locks import Busy, exclusive
+
+    name = f"population-import:{register_import.owner_id}:{register_import.kreis_ags}:{register_import.stichtag}"
+    try:
+        with exclusive(name):
+            register_import.refresh_from_db(fields=["status"])
+            return _register_import_commit_locked(
+                acting_user=acting_user,
+                register_import=register_import,
+                valid_rows_only=valid_rows_only,
+                timings=timings,
+            )
+    except Busy as exc:
+        raise ImportRejected(
+            f"Ein anderer Import zum Stichtag {register_import.stichtag:%d.%m.%Y} wird gerade übernommen. "
+            "Ihr Import wurde nicht übernommen; prüfen Sie nach dessen Abschluss, ob er noch nötig ist."
+        ) from exc
+
+
+def _register_import_commit_locked(
+    *,
+    acting_user: Any,
+    register_import: RegisterImport,
+    valid_rows_only: bool = False,
+    timings: Timings | None = None,
+) -> RegisterImport:
     timings = timings or Timings()
     remove_orphans()
     if register_import.status != RegisterImport.Status.CHECKED:

@@ -30,3 +30,8 @@ class ReportsConfig(AppConfig):
             )
         )
         register_demo_builder("reports", build_demo_report)
+
+        from teilhabe.core.worker import register_reaper_hook
+        from teilhabe.reports.services import fail_builds_of_lost_tasks
+
+        register_reaper_hook(fail_builds_of_lost_tasks)

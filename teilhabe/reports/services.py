@@ -171,6 +171,13 @@ def _enqueue(build: ReportBuild) -> None:
     ReportBuild.objects.filter(pk=build.pk, task_id="").update(task_id=str(result.id)[:64])
 
 
+def fail_builds_of_lost_tasks(task_ids: list[str], message: str) -> None:
+    """Reaper hook (teilhabe.core.worker): builds whose worker died end as failed; a new build can start."""
+    ReportBuild.objects.filter(task_id__in=task_ids, status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING]).update(
+        status=BuildStatus.FAILED, error=message, finished_at=timezone.now(), step="Fehler"
+    )
+
+
 def _progress(build_id: int, percent: int, step: str) -> None:
     ReportBuild.objects.filter(pk=build_id).update(progress=min(100, percent), step=step[:200])
 

@@ -71,6 +71,7 @@ def _as_database_owner(sql: str, params: list[Any]) -> None:
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
             cursor.execute(sql, params)
 
 

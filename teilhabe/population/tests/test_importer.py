@@ -92,7 +92,7 @@ def test_file_level_problems() -> None:
     ragged = _check(csv_text(row("A"), "B;12073008;;A", row("C")))
     assert [(p.row, p.code) for p in ragged.problems if p.severity == "error"] == [(3, "E_ROW_COLUMNS")]
     assert ragged.rows_total == 3 and ragged.rows_valid == 2
-    assert _check(b"PK\x03\x04garbage", "x.xlsx").counts == {"E_FILE_FORMAT": 1}
+    assert _check(b"PK\x03\x04garbage", "x.xlsx").counts == {"E_FILE_REFUSED": 1}  # the upload guard answers first
 
 
 def test_encodings_and_delimiters() -> None:

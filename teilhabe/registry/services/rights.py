@@ -104,6 +104,9 @@ def case_erase(*, acting_user: AnyUser, case: Case, reason: str) -> int:
         object_repr=f"Integrationsakte {case_id}",
         extra={"art19_notices": notices},
     )
+    from teilhabe.core.erasure_journal import journal_erasure
+
+    journal_erasure("registry.case", case_id)  # erased stays erased after a restore (docs/operations/backup.md)
     return case_id
 
 

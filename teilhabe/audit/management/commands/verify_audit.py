@@ -1,17 +1,27 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from teilhabe.audit.services import verify_chain
+from teilhabe.audit.checkpoint import verify_all
 
 
 class Command(BaseCommand):
-    help = "Prüft die Hash-Kette des Audit-Protokolls; Exit-Code 1 bei Manipulation."
+    help = "Prüft die Hash-Kette des Audit-Protokolls und den letzten Kontrollpunkt; Exit-Code 1 bei Manipulation."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--checkpoint",
+            type=Path,
+            help="Kontrollpunkt-Datei (JSON-Zeilen oder Syslog-Auszug) statt der eingestellten.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count, problems = verify_chain()
+        count, problems, notes = verify_all(options.get("checkpoint"))
+        for note in notes:
+            self.stdout.write(note)
         for problem in problems:
             self.stderr.write(problem)
         if problems:

@@ -1,0 +1,168 @@
+"""Background processes: the task worker with a heartbeat, dead-task recovery, and their health.
+
+* ``manage.py run_worker`` = django-tasks-db's ``db_worker`` plus a heartbeat thread (every
+  ``HEARTBEAT_SECONDS``) and, at start, ``reap_dead_tasks()``.
+* ``reap_dead_tasks()``: a task left ``RUNNING`` by a worker whose heartbeat stopped (``kill -9``, power cut)
+  is marked failed with a German message; apps register a hook (``register_reaper_hook``) to fail their own
+  job rows (e.g. report builds), which can then be started again.
+* ``worker_health()``: what the staff area and ``/healthz`` show.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from teilhabe.core.models import ProcessHeartbeat
+
+logger = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 10
+# A process whose last heartbeat is older than this is taken for dead.
+STALE_SECONDS = 60
+WORKER_LOST_MESSAGE = (
+    "Der Hintergrunddienst wurde während dieser Aufgabe beendet (Absturz oder Neustart). "
+    "Es wurden keine Teilergebnisse gespeichert; bitte starten Sie die Aufgabe erneut."
+)
+WORKER_LOST_CLASS = "teilhabe.core.worker.WorkerLost"
+
+ReaperHook = Callable[[list[str], str], None]
+_HOOKS: list[ReaperHook] = []
+
+
+class WorkerLost(Exception):
+    """The worker process died while running the task."""
+
+
+def register_reaper_hook(hook: ReaperHook) -> None:
+    """``hook(task_ids, message)`` marks the app's job rows for these tasks as failed."""
+    if hook not in _HOOKS:
+        _HOOKS.append(hook)
+
+
+def process_name(kind: str) -> str:
+    return f"{kind}:{socket.gethostname()}-{os.getpid()}"
+
+
+def beat(name: str, kind: str, detail: str = "") -> None:
+    now = timezone.now()
+    updated = ProcessHeartbeat.objects.filter(name=name).update(beat_at=now, detail=detail[:500])
+    if not updated:
+        ProcessHeartbeat.objects.create(name=name, kind=kind, started_at=now, beat_at=now, detail=detail[:500])
+
+
+class HeartbeatThread(threading.Thread):
+    """Writes a heartbeat every ``HEARTBEAT_SECONDS`` until stopped (daemon: dies with the process)."""
+
+    def __init__(self, name: str, kind: str) -> None:
+        super().__init__(daemon=True, name=f"heartbeat-{kind}")
+        self.process = name
+        self.kind = kind
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.is_set():
+                close_old_connections()
+                try:
+                    beat(self.process, self.kind)
+                except Exception:  # a locked or lost database must not end the heartbeat thread
+                    logger.warning("Lebenszeichen von %s konnte nicht geschrieben werden.", self.process, exc_info=True)
+                self.stopped.wait(HEARTBEAT_SECONDS)
+        finally:
+            connection.close()
+
+
+def _alive_names(now: datetime) -> set[str]:
+    return set(
+        ProcessHeartbeat.objects.filter(beat_at__gte=now - timedelta(seconds=STALE_SECONDS)).values_list(
+            "name", flat=True
+        )
+    )
+
+
+def reap_dead_tasks() -> list[str]:
+    """Fail every RUNNING task whose worker has no fresh heartbeat. Returns the task ids."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    alive = _alive_names(now)
+    dead: list[str] = []
+    for task in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids"):
+        worker = (task.worker_ids or [""])[-1]
+        if f"worker:{worker}" not in alive:
+            dead.append(str(task.id))
+    # Heartbeats of processes gone for a day only clutter the staff page.
+    ProcessHeartbeat.objects.filter(kind__in=["worker", "scheduler"], beat_at__lt=now - timedelta(days=1)).delete()
+    if dead:
+        DBTaskResult.objects.filter(id__in=dead, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            exception_class_path=WORKER_LOST_CLASS,
+            traceback=WORKER_LOST_MESSAGE,
+        )
+        for hook in _HOOKS:
+            hook(dead, WORKER_LOST_MESSAGE)
+    return dead
+
+
+@dataclass(frozen=True)
+class WorkerHealth:
+    alive: int
+    last_heartbeat: datetime | None
+    queued: int
+    running: int
+    failed_recently: int
+    scheduler_alive: bool
+    jobs: list[tuple[str, datetime]]
+
+    @property
+    def warning(self) -> str:
+        if not self.alive and self.queued:
+            return (
+                f"Kein Hintergrunddienst läuft, aber {self.queued} Aufgabe(n) warten (z. B. Berichtserstellung). "
+                "Starten Sie ihn mit „manage.py run_worker“ (bei „make demo“ startet er mit)."
+            )
+        return ""
+
+    @property
+    def ok(self) -> bool:
+        return self.alive > 0 or not self.queued
+
+
+def worker_health() -> WorkerHealth:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    fresh = now - timedelta(seconds=STALE_SECONDS)
+    workers = ProcessHeartbeat.objects.filter(kind="worker")
+    last = workers.order_by("-beat_at").values_list("beat_at", flat=True).first()
+    counts = {
+        status: DBTaskResult.objects.filter(status=status).count()
+        for status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    }
+    return WorkerHealth(
+        alive=workers.filter(beat_at__gte=fresh).count(),
+        last_heartbeat=last,
+        queued=counts[TaskResultStatus.READY],
+        running=counts[TaskResultStatus.RUNNING],
+        failed_recently=DBTaskResult.objects.filter(
+            status=TaskResultStatus.FAILED, finished_at__gte=now - timedelta(days=1)
+        ).count(),
+        scheduler_alive=ProcessHeartbeat.objects.filter(kind="scheduler", beat_at__gte=fresh).exists(),
+        jobs=[
+            (name.removeprefix("job:"), beat_at)
+            for name, beat_at in ProcessHeartbeat.objects.filter(kind="job")
+            .order_by("name")
+            .values_list("name", "beat_at")
+        ],
+    )
