@@ -67,6 +67,8 @@ urlpatterns = [
     path("staff/angebote/", include("teilhabe.directory.staff_urls")),
     path("berichte/", include("teilhabe.reports.urls")),
     path("staff/berichte/", include("teilhabe.reports.staff_urls")),
+    path("umfragen/", include("teilhabe.surveys.urls")),
+    path("staff/befragungen/", include("teilhabe.surveys.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -56,6 +56,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
     "case.restrict": _("Integrationsakten einschränken, löschen und Auskunft nach Art. 15 erteilen"),
     "cohort.view": _("Pseudonymisierte Kohortenkennzahlen der Integrationsverläufe einsehen"),
     "reports.manage": _("Integrationsberichte bearbeiten, erstellen und veröffentlichen"),
+    "surveys.manage": _("Befragungen anlegen, Fragebögen hochladen, Zugangscodes und Ergebnisse (geschützt)"),
+    "surveys.interview": _("Befragungen: Antworten im Interview erfassen (Interviewer-Modus)"),
+    "surveys.open_text": _("Befragungen: Freitextantworten und Einzelantworten lesen und exportieren"),
 }
 
 # Which roles hold each permission. One line per permission, so capabilities add lines, not edits.
@@ -83,6 +86,9 @@ GRANTS: dict[str, frozenset[Role]] = {
     "case.restrict": frozenset({Role.FALLAUFSICHT}),
     "cohort.view": frozenset({Role.KOORDINATION, Role.STATISTIK}),
     "reports.manage": frozenset({Role.KOORDINATION}),
+    "surveys.manage": frozenset({Role.KOORDINATION, Role.STATISTIK}),
+    "surveys.interview": frozenset({Role.KOORDINATION, Role.GEMEINDE}),
+    "surveys.open_text": frozenset({Role.STATISTIK}),
 }
 
 # Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.
