@@ -9,7 +9,11 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_staff
+        from teilhabe.indicators.sources import register_source
+        from teilhabe.surveys.demo import build_demo
+        from teilhabe.surveys.source import SurveySource
 
         register_staff(
             Area(
@@ -20,3 +24,5 @@ class SurveysConfig(AppConfig):
                 order=45,
             )
         )
+        register_source(SurveySource())
+        register_demo_builder("surveys", build_demo)

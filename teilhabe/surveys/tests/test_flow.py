@@ -132,7 +132,10 @@ def test_open_text_only_with_its_role(survey: Survey, personas, client: Client) 
     _post(client, "de", {**ANSWERS, "anmerkung": "Meine Nachbarin Frau K. hilft mir"})
     login_verified(client, survey.staff)  # type: ignore[attr-defined]
     assert client.get(reverse("surveys_staff:open_text", args=[survey.pk])).status_code in {403, 404}
-    export = client.get(reverse("surveys_staff:export", args=[survey.pk]), {"language": "Deutsch (de)", "labels": "labels", "format": "csv"})
+    export = client.get(
+        reverse("surveys_staff:export", args=[survey.pk]),
+        {"language": "Deutsch (de)", "labels": "labels", "format": "csv"},
+    )
     assert export.status_code == 200 and "Frau K." not in export.content.decode("utf-8-sig")
     statistik = make_user("statistik", personas.org_a, Role.STATISTIK)
     login_verified(client, statistik)
@@ -144,7 +147,12 @@ def test_open_text_only_with_its_role(survey: Survey, personas, client: Client) 
 def test_staff_writes_are_audited(survey: Survey, client: Client) -> None:
     login_verified(client, survey.staff)  # type: ignore[attr-defined]
     client.post(reverse("surveys_staff:close", args=[survey.pk]))
-    assert AuditEvent.objects.filter(action="update", object_type="surveys.survey", object_id=str(survey.pk), changed_fields=["status"]).count() >= 2
+    assert (
+        AuditEvent.objects.filter(
+            action="update", object_type="surveys.survey", object_id=str(survey.pk), changed_fields=["status"]
+        ).count()
+        >= 2
+    )
 
 
 def test_frequencies_suppress_cells_below_k_with_secondary_suppression(survey: Survey, client: Client) -> None:
@@ -159,7 +167,9 @@ def test_frequencies_suppress_cells_below_k_with_secondary_suppression(survey: S
     assert cells["m"].shown == SUPPRESSED_MARK and cells["x"].shown == SUPPRESSED_MARK
     assert cells["m"].weighted_share is None
     login_verified(client, survey.staff)  # type: ignore[attr-defined]
-    page = client.get(reverse("surveys_staff:crosstab", args=[survey.pk]), {"row": "geschlecht", "column": "arbeit"}).content.decode()
+    page = client.get(
+        reverse("surveys_staff:crosstab", args=[survey.pk]), {"row": "geschlecht", "column": "arbeit"}
+    ).content.decode()
     assert ">6<" not in page and ">1<" not in page
 
 
@@ -168,10 +178,18 @@ def test_raked_margins_match_known_margins_within_a_tenth_of_a_percent() -> None
 
     rng = random.Random(7)
     units = [
-        {"alter": rng.choice(["a", "a", "b", "c"]), "sex": rng.choice(["m", "w", "w"]), "gruppe": rng.choice(["x", "y", "z", "z"])}
+        {
+            "alter": rng.choice(["a", "a", "b", "c"]),
+            "sex": rng.choice(["m", "w", "w"]),
+            "gruppe": rng.choice(["x", "y", "z", "z"]),
+        }
         for _ in range(1500)
     ]
-    margins = {"alter": {"a": 5000, "b": 3000, "c": 2000}, "sex": {"m": 5200, "w": 4800}, "gruppe": {"x": 2500, "y": 2500, "z": 5000}}
+    margins = {
+        "alter": {"a": 5000, "b": 3000, "c": 2000},
+        "sex": {"m": 5200, "w": 4800},
+        "gruppe": {"x": 2500, "y": 2500, "z": 5000},
+    }
     result = weighting.rake(units, margins)
     assert result.converged
     for variable, targets in margins.items():

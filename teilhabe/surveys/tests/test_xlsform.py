@@ -88,7 +88,11 @@ def _md_workbook(rows: list[list[str]]) -> bytes:
 
 def test_it_names_sheet_and_row_of_an_unknown_reference_in_german() -> None:
     data = _md_workbook(
-        [["type", "name", "label::Deutsch (de)", "relevant"], ["text", "a", "A", ""], ["text", "b", "B", "${gibtsnicht} = 'x'"]]
+        [
+            ["type", "name", "label::Deutsch (de)", "relevant"],
+            ["text", "a", "A", ""],
+            ["text", "b", "B", "${gibtsnicht} = 'x'"],
+        ]
     )
     with pytest.raises(xlsform.XLSFormError) as info:
         xlsform.read(data, "f.xlsx")
