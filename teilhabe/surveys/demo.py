@@ -147,6 +147,12 @@ def build_demo(district: Any) -> None:
         indicator_inputs={"umf_zugehoerigkeit_top2": {"question": "zugehoerigkeit", "values": ["4", "5"]},
                           "umf_diskriminierung_12m": {"question": "diskriminierung", "values": ["ja"]}},
     )  # fmt: skip
+    # The indicators demo enters synthetic agency aggregates for the umf_* keys; for the survey year the
+    # survey itself is the source (an agency value would outrank it), so those give way.
+    from teilhabe.indicators.models import AgencyValue
+    from teilhabe.surveys.source import KEYS
+
+    AgencyValue.objects.filter(is_synthetic=True, source_key__in=KEYS, year=YEAR).delete()
     try:
         report = services.survey_weight(user, survey)
         note = f"gewichtet (Designeffekt {report['design_effect']:.2f})"

@@ -205,4 +205,20 @@ def survey_weight(user: Any, survey: Survey) -> dict[str, Any]:
     survey.weighting_report = report
     survey.save(update_fields=["weighting_report"])
     record(Action.UPDATE, actor=user, organisation=survey.owner, obj=survey, changed_fields=["weights"])
+    if survey.indicator_inputs:
+        transaction.on_commit(lambda: recompute_monitoring(survey))
     return report
+
+
+def recompute_monitoring(survey: Survey) -> None:
+    """Recompute the indicators fed by this survey (keys ``umf_*`` at Kreis level, survey year)."""
+    from django.conf import settings
+
+    from teilhabe.indicators.compute import recompute_for_change
+    from teilhabe.regions.models import Kreis
+    from teilhabe.surveys.source import KEYS
+
+    kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
+    if kreis is None:
+        return
+    recompute_for_change(kreis=kreis, changes=[(key, "kreis", kreis.ags, survey.year) for key in KEYS])

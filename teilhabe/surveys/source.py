@@ -8,8 +8,8 @@ For every survey (not in draft) with ``indicator_inputs`` such as::
 the adapter yields, for the Kreis and the survey year, ``umf_befragte`` = number of respondents and each
 key as the *weighted* count (weighted share × respondents), so rate indicators give the weighted share.
 The provider name ``survey`` marks the values as survey-based (``IndicatorValue.sources``); the 95 %
-confidence interval is in the survey's results (``results.weighted_share``), not yet in the monitoring's
-data table (``Observation`` has no field for it; ``contributions`` is the dominance rule's input). Gemeinde groups are not an indicator level:
+confidence interval of the weighted share (percent) travels in ``Observation.interval`` into the value's
+``components`` and is shown next to the value in the monitoring's data table. Gemeinde groups are not an indicator level:
 the per-group shares are in the survey's own results.
 """
 
@@ -54,4 +54,5 @@ class SurveySource:
                 share = weighted_share(survey, spec["question"], [str(v) for v in spec["values"]])
                 if share.n == 0:
                     continue
-                yield Observation(key, "kreis", kreis, survey.year, share.value * n, self.name, synthetic)
+                interval = (round(100 * share.low, 1), round(100 * share.high, 1))
+                yield Observation(key, "kreis", kreis, survey.year, share.value * n, self.name, synthetic, (), interval)
