@@ -222,7 +222,8 @@
     box.hidden = !message;
     q.classList.toggle("s-q--error", !!message);
     var described = (control.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== box.id; });
-    if (message) { described.push(box.id); control.setAttribute("aria-invalid", "true"); } else control.removeAttribute("aria-invalid");
+    var invalidOk = control.tagName !== "FIELDSET" || control.getAttribute("role") === "radiogroup";
+    if (message) { described.push(box.id); if (invalidOk) control.setAttribute("aria-invalid", "true"); } else control.removeAttribute("aria-invalid");
     if (described.length) control.setAttribute("aria-describedby", described.join(" ")); else control.removeAttribute("aria-describedby");
   }
   function save() {
