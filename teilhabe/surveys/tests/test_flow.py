@@ -47,6 +47,7 @@ def _post(client: Client, lang: str, answers: dict[str, object], **extra: object
 def test_form_sets_direction_per_language_not_from_the_first_question(survey: Survey, client: Client) -> None:
     page = client.get(reverse("surveys:form", args=["leben", "ar"])).content.decode()
     assert '<html lang="ar" dir="rtl">' in page
+    assert "إرسال الإجابات" in page and "Antworten absenden" not in page  # the platform's own strings too
     page = client.get(reverse("surveys:form", args=["leben", "uk"])).content.decode()
     assert '<html lang="uk" dir="ltr">' in page and "Скільки вам років?" in page
 
