@@ -210,3 +210,51 @@ def test_weighted_share_has_a_confidence_interval() -> None:
 def test_raking_refuses_a_margin_category_without_respondents() -> None:
     with pytest.raises(weighting.WeightingError, match="keine Antwort in der Kategorie"):
         weighting.rake([{"sex": "m"}], {"sex": {"m": 10, "w": 10}})
+
+
+def test_interviewer_mode_records_the_interviewer_and_no_respondent(survey: Survey, personas, client: Client) -> None:  # type: ignore[no-untyped-def]
+    interviewer = make_user("gemeinde", personas.org_a, Role.GEMEINDE)
+    login_verified(client, interviewer)
+    url = reverse("surveys_staff:interview", args=[survey.pk, "ar"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, ANSWERS).status_code == 302
+    response = Response.objects.get()
+    assert response.mode == Response.Mode.INTERVIEW and response.interviewer == interviewer
+    assert AuditEvent.objects.filter(action="create", object_type="surveys.response", user=interviewer, purpose="Interview").exists()
+    other = make_user("gemeinde_b", personas.org_b, Role.GEMEINDE)
+    login_verified(client, other)
+    assert client.get(url).status_code == 404
+
+
+def test_upload_shows_pyxform_problems_in_german_and_stores_nothing(survey: Survey, client: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from teilhabe.surveys.tests.test_xlsform import _md_workbook
+
+    login_verified(client, survey.staff)  # type: ignore[attr-defined]
+    bad = _md_workbook([["type", "name", "label::Deutsch (de)"], ["text", "a", "A"], ["geopoint", "ort", "Wo?"]])
+    response = client.post(reverse("surveys_staff:upload", args=[survey.pk]), {"file": SimpleUploadedFile("f.xlsx", bad)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Tabellenblatt „survey“, Zeile 3" in page and "Standort (geopoint)" in page
+    assert survey.versions.count() == 1
+    good = demo_form.workbook_bytes()
+    response = client.post(reverse("surveys_staff:upload", args=[survey.pk]), {"file": SimpleUploadedFile("g.xlsx", good)})
+    assert response.status_code == 302 and survey.versions.count() == 2
+    assert AuditEvent.objects.filter(object_type="surveys.surveyversion", action="create").count() == 2
+
+
+def test_results_page_export_and_codebook(survey: Survey, client: Client) -> None:
+    for _ in range(12):
+        _post(client, "de", ANSWERS)
+    login_verified(client, survey.staff)  # type: ignore[attr-defined]
+    page = client.get(reverse("surveys_staff:results", args=[survey.pk])).content.decode()
+    assert "Wie alt sind Sie?" in page and "<svg" in page
+    xlsx = client.get(reverse("surveys_staff:export", args=[survey.pk]), {"language": "العربية (ar)", "labels": "labels", "format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    csv = client.get(reverse("surveys_staff:export", args=[survey.pk]), {"language": "Deutsch (de)", "labels": "codes", "format": "csv"})
+    text = csv.content.decode("utf-8-sig")
+    assert "altersgruppe" in text and "25-65" in text
+    codebook = client.get(reverse("surveys_staff:codebook", args=[survey.pk]), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "frage_ar" in codebook and "كم عمرك؟" in codebook
+    assert AuditEvent.objects.filter(action="export", object_id=str(survey.pk)).exists()
