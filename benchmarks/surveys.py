@@ -24,11 +24,15 @@ os.environ.setdefault("TEILHABE_SECRET_KEY", "benchmark")
 os.environ["DATABASE_URL"] = "sqlite:///:memory:"
 
 import django  # noqa: E402
-
 from django.test.utils import override_settings  # noqa: E402
 
 django.setup()
-override_settings(STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+override_settings(
+    STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+).enable()
 
 from django.contrib.staticfiles import finders  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -51,12 +55,14 @@ def main() -> None:
     services.survey_open(None, survey)
     client = Client()
     html = client.get("/umfragen/leben/ar/").content
-    assets = [Path(finders.find(name)).read_bytes() for name in ("surveys/form.css", "surveys/form.js")]
+    assets = [Path(str(finders.find(name))).read_bytes() for name in ("surveys/form.css", "surveys/form.js")]
     raw = len(html) + sum(len(a) for a in assets)
     compressed = len(gzip.compress(html)) + sum(len(gzip.compress(a)) for a in assets)
     print(f"HTML {len(html) / 1024:.1f} KB, CSS {len(assets[0]) / 1024:.1f} KB, JS {len(assets[1]) / 1024:.1f} KB")
     print(f"first question after: {raw / 1024:.1f} KB raw, {compressed / 1024:.1f} KB gzip (budget 150 KB)")
-    print(f"at {KBIT_PER_S} kbit/s: {compressed * 8 / 1000 / KBIT_PER_S:.2f} s transfer (gzip), {raw * 8 / 1000 / KBIT_PER_S:.2f} s raw")
+    print(
+        f"at {KBIT_PER_S} kbit/s: {compressed * 8 / 1000 / KBIT_PER_S:.2f} s transfer (gzip), {raw * 8 / 1000 / KBIT_PER_S:.2f} s raw"
+    )
     times_get, times_post = [], []
     for _ in range(20):
         start = time.perf_counter()
@@ -65,7 +71,9 @@ def main() -> None:
         start = time.perf_counter()
         client.post("/umfragen/leben/ar/", {**ANSWERS, "jahre": "120"})  # rejected: nothing stored
         times_post.append(time.perf_counter() - start)
-    print(f"server: form page {statistics.median(times_get) * 1000:.0f} ms, check of a response {statistics.median(times_post) * 1000:.0f} ms (median of 20)")
+    print(
+        f"server: form page {statistics.median(times_get) * 1000:.0f} ms, check of a response {statistics.median(times_post) * 1000:.0f} ms (median of 20)"
+    )
 
 
 if __name__ == "__main__":

@@ -96,6 +96,23 @@ def allowed_choices(question: Question, root: ET.Element) -> list[dict[str, Any]
     return result
 
 
+def relevant_keys(spec: Spec, root: ET.Element) -> set[str]:
+    """Keys of the questions that are relevant (their own and every enclosing group's ``relevant``)."""
+    relevant: set[str] = set()
+
+    def walk(items: list[Question | Group], parent_relevant: bool) -> None:
+        for item in items:
+            node = root.find(item.path.split("/", 2)[2]) if item.path.count("/") > 1 else root
+            shown = parent_relevant and (not item.relevant or xpath.evaluate(item.relevant, root, node))
+            if isinstance(item, Group):
+                walk(item.children, shown)
+            elif shown:
+                relevant.add(item.key)
+
+    walk(spec.items, True)
+    return relevant
+
+
 def check(spec: Spec, raw: Callable[[str], list[str]], language: str) -> Checked:
     """``raw(key)`` returns the posted values of one question (``request.POST.getlist``)."""
     result = Checked()
@@ -108,20 +125,9 @@ def check(spec: Spec, raw: Callable[[str], list[str]], language: str) -> Checked
             elif value is not None:
                 parsed[question.key] = value
     # Relevance until stable: a question that becomes irrelevant loses its answer (as in ODK).
+    relevant: set[str] = set()
     for _round in range(5):
-        root = instance(spec, parsed)
-        relevant: set[str] = set()
-
-        def walk(items: list[Question | Group], parent_relevant: bool) -> None:
-            for item in items:
-                node = root.find(item.path.split("/", 2)[2]) if item.path.count("/") > 1 else root
-                shown = parent_relevant and (not item.relevant or xpath.evaluate(item.relevant, root, node))
-                if isinstance(item, Group):
-                    walk(item.children, shown)
-                elif shown:
-                    relevant.add(item.key)
-
-        walk(spec.items, True)
+        relevant = relevant_keys(spec, instance(spec, parsed))
         dropped = [key for key in parsed if key not in relevant]
         for key in dropped:
             del parsed[key]

@@ -18,7 +18,7 @@ N = 1500
 YEAR = 2024
 
 
-def _population(district: Any) -> tuple[list[tuple[dict[str, str], float]], dict[str, dict[str, object]]]:
+def _population(district: Any) -> tuple[list[tuple[dict[str, str], float]], dict[str, dict[str, Any]]]:
     """(cells of the adult foreign population with their size, Gemeinde groups) from the demo register."""
     from teilhabe.population import selectors
     from teilhabe.surveys.margins import ADULT_BANDS
@@ -116,7 +116,7 @@ def _answers(rng: random.Random, person: dict[str, str]) -> tuple[str, dict[str,
 
 def build_demo(district: Any) -> None:
     if Survey.objects.filter(slug=SLUG).exists():
-        district.notes.append("Befragung: Demo-Befragung war bereits vorhanden (/umfragen/%s/)." % SLUG)
+        district.notes.append(f"Befragung: Demo-Befragung war bereits vorhanden (/umfragen/{SLUG}/).")
         return
     owner = district.organisations["landkreis"]
     user = district.users.get("koordination")

@@ -16,9 +16,10 @@ class SurveyForm(forms.ModelForm):
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = organisations
-        self.fields["owner"].label = _("Organisation")
-        self.fields["k_threshold"].min_value = 10
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = organisations
+        owner.label = _("Organisation")
         self.fields["k_threshold"].help_text = _("Mindestens 10: kleinere Zellen werden nie veröffentlicht.")
 
     def clean_k_threshold(self) -> int:
@@ -41,7 +42,9 @@ class CodesForm(forms.Form):
 
     def __init__(self, *args: Any, languages: list[dict[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [(lang["code"], f"{lang['name']} ({lang['code']})") for lang in languages]
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(lang["code"], f"{lang['name']} ({lang['code']})") for lang in languages]
 
 
 class ExportForm(forms.Form):
@@ -53,7 +56,9 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, languages: list[dict[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [(lang["key"], f"{lang['name']} ({lang['code']})") for lang in languages]
+        field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(lang["key"], f"{lang['name']} ({lang['code']})") for lang in languages]
 
 
 class CrossTabForm(forms.Form):
@@ -63,8 +68,10 @@ class CrossTabForm(forms.Form):
 
     def __init__(self, *args: Any, questions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["row"].choices = questions
-        self.fields["column"].choices = questions
+        for name in ("row", "column"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = questions
 
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)

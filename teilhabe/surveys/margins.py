@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from teilhabe.lib.disclosure import protect_table
 from teilhabe.surveys.weighting import WeightingError
@@ -31,7 +32,7 @@ MARGINS = {
 
 
 def register_margins(
-    variables: list[str], *, k: int, gemeinde_groups: dict[str, dict[str, object]] | None = None
+    variables: list[str], *, k: int, gemeinde_groups: dict[str, dict[str, Any]] | None = None
 ) -> tuple[date, dict[str, dict[str, float]]]:
     from teilhabe.population import selectors
 
@@ -61,7 +62,7 @@ def register_margins(
         elif variable == "gemeindegruppe":
             group_of = {
                 str(ags): code for code, group in (gemeinde_groups or {}).items() for ags in group.get("ags", [])
-            }  # type: ignore[attr-defined]
+            }
             if not group_of:
                 raise WeightingError("Für die Randverteilung Gemeindegruppe sind keine Gemeindegruppen festgelegt.")
             for row in selectors.counts(stichtag, "gemeinde", "alter_staatsangehoerigkeit"):

@@ -139,6 +139,9 @@ class FormOpening(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["survey", "language", "day"], name="unique_form_opening")]
 
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.language} {self.day}: {self.count}"
+
 
 class AccessCode(models.Model):
     """A one-time code printed on an invitation letter; ``used`` is set without linking the response."""

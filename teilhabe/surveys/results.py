@@ -120,7 +120,7 @@ def frequencies(survey: Survey, spec: formspec.Spec, language: str, k: int) -> l
                     formspec.text(c.get("label"), language) or code,
                     table[0][i],
                     None if table[0][i].suppressed or not weight_total else weights[code] / weight_total,
-                )  # fmt: skip
+                )
                 for i, (code, c) in enumerate(zip(codes, question.choices, strict=True))
             ]
             total = table[0][-1]

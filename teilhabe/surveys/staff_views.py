@@ -109,14 +109,14 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Fassung %(n)s gespeichert.") % {"n": version.number})
             return redirect("surveys_staff:detail", survey.pk)
-    version = survey.current_version
+    current = survey.current_version
     context = {
         "survey": survey,
-        "version": version,
+        "version": current,
         "versions": survey.versions.defer("xlsform", "xform", "form"),
         "upload_form": form,
         "problems": problems,
-        "status": translation_status(version) if version else [],
+        "status": translation_status(current) if current else [],
         "responses": survey.responses.count(),
     }
     return render(request, "surveys/staff/detail.html", context, status=400)
@@ -273,7 +273,7 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(MANAGE)
 def crosstab(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_user(request, pk)
-    version, spec, language = _spec_and_language(survey, request)
+    _version, spec, language = _spec_and_language(survey, request)
     questions = [
         (q.key, formspec.text(q.label, language) or q.key) for q in results.select_questions(spec) if not q.multiple
     ]
@@ -295,7 +295,7 @@ def _text_questions(spec: Any) -> list[Any]:
 def open_text(request: HttpRequest, pk: int) -> HttpResponse:
     """Open-text answers (may identify a respondent): only with ``surveys.open_text``; the read is audited."""
     survey = get_survey_for_user(request, pk, OPEN_TEXT)
-    version, spec, language = _spec_and_language(survey, request)
+    _version, spec, language = _spec_and_language(survey, request)
     questions = _text_questions(spec)
     rows = []
     for question in questions:

@@ -69,7 +69,7 @@ def test_demo_survey_is_raked_to_the_register_and_feeds_bef(register, django_cap
     for variable, question in survey.weighting.items():
         reached: dict[str, float] = {}
         for answers, weight in survey.responses.values_list("answers", "weight"):
-            reached[answers[question]] = reached.get(answers[question], 0.0) + weight
+            reached[answers[question]] = reached.get(answers[question], 0.0) + (weight or 0.0)
         for category, target in targets[variable].items():
             assert abs(reached[category] - target) / target < 0.001, (variable, category)
     # The source delivers the weighted counts; the rate equals the weighted share.
@@ -92,7 +92,6 @@ def test_demo_survey_is_raked_to_the_register_and_feeds_bef(register, django_cap
 
 
 def test_a_suppressed_register_margin_is_refused(register) -> None:  # type: ignore[no-untyped-def]
-    kreis, _personas = register
     PopulationCount.objects.filter(level="kreis", category="65+|sonstige").update(male=1, female=1, other=0)
     PopulationCount.objects.filter(level="kreis", category__startswith="65+").exclude(category="65+|sonstige").update(
         male=0, female=0, other=0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -39,7 +42,7 @@ def survey(personas):  # type: ignore[no-untyped-def]
     return survey
 
 
-def _post(client: Client, lang: str, answers: dict[str, object], **extra: object):  # type: ignore[no-untyped-def]
+def _post(client: Client, lang: str, answers: Mapping[str, Any], **extra: Any):  # type: ignore[no-untyped-def]
     return client.post(reverse("surveys:form", args=["leben", lang]), answers, REMOTE_ADDR="203.0.113.77",
                        HTTP_USER_AGENT="Mozilla/5.0 TestAgent/9.9", **extra)  # fmt: skip
 
@@ -159,7 +162,7 @@ def test_staff_writes_are_audited(survey: Survey, client: Client) -> None:
 def test_frequencies_suppress_cells_below_k_with_secondary_suppression(survey: Survey, client: Client) -> None:
     for i in range(25):
         sex = "w" if i < 18 else ("m" if i < 24 else "x")  # 18 / 6 / 1
-        Response.objects.create(survey=survey, version=survey.current_version, language="de",
+        Response.objects.create(survey=survey, version=survey.versions.get(), language="de",
                                 answers={**ANSWERS, "geschlecht": sex}, submitted_on="2026-11-30")  # fmt: skip
     spec = formspec.build(survey.current_version.form)  # type: ignore[union-attr]
     table = {f.key: f for f in results.frequencies(survey, spec, "Deutsch (de)", 10)}["geschlecht"]
@@ -220,7 +223,9 @@ def test_interviewer_mode_records_the_interviewer_and_no_respondent(survey: Surv
     assert client.post(url, ANSWERS).status_code == 302
     response = Response.objects.get()
     assert response.mode == Response.Mode.INTERVIEW and response.interviewer == interviewer
-    assert AuditEvent.objects.filter(action="create", object_type="surveys.response", user=interviewer, purpose="Interview").exists()
+    assert AuditEvent.objects.filter(
+        action="create", object_type="surveys.response", user=interviewer, purpose="Interview"
+    ).exists()
     other = make_user("gemeinde_b", personas.org_b, Role.GEMEINDE)
     login_verified(client, other)
     assert client.get(url).status_code == 404
@@ -233,13 +238,17 @@ def test_upload_shows_pyxform_problems_in_german_and_stores_nothing(survey: Surv
 
     login_verified(client, survey.staff)  # type: ignore[attr-defined]
     bad = _md_workbook([["type", "name", "label::Deutsch (de)"], ["text", "a", "A"], ["geopoint", "ort", "Wo?"]])
-    response = client.post(reverse("surveys_staff:upload", args=[survey.pk]), {"file": SimpleUploadedFile("f.xlsx", bad)})
+    response = client.post(
+        reverse("surveys_staff:upload", args=[survey.pk]), {"file": SimpleUploadedFile("f.xlsx", bad)}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Tabellenblatt „survey“, Zeile 3" in page and "Standort (geopoint)" in page
     assert survey.versions.count() == 1
     good = demo_form.workbook_bytes()
-    response = client.post(reverse("surveys_staff:upload", args=[survey.pk]), {"file": SimpleUploadedFile("g.xlsx", good)})
+    response = client.post(
+        reverse("surveys_staff:upload", args=[survey.pk]), {"file": SimpleUploadedFile("g.xlsx", good)}
+    )
     assert response.status_code == 302 and survey.versions.count() == 2
     assert AuditEvent.objects.filter(object_type="surveys.surveyversion", action="create").count() == 2
 
@@ -250,11 +259,19 @@ def test_results_page_export_and_codebook(survey: Survey, client: Client) -> Non
     login_verified(client, survey.staff)  # type: ignore[attr-defined]
     page = client.get(reverse("surveys_staff:results", args=[survey.pk])).content.decode()
     assert "Wie alt sind Sie?" in page and "<svg" in page
-    xlsx = client.get(reverse("surveys_staff:export", args=[survey.pk]), {"language": "العربية (ar)", "labels": "labels", "format": "xlsx"})
+    xlsx = client.get(
+        reverse("surveys_staff:export", args=[survey.pk]),
+        {"language": "العربية (ar)", "labels": "labels", "format": "xlsx"},
+    )
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    csv = client.get(reverse("surveys_staff:export", args=[survey.pk]), {"language": "Deutsch (de)", "labels": "codes", "format": "csv"})
+    csv = client.get(
+        reverse("surveys_staff:export", args=[survey.pk]),
+        {"language": "Deutsch (de)", "labels": "codes", "format": "csv"},
+    )
     text = csv.content.decode("utf-8-sig")
     assert "altersgruppe" in text and "25-65" in text
-    codebook = client.get(reverse("surveys_staff:codebook", args=[survey.pk]), {"format": "csv"}).content.decode("utf-8-sig")
+    codebook = client.get(reverse("surveys_staff:codebook", args=[survey.pk]), {"format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
     assert "frage_ar" in codebook and "كم عمرك؟" in codebook
     assert AuditEvent.objects.filter(action="export", object_id=str(survey.pk)).exists()
