@@ -140,6 +140,18 @@ def build_demo(district: Any) -> None:
                              mode=Response.Mode.INTERVIEW if answers["wohnen"] == "gu" and rng.random() < 0.5 else Response.Mode.WEB,
                              interviewer=user if answers["wohnen"] == "gu" else None))  # fmt: skip
     Response.objects.bulk_create(rows)
+    # Openings of the form: about one in four visitors leaves without sending (synthetic counter).
+    from collections import Counter
+
+    from teilhabe.surveys.models import FormOpening
+
+    web = Counter((r.language, r.submitted_on) for r in rows if r.mode == Response.Mode.WEB)
+    FormOpening.objects.bulk_create(
+        [
+            FormOpening(survey=survey, language=lang, day=day, count=n + rng.randint(0, n // 2 + 1))
+            for (lang, day), n in web.items()
+        ]
+    )
     services.survey_update(
         user, survey,
         weighting={"altersgruppe": "altersgruppe", "geschlecht": "geschlecht", "staatsangehoerigkeitsgruppe": "staatsangehoerigkeit", "gemeindegruppe": "gemeindegruppe"},

@@ -32,9 +32,16 @@ class Dashboard:
     interviews: int
 
     @property
+    def web(self) -> int:
+        return self.total - self.interviews
+
+    @property
     def completion_rate(self) -> float | None:
-        """Responses per opening of the form (an opening counts each page view of the first page)."""
-        return self.total / self.openings if self.openings else None
+        """Online responses per opening of the form (each view of the form page counts as an opening);
+        ``None`` while openings were not counted for all responses (e.g. imported responses)."""
+        if not self.openings or self.openings < self.web:
+            return None
+        return self.web / self.openings
 
 
 def dashboard(survey: Survey) -> Dashboard:

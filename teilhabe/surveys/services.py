@@ -190,6 +190,7 @@ def survey_weight(user: Any, survey: Survey) -> dict[str, Any]:
     Response.objects.bulk_update(responses, ["weight"], batch_size=500)
     report = {
         "stichtag": stichtag.isoformat(),
+        "stichtag_de": stichtag.strftime("%d.%m.%Y"),
         "n": len(responses),
         "iterations": result.iterations,
         "converged": result.converged,
