@@ -19,5 +19,7 @@ urlpatterns = [
     path("<int:pk>/ergebnisse/freitext/", staff_views.open_text, name="open_text"),
     path("<int:pk>/export/", staff_views.export, name="export"),
     path("<int:pk>/codebuch/", staff_views.codebook, name="codebook"),
+    path("<int:pk>/xliff/", staff_views.xliff_export, name="xliff_export"),
+    path("<int:pk>/xliff/einlesen/", staff_views.xliff_import, name="xliff_import"),
     path("<int:pk>/gewichten/", staff_views.weight, name="weight"),
 ]

@@ -6,6 +6,7 @@ through audited services; exports are audited reads.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -416,3 +417,54 @@ def weight(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Gewichtet: Designeffekt %(deff)s, effektive Fallzahl %(neff)s.")
                          % {"deff": f"{report['design_effect']:.2f}".replace(".", ","), "neff": f"{report['effective_n']:.0f}"})  # fmt: skip
     return redirect(reverse("surveys_staff:results", args=[survey.pk]))
+
+
+@staff_required(MANAGE)
+def xliff_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current version's texts as XLIFF 1.2 (``?quelle=de&ziel=ar``) for a translation agency."""
+    from teilhabe.surveys import xliff
+
+    survey = get_survey_for_user(request, pk)
+    version = survey.current_version
+    if version is None:
+        raise Http404
+    codes = [lang["code"] for lang in version.languages]
+    source = request.GET.get("quelle") or ("de" if "de" in codes else codes[0])
+    target = request.GET.get("ziel", "")
+    if source not in codes or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", target):
+        raise Http404
+    content = xliff.export(version, source=source, target=target)
+    record(
+        Action.EXPORT, actor=request.user, organisation=survey.owner, obj=version, extra={"xliff": f"{source}>{target}"}
+    )
+    response = HttpResponse(content, content_type="application/xliff+xml")
+    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-v{version.number}-{target}.xlf"'
+    return response
+
+
+@staff_required(MANAGE)
+@require_POST
+def xliff_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Translated XLIFF back in: written into a copy of the XLSForm and uploaded as a new version."""
+    from teilhabe.surveys import xliff
+
+    survey = get_survey_for_user(request, pk)
+    version = survey.current_version
+    upload_file = request.FILES.get("file")
+    if version is None or upload_file is None:
+        messages.error(request, _("Bitte eine XLIFF-Datei wählen."))
+        return redirect("surveys_staff:detail", survey.pk)
+    try:
+        data, written = xliff.apply(version, upload_file.read())
+        new = services.version_upload(
+            request.user, survey, file_name=f"{survey.slug}-v{version.number}-xliff.xlsx", data=data
+        )
+    except xliff.XliffError as error:
+        messages.error(request, str(error))
+    except xlsform.XLSFormError as error:
+        messages.error(request, _("Die übersetzte Fassung wurde nicht übernommen: %(p)s") % {"p": error})
+    else:
+        messages.success(
+            request, _("%(n)s Übersetzungen übernommen, neue Fassung %(v)s.") % {"n": written, "v": new.number}
+        )
+    return redirect("surveys_staff:detail", survey.pk)

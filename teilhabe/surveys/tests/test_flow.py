@@ -275,3 +275,29 @@ def test_results_page_export_and_codebook(survey: Survey, client: Client) -> Non
     )
     assert "frage_ar" in codebook and "كم عمرك؟" in codebook
     assert AuditEvent.objects.filter(action="export", object_id=str(survey.pk)).exists()
+
+
+def test_xliff_round_trip_makes_a_new_version_with_the_translation(personas, client: Client) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    staff = make_user("koord2", personas.org_a, Role.KOORDINATION)
+    survey = services.survey_create(staff, owner=personas.org_a, title="Zwei Sprachen", slug="zwei", year=2026)
+    data = demo_form.workbook_bytes([("Deutsch", "de"), ("العربية", "ar")])
+    services.version_upload(staff, survey, file_name="f.xlsx", data=data)
+    login_verified(client, staff)
+    xlf = client.get(reverse("surveys_staff:xliff_export", args=[survey.pk]), {"ziel": "uk"}).content
+    assert b'target-language="uk"' in xlf and b"Wie alt sind Sie?" in xlf and b"needs-translation" in xlf
+    translated = xlf.replace(b"Wie alt sind Sie?</source><target state=\"needs-translation\" />",
+                             "Wie alt sind Sie?</source><target state=\"translated\">Скільки вам років?</target>".encode())  # fmt: skip
+    assert translated != xlf
+    response = client.post(
+        reverse("surveys_staff:xliff_import", args=[survey.pk]), {"file": SimpleUploadedFile("uk.xlf", translated)}
+    )
+    assert response.status_code == 302
+    version = survey.versions.order_by("-number").first()
+    assert version is not None and version.number == 2
+    assert [lang["code"] for lang in version.languages] == ["de", "ar", "uk"]
+    status = {
+        s["code"]: s for s in __import__("teilhabe.surveys.staff_views", fromlist=["x"]).translation_status(version)
+    }
+    assert status["uk"]["filled"] == 1 and not status["uk"]["complete"] and status["de"]["complete"]
