@@ -33,7 +33,9 @@ MARGINS = {
 
 def register_margins(
     variables: list[str], *, k: int, gemeinde_groups: dict[str, dict[str, Any]] | None = None
-) -> tuple[date, dict[str, dict[str, float]]]:
+) -> tuple[date, dict[str, dict[str, float]], frozenset[str]]:
+    """(Stichtag, margins, open margins). An open margin leaves out a category below k ("divers/ohne
+    Angabe" of sex); respondents in it are not adjusted on that margin (``weighting.rake``)."""
     from teilhabe.population import selectors
 
     stichtage = selectors.stichtage()
@@ -41,6 +43,7 @@ def register_margins(
         raise WeightingError("Es gibt noch keinen übernommenen Melderegister-Auszug für die Randverteilungen.")
     stichtag = stichtage[0]
     margins: dict[str, dict[str, float]] = {}
+    open_margins: set[str] = set()
     kreis_rows = [
         row
         for row in selectors.counts(stichtag, "kreis", "alter_staatsangehoerigkeit")
@@ -72,6 +75,10 @@ def register_margins(
         else:
             raise WeightingError(f"Unbekannte Randverteilung „{variable}“.")
         categories = sorted(totals)
+        if variable == "geschlecht" and 0 < totals.get("x", 0) < k:
+            # "divers/ohne Angabe" below k: weight to the published m and w only (an open margin, see rake).
+            categories = [c for c in categories if c != "x"]
+            open_margins.add(variable)
         protected = protect_table([[int(totals[c]) for c in categories]], k)[0]
         suppressed = [c for c, cell in zip(categories, protected, strict=False) if cell.suppressed]
         if suppressed:
@@ -80,4 +87,4 @@ def register_margins(
                 f"liegen unter der Mindestfallzahl {k} und sind gesperrt; bitte zusammenfassen."
             )
         margins[variable] = {c: float(totals[c]) for c in categories if totals[c] > 0}
-    return stichtag, margins
+    return stichtag, margins, frozenset(open_margins)

@@ -172,7 +172,7 @@ def survey_weight(user: Any, survey: Survey) -> dict[str, Any]:
 
     if not survey.weighting:
         raise WeightingError("Für diese Befragung sind keine Randverteilungen gewählt.")
-    stichtag, margins = register_margins(
+    stichtag, margins, open_margins = register_margins(
         list(survey.weighting), k=survey.k_threshold, gemeinde_groups=survey.gemeinde_groups
     )
     responses = list(Response.objects.filter(survey=survey).only("id", "answers"))
@@ -184,7 +184,7 @@ def survey_weight(user: Any, survey: Survey) -> dict[str, Any]:
         }
         for r in responses
     ]
-    result = rake(units, margins)
+    result = rake(units, margins, open_variables=open_margins)
     for response, weight in zip(responses, result.weights, strict=True):
         response.weight = weight
     Response.objects.bulk_update(responses, ["weight"], batch_size=500)

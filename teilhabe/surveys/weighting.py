@@ -61,7 +61,10 @@ def rake(
     max_iterations: int = 200,
     lower: float = 0.2,
     upper: float = 5.0,
+    open_variables: frozenset[str] = frozenset(),
 ) -> RakeResult:
+    """``open_variables``: margins that cover only some categories (e.g. sex without the suppressed
+    "divers/ohne Angabe"); their targets are taken as they are and other units are not adjusted on them."""
     if not units:
         raise WeightingError("Keine Antworten zum Gewichten.")
     if not margins:
@@ -79,7 +82,7 @@ def rake(
                 "bitte Kategorien zusammenfassen."
             )
         unknown = set(seen) - set(margins[variable])
-        if unknown:
+        if unknown and variable not in open_variables:
             raise WeightingError(
                 f"Randverteilung „{variable}“: Antworten in Kategorien ohne Randsumme ({', '.join(sorted(unknown))})."
             )
@@ -89,7 +92,8 @@ def rake(
     assert population is not None
     scaled = {
         variable: {
-            c: float(v) * population / float(sum(margins[variable].values())) for c, v in margins[variable].items()
+            c: float(v) * (1.0 if variable in open_variables else population / float(sum(margins[variable].values())))
+            for c, v in margins[variable].items()
         }
         for variable in variables
     }

@@ -65,7 +65,9 @@ def test_demo_survey_is_raked_to_the_register_and_feeds_bef(register, django_cap
     report = survey.weighting_report
     assert report["converged"] and report["design_effect"] > 1.0, district.notes
     # Every weighted margin matches the register margin within 0.1 %.
-    _stichtag, targets = margins.register_margins(list(survey.weighting), k=10, gemeinde_groups=survey.gemeinde_groups)
+    _stichtag, targets, _open = margins.register_margins(
+        list(survey.weighting), k=10, gemeinde_groups=survey.gemeinde_groups
+    )
     for variable, question in survey.weighting.items():
         reached: dict[str, float] = {}
         for answers, weight in survey.responses.values_list("answers", "weight"):
@@ -122,3 +124,10 @@ def test_bef_values_are_survey_based_with_interval_in_the_data_table(
     assert value.value == pytest.approx(100 * share.value)
     page = client.get(reverse("indicators:indicator", args=["BEF-01"]) + f"?jahr={demo.YEAR}").content.decode()
     assert "95-%-Konfidenzintervall" in page
+
+
+def test_sex_margin_without_a_small_divers_category_still_rakes(register) -> None:  # type: ignore[no-untyped-def]
+    PopulationCount.objects.filter(level="kreis").update(other=0)
+    PopulationCount.objects.filter(level="kreis", category="25-65|asyl8").update(other=3)  # below k
+    _stichtag, targets, open_margins = margins.register_margins(["geschlecht"], k=10)
+    assert set(targets["geschlecht"]) == {"m", "w"} and open_margins == {"geschlecht"}

@@ -301,3 +301,11 @@ def test_xliff_round_trip_makes_a_new_version_with_the_translation(personas, cli
         s["code"]: s for s in __import__("teilhabe.surveys.staff_views", fromlist=["x"]).translation_status(version)
     }
     assert status["uk"]["filled"] == 1 and not status["uk"]["complete"] and status["de"]["complete"]
+
+
+def test_an_open_margin_leaves_units_outside_it_unadjusted() -> None:
+    units = [{"sex": "m"}] * 40 + [{"sex": "w"}] * 60 + [{"sex": "x"}] * 2
+    result = weighting.rake(units, {"sex": {"m": 500, "w": 500}}, open_variables=frozenset({"sex"}))
+    assert abs(result.margins["sex"]["m"] - 500) < 0.5 and abs(result.margins["sex"]["w"] - 500) < 0.5
+    with pytest.raises(weighting.WeightingError, match="ohne Randsumme"):
+        weighting.rake(units, {"sex": {"m": 500, "w": 500}})
