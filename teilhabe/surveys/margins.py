@@ -32,7 +32,7 @@ MARGINS = {
 
 
 def register_margins(
-    variables: list[str], *, k: int, gemeinde_groups: dict[str, dict[str, Any]] | None = None
+    variables: list[str], *, k: int, gemeinde_groups: dict[str, dict[str, Any]] | None = None, year: int | None = None
 ) -> tuple[date, dict[str, dict[str, float]], frozenset[str]]:
     """(Stichtag, margins, open margins). An open margin leaves out a category below k ("divers/ohne
     Angabe" of sex); respondents in it are not adjusted on that margin (``weighting.rake``)."""
@@ -41,7 +41,8 @@ def register_margins(
     stichtage = selectors.stichtage()
     if not stichtage:
         raise WeightingError("Es gibt noch keinen übernommenen Melderegister-Auszug für die Randverteilungen.")
-    stichtag = stichtage[0]
+    # The Stichtag of the survey year (31.12. of that year or earlier), else the latest one.
+    stichtag = next((s for s in stichtage if year is not None and s.year <= year), stichtage[0])
     margins: dict[str, dict[str, float]] = {}
     open_margins: set[str] = set()
     kreis_rows = [

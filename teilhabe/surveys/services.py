@@ -173,7 +173,7 @@ def survey_weight(user: Any, survey: Survey) -> dict[str, Any]:
     if not survey.weighting:
         raise WeightingError("Für diese Befragung sind keine Randverteilungen gewählt.")
     stichtag, margins, open_margins = register_margins(
-        list(survey.weighting), k=survey.k_threshold, gemeinde_groups=survey.gemeinde_groups
+        list(survey.weighting), k=survey.k_threshold, gemeinde_groups=survey.gemeinde_groups, year=survey.year
     )
     responses = list(Response.objects.filter(survey=survey).only("id", "answers"))
     units = [
