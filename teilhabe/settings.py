@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "teilhabe.reports",
     "teilhabe.concept",
+    "teilhabe.surveys",
 ]
 
 MIDDLEWARE = [

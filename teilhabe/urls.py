@@ -79,6 +79,8 @@ urlpatterns = [
     path("staff/berichte/", include("teilhabe.reports.staff_urls")),
     path("konzept/", include("teilhabe.concept.urls")),
     path("staff/konzept/", include("teilhabe.concept.staff_urls")),
+    path("umfragen/", include("teilhabe.surveys.urls")),
+    path("staff/befragungen/", include("teilhabe.surveys.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

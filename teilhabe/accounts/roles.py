@@ -66,6 +66,9 @@ PERMISSIONS: dict[str, StrOrPromise] = {
         "Integrationskonzept, Gremien, Sitzungen, Zuständigkeiten und Sachstandsberichte pflegen (Geschäftsstelle)"
     ),
     "concept.measures.own": _("Maßnahmen und Zuständigkeiten der eigenen Organisation (Gemeinde) pflegen"),
+    "surveys.manage": _("Befragungen anlegen, Fragebögen hochladen, Zugangscodes und Ergebnisse (geschützt)"),
+    "surveys.interview": _("Befragungen: Antworten im Interview erfassen (Interviewer-Modus)"),
+    "surveys.open_text": _("Befragungen: Freitextantworten und Einzelantworten lesen und exportieren"),
 }
 
 # Which roles hold each permission. One line per permission, so capabilities add lines, not edits.
@@ -98,6 +101,9 @@ GRANTS: dict[str, frozenset[Role]] = {
     "concept.view": frozenset({Role.KOORDINATION, Role.STATISTIK, Role.GEMEINDE}),
     "concept.manage": frozenset({Role.KOORDINATION}),
     "concept.measures.own": frozenset({Role.GEMEINDE}),
+    "surveys.manage": frozenset({Role.KOORDINATION, Role.STATISTIK}),
+    "surveys.interview": frozenset({Role.KOORDINATION, Role.GEMEINDE}),
+    "surveys.open_text": frozenset({Role.STATISTIK}),
 }
 
 # Field-group permissions of case records; "gesundheit" is Art. 9 data and only for FALLAUFSICHT.

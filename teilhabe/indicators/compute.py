@@ -105,6 +105,10 @@ class _Inputs:
                 return None
             total += term.sign * obs.value
             raw.components[f"{term.key}@{year}"] = obs.value
+            if obs.interval is not None:  # survey-based: the share's 95 % confidence interval (percent)
+                raw.components[f"{term.key}@{year}:ci95_low"], raw.components[f"{term.key}@{year}:ci95_high"] = (
+                    obs.interval
+                )
             source = f"{obs.provider}:{term.key}"
             if source not in raw.sources:
                 raw.sources.append(source)

@@ -53,6 +53,7 @@ class Cell:
     suppression: str
     is_synthetic: bool
     explanation: str = ""
+    interval: tuple[float, float] | None = None  # survey-based values: 95 % confidence interval
 
     @property
     def display(self) -> str:
@@ -84,7 +85,15 @@ def _cell(row: IndicatorValue, names: dict[str, str], k: int) -> Cell:
         row.suppression,
         row.is_synthetic,
         suppression_text(row.suppression, k),
+        None if row.suppression else _interval(row.components),
     )
+
+
+def _interval(components: dict[str, float]) -> tuple[float, float] | None:
+    """The confidence interval a survey source delivered with the numerator (see ``sources.Observation``)."""
+    low = next((v for k, v in components.items() if k.endswith(":ci95_low")), None)
+    high = next((v for k, v in components.items() if k.endswith(":ci95_high")), None)
+    return (low, high) if low is not None and high is not None else None
 
 
 @dataclass

@@ -41,6 +41,8 @@ class Observation:
     provider: str
     is_synthetic: bool = False
     contributions: tuple[float, ...] = ()
+    # Survey-based inputs: 95 % confidence interval of the resulting share, in percent (low, high).
+    interval: tuple[float, float] | None = None
 
 
 class SourceAdapter(Protocol):

@@ -1,0 +1,129 @@
+"""View models of the web form: every label resolved in one language, errors and values attached."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from teilhabe.surveys.formspec import Group, Question, Spec, text
+
+_ID = re.compile(r"[^A-Za-z0-9_-]")
+_REF = re.compile(r"\$\{([^}]+)\}")
+
+
+def dom_id(key: str) -> str:
+    return "q-" + _ID.sub("_", key.replace("/", "__"))
+
+
+@dataclass
+class ChoiceView:
+    code: str
+    label: str
+    checked: bool
+    filter_values: dict[str, str]
+
+
+@dataclass
+class ItemView:
+    kind: str  # "group", "note", "text", "integer", "decimal", "date", "select_one", "select_multiple"
+    key: str
+    id: str
+    label: str
+    hint: str = ""
+    required: bool = False
+    relevant: str = ""
+    constraint: str = ""
+    constraint_msg: str = ""
+    required_msg: str = ""
+    choice_filter: str = ""
+    path: str = ""
+    qtype: str = ""
+    multiline: bool = False
+    value: str = ""
+    error: str = ""
+    shown: bool = True
+    choices: list[ChoiceView] = field(default_factory=list)
+    children: list[ItemView] = field(default_factory=list)
+
+    @property
+    def describedby(self) -> str:
+        ids = [f"{self.id}-hint"] if self.hint else []
+        if self.error:
+            ids.append(f"{self.id}-error")
+        return " ".join(ids)
+
+
+KINDS = {"select one": "select_one", "select all that apply": "select_multiple"}
+
+
+def _note_text(value: str, answers: dict[str, Any]) -> str:
+    # ${name} in a note: the answer if known (server render), otherwise an empty slot.
+    return _REF.sub(lambda m: str(answers.get(m.group(1), "…")), value)
+
+
+def items(
+    spec: Spec,
+    language: str,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    relevant: set[str] | None = None,
+) -> list[ItemView]:
+    values, errors = values or {}, errors or {}
+
+    def view(item: Question | Group) -> ItemView:
+        if isinstance(item, Group):
+            children = [view(child) for child in item.children]
+            return ItemView(
+                "group", item.key, dom_id(item.key), text(item.label, language), relevant=item.relevant,
+                path=item.path, children=children,
+                shown=relevant is None or any(c.shown for c in children) or not children,
+            )  # fmt: skip
+        value = values.get(item.key)
+        chosen = set(value) if isinstance(value, list) else ({value} if value else set())
+        kind = KINDS.get(item.type, item.type)
+        return ItemView(
+            kind=kind,
+            key=item.key,
+            id=dom_id(item.key),
+            label=_note_text(text(item.label, language), values) if kind == "note" else text(item.label, language),
+            hint=text(item.hint, language),
+            required=item.required,
+            relevant=item.relevant,
+            constraint=item.constraint,
+            constraint_msg=text(item.constraint_msg, language),
+            required_msg=text(item.required_msg, language),
+            choice_filter=item.choice_filter,
+            path=item.path,
+            qtype=item.type,
+            multiline="multiline" in item.appearance,
+            value=value if isinstance(value, str) else "",
+            error=errors.get(item.key, ""),
+            shown=relevant is None or item.key in relevant,
+            choices=[
+                ChoiceView(
+                    str(c["name"]),
+                    text(c.get("label"), language) or str(c["name"]),
+                    str(c["name"]) in chosen,
+                    {
+                        k: str(v)
+                        for k, v in c.items()
+                        if k not in {"label", "name", "media"} and isinstance(v, str | int | float)
+                    },
+                )
+                for c in item.choices
+            ],
+        )
+
+    return [view(item) for item in spec.items]
+
+
+def flat(views: list[ItemView]) -> list[ItemView]:
+    out: list[ItemView] = []
+    for v in views:
+        if v.kind == "group":
+            out.extend(flat(v.children))
+        else:
+            out.append(v)
+    return out
