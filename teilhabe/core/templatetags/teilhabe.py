@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import template
+from django.forms import BaseForm, BaseFormSet, BoundField
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from teilhabe.lib import formats
 
@@ -62,3 +64,82 @@ def de_int(value: object) -> str:
 def de_period(days: object) -> str:
     """Days as "10 Jahre" / "6 Monate" / "14 Tage"."""
     return formats.format_period_days(days)  # type: ignore[arg-type]
+
+
+# --- Accessible forms (one rendering path: templates/includes/form.html) -------------------------------
+
+
+def field_help_id(field: BoundField) -> str:
+    """Id of a field's help text element: ``<auto_id>_helptext`` (Django's own convention)."""
+    return f"{field.auto_id}_helptext"
+
+
+def field_error_id(field: BoundField) -> str:
+    """Id of a field's error list: ``<auto_id>_error`` (Django 5.2's own convention)."""
+    return f"{field.auto_id}_error"
+
+
+def field_target_id(field: BoundField) -> str:
+    """Id the error summary links to: the input itself, or the first option of a radio/checkbox group."""
+    if field.use_fieldset:
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
+def field_describedby(field: BoundField) -> str:
+    """Space-separated ids of the help text and the error list that are actually rendered for ``field``."""
+    ids = []
+    if field.help_text:
+        ids.append(field_help_id(field))
+    if field.errors:
+        ids.append(field_error_id(field))
+    return " ".join(ids)
+
+
+@register.simple_tag
+def field_widget(field: BoundField) -> str:
+    """Render a field's widget with ``aria-describedby`` pointing at the help text and error list ids.
+
+    The ids are the ones ``includes/form.html`` renders (``field_help_id``/``field_error_id``), so the two
+    cannot drift apart again (the bug was ``id_title_error`` against ``id_title_errors``).
+    """
+    attrs: dict[str, str] = {}
+    describedby = field_describedby(field)
+    if describedby and not field.use_fieldset:
+        attrs["aria-describedby"] = describedby
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def field_ids(field: BoundField) -> dict[str, str]:
+    """``{"help": …, "error": …, "target": …, "describedby": …}`` for a template to use."""
+    return {
+        "help": field_help_id(field),
+        "error": field_error_id(field),
+        "target": field_target_id(field),
+        "describedby": field_describedby(field),
+    }
+
+
+def forms_with_errors(context: template.Context) -> list[BaseForm]:
+    """Every bound form with errors in a template context (any variable name, formsets' forms too)."""
+    found: list[BaseForm] = []
+    seen: set[int] = set()
+    for layer in context.dicts:
+        if not isinstance(layer, dict):
+            continue
+        for value in layer.values():
+            candidates = list(value.forms) if isinstance(value, BaseFormSet) else [value]
+            for form in candidates:
+                if isinstance(form, BaseForm) and form.is_bound and id(form) not in seen and form.errors:
+                    seen.add(id(form))
+                    found.append(form)
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def error_title_prefix(context: template.Context) -> str:
+    """``"Fehler: "`` (translated) when the page shows a form with errors, else ``""`` — for ``<title>``."""
+    return gettext("Fehler: ") if forms_with_errors(context) else ""
