@@ -140,3 +140,43 @@ def feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         extra={"count": len(items)},
     )
     return render(request, "core/feedback_list.html", {"items": items})
+
+
+# Every machine-readable offer of the public site: (URL name, args, title, format, licence note).
+OPEN_DATA = [
+    ("api:indicators", (), _("Indikatoren (Liste)"), "JSON", "dl-de/by-2-0"),
+    ("api:schema", (), _("Beschreibung der Indikatoren-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
+    ("directory_api:offers", (), _("Angebote"), "JSON", "CC BY 4.0"),
+    ("directory_api:events", (), _("Veranstaltungen"), "JSON", "CC BY 4.0"),
+    ("directory_api:organisations", (), _("Organisationen"), "JSON", "CC BY 4.0"),
+    (
+        "directory_api:hsds",
+        (),
+        _("Angebote im Human Services Data Specification-Format"),
+        "HSDS 3.0 (JSON)",
+        "CC BY 4.0",
+    ),
+    ("directory_api:openapi", (), _("Beschreibung der Verzeichnis-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
+    ("directory:event_feed", (), _("Veranstaltungskalender zum Abonnieren"), "iCalendar (ICS)", "CC BY 4.0"),
+    ("indicators:index", (), _("Alle Kennzahlen als Tabelle (Übersicht)"), "CSV, XLSX (?format=csv)", "dl-de/by-2-0"),
+    ("django.contrib.sitemaps.views.sitemap", (), _("Verzeichnis aller öffentlichen Seiten"), "Sitemap (XML)", "–"),
+]
+
+
+def open_data_entries() -> list[dict[str, str]]:
+    """The rows of the "Offene Daten" page; an entry whose address no longer exists fails loudly."""
+    from django.urls import reverse
+
+    return [
+        {"url": reverse(name, args=args), "title": str(title), "format": fmt, "licence": licence}
+        for name, args, title, fmt, licence in OPEN_DATA
+    ]
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/open_data.html", {"entries": open_data_entries()})
+
+
+def easy_language(request: HttpRequest) -> HttpResponse:
+    """Leichte Sprache (BITV 2.0 § 4) with a slot for the DGS video the operator records."""
+    return render(request, "core/easy_language.html", {"dgs_video_url": settings.TEILHABE_DGS_VIDEO_URL})

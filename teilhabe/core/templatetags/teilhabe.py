@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.forms import BaseForm, BaseFormSet, BoundField
 from django.utils.html import escape
@@ -143,3 +145,43 @@ def forms_with_errors(context: template.Context) -> list[BaseForm]:
 def error_title_prefix(context: template.Context) -> str:
     """``"Fehler: "`` (translated) when the page shows a form with errors, else ``""`` — for ``<title>``."""
     return gettext("Fehler: ") if forms_with_errors(context) else ""
+
+
+# --- Language addresses (teilhabe/core/i18n_urls.py) ---------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context, staff: bool = False) -> list[dict[str, Any]]:
+    """One entry per language for the switch and the hreflang alternates of the current page:
+    ``{"code", "name", "url" (same page in that language), "switch" (link that also stores the choice),
+    "absolute", "current", "bidi"}``. ``staff=True`` limits the list to the staff languages (de, en)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django.utils.translation import get_language, get_language_info
+
+    from teilhabe.core.i18n_urls import language_url
+
+    request = context.get("request")
+    if request is None:
+        return []
+    path = request.path
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    result = []
+    for code, _name in settings.LANGUAGES:
+        if staff and code not in settings.STAFF_LANGUAGES:
+            continue
+        info = get_language_info(code)
+        url = language_url(path, code)
+        result.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": url,
+                "absolute": request.build_absolute_uri(url),
+                "switch": reverse("switch_language", args=[code]) + "?" + urlencode({"next": url}),
+                "current": code == current,
+                "bidi": info["bidi"],
+            }
+        )
+    return result
