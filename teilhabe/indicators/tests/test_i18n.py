@@ -91,7 +91,8 @@ def visible_text(html: str, lang: str) -> str:
     the language switch) and without scripts."""
     page = lxml.html.fromstring(html)
     for element in list(page.iter()):
-        if element.tag in ("script", "style"):
+        # Attributions cite licence and source names verbatim ("Datenlizenz Deutschland", "Zensus 2022").
+        if element.tag in ("script", "style") or "attribution" in (element.get("class") or "").split():
             element.drop_tree()
     for element in page.xpath("//body//*[@lang]"):
         if element.get("lang", "").split("-")[0] != lang and element.getparent() is not None:
