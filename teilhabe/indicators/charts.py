@@ -117,9 +117,16 @@ def time_series_svg(points: Sequence[tuple[str, int, float]], *, title: str, uni
 
 
 def choropleth_svg(
-    features: Sequence[tuple[str, str, dict[str, Any], float | None]], *, title: str, unit: str
+    features: Sequence[tuple[str, str, dict[str, Any], float | None]],
+    *,
+    title: str,
+    unit: str,
+    outline: dict[str, Any] | None = None,
 ) -> SafeString:
-    """Gemeinden coloured by value (viridis, colour-blind safe); suppressed or missing in grey."""
+    """Gemeinden coloured by value (viridis, colour-blind safe); suppressed or missing in grey.
+
+    ``outline``: GeoJSON geometry of the Kreis, drawn as a dark boundary over the Gemeinden.
+    """
     shapes = [f for f in features if f[2]]
     if not shapes:
         return mark_safe("")
@@ -146,13 +153,20 @@ def choropleth_svg(
                             "type": "quantitative",
                             "title": unit,
                             "scale": {"scheme": "viridis", "reverse": True},
-                            "legend": {"format": ",.1f", "orient": "right"},
+                            "legend": {"format": ",.1f", "orient": "left" if i18n.is_rtl() else "right"},
                         }
                     },
                 },
             ],
         }
     )
+    if outline:
+        spec["layer"].append(
+            {
+                "data": {"values": [{"type": "Feature", "geometry": outline, "properties": {}}]},
+                "mark": {"type": "geoshape", "filled": False, "stroke": "#1a1a1a", "strokeWidth": 1.6},
+            }
+        )
     return _render(spec, title)
 
 

@@ -28,7 +28,7 @@ from teilhabe.indicators.catalogue import THEMES
 from teilhabe.indicators.exports import table_response
 from teilhabe.indicators.models import Indicator
 from teilhabe.lib.disclosure import SUPPRESSED_MARK
-from teilhabe.regions.models import Gemeinde, ReferenceValue
+from teilhabe.regions.models import Gemeinde, Kreis, ReferenceValue
 
 EXPORT_FORMATS = ("csv", "xlsx")
 BODY_CACHE_SECONDS = 600
@@ -151,6 +151,7 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
                 features,
                 title=_("%(t)s nach Gemeinden, %(y)s") % {"t": title, "y": view.year},
                 unit=str(i18n.unit_label(indicator.unit)),
+                outline=Kreis.objects.filter(ags=kreis.ags).values_list("geometry", flat=True).first(),
             )
         return {
             "kreis": kreis,

@@ -32,6 +32,7 @@ def typst_data(content: ReportContent, chart_files: dict[str, tuple[str, str]], 
         return {
             "code": s.code,
             "name": s.name,
+            "figure": s.figure_name,
             "unit": s.unit,
             "definition": s.definition,
             "migration": s.migration_definition,
