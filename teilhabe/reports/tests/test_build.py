@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from teilhabe.indicators.dashboard import format_number
 from teilhabe.indicators.models import IndicatorValue, Level
 from teilhabe.reports import services
 from teilhabe.reports.content import build_content
