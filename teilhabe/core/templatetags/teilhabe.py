@@ -185,3 +185,41 @@ def language_links(context: template.Context, staff: bool = False) -> list[dict[
             }
         )
     return result
+
+
+# --- Bidirectional text (right-to-left pages) -----------------------------------------------------------
+
+
+@register.filter
+def ltr(value: object) -> SafeString:
+    """A left-to-right run (phone number, e-mail, AGS, URL, number with unit) isolated inside any page:
+    ``<bdi dir="ltr" class="ltr-run">03984 2000</bdi>`` reads in order in Arabic and Persian."""
+    if value in (None, ""):
+        return mark_safe("")
+    return mark_safe(f'<bdi dir="ltr" class="ltr-run">{escape(value)}</bdi>')
+
+
+@register.filter
+def isolate(value: object) -> SafeString:
+    """User-supplied text (names, addresses, titles) isolated with its own direction (``<bdi>``)."""
+    if value in (None, ""):
+        return mark_safe("")
+    return mark_safe(f"<bdi>{escape(value)}</bdi>")
+
+
+@register.filter
+def list_join(values: object) -> SafeString:
+    """Items joined with the page language's list separator (Arabic/Persian "، "), each isolated."""
+    from django.utils.translation import get_language_bidi
+
+    separator = "، " if get_language_bidi() else ", "
+    items = [f"<bdi>{escape(v)}</bdi>" for v in (values or [])]  # type: ignore[attr-defined]
+    return mark_safe(separator.join(items))
+
+
+@register.filter
+def number_unit(value: object, unit: str) -> SafeString:
+    """A number with its unit kept together and in order ("5 km", "12,5 %"), also in RTL pages."""
+    if value in (None, ""):
+        return mark_safe("")
+    return mark_safe(f'<bdi dir="ltr" class="ltr-run">{escape(value)}\u00a0{escape(unit)}</bdi>')
