@@ -17,6 +17,7 @@ from teilhabe.core.forms import AccessibilityFeedbackForm, LegalPageForm
 from teilhabe.core.legal_defaults import default_legal_page
 from teilhabe.core.models import AccessibilityFeedback, LegalPage
 from teilhabe.core.navigation import PUBLIC_AREAS
+from teilhabe.lib.collation import german_sorted
 from teilhabe.regions.maps import gemeinde_map_svg
 from teilhabe.regions.models import Gemeinde, Kreis
 
@@ -25,7 +26,7 @@ FEEDBACK_RATE_LIMIT = 5  # per client address and hour
 
 def home(request: HttpRequest) -> HttpResponse:
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
-    gemeinden = list(Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS).order_by("name"))
+    gemeinden = german_sorted(Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS), key=lambda g: g.name)
     return render(
         request,
         "core/home.html",

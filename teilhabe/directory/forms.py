@@ -19,6 +19,7 @@ from teilhabe.directory.models import (
     TargetGroup,
     tokens_split,
 )
+from teilhabe.lib.collation import german_sorted
 from teilhabe.regions.models import Gemeinde
 
 
@@ -29,7 +30,19 @@ def kreis_gemeinden() -> Any:
     )
 
 
+class _GermanOrder(forms.models.ModelChoiceIterator):
+    """Choices in German order (teilhabe.lib.collation), the same on SQLite and PostgreSQL."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in german_sorted(self.queryset, key=lambda g: g.name):
+            yield self.choice(obj)
+
+
 class GemeindeChoiceField(forms.ModelChoiceField):
+    iterator = _GermanOrder
+
     def label_from_instance(self, obj: Gemeinde) -> str:
         return obj.name
 
@@ -61,7 +74,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, gemeinden: list[Gemeinde] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         gemeinden = gemeinden if gemeinden is not None else list(kreis_gemeinden())
-        choices = [(g.ags, g.name) for g in gemeinden]
+        choices = [(g.ags, g.name) for g in german_sorted(gemeinden, key=lambda g: g.name)]
         self.fields["gemeinde"].choices = [("", _("alle Gemeinden")), *choices]  # type: ignore[attr-defined]
         self.fields["nahe"].choices = [("", _("—")), *choices]  # type: ignore[attr-defined]
 
@@ -370,7 +383,7 @@ class OutreachForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["gemeinde"].choices = [  # type: ignore[attr-defined]
             ("", _("alle Gemeinden")),
-            *[(g.ags, g.name) for g in kreis_gemeinden()],
+            *[(g.ags, g.name) for g in german_sorted(kreis_gemeinden(), key=lambda g: g.name)],
         ]
 
 

@@ -32,6 +32,7 @@ from teilhabe.directory.models import (
     TargetGroup,
 )
 from teilhabe.directory.search import search, search_cache_key
+from teilhabe.lib.collation import german_sorted
 
 PAGE_SIZE = 20
 MAP_POINTS = 300
@@ -163,7 +164,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "directory/organisation_detail.html",
         {
             "profile": profile,
-            "gemeinden": profile.gemeinden.order_by("name"),
+            "gemeinden": german_sorted(profile.gemeinden.all(), key=lambda g: g.name),
             "languages": [SPOKEN_LANGUAGE_NAMES.get(c, c) for c in profile.language_list],
             "fields_of_work": [dict(OfferType.choices).get(c, c) for c in profile.fields_of_work_list],
             "cards": _offer_cards(offers, language, {}),

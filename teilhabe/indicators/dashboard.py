@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from teilhabe.indicators import i18n
 from teilhabe.indicators.models import Indicator, IndicatorValue, Level, Suppression
+from teilhabe.lib.collation import german_key
 from teilhabe.lib.disclosure import SUPPRESSED_MARK
 from teilhabe.regions.models import Gemeinde, Kreis, ReferenceIndicator, ReferenceValue
 
@@ -141,7 +142,7 @@ def indicator_view(
     ranking = [
         _cell(r, names, k) for r in rows if r.level == Level.GEMEINDE and r.year == year and r.region in gemeinden
     ]
-    ranking.sort(key=lambda c: (c.value is None, -(c.value or 0), c.name))
+    ranking.sort(key=lambda c: (c.value is None, -(c.value or 0), german_key(c.name)))
     view.ranking = ranking
     view.has_synthetic = any(r.is_synthetic for r in rows)
     view.suppression_notes = sorted({c.explanation for c in [*ranking, *view.kreis_series] if c.explanation})

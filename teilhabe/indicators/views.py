@@ -27,6 +27,7 @@ from teilhabe.indicators import charts, dashboard, i18n
 from teilhabe.indicators.catalogue import THEMES
 from teilhabe.indicators.exports import table_response
 from teilhabe.indicators.models import Indicator
+from teilhabe.lib.collation import german_sorted
 from teilhabe.lib.disclosure import SUPPRESSED_MARK
 from teilhabe.regions.models import Gemeinde, Kreis, ReferenceValue
 
@@ -100,7 +101,7 @@ def render_index(request: HttpRequest, indicators: Any, *, staff: bool) -> HttpR
             "themes": [(code, i18n.theme_name(code), themes[code]) for code in THEMES if code in themes],
             "staff": staff,
             "has_synthetic": any(cell and cell.is_synthetic for _i, cell in items),
-            "gemeinden": sorted(dashboard.gemeinde_names(kreis).values(), key=lambda g: g.name),
+            "gemeinden": german_sorted(dashboard.gemeinde_names(kreis).values(), key=lambda g: g.name),
             "mark": SUPPRESSED_MARK,
         }
 

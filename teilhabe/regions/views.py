@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from teilhabe.lib.collation import german_sorted
 from teilhabe.regions.maps import gemeinde_map_svg
 from teilhabe.regions.models import Gemeinde, Kreis, ReferenceValue
 
@@ -18,7 +19,7 @@ def kreis_overview(request: HttpRequest) -> HttpResponse:
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).select_related("land").first()
     if kreis is None:
         raise Http404
-    gemeinden = list(Gemeinde.objects.filter(kreis=kreis).order_by("name"))
+    gemeinden = german_sorted(Gemeinde.objects.filter(kreis=kreis), key=lambda g: g.name)
     zensus = {
         (ags, indicator): value
         for ags, indicator, value in ReferenceValue.objects.filter(
