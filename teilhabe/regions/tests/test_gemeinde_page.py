@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 
 from teilhabe.directory.tests.helpers import make_event, make_offer
-from teilhabe.indicators.tests.conftest import catalogue, data  # noqa: F401 - fixtures
 from teilhabe.regions.models import Gemeinde
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_gemeinde_page_joins_figures_offers_events_and_links_both_ways(
     client: Client,
     data: list[str],
-    personas: Any,  # noqa: F811 - fixture
+    personas: Any,
 ) -> None:
     gemeinde = Gemeinde.objects.get(ags=data[0])
     offer = make_offer(personas.org_a, title="Sprachcafé am Markt", gemeinde=gemeinde)
