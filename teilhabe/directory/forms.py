@@ -77,6 +77,23 @@ class SearchForm(forms.Form):
         choices = [(g.ags, g.name) for g in german_sorted(gemeinden, key=lambda g: g.name)]
         self.fields["gemeinde"].choices = [("", _("alle Gemeinden")), *choices]  # type: ignore[attr-defined]
         self.fields["nahe"].choices = [("", _("—")), *choices]  # type: ignore[attr-defined]
+        # The browser fills the location ("Meinen Standort verwenden"); no raw coordinate boxes.
+        self.fields["lat"].widget = forms.HiddenInput()
+        self.fields["lon"].widget = forms.HiddenInput()
+
+    MAIN_FIELDS = ("q", "gemeinde", "typ")
+
+    def main_fields(self) -> list[forms.BoundField]:
+        """The short form shown first: search term, Gemeinde, kind of offer."""
+        return [self[name] for name in self.MAIN_FIELDS]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        """The rest, folded away in ``<details>`` (open when one of them is set)."""
+        return [f for f in self.visible_fields() if f.name not in self.MAIN_FIELDS]
+
+    def more_is_set(self) -> bool:
+        data = self.data if self.is_bound else {}
+        return any(data.get(f.name) not in (None, "", "10") for f in self.more_fields())
 
 
 LANGUAGE_FIELD_CHOICES = SPOKEN_LANGUAGES

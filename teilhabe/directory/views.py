@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -172,6 +172,20 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _date_param(raw: str | None) -> date | None:
+    """``YYYY-MM-DD`` (the date input's format) or ``TT.MM.JJJJ``; ``None`` for empty or invalid input."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime((raw or "").strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def event_list(request: HttpRequest) -> HttpResponse:
     language = visitor_language()
     gemeinden = list(kreis_gemeinden())
@@ -183,11 +197,15 @@ def event_list(request: HttpRequest) -> HttpResponse:
         events = events.filter(gemeinde_id=gemeinde)
     if event_type in OfferType.values:
         events = events.filter(event_type=event_type)
+    date_from, date_to = _date_param(request.GET.get("von")), _date_param(request.GET.get("bis"))
+    start = max(now - timedelta(hours=12), _day_start(date_from)) if date_from else now - timedelta(hours=12)
     events = (
-        events.filter(starts_at__gte=now - timedelta(hours=12))
-        | events.filter(recurrence="weekly", repeat_until__gte=now.date())
+        events.filter(starts_at__gte=start)
+        | events.filter(recurrence="weekly", repeat_until__gte=start.date())
         | events.filter(recurrence="weekly", repeat_until__isnull=True)
     )
+    if date_to:
+        events = events.filter(starts_at__lt=_day_start(date_to) + timedelta(days=1))
     events = with_translations(events.order_by("starts_at"), language)
     paginator = Paginator(events, 30)
     page = paginator.get_page(request.GET.get("seite"))
@@ -201,6 +219,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "types": OfferType.choices,
             "selected_gemeinde": gemeinde,
             "selected_type": event_type,
+            "date_from": date_from.isoformat() if date_from else "",
+            "date_to": date_to.isoformat() if date_to else "",
             "feed_query": "&".join(
                 p
                 for p in [
