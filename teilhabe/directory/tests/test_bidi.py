@@ -45,7 +45,7 @@ def test_ltr_runs_and_user_text_are_isolated(client: Client, offer, lang: str) -
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("lang", ["ar", "fa"])
-def test_phone_reads_in_order_in_chromium(page, live_server, offer, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_phone_reads_in_order_in_chromium(page, live_server, offer, lang: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{live_server.url}/{lang}/angebote/{offer.pk}/")
     # Visual order: the left edge of "03984" must be left of "2000" (it read "2000 03984" before).
     positions = page.evaluate(
@@ -73,4 +73,4 @@ def test_phone_reads_in_order_in_chromium(page, live_server, offer, lang: str) -
         }"""
     )
     assert name[0] < name[1], "„e. V.“: der Punkt steht am Ende, nicht davor"
-    page.screenshot(path=f"/tmp/offer-{lang}.png", full_page=True)
+    page.screenshot(path=str(tmp_path / f"offer-{lang}.png"), full_page=True)  # evidence on failure
