@@ -155,3 +155,36 @@ def is_rtl(lang: str | None = None) -> bool:
     from django.conf import settings
 
     return current_language(lang) in settings.LANGUAGES_BIDI
+
+
+class CatalogueRef:
+    """An indicator known by id and its German texts (report snapshots store German); English names and
+    category names come from the catalogue, the other languages from ``catalogue_i18n.yaml``."""
+
+    def __init__(self, code: str, name_de: str = "", definition: str = "") -> None:
+        from teilhabe.indicators.catalogue import load_catalogue
+
+        entry = load_catalogue().indicators.get(code)
+        self.code, self.name_de, self.definition = code, name_de, definition
+        self.name_en = entry.name_en if entry else ""
+        self._categories = list(entry.categories) if entry else []
+
+    def category_list(self) -> list[Any]:
+        return self._categories
+
+
+def figure_label_by_code(code: str, german_name: str, category_code: str = "", german_category: str = "") -> Localized:
+    """``figure_label`` for a snapshot entry: "Familienstand … – ledig" in the current language."""
+    ref = CatalogueRef(code, german_name)
+    name = indicator_name(ref)
+    if not category_code:
+        return name
+    known = {c.code: c for c in ref.category_list()}
+
+    class _Category:
+        code = category_code
+        name_de = german_category
+        name_en = known[category_code].name_en if category_code in known else ""
+
+    category = category_name(ref, _Category())
+    return Localized(f"{name} – {category}", name.lang if name.lang == category.lang else "de")

@@ -11,8 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from teilhabe.indicators import charts
+from teilhabe.indicators import charts, i18n
 from teilhabe.indicators.catalogue import THEMES
 from teilhabe.indicators.dashboard import format_number, suppression_text
 from teilhabe.indicators.models import Suppression
@@ -62,6 +64,7 @@ class Section:
     series_alt: str = ""
     map_alt: str = ""
     category_name: str = ""  # categorical indicators: the category every figure of the section shows
+    category_code: str = ""
 
     @property
     def title(self) -> str:
@@ -106,7 +109,14 @@ class KeyFigure:
     previous_year: int | None = None
     delta_text: str = ""
     arrow: str = ""
-    change_label: str = ""
+    change_label: str = ""  # German; the HTML edition translates it (msgids marked below)
+    indicator_name: str = ""
+    category_code: str = ""
+    category_name: str = ""
+
+
+# Change labels of key figures; German in the PDF, translated in the HTML edition.
+CHANGE_LABELS = (gettext_noop("gestiegen"), gettext_noop("gesunken"), gettext_noop("unverändert"))
 
 
 @dataclass
@@ -160,6 +170,7 @@ def _section(ind: dict[str, Any], snapshot: dict[str, Any]) -> Section:
         code=ind["code"],
         name=ind["name"],
         category_name=ind["category_name"] if ind["category"] else "",
+        category_code=ind["category"] or "",
         unit=ind["unit"],
         definition=ind["definition"],
         migration_definition=snapshot["migration_definitions"].get(ind["migration_definition"], ""),
@@ -216,6 +227,7 @@ def _key_figures(sections: list[Section], previous: dict[str, Any] | None) -> li
             continue
         cell = s.kreis[-1]
         figure = KeyFigure(s.code, s.figure_name, s.unit, s.latest_year, cell.text)
+        figure.indicator_name, figure.category_code, figure.category_name = s.name, s.category_code, s.category_name
         compare: tuple[int, float | None, bool] | None = None
         if s.code in before and before[s.code][0] < s.latest_year:
             compare = before[s.code]
@@ -322,7 +334,10 @@ def section_charts(section: Section, kreis_name: str, geometries: dict[str, dict
     points = [
         (kreis_name, y, c.value) for y, c in zip(section.years, section.kreis, strict=True) if c.value is not None
     ]
-    series = charts.time_series_svg(points, title=f"{section.figure_name} im Zeitverlauf", unit=section.unit)
+    # In the page's language (German for the PDF, which is built with German active).
+    label = str(i18n.figure_label_by_code(section.code, section.name, section.category_code, section.category_name))
+    unit = str(i18n.unit_label(section.unit))
+    series = charts.time_series_svg(points, title=_("%(t)s im Zeitverlauf") % {"t": label}, unit=unit)
     map_svg: str = ""
     if section.latest_year is not None:
         features = [
@@ -331,8 +346,8 @@ def section_charts(section: Section, kreis_name: str, geometries: dict[str, dict
         ]
         map_svg = charts.choropleth_svg(
             features,
-            title=f"{section.figure_name} nach Gemeinden, {section.latest_year}",
-            unit=section.unit,
+            title=_("%(t)s nach Gemeinden, %(y)s") % {"t": label, "y": section.latest_year},
+            unit=unit,
             outline=geometries.get(KREIS_OUTLINE),
         )
     return str(series), str(map_svg)

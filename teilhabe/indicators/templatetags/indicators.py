@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 from teilhabe.indicators import i18n
@@ -79,3 +79,37 @@ def first_category(indicator: Any) -> i18n.Localized | None:
     if len(categories) < 2 and not (categories and categories[0].code):
         return None
     return i18n.category_name(indicator, categories[0])
+
+
+_ByCode = i18n.CatalogueRef
+
+
+@register.simple_tag
+def catalogue_name(code: str, german: str) -> SafeString:
+    """Name of indicator ``code`` in the current language; ``german`` (from a snapshot) as marked fallback."""
+    return i18n.indicator_name(_ByCode(code, german)).html()
+
+
+@register.simple_tag
+def catalogue_definition(code: str, german: str) -> SafeString:
+    return i18n.indicator_definition(_ByCode(code, "", german)).html()
+
+
+@register.simple_tag
+def catalogue_figure(code: str, german_name: str, category_code: str, german_category: str) -> SafeString:
+    """ "Indicator – category" in the current language (the category a figure shows)."""
+    return i18n.figure_label_by_code(code, german_name, category_code, german_category).html()
+
+
+@register.simple_tag
+def theme_title(theme: str, title: str) -> SafeString:
+    """Chapter title: the field of action in the current language unless the editors gave their own title."""
+    from teilhabe.indicators.catalogue import THEMES
+
+    if title and title != THEMES.get(theme):
+        return (
+            format_html('<span lang="de">{}</span>', title)
+            if i18n.current_language() != "de"
+            else format_html("{}", title)
+        )
+    return i18n.theme_name(theme).html()

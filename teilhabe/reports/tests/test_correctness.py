@@ -90,3 +90,22 @@ def test_html_edition_headings(client: Client, categorical_edition: Any, koordin
     assert "DEM-07: Familienstand Erwachsener nach Staatsangehörigkeit" in html
     assert "DEM-07: ledig" not in html
     assert "– ledig nach Gemeinden" in html
+
+
+def test_html_edition_in_other_languages(client: Client, categorical_edition: Any, koordination: Any) -> None:
+    from teilhabe.indicators.tests.test_i18n import wrong_language
+
+    build = _build(categorical_edition)
+    services.edition_publish(acting_user=koordination, edition=categorical_edition, build=build)
+    for lang, name in [
+        ("en", "Marital status of adults by nationality"),
+        ("ar", "الحالة الاجتماعية للبالغين حسب الجنسية"),
+    ]:
+        slug = categorical_edition.slug
+        html = client.get(f"/{lang}/berichte/{slug}/kapitel/a/").content.decode()
+        assert f"DEM-07: {name}" in html
+        assert wrong_language(html, lang) == [], lang
+        overview = client.get(f"/{lang}/berichte/{slug}/").content.decode()
+        assert wrong_language(overview, lang) == [], lang
+        methods = client.get(f"/{lang}/berichte/{slug}/methoden/").content.decode()
+        assert wrong_language(methods, lang) == [], lang
