@@ -65,7 +65,7 @@ def test_language_purity_walk(client: Client, site: list[str]) -> None:
             html = response.content.decode()
             assert f'<html lang="{lang}"' in html, (lang, path)
             problems += [f"{lang} {path}: {found}" for found in wrong_language(html, lang)]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.browser
