@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
 from teilhabe.audit.services import Action, record
@@ -145,22 +146,22 @@ def feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # Every machine-readable offer of the public site: (URL name, args, title, format, licence note).
 OPEN_DATA = [
-    ("api:indicators", (), _("Indikatoren (Liste)"), "JSON", "dl-de/by-2-0"),
-    ("api:schema", (), _("Beschreibung der Indikatoren-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
-    ("directory_api:offers", (), _("Angebote"), "JSON", "CC BY 4.0"),
-    ("directory_api:events", (), _("Veranstaltungen"), "JSON", "CC BY 4.0"),
-    ("directory_api:organisations", (), _("Organisationen"), "JSON", "CC BY 4.0"),
+    ("api:indicators", (), _lazy("Indikatoren (Liste)"), "JSON", "dl-de/by-2-0"),
+    ("api:schema", (), _lazy("Beschreibung der Indikatoren-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
+    ("directory_api:offers", (), _lazy("Angebote"), "JSON", "CC BY 4.0"),
+    ("directory_api:events", (), _lazy("Veranstaltungen"), "JSON", "CC BY 4.0"),
+    ("directory_api:organisations", (), _lazy("Organisationen"), "JSON", "CC BY 4.0"),
     (
         "directory_api:hsds",
         (),
-        _("Angebote im Human Services Data Specification-Format"),
+        _lazy("Angebote im HSDS-Format"),
         "HSDS 3.0 (JSON)",
         "CC BY 4.0",
     ),
-    ("directory_api:openapi", (), _("Beschreibung der Verzeichnis-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
-    ("directory:event_feed", (), _("Veranstaltungskalender zum Abonnieren"), "iCalendar (ICS)", "CC BY 4.0"),
-    ("indicators:index", (), _("Alle Kennzahlen als Tabelle (Übersicht)"), "CSV, XLSX (?format=csv)", "dl-de/by-2-0"),
-    ("django.contrib.sitemaps.views.sitemap", (), _("Verzeichnis aller öffentlichen Seiten"), "Sitemap (XML)", "–"),
+    ("directory_api:openapi", (), _lazy("Beschreibung der Verzeichnis-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
+    ("directory:event_feed", (), _lazy("Veranstaltungskalender zum Abonnieren"), "iCalendar (ICS)", "CC BY 4.0"),
+    ("indicators:index", (), _lazy("Alle Kennzahlen als Tabelle (Übersicht)"), "CSV, XLSX (?format=csv)", "dl-de/by-2-0"),
+    ("django.contrib.sitemaps.views.sitemap", (), _lazy("Verzeichnis aller öffentlichen Seiten"), "Sitemap (XML)", "–"),
 ]
 
 
