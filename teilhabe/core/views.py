@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
 from teilhabe.audit.services import Action, record
@@ -146,22 +146,40 @@ def feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # Every machine-readable offer of the public site: (URL name, args, title, format, licence note).
 OPEN_DATA = [
-    ("api:indicators", (), _lazy("Indikatoren (Liste)"), "JSON", "dl-de/by-2-0"),
-    ("api:schema", (), _lazy("Beschreibung der Indikatoren-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
-    ("directory_api:offers", (), _lazy("Angebote"), "JSON", "CC BY 4.0"),
-    ("directory_api:events", (), _lazy("Veranstaltungen"), "JSON", "CC BY 4.0"),
-    ("directory_api:organisations", (), _lazy("Organisationen"), "JSON", "CC BY 4.0"),
+    ("api:indicators", (), gettext_lazy("Indikatoren (Liste)"), "JSON", "dl-de/by-2-0"),
+    ("api:schema", (), gettext_lazy("Beschreibung der Indikatoren-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
+    ("directory_api:offers", (), gettext_lazy("Angebote"), "JSON", "CC BY 4.0"),
+    ("directory_api:events", (), gettext_lazy("Veranstaltungen"), "JSON", "CC BY 4.0"),
+    ("directory_api:organisations", (), gettext_lazy("Organisationen"), "JSON", "CC BY 4.0"),
     (
         "directory_api:hsds",
         (),
-        _lazy("Angebote im HSDS-Format"),
+        gettext_lazy("Angebote im HSDS-Format"),
         "HSDS 3.0 (JSON)",
         "CC BY 4.0",
     ),
-    ("directory_api:openapi", (), _lazy("Beschreibung der Verzeichnis-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
-    ("directory:event_feed", (), _lazy("Veranstaltungskalender zum Abonnieren"), "iCalendar (ICS)", "CC BY 4.0"),
-    ("indicators:index", (), _lazy("Alle Kennzahlen als Tabelle (Übersicht)"), "CSV, XLSX (?format=csv)", "dl-de/by-2-0"),
-    ("django.contrib.sitemaps.views.sitemap", (), _lazy("Verzeichnis aller öffentlichen Seiten"), "Sitemap (XML)", "–"),
+    (
+        "directory_api:openapi",
+        (),
+        gettext_lazy("Beschreibung der Verzeichnis-Schnittstelle (OpenAPI)"),
+        "OpenAPI 3 (JSON)",
+        "–",
+    ),
+    ("directory:event_feed", (), gettext_lazy("Veranstaltungskalender zum Abonnieren"), "iCalendar (ICS)", "CC BY 4.0"),
+    (
+        "indicators:index",
+        (),
+        gettext_lazy("Alle Kennzahlen als Tabelle (Übersicht)"),
+        "CSV, XLSX (?format=csv)",
+        "dl-de/by-2-0",
+    ),
+    (
+        "django.contrib.sitemaps.views.sitemap",
+        (),
+        gettext_lazy("Verzeichnis aller öffentlichen Seiten"),
+        "Sitemap (XML)",
+        "–",
+    ),
 ]
 
 
