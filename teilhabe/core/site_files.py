@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 
-class _Public(Sitemap):  # type: ignore[type-arg]
+class _Public(Sitemap):
     i18n = True
     alternates = True
     x_default = True

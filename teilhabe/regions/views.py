@@ -63,8 +63,8 @@ def _gemeinde_trend(gemeinde: Gemeinde, rows: list[Any]) -> tuple[Any, Any, list
         .order_by("year")
         .values_list("level", "year", "published_value")
     )
-    names = {Level.GEMEINDE: gemeinde.name, Level.KREIS: gemeinde.kreis.name if gemeinde.kreis else ""}
-    points = [(names[level], year, value) for level, year, value in values]
+    names: dict[str, str] = {Level.GEMEINDE: gemeinde.name, Level.KREIS: gemeinde.kreis.name if gemeinde.kreis else ""}
+    points = [(names[level], year, float(value)) for level, year, value in values if value is not None]
     label = i18n.figure_label(row.indicator, category or None)
     svg = charts.time_series_svg(
         points, title=_("%(t)s im Zeitverlauf") % {"t": label}, unit=str(i18n.unit_label(row.indicator.unit))

@@ -49,7 +49,7 @@ def kreis_trend(code: str, kreis_ags: str, year: int) -> str:
     )
     if year not in values or year - 1 not in values:
         return ""
-    before, now = round(values[year - 1], 1), round(values[year], 1)
+    before, now = round(float(values[year - 1] or 0), 1), round(float(values[year] or 0), 1)
     delta = round(now - before, 1)
     word = "gestiegen" if delta > 0 else "gesunken" if delta < 0 else "unverändert geblieben"
     unit = indicator.unit

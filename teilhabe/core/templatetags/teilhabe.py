@@ -105,7 +105,7 @@ def field_widget(field: BoundField) -> str:
     The ids are the ones ``includes/form.html`` renders (``field_help_id``/``field_error_id``), so the two
     cannot drift apart again (the bug was ``id_title_error`` against ``id_title_errors``).
     """
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     describedby = field_describedby(field)
     if describedby and not field.use_fieldset:
         attrs["aria-describedby"] = describedby
