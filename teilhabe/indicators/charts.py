@@ -41,10 +41,12 @@ def _render(spec: dict[str, Any], label: str) -> SafeString:
         # One accessible name for the whole graphic; the data table below carries the details, so the
         # inner Vega roles (graphics-symbol without names) are dropped.
         svg = _INNER_ROLES.sub("", svg)
-        direction = "rtl" if i18n.is_rtl(lang) else "ltr"
+        # Vega positions text for left-to-right anchors; in an RTL page the inherited direction would flip
+        # text-anchor and push titles off the canvas (one letter visible). The graphic stays LTR for
+        # layout; Arabic and Persian words are still shaped right-to-left by the bidi algorithm.
         svg = svg.replace(
             "<svg ",
-            f'<svg role="img" aria-label="{escape(label)}" lang="{lang}" direction="{direction}" class="chart-svg" ',
+            f'<svg role="img" aria-label="{escape(label)}" lang="{lang}" direction="ltr" class="chart-svg" ',
             1,
         )
         cache.set(cache_key, svg, CACHE_SECONDS)

@@ -138,3 +138,16 @@ def test_indicator_page_in_language(client: Client, data: list[str], lang: str) 
     assert expected in html
     assert f">{year_axis}<" in html  # the chart's axis title
     assert wrong_language(html, lang) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_rtl_chart_title_is_whole_and_laid_out_ltr(client: Client, data: list[str], lang: str) -> None:
+    # Example 3: the Arabic DEM-01 chart showed one letter of its title (RTL direction flipped the anchor).
+    page = lxml.html.fromstring(client.get(f"/{lang}/monitoring/indikator/DEM-01/").content)
+    chart = page.xpath("//svg[contains(@class,'chart-svg')]")[0]
+    assert chart.get("direction") == "ltr"
+    with translation.override(lang):
+        name = str(i18n.indicator_name(load_catalogue().indicators["DEM-01"], lang))
+    texts = [t.text_content() for t in chart.iter("text")]
+    assert any(name in t for t in texts), texts[:5]
