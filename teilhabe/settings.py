@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -131,7 +132,7 @@ MIDDLEWARE = [
     "teilhabe.core.middleware.RequestIdMiddleware",
     "teilhabe.core.logs.AccessLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "teilhabe.core.i18n_urls.LocaleMiddleware",
     "teilhabe.core.middleware.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -327,6 +328,8 @@ OPERATOR_PHONE = env_str("TEILHABE_OPERATOR_PHONE", "")
 OPERATOR_REPRESENTATIVE = env_str("TEILHABE_OPERATOR_REPRESENTATIVE", "")
 DPO_CONTACT = env_str("TEILHABE_DPO_CONTACT", "")
 SUPERVISORY_AUTHORITY = env_str("TEILHABE_SUPERVISORY_AUTHORITY", "")
+# Video in Deutscher Gebärdensprache for the Leichte-Sprache page (BITV 2.0 § 4); empty: the slot says so.
+TEILHABE_DGS_VIDEO_URL = env_str("TEILHABE_DGS_VIDEO_URL", "")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("TEILHABE_REDIS_URL"):

@@ -1,9 +1,11 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.i18n import set_language
 
 from teilhabe.accounts import enrolment, self_views, staff_views
 from teilhabe.accounts import views as account_views
-from teilhabe.core import format_views, ops_views
+from teilhabe.core import format_views, i18n_urls, ops_views, site_files
 from teilhabe.core import views as core_views
 
 account_patterns = (
@@ -50,14 +52,36 @@ core_patterns = (
         path("rechtliches/<slug:slug>/", core_views.legal_page, name="legal"),
         path("barriere-melden/", core_views.accessibility_feedback, name="accessibility_feedback"),
         path("datenquellen/", core_views.sources, name="sources"),
+        path("offene-daten/", core_views.open_data, name="open_data"),
+        path("leichte-sprache/", core_views.easy_language, name="easy_language"),
     ],
     "core",
 )
 
-urlpatterns = [
+# Public pages: German without a prefix (addresses unchanged), every other public language under /<code>/.
+urlpatterns = i18n_urls.public_patterns(
+    path("", include(core_patterns)),
+    path("gemeinden/", include("teilhabe.regions.urls")),
+    path("monitoring/", include("teilhabe.indicators.urls")),
+    path("angebote/", include("teilhabe.directory.urls")),
+    path("berichte/", include("teilhabe.reports.urls")),
+    path("konzept/", include("teilhabe.concept.urls")),
+    path("umfragen/", include("teilhabe.surveys.urls")),
+    # i18n_patterns(prefix_default_language=False) with unprefixed addresses open to every language.
+)
+
+urlpatterns += [
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
-    path("", include(core_patterns)),
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
+    path(
+        "sitemap.xml",
+        cache_page(3600)(sitemap),
+        {"sitemaps": site_files.SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("sprache/<str:code>/", i18n_urls.switch_language, name="switch_language"),
     path("konto/", include(account_patterns)),
     path("staff/", include(staff_patterns)),
     path("staff/protokoll/", include("teilhabe.audit.urls")),
@@ -67,19 +91,13 @@ urlpatterns = [
     path("api/v1/kiim/", include("teilhabe.registry.api_urls")),
     path("staff/datenschutz/", include("teilhabe.privacy.urls")),
     path("staff/bevoelkerung/", include("teilhabe.population.urls")),
-    path("gemeinden/", include("teilhabe.regions.urls")),
-    path("monitoring/", include("teilhabe.indicators.urls")),
     path("staff/monitoring/", include("teilhabe.indicators.staff_urls")),
     # Before the indicators API: its catch-all under api/v1/ would otherwise answer these paths.
     path("api/v1/directory/", include("teilhabe.directory.api_urls")),
     path("api/v1/", include("teilhabe.indicators.api_urls")),
-    path("angebote/", include("teilhabe.directory.urls")),
     path("staff/angebote/", include("teilhabe.directory.staff_urls")),
-    path("berichte/", include("teilhabe.reports.urls")),
     path("staff/berichte/", include("teilhabe.reports.staff_urls")),
-    path("konzept/", include("teilhabe.concept.urls")),
     path("staff/konzept/", include("teilhabe.concept.staff_urls")),
-    path("umfragen/", include("teilhabe.surveys.urls")),
     path("staff/befragungen/", include("teilhabe.surveys.staff_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from teilhabe.core import checks  # noqa: F401 - registers the deployment checks
         from teilhabe.core.navigation import Area, register_public, register_staff
 
         register_public(

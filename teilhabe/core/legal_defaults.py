@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 
 from teilhabe.core.models import LegalPage
+from teilhabe.lib.formats import format_date
 
 
 def _operator() -> dict[str, str]:
@@ -19,10 +22,17 @@ def _operator() -> dict[str, str]:
         "phone": settings.OPERATOR_PHONE,
         "representative": settings.OPERATOR_REPRESENTATIVE or "die Landrätin / der Landrat",
         "dpo": settings.DPO_CONTACT or "die/den behördliche/n Datenschutzbeauftragte/n (Anschrift wie oben)",
-        "authority": settings.SUPERVISORY_AUTHORITY
-        or "die Landesbeauftragte / den Landesbeauftragten für den Datenschutz",
+        "authority": settings.SUPERVISORY_AUTHORITY or "die oder der Landesbeauftragte für den Datenschutz",
+        "date": _statement_date(),
     }
 
+
+def _statement_date() -> str:
+    """Date the accessibility statement was last reviewed (TT.MM.JJJJ): the software release it ships with."""
+    return format_date(ACCESSIBILITY_REVIEWED)
+
+
+ACCESSIBILITY_REVIEWED = datetime.date(2026, 11, 30)
 
 TEXTS = {
     LegalPage.Slug.IMPRESSUM: (
@@ -60,6 +70,29 @@ aufgerufene Seite) zur Auslieferung und Absicherung des Angebots (Art. 6 Abs. 1 
 keine Analyse- oder Werbedienste ein und laden keine Inhalte von fremden Servern. Ein Cookie wird nur gesetzt, \
 wenn Sie eine Sprache wählen oder ein Formular absenden (Schutz vor Fälschung von Anfragen).
 
+## Cookies
+Wir setzen nur technisch notwendige Cookies: „django_language“ speichert die gewählte Sprache (ein Jahr), \
+„csrftoken“ schützt Formulare vor gefälschten Anfragen (ein Jahr), „sessionid“ hält die Anmeldung im \
+Mitarbeitendenbereich (bis zur Abmeldung, höchstens einen Arbeitstag). Eine Einwilligung ist dafür nicht \
+erforderlich (§ 25 Abs. 2 Nr. 2 TDDDG).
+
+## Server-Protokolle
+Der Webserver protokolliert zu jedem Aufruf Zeitpunkt, aufgerufene Adresse, Statuscode und IP-Adresse, um \
+Störungen und Angriffe zu erkennen (Art. 6 Abs. 1 lit. e DSGVO). Die Protokolle werden nach 14 Tagen gelöscht; \
+die IP-Adresse wird für Missbrauchsgrenzen (z. B. Anzahl der Vorschläge je Stunde) höchstens eine Stunde \
+im Zwischenspeicher gehalten.
+
+## Vorschläge für Angebote
+Wenn Sie über das Formular ein Angebot oder eine Änderung vorschlagen, speichern wir Ihre Angaben zum \
+Angebot und, falls angegeben, Ihren Namen und Ihre E-Mail-Adresse für Rückfragen (Art. 6 Abs. 1 lit. e DSGVO). \
+Die Redaktion prüft den Vorschlag vor jeder Veröffentlichung; Ihre Kontaktdaten werden nie veröffentlicht \
+und nach Abschluss der Prüfung gelöscht.
+
+## „Meinen Standort verwenden“
+Die Schaltfläche fragt Ihren Browser nach Ihrem Standort, um Angebote nach Entfernung zu sortieren. Das \
+geschieht nur nach Ihrer Zustimmung im Browser. Die Koordinaten werden gerundet mit der Suchanfrage \
+übertragen, nicht gespeichert und nicht protokolliert (Art. 6 Abs. 1 lit. a DSGVO).
+
 ## Meldung von Barrieren
 Wenn Sie uns eine Barriere melden, speichern wir Ihre Angaben, um die Meldung zu bearbeiten und Ihnen zu \
 antworten (Art. 6 Abs. 1 lit. c und e DSGVO in Verbindung mit dem Behindertengleichstellungsrecht). Die Angaben \
@@ -75,25 +108,41 @@ unterdrückt, damit niemand erkannt werden kann.
 
 ## Ihre Rechte
 Sie haben das Recht auf Auskunft (Art. 15), Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung der \
-Verarbeitung (Art. 18) und Widerspruch (Art. 21 DSGVO). Sie können sich bei {authority} beschweren.""",
+Verarbeitung (Art. 18) und Widerspruch (Art. 21 DSGVO). Sie haben außerdem das Recht, sich bei der \
+zuständigen Aufsichtsbehörde zu beschweren: {authority}.""",
     ),
     LegalPage.Slug.BARRIEREFREIHEIT: (
         "Erklärung zur Barrierefreiheit",
         """{name} ist bemüht, dieses Angebot im Einklang mit den Vorschriften zur barrierefreien \
 Informationstechnik (BITV 2.0, EN 301 549, WCAG 2.1 Stufe AA) barrierefrei zugänglich zu machen.
 
-## Stand der Vereinbarkeit
-Die öffentlichen Seiten werden bei jeder Änderung der Software automatisiert mit axe-core auf die \
-Anforderungen der WCAG 2.1 AA geprüft und mit der Tastatur bedient. Karten sind zusätzlich als Tabellen \
-verfügbar. Bekannte Einschränkungen führen wir hier auf, sobald sie bekannt werden.
+## Stand der Vereinbarkeit mit den Anforderungen
+Dieses Angebot ist mit den Anforderungen der BITV 2.0 teilweise vereinbar. Die öffentlichen Seiten werden bei \
+jeder Änderung der Software automatisiert mit axe-core gegen WCAG 2.1 A/AA in allen sieben Sprachen geprüft \
+und mit der Tastatur bedient. Diese Erklärung beruht auf dieser Selbstbewertung.
+
+## Nicht barrierefreie Inhalte
+- Karten sind Grafiken; ihre Werte stehen jeweils in einer Tabelle darunter.
+- Der Bericht als PDF ist getaggt, Diagramme im PDF haben aber nur eine Kurzbeschreibung; die HTML-Fassung \
+des Berichts ist vollständig zugänglich.
+- Das Video in Deutscher Gebärdensprache wird noch aufgenommen.
+- Von Organisationen eingestellte Angebote liegen nicht immer in allen Sprachen vor; die deutsche Fassung \
+wird dann angezeigt und als deutsch gekennzeichnet.
+
+## Erstellung dieser Erklärung
+Diese Erklärung wurde am {date} erstellt und zuletzt überprüft.
 
 ## Feedback und Kontakt
 Sind Ihnen Mängel beim barrierefreien Zugang aufgefallen? Nutzen Sie das Formular „Barriere melden“ oder \
 schreiben Sie an {email}. Wir antworten innerhalb von sechs Wochen.
 
 ## Schlichtungsverfahren
-Wenn Sie auf Ihre Meldung keine zufriedenstellende Antwort erhalten, können Sie die Schlichtungsstelle nach \
-dem Behindertengleichstellungsgesetz bzw. die nach Landesrecht zuständige Durchsetzungsstelle anrufen.""",
+Wenn Sie auf Ihre Meldung innerhalb von sechs Wochen keine zufriedenstellende Antwort erhalten, können Sie \
+ein Schlichtungsverfahren einleiten: Schlichtungsstelle nach § 16 BGG beim Beauftragten der Bundesregierung \
+für die Belange von Menschen mit Behinderungen, Mauerstraße 53, 10117 Berlin, \
+https://www.schlichtungsstelle-bgg.de, info@schlichtungsstelle-bgg.de. Für Stellen eines Landes ist die nach \
+Landesrecht zuständige Schlichtungs- oder Durchsetzungsstelle zuständig. Das Verfahren ist kostenlos; Sie \
+brauchen keinen Rechtsbeistand.""",
     ),
 }
 

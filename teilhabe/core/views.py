@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
 from teilhabe.audit.services import Action, record
@@ -17,6 +18,7 @@ from teilhabe.core.forms import AccessibilityFeedbackForm, LegalPageForm
 from teilhabe.core.legal_defaults import default_legal_page
 from teilhabe.core.models import AccessibilityFeedback, LegalPage
 from teilhabe.core.navigation import PUBLIC_AREAS
+from teilhabe.lib.collation import german_sorted
 from teilhabe.regions.maps import gemeinde_map_svg
 from teilhabe.regions.models import Gemeinde, Kreis
 
@@ -25,7 +27,7 @@ FEEDBACK_RATE_LIMIT = 5  # per client address and hour
 
 def home(request: HttpRequest) -> HttpResponse:
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
-    gemeinden = list(Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS).order_by("name"))
+    gemeinden = german_sorted(Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS), key=lambda g: g.name)
     return render(
         request,
         "core/home.html",
@@ -140,3 +142,61 @@ def feedback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         extra={"count": len(items)},
     )
     return render(request, "core/feedback_list.html", {"items": items})
+
+
+# Every machine-readable offer of the public site: (URL name, args, title, format, licence note).
+OPEN_DATA = [
+    ("api:indicators", (), gettext_lazy("Indikatoren (Liste)"), "JSON", "dl-de/by-2-0"),
+    ("api:schema", (), gettext_lazy("Beschreibung der Indikatoren-Schnittstelle (OpenAPI)"), "OpenAPI 3 (JSON)", "–"),
+    ("directory_api:offers", (), gettext_lazy("Angebote"), "JSON", "CC BY 4.0"),
+    ("directory_api:events", (), gettext_lazy("Veranstaltungen"), "JSON", "CC BY 4.0"),
+    ("directory_api:organisations", (), gettext_lazy("Organisationen"), "JSON", "CC BY 4.0"),
+    (
+        "directory_api:hsds",
+        (),
+        gettext_lazy("Angebote im HSDS-Format"),
+        "HSDS 3.0 (JSON)",
+        "CC BY 4.0",
+    ),
+    (
+        "directory_api:openapi",
+        (),
+        gettext_lazy("Beschreibung der Verzeichnis-Schnittstelle (OpenAPI)"),
+        "OpenAPI 3 (JSON)",
+        "–",
+    ),
+    ("directory:event_feed", (), gettext_lazy("Veranstaltungskalender zum Abonnieren"), "iCalendar (ICS)", "CC BY 4.0"),
+    (
+        "indicators:index",
+        (),
+        gettext_lazy("Alle Kennzahlen als Tabelle (Übersicht)"),
+        "CSV, XLSX (?format=csv)",
+        "dl-de/by-2-0",
+    ),
+    (
+        "django.contrib.sitemaps.views.sitemap",
+        (),
+        gettext_lazy("Verzeichnis aller öffentlichen Seiten"),
+        "Sitemap (XML)",
+        "–",
+    ),
+]
+
+
+def open_data_entries() -> list[dict[str, str]]:
+    """The rows of the "Offene Daten" page; an entry whose address no longer exists fails loudly."""
+    from django.urls import reverse
+
+    return [
+        {"url": reverse(name, args=args), "title": str(title), "format": fmt, "licence": licence}
+        for name, args, title, fmt, licence in OPEN_DATA
+    ]
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/open_data.html", {"entries": open_data_entries()})
+
+
+def easy_language(request: HttpRequest) -> HttpResponse:
+    """Leichte Sprache (BITV 2.0 § 4) with a slot for the DGS video the operator records."""
+    return render(request, "core/easy_language.html", {"dgs_video_url": settings.TEILHABE_DGS_VIDEO_URL})

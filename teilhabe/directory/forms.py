@@ -20,6 +20,7 @@ from teilhabe.directory.models import (
     TargetGroup,
     tokens_split,
 )
+from teilhabe.lib.collation import german_sorted
 from teilhabe.lib.tabular import clean_text
 from teilhabe.regions.models import Gemeinde
 
@@ -31,7 +32,19 @@ def kreis_gemeinden() -> Any:
     )
 
 
+class _GermanOrder(forms.models.ModelChoiceIterator):
+    """Choices in German order (teilhabe.lib.collation), the same on SQLite and PostgreSQL."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in german_sorted(self.queryset, key=lambda g: g.name):
+            yield self.choice(obj)
+
+
 class GemeindeChoiceField(forms.ModelChoiceField):
+    iterator = _GermanOrder
+
     def label_from_instance(self, obj: Gemeinde) -> str:
         return obj.name
 
@@ -76,9 +89,26 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, gemeinden: list[Gemeinde] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         gemeinden = gemeinden if gemeinden is not None else list(kreis_gemeinden())
-        choices = [(g.ags, g.name) for g in gemeinden]
+        choices = [(g.ags, g.name) for g in german_sorted(gemeinden, key=lambda g: g.name)]
         self.fields["gemeinde"].choices = [("", _("alle Gemeinden")), *choices]  # type: ignore[attr-defined]
         self.fields["nahe"].choices = [("", _("—")), *choices]  # type: ignore[attr-defined]
+        # The browser fills the location ("Meinen Standort verwenden"); no raw coordinate boxes.
+        self.fields["lat"].widget = forms.HiddenInput()
+        self.fields["lon"].widget = forms.HiddenInput()
+
+    MAIN_FIELDS = ("q", "gemeinde", "typ")
+
+    def main_fields(self) -> list[forms.BoundField]:
+        """The short form shown first: search term, Gemeinde, kind of offer."""
+        return [self[name] for name in self.MAIN_FIELDS]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        """The rest, folded away in ``<details>`` (open when one of them is set)."""
+        return [f for f in self.visible_fields() if f.name not in self.MAIN_FIELDS]
+
+    def more_is_set(self) -> bool:
+        data = self.data if self.is_bound else {}
+        return any(data.get(f.name) not in (None, "", "10") for f in self.more_fields())
 
 
 LANGUAGE_FIELD_CHOICES = SPOKEN_LANGUAGES
@@ -385,7 +415,7 @@ class OutreachForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["gemeinde"].choices = [  # type: ignore[attr-defined]
             ("", _("alle Gemeinden")),
-            *[(g.ags, g.name) for g in kreis_gemeinden()],
+            *[(g.ags, g.name) for g in german_sorted(kreis_gemeinden(), key=lambda g: g.name)],
         ]
 
 

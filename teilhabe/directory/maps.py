@@ -57,7 +57,8 @@ def results_map_svg(
         x, y = projection.point(origin[1], origin[0])
         here = f'<circle class="directory-map__origin" cx="{x:.1f}" cy="{y:.1f}" r="8"></circle>'
     return format_html(
-        '<svg class="directory-map" viewBox="0 0 {} {}" role="img" aria-labelledby="directory-map-title" '
+        # role=group, not img: the map holds links (one per offer); an img may not contain interactive content.
+        '<svg class="directory-map" viewBox="0 0 {} {}" role="group" aria-labelledby="directory-map-title" '
         'xmlns="http://www.w3.org/2000/svg"><title id="directory-map-title">{}</title>{}{}{}</svg>',
         int(projection.width),
         int(projection.height),

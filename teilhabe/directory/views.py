@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +32,7 @@ from teilhabe.directory.models import (
     TargetGroup,
 )
 from teilhabe.directory.search import SearchResult, search, search_cache_key
+from teilhabe.lib.collation import german_sorted
 
 PAGE_SIZE = 20
 MAP_POINTS = 300
@@ -190,12 +191,26 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "directory/organisation_detail.html",
         {
             "profile": profile,
-            "gemeinden": profile.gemeinden.order_by("name"),
+            "gemeinden": german_sorted(profile.gemeinden.all(), key=lambda g: g.name),
             "languages": [SPOKEN_LANGUAGE_NAMES.get(c, c) for c in profile.language_list],
             "fields_of_work": [dict(OfferType.choices).get(c, c) for c in profile.fields_of_work_list],
             "cards": _offer_cards(offers, language, {}),
         },
     )
+
+
+def _date_param(raw: str | None) -> date | None:
+    """``YYYY-MM-DD`` (the date input's format) or ``TT.MM.JJJJ``; ``None`` for empty or invalid input."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime((raw or "").strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -209,11 +224,15 @@ def event_list(request: HttpRequest) -> HttpResponse:
         events = events.filter(gemeinde_id=gemeinde)
     if event_type in OfferType.values:
         events = events.filter(event_type=event_type)
+    date_from, date_to = _date_param(request.GET.get("von")), _date_param(request.GET.get("bis"))
+    start = max(now - timedelta(hours=12), _day_start(date_from)) if date_from else now - timedelta(hours=12)
     events = (
-        events.filter(starts_at__gte=now - timedelta(hours=12))
-        | events.filter(recurrence="weekly", repeat_until__gte=now.date())
+        events.filter(starts_at__gte=start)
+        | events.filter(recurrence="weekly", repeat_until__gte=start.date())
         | events.filter(recurrence="weekly", repeat_until__isnull=True)
     )
+    if date_to:
+        events = events.filter(starts_at__lt=_day_start(date_to) + timedelta(days=1))
     events = with_translations(events.order_by("starts_at"), language)
     paginator = Paginator(events, 30)
     page = paginator.get_page(request.GET.get("seite"))
@@ -227,6 +246,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "types": OfferType.choices,
             "selected_gemeinde": gemeinde,
             "selected_type": event_type,
+            "date_from": date_from.isoformat() if date_from else "",
+            "date_to": date_to.isoformat() if date_to else "",
             "feed_query": "&".join(
                 p
                 for p in [

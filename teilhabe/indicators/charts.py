@@ -15,6 +15,10 @@ from typing import Any
 from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from teilhabe.indicators import i18n
 
 # Okabe–Ito: distinguishable with the common forms of colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -27,30 +31,50 @@ _INNER_ROLES = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
 def _render(spec: dict[str, Any], label: str) -> SafeString:
     import vl_convert
 
-    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    lang = i18n.current_language()
+    number_locale = i18n.chart_locale(lang)
+    payload = json.dumps([spec, number_locale, lang], sort_keys=True, ensure_ascii=False)
     cache_key = "indicators:svg:" + hashlib.sha256((payload + label).encode()).hexdigest()
     svg = cache.get(cache_key)
     if svg is None:
-        svg = vl_convert.vegalite_to_svg(spec, format_locale="de-DE", time_format_locale="de-DE")
+        svg = vl_convert.vegalite_to_svg(spec, format_locale=number_locale, time_format_locale="de-DE")
         # One accessible name for the whole graphic; the data table below carries the details, so the
         # inner Vega roles (graphics-symbol without names) are dropped.
         svg = _INNER_ROLES.sub("", svg)
-        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" class="chart-svg" ', 1)
+        # Vega positions text for left-to-right anchors; in an RTL page the inherited direction would flip
+        # text-anchor and push titles off the canvas (one letter visible). The graphic stays LTR for
+        # layout; Arabic and Persian words are still shaped right-to-left by the bidi algorithm.
+        svg = svg.replace(
+            "<svg ",
+            f'<svg role="img" aria-label="{escape(label)}" lang="{lang}" direction="ltr" class="chart-svg" ',
+            1,
+        )
         cache.set(cache_key, svg, CACHE_SECONDS)
     return mark_safe(svg)
 
 
 def _base(title: str, width: int = 560, height: int = 260) -> dict[str, Any]:
+    """Common spec; in Arabic and Persian the chart is built right-to-left (title at the right, y-axis at
+    the right with its labels outside the plot, legend entries in columns so long names do not overlap)."""
+    rtl = i18n.is_rtl()
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "title": {"text": title, "anchor": "end" if rtl else "start", "fontSize": 14, "limit": width},
         "width": width,
         "height": height,
+        "usermeta": {"lang": get_language() or "de", "rtl": rtl},
         "config": {
             "font": FONT,
             "view": {"stroke": None},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelPadding": 6, "titlePadding": 10},
+            "axisY": {"orient": "right" if rtl else "left", "labelAlign": "left" if rtl else "right"},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "direction": "vertical",
+                "labelLimit": 400,
+            },
         },
         "background": "white",
     }
@@ -67,7 +91,13 @@ def time_series_svg(points: Sequence[tuple[str, int, float]], *, title: str, uni
             "data": {"values": [{"Reihe": s, "Jahr": str(y), "Wert": v} for s, y, v in points]},
             "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.5},
             "encoding": {
-                "x": {"field": "Jahr", "type": "ordinal", "title": "Jahr", "axis": {"labelAngle": 0}},
+                "x": {
+                    "field": "Jahr",
+                    "type": "ordinal",
+                    "title": _("Jahr"),
+                    "axis": {"labelAngle": 0},
+                    "sort": "descending" if i18n.is_rtl() else "ascending",
+                },
                 "y": {"field": "Wert", "type": "quantitative", "title": unit, "axis": {"format": ",.1f"}},
                 "color": {
                     "field": "Reihe",
@@ -89,9 +119,16 @@ def time_series_svg(points: Sequence[tuple[str, int, float]], *, title: str, uni
 
 
 def choropleth_svg(
-    features: Sequence[tuple[str, str, dict[str, Any], float | None]], *, title: str, unit: str
+    features: Sequence[tuple[str, str, dict[str, Any], float | None]],
+    *,
+    title: str,
+    unit: str,
+    outline: dict[str, Any] | None = None,
 ) -> SafeString:
-    """Gemeinden coloured by value (viridis, colour-blind safe); suppressed or missing in grey."""
+    """Gemeinden coloured by value (viridis, colour-blind safe); suppressed or missing in grey.
+
+    ``outline``: GeoJSON geometry of the Kreis, drawn as a dark boundary over the Gemeinden.
+    """
     shapes = [f for f in features if f[2]]
     if not shapes:
         return mark_safe("")
@@ -118,13 +155,20 @@ def choropleth_svg(
                             "type": "quantitative",
                             "title": unit,
                             "scale": {"scheme": "viridis", "reverse": True},
-                            "legend": {"format": ",.1f", "orient": "right"},
+                            "legend": {"format": ",.1f", "orient": "left" if i18n.is_rtl() else "right"},
                         }
                     },
                 },
             ],
         }
     )
+    if outline:
+        spec["layer"].append(
+            {
+                "data": {"values": [{"type": "Feature", "geometry": outline, "properties": {}}]},
+                "mark": {"type": "geoshape", "filled": False, "stroke": "#1a1a1a", "strokeWidth": 1.6},
+            }
+        )
     return _render(spec, title)
 
 
@@ -132,12 +176,13 @@ def comparison_svg(rows: Sequence[tuple[str, float, bool]], *, title: str, unit:
     """Horizontal bars for a comparison; the own Kreis is highlighted (colour *and* bold label)."""
     if not rows:
         return mark_safe("")
+    own_label, other_label = _("eigener Kreis"), _("Vergleich")
     spec = _base(title, width=460, height=max(60, 22 * len(rows)))
     spec.update(
         {
             "data": {
                 "values": [
-                    {"Gebiet": name, "Wert": value, "Eigen": "eigener Kreis" if own else "Vergleich"}
+                    {"Gebiet": name, "Wert": value, "Eigen": own_label if own else other_label}
                     for name, value, own in rows
                 ]
             },
@@ -149,7 +194,7 @@ def comparison_svg(rows: Sequence[tuple[str, float, bool]], *, title: str, unit:
                     "field": "Eigen",
                     "type": "nominal",
                     "title": None,
-                    "scale": {"domain": ["eigener Kreis", "Vergleich"], "range": [PALETTE[5], PALETTE[0]]},
+                    "scale": {"domain": [own_label, other_label], "range": [PALETTE[5], PALETTE[0]]},
                 },
             },
         }

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from teilhabe.indicators.catalogue import MIGRATION_DEFINITIONS, THEMES
+from teilhabe.indicators import i18n
 from teilhabe.indicators.models import Indicator, IndicatorValue, Level, Suppression
+from teilhabe.lib.collation import german_key
 from teilhabe.lib.disclosure import SUPPRESSED_MARK
 from teilhabe.regions.models import Gemeinde, Kreis, ReferenceIndicator, ReferenceValue
 
@@ -34,11 +35,15 @@ def suppression_text(reason: str, k: int) -> str:
 
 
 def format_number(value: float | None, digits: int = 1) -> str:
-    """German number format: 1.234,5; a dash for missing values."""
+    """Number in the active language's format (German 1.234,5; English 1,234.5; Russian 1 234,5).
+
+    A dash for missing values. Separators come from Django's locale formats (see ``i18n.separators``).
+    """
     if value is None:
         return "–"
+    decimal, thousands = i18n.separators()
     text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
 @dataclass
@@ -112,11 +117,11 @@ class IndicatorView:
 
     @property
     def theme_name(self) -> str:
-        return THEMES.get(self.indicator.theme, "")
+        return i18n.theme_name(self.indicator.theme)
 
     @property
     def migration_definition_name(self) -> str:
-        return MIGRATION_DEFINITIONS.get(self.indicator.migration_definition, self.indicator.migration_definition)
+        return i18n.migration_definition_name(self.indicator.migration_definition)
 
 
 def indicator_view(
@@ -126,7 +131,7 @@ def indicator_view(
     codes = [c.code for c in cats]
     if category not in codes:
         category = codes[0] if codes else ""
-    cat_name = next((c.name_de for c in cats if c.code == category), indicator.name_de)
+    cat_name = i18n.category_name_by_code(indicator, category) or i18n.indicator_name(indicator)
     gemeinden = gemeinde_names(kreis_obj)
     names = {ags: g.name for ags, g in gemeinden.items()} | {kreis_obj.ags: kreis_obj.name}
     rows = list(
@@ -146,7 +151,7 @@ def indicator_view(
     ranking = [
         _cell(r, names, k) for r in rows if r.level == Level.GEMEINDE and r.year == year and r.region in gemeinden
     ]
-    ranking.sort(key=lambda c: (c.value is None, -(c.value or 0), c.name))
+    ranking.sort(key=lambda c: (c.value is None, -(c.value or 0), german_key(c.name)))
     view.ranking = ranking
     view.has_synthetic = any(r.is_synthetic for r in rows)
     view.suppression_notes = sorted({c.explanation for c in [*ranking, *view.kreis_series] if c.explanation})
@@ -179,8 +184,8 @@ def reference_comparison(indicator: Indicator, kreis_obj: Kreis) -> list[dict[st
                 "source": source,
                 "indicator": ref_indicator,
                 "year": latest,
-                "label": label.label if label else ref_indicator,
-                "unit": label.unit if label else "",
+                "label": i18n.reference_label(source, ref_indicator, label.label if label else ref_indicator),
+                "unit": i18n.unit_label(label.unit if label else ""),
                 "credit": label.credit if label else "",
                 "rows": rows,
                 "bund": bund,
@@ -219,7 +224,7 @@ def gemeinde_profile(gemeinde: Gemeinde, indicators: QuerySet[Indicator]) -> lis
     result = []
     for (ind_id, category), year in latest.items():
         ind = inds[ind_id]
-        cat_name = next((c.name_de for c in ind.category_list() if c.code == category), ind.name_de)
+        cat_name = i18n.category_name_by_code(ind, category) or ""
         g_row = by_key[(ind_id, category, Level.GEMEINDE, year)]
         k_row = by_key.get((ind_id, category, Level.KREIS, year))
         result.append(
@@ -255,7 +260,7 @@ def planungsraum_values(gemeinde: Gemeinde, indicators: QuerySet[Indicator]) -> 
     result = []
     for (ind_id, category, region), row in sorted(latest.items()):
         ind = inds[ind_id]
-        cat_name = next((c.name_de for c in ind.category_list() if c.code == category), "") if category else ""
+        cat_name = i18n.category_name_by_code(ind, category) or ""
         cell = _cell(row, names, ind.k)
         if cell.name == region:
             cell.name = region.split("/", 1)[1]

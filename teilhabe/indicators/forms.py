@@ -12,6 +12,7 @@ from teilhabe.accounts.models import Organisation
 from teilhabe.core.file_formats import link_format
 from teilhabe.indicators.catalogue import THEMES, load_catalogue
 from teilhabe.indicators.models import AgencyValue, Indicator
+from teilhabe.lib.collation import german_sorted
 from teilhabe.regions.models import Gemeinde, Kreis
 
 CODE_PATTERN = r"^[A-Z]{2,5}-[0-9A-Z]{1,4}$"
@@ -29,10 +30,8 @@ def all_key_choices() -> list[tuple[str, str]]:
 def region_choices() -> list[tuple[str, str]]:
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
     choices = [(kreis.ags, f"{kreis.name} (Kreis)")] if kreis else []
-    choices += [
-        (g.ags, g.name)
-        for g in Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS, is_gemeinde=True).order_by("name")
-    ]
+    gemeinden = Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS, is_gemeinde=True).defer("geometry")
+    choices += [(g.ags, g.name) for g in german_sorted(gemeinden, key=lambda g: g.name)]
     return choices
 
 

@@ -23,12 +23,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from teilhabe.indicators import charts, dashboard
+from teilhabe.indicators import charts, dashboard, i18n
 from teilhabe.indicators.catalogue import THEMES
 from teilhabe.indicators.exports import table_response
 from teilhabe.indicators.models import Indicator
+from teilhabe.lib.collation import german_sorted
 from teilhabe.lib.disclosure import SUPPRESSED_MARK
-from teilhabe.regions.models import Gemeinde, ReferenceValue
+from teilhabe.regions.models import Gemeinde, Kreis, ReferenceValue
 
 EXPORT_FORMATS = ("csv", "xlsx")
 BODY_CACHE_SECONDS = 600
@@ -97,10 +98,10 @@ def render_index(request: HttpRequest, indicators: Any, *, staff: bool) -> HttpR
             themes.setdefault(ind.theme, []).append((ind, cell))
         return {
             "kreis": kreis,
-            "themes": [(code, THEMES[code], themes[code]) for code in THEMES if code in themes],
+            "themes": [(code, i18n.theme_name(code), themes[code]) for code in THEMES if code in themes],
             "staff": staff,
             "has_synthetic": any(cell and cell.is_synthetic for _i, cell in items),
-            "gemeinden": sorted(dashboard.gemeinde_names(kreis).values(), key=lambda g: g.name),
+            "gemeinden": german_sorted(dashboard.gemeinde_names(kreis).values(), key=lambda g: g.name),
             "mark": SUPPRESSED_MARK,
         }
 
@@ -125,7 +126,7 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
 
     def build() -> dict[str, Any]:
         view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
-        title = view.category_name if view.category else indicator.name_de
+        title = str(i18n.figure_label(indicator, view.category))
         points = [(kreis.name, c.year, c.value) for c in view.kreis_series if c.value is not None]
         for ref in view.references:
             series = (
@@ -150,7 +151,8 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
             map_chart = charts.choropleth_svg(
                 features,
                 title=_("%(t)s nach Gemeinden, %(y)s") % {"t": title, "y": view.year},
-                unit=indicator.unit,
+                unit=str(i18n.unit_label(indicator.unit)),
+                outline=Kreis.objects.filter(ags=kreis.ags).values_list("geometry", flat=True).first(),
             )
         return {
             "kreis": kreis,
@@ -159,13 +161,13 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
             "staff": staff,
             "categories": indicator.category_list(),
             "series_chart": charts.time_series_svg(
-                points, title=_("%(t)s im Zeitverlauf") % {"t": title}, unit=indicator.unit
+                points, title=_("%(t)s im Zeitverlauf") % {"t": title}, unit=str(i18n.unit_label(indicator.unit))
             ),
             "map_chart": map_chart,
             "comparisons": [
                 (
                     ref,
-                    charts.comparison_svg(ref["rows"], title=f"{ref['label']} ({ref['year']})", unit=ref["unit"]),
+                    charts.comparison_svg(ref["rows"], title=f"{ref['label']} ({ref['year']})", unit=str(ref["unit"])),
                 )
                 for ref in view.references
             ],

@@ -11,12 +11,15 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from teilhabe.indicators import charts
+from teilhabe.indicators import charts, i18n
 from teilhabe.indicators.catalogue import THEMES
 from teilhabe.indicators.dashboard import format_number, suppression_text
 from teilhabe.indicators.models import Suppression
 from teilhabe.lib.disclosure import SUPPRESSED_MARK
+from teilhabe.lib.formats import format_date
 from teilhabe.reports import markup
 
 FONT_DIR = settings.BASE_DIR / "teilhabe" / "reports" / "fonts"
@@ -60,10 +63,18 @@ class Section:
     notes: list[str]
     series_alt: str = ""
     map_alt: str = ""
+    category_name: str = ""  # categorical indicators: the category every figure of the section shows
+    category_code: str = ""
 
     @property
     def title(self) -> str:
+        """Heading: the indicator, never one of its categories ("DEM-07: Familienstand …")."""
         return f"{self.code}: {self.name}"
+
+    @property
+    def figure_name(self) -> str:
+        """Caption subject: indicator plus the category shown ("Familienstand … – ledig")."""
+        return f"{self.name} – {self.category_name}" if self.category_name else self.name
 
     @property
     def slug(self) -> str:
@@ -98,7 +109,14 @@ class KeyFigure:
     previous_year: int | None = None
     delta_text: str = ""
     arrow: str = ""
-    change_label: str = ""
+    change_label: str = ""  # German; the HTML edition translates it (msgids marked below)
+    indicator_name: str = ""
+    category_code: str = ""
+    category_name: str = ""
+
+
+# Change labels of key figures; German in the PDF, translated in the HTML edition.
+CHANGE_LABELS = (gettext_noop("gestiegen"), gettext_noop("gesunken"), gettext_noop("unverändert"))
 
 
 @dataclass
@@ -150,7 +168,9 @@ def _section(ind: dict[str, Any], snapshot: dict[str, Any]) -> Section:
     cells = kreis + [c for _a, _n, cs in rows for c in cs]
     section = Section(
         code=ind["code"],
-        name=ind["category_name"] if ind["category"] else ind["name"],
+        name=ind["name"],
+        category_name=ind["category_name"] if ind["category"] else "",
+        category_code=ind["category"] or "",
         unit=ind["unit"],
         definition=ind["definition"],
         migration_definition=snapshot["migration_definitions"].get(ind["migration_definition"], ""),
@@ -165,7 +185,7 @@ def _section(ind: dict[str, Any], snapshot: dict[str, Any]) -> Section:
     )
     series = ", ".join(f"{y}: {c.text}" for y, c in zip(years, kreis, strict=True))
     section.series_alt = (
-        f"Liniendiagramm {section.name} im Zeitverlauf, {snapshot['kreis']['name']} in {section.unit}: {series}."
+        f"Liniendiagramm {section.figure_name} im Zeitverlauf, {snapshot['kreis']['name']} in {section.unit}: {series}."
     )
     if section.latest_year is not None:
         latest = [(name, cs[-1]) for _a, name, cs in rows if cs and cs[-1].value is not None]
@@ -176,7 +196,7 @@ def _section(ind: dict[str, Any], snapshot: dict[str, Any]) -> Section:
             extremes = f" Höchster Wert {high[1].text} ({high[0]}), niedrigster {low[1].text} ({low[0]})."
         suppressed = sum(1 for _a, _n, cs in rows if cs and cs[-1].suppressed)
         section.map_alt = (
-            f"Karte der Gemeinden, {section.name} {section.latest_year} in {section.unit}.{extremes}"
+            f"Karte der Gemeinden, {section.figure_name} {section.latest_year} in {section.unit}.{extremes}"
             f" {suppressed} Gemeinden gesperrt (grau). Alle Werte stehen in der Tabelle."
         )
     return section
@@ -195,15 +215,27 @@ def _kreis_latest(snapshot: dict[str, Any] | None) -> dict[str, tuple[int, float
 
 
 def _key_figures(sections: list[Section], previous: dict[str, Any] | None) -> list[KeyFigure]:
+    """Latest Kreis value per indicator with the change against an *earlier* year.
+
+    The comparison is the previous edition's latest value when that is from an earlier year; otherwise the
+    section's own previous year. Two values of the same year are never compared ("2024 → 2024").
+    """
     before = _kreis_latest(previous)
     figures = []
     for s in sections:
         if s.latest_year is None:
             continue
         cell = s.kreis[-1]
-        figure = KeyFigure(s.code, s.name, s.unit, s.latest_year, cell.text)
-        if s.code in before:
-            p_year, p_value, p_suppressed = before[s.code]
+        figure = KeyFigure(s.code, s.figure_name, s.unit, s.latest_year, cell.text)
+        figure.indicator_name, figure.category_code, figure.category_name = s.name, s.category_code, s.category_name
+        compare: tuple[int, float | None, bool] | None = None
+        if s.code in before and before[s.code][0] < s.latest_year:
+            compare = before[s.code]
+        elif len(s.years) > 1:
+            earlier = s.kreis[-2]
+            compare = (s.years[-2], earlier.value, earlier.suppressed)
+        if compare is not None:
+            p_year, p_value, p_suppressed = compare
             figure.previous_year = p_year
             figure.previous_text = SUPPRESSED_MARK if p_suppressed else format_number(p_value)
             if cell.value is not None and p_value is not None and not p_suppressed:
@@ -282,15 +314,16 @@ def build_content(edition: Any, snapshot: dict[str, Any], previous: dict[str, An
         subtitle=edition.subtitle,
         kreis_name=snapshot["kreis"]["name"],
         kreis_ags=snapshot["kreis"]["ags"],
-        stichtag=edition.stichtag.strftime("%d.%m.%Y"),
-        years=list(snapshot["years"]),
+        stichtag=format_date(edition.stichtag),
+        # The years the tables actually show (cover "Berichtsjahre" must agree with them).
+        years=sorted({y for section in all_sections for y in section.years}),
         foreword=markup.parse(edition.foreword),
         summary=markup.parse(edition.summary),
         key_figures=_key_figures(all_sections, previous),
         chapters=chapters,
         previous_title=edition.previous.title if edition.previous_id and previous else "",
         has_synthetic=any(s.has_synthetic for s in all_sections),
-        snapshot_taken_at=snapshot["taken_at"][:10],
+        snapshot_taken_at=format_date(snapshot["taken_at"][:10]),
         methods=_methods(snapshot),
     )
 
@@ -301,7 +334,10 @@ def section_charts(section: Section, kreis_name: str, geometries: dict[str, dict
     points = [
         (kreis_name, y, c.value) for y, c in zip(section.years, section.kreis, strict=True) if c.value is not None
     ]
-    series = charts.time_series_svg(points, title=f"{section.name} im Zeitverlauf", unit=section.unit)
+    # In the page's language (German for the PDF, which is built with German active).
+    label = str(i18n.figure_label_by_code(section.code, section.name, section.category_code, section.category_name))
+    unit = str(i18n.unit_label(section.unit))
+    series = charts.time_series_svg(points, title=_("%(t)s im Zeitverlauf") % {"t": label}, unit=unit)
     map_svg: str = ""
     if section.latest_year is not None:
         features = [
@@ -309,13 +345,24 @@ def section_charts(section: Section, kreis_name: str, geometries: dict[str, dict
             for ags, name, cells in section.rows
         ]
         map_svg = charts.choropleth_svg(
-            features, title=f"{section.name} nach Gemeinden, {section.latest_year}", unit=section.unit
+            features,
+            title=_("%(t)s nach Gemeinden, %(y)s") % {"t": label, "y": section.latest_year},
+            unit=unit,
+            outline=geometries.get(KREIS_OUTLINE),
         )
     return str(series), str(map_svg)
 
 
+KREIS_OUTLINE = "kreis"  # key of the Kreis boundary in geometries_for()
+
+
 def geometries_for(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    from teilhabe.regions.models import Gemeinde
+    """GeoJSON geometries of the report's Gemeinden by AGS, plus the Kreis boundary under ``KREIS_OUTLINE``."""
+    from teilhabe.regions.models import Gemeinde, Kreis
 
     ags = [a for a, _n in snapshot["gemeinden"]]
-    return {g: geom for g, geom in Gemeinde.objects.filter(ags__in=ags).values_list("ags", "geometry") if geom}
+    result = {g: geom for g, geom in Gemeinde.objects.filter(ags__in=ags).values_list("ags", "geometry") if geom}
+    outline = Kreis.objects.filter(ags=snapshot["kreis"]["ags"]).values_list("geometry", flat=True).first()
+    if outline:
+        result[KREIS_OUTLINE] = outline
+    return result

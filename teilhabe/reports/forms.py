@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.models import Organisation
 from teilhabe.indicators.models import Indicator
+from teilhabe.lib.collation import german_sorted
 from teilhabe.regions.models import Gemeinde
 from teilhabe.reports.models import ReportEdition
 
@@ -86,9 +87,9 @@ class EditionForm(forms.Form):
             (i.code, f"{i.code} {i.name_de}") for i in Indicator.objects.published().order_by("theme", "code")
         ]
         kreis_ags = definition.kreis_ags if definition else settings.TEILHABE_KREIS
+        gemeinden = Gemeinde.objects.filter(kreis_id=kreis_ags, is_gemeinde=True).defer("geometry")
         self.fields["gemeinde_ags"].choices = [  # type: ignore[attr-defined]
-            (g.ags, g.name)
-            for g in Gemeinde.objects.filter(kreis_id=kreis_ags, is_gemeinde=True).defer("geometry").order_by("name")
+            (g.ags, g.name) for g in german_sorted(gemeinden, key=lambda g: g.name)
         ]
 
     def clean_years(self) -> list[int]:

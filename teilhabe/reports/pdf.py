@@ -32,6 +32,7 @@ def typst_data(content: ReportContent, chart_files: dict[str, tuple[str, str]], 
         return {
             "code": s.code,
             "name": s.name,
+            "figure": s.figure_name,
             "unit": s.unit,
             "definition": s.definition,
             "migration": s.migration_definition,
@@ -86,7 +87,16 @@ def typst_data(content: ReportContent, chart_files: dict[str, tuple[str, str]], 
 def render_pdf(
     content: ReportContent, snapshot: dict[str, Any], *, edition_label: str, progress: Progress = _noop
 ) -> tuple[bytes, str]:
-    """Return (PDF bytes, standard used: "ua-1" or "tagged")."""
+    """Return (PDF bytes, standard used: "ua-1" or "tagged"). The PDF is German whoever requests it."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        return _render_pdf(content, snapshot, edition_label=edition_label, progress=progress)
+
+
+def _render_pdf(
+    content: ReportContent, snapshot: dict[str, Any], *, edition_label: str, progress: Progress
+) -> tuple[bytes, str]:
     import typst
 
     sections = [s for c in content.chapters for s in c.sections]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from teilhabe.indicators.catalogue import MIGRATION_DEFINITIONS, load_catalogue
 from teilhabe.indicators.models import Indicator, IndicatorValue, Level
+from teilhabe.lib.collation import german_sorted
 from teilhabe.regions.loader import CREDIT_INKAR, CREDIT_ZENSUS
 from teilhabe.regions.models import Gemeinde, Kreis
 
@@ -41,7 +42,7 @@ def take_snapshot(edition: Any) -> dict[str, Any]:
     gemeinden_qs = Gemeinde.objects.filter(kreis=kreis, is_gemeinde=True).defer("geometry").order_by("name")
     if edition.gemeinde_ags:
         gemeinden_qs = gemeinden_qs.filter(ags__in=edition.gemeinde_ags)
-    gemeinden = [(g.ags, g.name) for g in gemeinden_qs]
+    gemeinden = [(g.ags, g.name) for g in german_sorted(gemeinden_qs, key=lambda g: g.name)]
     indicators = Indicator.objects.published().order_by("theme", "code")
     if edition.indicator_codes:
         indicators = indicators.filter(code__in=edition.indicator_codes)

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.forms import BaseForm, BaseFormSet, BoundField
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from teilhabe.lib import formats
 
@@ -110,3 +112,158 @@ def has_directory_scope(user: Any) -> bool:
     from teilhabe.accounts.access import has_permission
 
     return has_permission(user, "directory.moderate")
+# --- Accessible forms (one rendering path: templates/includes/form.html) -------------------------------
+
+
+def field_help_id(field: BoundField) -> str:
+    """Id of a field's help text element: ``<auto_id>_helptext`` (Django's own convention)."""
+    return f"{field.auto_id}_helptext"
+
+
+def field_error_id(field: BoundField) -> str:
+    """Id of a field's error list: ``<auto_id>_error`` (Django 5.2's own convention)."""
+    return f"{field.auto_id}_error"
+
+
+def field_target_id(field: BoundField) -> str:
+    """Id the error summary links to: the input itself, or the first option of a radio/checkbox group."""
+    if field.use_fieldset:
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
+def field_describedby(field: BoundField) -> str:
+    """Space-separated ids of the help text and the error list that are actually rendered for ``field``."""
+    ids = []
+    if field.help_text:
+        ids.append(field_help_id(field))
+    if field.errors:
+        ids.append(field_error_id(field))
+    return " ".join(ids)
+
+
+@register.simple_tag
+def field_widget(field: BoundField) -> str:
+    """Render a field's widget with ``aria-describedby`` pointing at the help text and error list ids.
+
+    The ids are the ones ``includes/form.html`` renders (``field_help_id``/``field_error_id``), so the two
+    cannot drift apart again (the bug was ``id_title_error`` against ``id_title_errors``).
+    """
+    attrs: dict[str, str | bool] = {}
+    describedby = field_describedby(field)
+    if describedby and not field.use_fieldset:
+        attrs["aria-describedby"] = describedby
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def field_ids(field: BoundField) -> dict[str, str]:
+    """``{"help": …, "error": …, "target": …, "describedby": …}`` for a template to use."""
+    return {
+        "help": field_help_id(field),
+        "error": field_error_id(field),
+        "target": field_target_id(field),
+        "describedby": field_describedby(field),
+    }
+
+
+def forms_with_errors(context: template.Context) -> list[BaseForm]:
+    """Every bound form with errors in a template context (any variable name, formsets' forms too)."""
+    found: list[BaseForm] = []
+    seen: set[int] = set()
+    for layer in context.dicts:
+        if not isinstance(layer, dict):
+            continue
+        for value in layer.values():
+            candidates = list(value.forms) if isinstance(value, BaseFormSet) else [value]
+            for form in candidates:
+                if isinstance(form, BaseForm) and form.is_bound and id(form) not in seen and form.errors:
+                    seen.add(id(form))
+                    found.append(form)
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def error_title_prefix(context: template.Context) -> str:
+    """``"Fehler: "`` (translated) when the page shows a form with errors, else ``""`` — for ``<title>``."""
+    return gettext("Fehler: ") if forms_with_errors(context) else ""
+
+
+# --- Language addresses (teilhabe/core/i18n_urls.py) ---------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context, staff: bool = False) -> list[dict[str, Any]]:
+    """One entry per language for the switch and the hreflang alternates of the current page:
+    ``{"code", "name", "url" (same page in that language), "switch" (link that also stores the choice),
+    "absolute", "current", "bidi"}``. ``staff=True`` limits the list to the staff languages (de, en)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django.utils.translation import get_language, get_language_info
+
+    from teilhabe.core.i18n_urls import language_url
+
+    request = context.get("request")
+    if request is None:
+        return []
+    path = request.path
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    result = []
+    for code, _name in settings.LANGUAGES:
+        if staff and code not in settings.STAFF_LANGUAGES:
+            continue
+        info = get_language_info(code)
+        url = language_url(path, code)
+        result.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": url,
+                "absolute": request.build_absolute_uri(url),
+                "switch": reverse("switch_language", args=[code]) + "?" + urlencode({"next": url}),
+                "current": code == current,
+                "bidi": info["bidi"],
+            }
+        )
+    return result
+
+
+# --- Bidirectional text (right-to-left pages) -----------------------------------------------------------
+
+
+@register.filter
+def ltr(value: object) -> SafeString:
+    """A left-to-right run (phone number, e-mail, AGS, URL, number with unit) isolated inside any page:
+    ``<bdi dir="ltr" class="ltr-run">03984 2000</bdi>`` reads in order in Arabic and Persian."""
+    if value in (None, ""):
+        return mark_safe("")
+    return mark_safe(f'<bdi dir="ltr" class="ltr-run">{escape(value)}</bdi>')
+
+
+@register.filter
+def isolate(value: object) -> SafeString:
+    """User-supplied text (names, addresses, titles) isolated with its own direction (``<bdi>``)."""
+    if value in (None, ""):
+        return mark_safe("")
+    return mark_safe(f"<bdi>{escape(value)}</bdi>")
+
+
+@register.filter
+def list_join(values: object) -> SafeString:
+    """Items joined with the page language's list separator (Arabic/Persian "، "), each isolated."""
+    from django.utils.translation import get_language_bidi
+
+    separator = "، " if get_language_bidi() else ", "
+    items = [f"<bdi>{escape(v)}</bdi>" for v in (values or [])]  # type: ignore[attr-defined]
+    return mark_safe(separator.join(items))
+
+
+@register.filter
+def number_unit(value: object, unit: str) -> SafeString:
+    """A number with its unit kept together and in order ("5 km", "12,5 %"), also in RTL pages."""
+    if value in (None, ""):
+        return mark_safe("")
+    return mark_safe(f'<bdi dir="ltr" class="ltr-run">{escape(value)}\u00a0{escape(unit)}</bdi>')

@@ -128,6 +128,10 @@ def test_check_deploy_passes_with_production_settings() -> None:
         "TEILHABE_TLS": "1",
         "TEILHABE_ALLOWED_HOSTS": "teilhabe.example.de",
         "DATABASE_URL": "sqlite:///:memory:",
+        # A public site must name its operator (teilhabe.E101/E102, issue 13).
+        "TEILHABE_OPERATOR_NAME": "Landkreis Uckermark",
+        "TEILHABE_OPERATOR_ADDRESS": "Karl-Marx-Straße 1, 17291 Prenzlau",
+        "TEILHABE_CONTACT_EMAIL": "integration@uckermark.example.de",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

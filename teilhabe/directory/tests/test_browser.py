@@ -53,8 +53,7 @@ def assert_accessible(page) -> None:
 
 
 def switch_language(page, code: str) -> None:
-    page.select_option("#language-select", code)
-    page.click(".language-form button[type=submit]")
+    page.click(f".language-switch a[hreflang={code}]")
     page.wait_for_load_state()
 
 

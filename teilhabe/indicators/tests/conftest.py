@@ -37,3 +37,21 @@ def statistik(personas: Any) -> Any:
 @pytest.fixture
 def gemeinde_user(personas: Any) -> Any:
     return make_user("gero", personas.landkreis, Role.GEMEINDE)
+
+
+@pytest.fixture
+def data(catalogue: None, personas: Any) -> list[str]:
+    """DEM-01 published, ARB-01 computed but internal (same as test_views.data, for other modules)."""
+    from teilhabe.indicators.compute import compute
+    from teilhabe.indicators.models import Indicator
+    from teilhabe.regions.models import Gemeinde, Kreis
+
+    ags = list(
+        Gemeinde.objects.filter(kreis_id="12073", is_gemeinde=True).order_by("ags").values_list("ags", flat=True)
+    )
+    for code in ags:
+        put("ba_beschaeftigte_auslaender", code, 2024, 40, personas.landkreis)
+        put("ew_auslaender_15_65", code, 2024, 100, personas.landkreis)
+    compute(kreis=Kreis.objects.get(ags="12073"))
+    Indicator.objects.filter(code="DEM-01").update(is_published=True)
+    return ags

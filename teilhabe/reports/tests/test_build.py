@@ -113,8 +113,13 @@ def test_new_edition_shows_deltas(edition: Any, koordination: Any) -> None:
     build = _built(newer)
     content = build_content(newer, snap(build), services.previous_snapshot(newer))
     figure = next(k for k in content.key_figures if k.code == code)
-    assert figure.arrow == "↑" and figure.delta_text == "+2,5"
-    assert "↑" in _text(build)
+    # Both editions end in 2024: the change is against 2023, never "2024 → 2024" (issue 13, example 2).
+    assert figure.year == 2024 and figure.previous_year == 2023
+    earlier = _kreis_value(code, 2023).published_value or 0
+    delta = round((value.published_value or 0) - earlier, 1)
+    assert figure.delta_text.lstrip("+") == f"{delta:.1f}".replace(".", ",").replace("-", "") or delta < 0
+    assert figure.arrow == ("↑" if delta > 0 else "↓" if delta < 0 else "→")
+    assert figure.arrow in _text(build)
 
 
 def test_build_request_enqueues_task(edition: Any, koordination: Any, django_capture_on_commit_callbacks: Any) -> None:
