@@ -160,8 +160,9 @@ def cpu_per_request(db: str, count: int = 300) -> None:
         for query in queries[:count]:
             cpu = time.process_time()
             response = run(query)
-            if getattr(response, "status_code", 200) != 200:
-                raise RuntimeError(f"{label} {query}: HTTP {response.status_code}")
+            status = getattr(response, "status_code", 200)
+            if status != 200:
+                raise RuntimeError(f"{label} {query}: HTTP {status}")
             costs.append((time.process_time() - cpu) * 1000)
         costs.sort()
         print(
@@ -172,7 +173,8 @@ def cpu_per_request(db: str, count: int = 300) -> None:
 
 
 def _cleaned(form_class: Any, query: str) -> dict[str, Any]:
-    form = form_class(urllib.parse.parse_qs(query) and {k: v[-1] for k, v in urllib.parse.parse_qs(query).items()})
+    params: dict[str, str] = {k: v[-1] for k, v in urllib.parse.parse_qs(query).items()}
+    form = form_class(params)
     return form.cleaned_data if form.is_valid() else {}
 
 

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import set_language
 
@@ -59,16 +59,18 @@ core_patterns = (
 )
 
 # Public pages: German without a prefix (addresses unchanged), every other public language under /<code>/.
-urlpatterns = i18n_urls.public_patterns(
-    path("", include(core_patterns)),
-    path("gemeinden/", include("teilhabe.regions.urls")),
-    path("monitoring/", include("teilhabe.indicators.urls")),
-    path("angebote/", include("teilhabe.directory.urls")),
-    path("berichte/", include("teilhabe.reports.urls")),
-    path("konzept/", include("teilhabe.concept.urls")),
-    path("umfragen/", include("teilhabe.surveys.urls")),
-    # i18n_patterns(prefix_default_language=False) with unprefixed addresses open to every language.
-)
+urlpatterns: list[URLPattern | URLResolver] = [
+    *i18n_urls.public_patterns(
+        path("", include(core_patterns)),
+        path("gemeinden/", include("teilhabe.regions.urls")),
+        path("monitoring/", include("teilhabe.indicators.urls")),
+        path("angebote/", include("teilhabe.directory.urls")),
+        path("berichte/", include("teilhabe.reports.urls")),
+        path("konzept/", include("teilhabe.concept.urls")),
+        path("umfragen/", include("teilhabe.surveys.urls")),
+        # i18n_patterns(prefix_default_language=False) with unprefixed addresses open to every language.
+    )
+]
 
 urlpatterns += [
     path("healthz", ops_views.healthz, name="healthz"),

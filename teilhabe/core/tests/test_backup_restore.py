@@ -110,7 +110,7 @@ def test_backup_erase_restore_keeps_the_erasure_and_the_audit_chain(files, perso
     kept, erased = _case(personas), _case(personas)
     path = backup(files["out"])
     assert path.read_bytes().startswith(b"TEILHABE-BACKUP-1\n") and b"Erika" not in path.read_bytes()
-    services.case_erase(acting_user=dora, case=Case.objects.get(pk=erased.pk))
+    services.case_erase(acting_user=dora, case=Case.objects.get(pk=erased.pk), reason="Antrag nach Art. 17 DSGVO")
     assert [e["id"] for e in entries()] == [erased.pk]
     with pytest.raises(BackupError, match="nicht leer"):
         restore(path)  # this installation is not empty

@@ -18,7 +18,7 @@ from teilhabe.directory.xliff import export_xliff, import_xliff
 from teilhabe.lib.tabular import clean_text
 
 pytestmark = pytest.mark.django_db
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(
+TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=60).filter(
     lambda t: clean_text(t).strip() and clean_text(t.replace("\x00", "")).strip()
 )
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -107,6 +107,6 @@ def test_round_trip_export_then_import(rows: list[list[object]], fmt: str) -> No
                 assert str(cell) == clean_text(value).strip() or str(cell) == clean_text(value)
             elif fmt == "int" and isinstance(cell, str):
                 # international CSV: decimal point, no grouping; the German rule reads it unless ambiguous
-                assert Decimal(cell) == Decimal(value)
+                assert Decimal(cell) == Decimal(str(value))
             else:
-                assert Decimal(str(parse_number(cell, integer=isinstance(value, int)))) == Decimal(value)
+                assert Decimal(str(parse_number(cell, integer=isinstance(value, int)))) == Decimal(str(value))

@@ -14,6 +14,7 @@ from teilhabe.audit.models import AuditEvent
 from teilhabe.linkage import crossorg, services
 from teilhabe.linkage.models import CandidateStatus, LinkCandidate, Merge, PersonKey
 from teilhabe.registry import services as registry
+from teilhabe.registry.fieldgroups import FIELD_GROUPS
 from teilhabe.registry.legal import LegalBasis
 from teilhabe.registry.models import Case, EventKind, Transmission, TransmissionStatus
 from teilhabe.registry.tests.conftest import SEEDED_EMPLOYER_SECTOR, SEEDED_HEALTH, SEEDED_NAME, World
@@ -68,7 +69,7 @@ def _pair(world: World) -> tuple[Case, Case]:
 
 def _state(case: Case) -> dict:  # type: ignore[type-arg]
     case = Case.objects.get(pk=case.pk)
-    data = registry.case_data(case, [g for g in registry.FIELD_GROUPS], with_azr=True)
+    data = registry.case_data(case, list(FIELD_GROUPS), with_azr=True)
     return {
         "row": {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if f.attname != "updated_at"},
         "data": data,
