@@ -104,3 +104,14 @@ def personas(db: None):  # type: ignore[no-untyped-def]
 def browser_context_args(browser_context_args: dict) -> dict:
     # A German visitor by default; tests that need another language switch explicitly.
     return {**browser_context_args, "locale": "de-DE"}
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():  # type: ignore[no-untyped-def]
+    """Each test starts in German: a language activated by an earlier request or test would otherwise leak into
+    ``reverse()`` (language prefixes of the public pages) and into rendered text."""
+    from django.utils import translation
+
+    translation.activate("de")
+    yield
+    translation.deactivate()

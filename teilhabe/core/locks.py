@@ -42,7 +42,9 @@ def exclusive(name: str) -> Iterator[None]:
         return
     directory = Path(settings.BASE_DIR) / "var" / "locks"
     directory.mkdir(parents=True, exist_ok=True)
-    with (directory / f"{_key(name) & 0xFFFFFFFFFFFF:x}.lock").open("w") as handle:
+    # One lock file per database and name: another installation (or test database) on the host is not a rival.
+    scoped = f"{connection.settings_dict.get('NAME')}|{name}"
+    with (directory / f"{_key(scoped) & 0xFFFFFFFFFFFF:x}.lock").open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:

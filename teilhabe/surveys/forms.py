@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from teilhabe.accounts.models import Organisation
 from teilhabe.surveys.models import Survey
 
 
@@ -18,7 +19,8 @@ class SurveyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ModelChoiceField)
-        owner.queryset = organisations
+        # Deny by default: without the caller's organisations the form offers none.
+        owner.queryset = organisations if organisations is not None else Organisation.objects.none()
         owner.label = _("Organisation")
         self.fields["k_threshold"].help_text = _("Mindestens 10: kleinere Zellen werden nie veröffentlicht.")
 

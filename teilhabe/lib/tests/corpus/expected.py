@@ -33,15 +33,17 @@ EXPECTED: dict[str, dict[str, str | set[str]]] = {
     "18_ags_typo.csv": {"agency": {"ags_unknown@3"}, "offers": {"gemeinde_unknown@3"}, "register": {"E_AGS_OUTSIDE@3"}},
     "19_empty.csv": {"agency": {"E_FILE_EMPTY@0"}, "offers": {"E_FILE_EMPTY@0"}, "register": {"E_FILE_EMPTY@0"}},
     "20_header_only.csv": {"agency": {"E_NO_ROWS@0"}, "offers": {"E_NO_ROWS@0"}, "register": {"E_NO_ROWS@0"}},
+    # Refused by the upload guard (teilhabe/lib/uploads.py: content does not match the claimed type) before reading.
     "21_png_named_csv.csv": {
-        "agency": {"E_FILE_FORMAT@0"},
-        "offers": {"E_FILE_FORMAT@0"},
-        "register": {"E_FILE_FORMAT@0"},
+        "agency": {"upload_refused@0"},
+        "offers": {"upload_refused@0"},
+        "register": {"E_FILE_REFUSED@0"},
     },
+    # Refused by the upload guard (teilhabe/lib/uploads.py: content does not match the claimed type) before reading.
     "22_truncated.xlsx": {
-        "agency": {"E_FILE_FORMAT@0"},
-        "offers": {"E_FILE_FORMAT@0"},
-        "register": {"E_FILE_FORMAT@0"},
+        "agency": {"upload_refused@0"},
+        "offers": {"upload_refused@0"},
+        "register": {"E_FILE_REFUSED@0"},
     },
     "23_wert_infinity.csv": {"agency": {"value_invalid@3"}, "offers": OK, "register": OK},
 }
