@@ -110,8 +110,15 @@ def browser_context_args(browser_context_args: dict) -> dict:
 def _german_by_default():  # type: ignore[no-untyped-def]
     """Each test starts in German: a language activated by an earlier request or test would otherwise leak into
     ``reverse()`` (language prefixes of the public pages) and into rendered text."""
+    from django.core.cache import cache
     from django.utils import translation
 
+    from teilhabe.directory import search
+
     translation.activate("de")
+    # Caches outlive a test's rolled-back transaction: rate-limit counters, cached pages and the per-process
+    # search vocabulary would otherwise carry one test's data into the next.
+    cache.clear()
+    search._vocabulary = None
     yield
     translation.deactivate()
