@@ -38,8 +38,9 @@ def _keyboard_walk(page: Page, presses: int = 12) -> list[str]:
         info = page.evaluate(
             "() => { const e = document.activeElement; if (!e || e === document.body) return null;"
             " const r = e.getBoundingClientRect();"
-            " return {tag: e.tagName, text: (e.innerText || e.value || e.name || '').slice(0, 40),"
-            " visible: r.width > 0 && r.height > 0, key: e.outerHTML.slice(0, 80)}; }"
+            " if (!e.dataset.walk) { window.__walk = (window.__walk || 0) + 1; e.dataset.walk = String(window.__walk); }"
+            " return {tag: e.tagName, id: e.dataset.walk, visible: r.width > 0 && r.height > 0,"
+            " key: e.outerHTML.slice(0, 80)}; }"
         )
         if info is None:
             if index == 0:
@@ -47,10 +48,10 @@ def _keyboard_walk(page: Page, presses: int = 12) -> list[str]:
             break
         if not info["visible"]:
             problems.append(f"unsichtbares Element im Fokus: {info['key']}")
-        if info["key"] == previous:
+        if info["id"] == previous:  # the same element (not merely alike) keeps the focus
             problems.append(f"Fokus bleibt hängen: {info['key']}")
             break
-        previous = info["key"]
+        previous = info["id"]
     return problems
 
 
