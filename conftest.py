@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,6 +105,14 @@ def personas(db: None):  # type: ignore[no-untyped-def]
 def browser_context_args(browser_context_args: dict) -> dict:
     # A German visitor by default; tests that need another language switch explicitly.
     return {**browser_context_args, "locale": "de-DE"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2id (production) costs ~0.3 s per hash on this machine: every test user, demo account and login
+    would pay it. Tests marked ``argon2`` check the production hasher itself."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -109,7 +109,13 @@ def _organisation_plan(
 
 
 @transaction.atomic
-def create_demo_district() -> DemoDistrict:
+def create_demo_district(only: Collection[str] | None = None) -> DemoDistrict:
+    """Organisations and accounts of the demo district, then every registered app's demo data.
+
+    ``only`` limits the app builders to the named ones (e.g. ``("registry",)``), in registration order;
+    organisations and accounts are always created. Raises ImproperlyConfigured without TEILHABE_DEMO=1 or
+    when the configured Kreis is not loaded.
+    """
     if not settings.DEMO:
         raise ImproperlyConfigured("Demo data and demo accounts exist only with TEILHABE_DEMO=1.")
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
@@ -135,6 +141,7 @@ def create_demo_district() -> DemoDistrict:
                 account_services.membership_add(acting_user=None, user=user, organisation=organisation, role=role)
             district.users[username] = user
             district.codes[username] = account_services.static_codes_create(acting_user=None, user=user, count=5)
-    for _name, builder in _BUILDERS:
-        builder(district)
+    for name, builder in _BUILDERS:
+        if only is None or name in only:
+            builder(district)
     return district

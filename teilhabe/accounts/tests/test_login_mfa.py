@@ -156,6 +156,7 @@ def test_a_disabled_users_live_session_ends(client: Client, personas: Personas) 
     assert event.username == "bob" and event.object_repr == "alice" and event.extra["sessions_ended"] == 1
 
 
+@pytest.mark.argon2
 def test_passwords_are_stored_with_argon2id(personas: Personas) -> None:
     assert personas.alice.password.startswith("argon2$argon2id$")
 

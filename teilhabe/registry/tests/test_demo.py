@@ -8,10 +8,9 @@ from teilhabe.registry.models import Case, Consent, Transmission
 @pytest.mark.django_db
 def test_demo_builder_creates_labelled_synthetic_cases(regions, settings) -> None:
     settings.DEMO = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from teilhabe.core.demo import create_demo_district
 
-    district = create_demo_district()
+    district = create_demo_district(only=("registry",))
     assert Case.objects.count() == 245
     assert not Case.objects.filter(is_synthetic=False).exists()
     assert all("(synthetisch)" in c.family_name_latin for c in Case.objects.all())
@@ -41,11 +40,10 @@ def test_demo_builder_creates_labelled_synthetic_cases(regions, settings) -> Non
 def test_demo_four_eyes_path_can_be_completed_and_the_demo_says_who_approves(regions, settings) -> None:
     """Issue 10, example 10: no Jobcenter demo account could approve; the page did not say who could."""
     settings.DEMO = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from teilhabe.core.demo import create_demo_district
     from teilhabe.registry import services
 
-    district = create_demo_district()
+    district = create_demo_district(only=("registry",))
     pending = Transmission.objects.get(status="pending")
     assert pending.sender == district.organisations["jobcenter"]
     approvers = services.approvers_for(pending)
