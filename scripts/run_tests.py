@@ -45,7 +45,9 @@ def lint() -> bool:
 def pytest(database_url: str, label: str, extra: list[str]) -> bool:
     banner(f"Tests auf {label}")
     workers = os.environ.get("TEILHABE_TEST_WORKERS", "auto")
-    return run([sys.executable, "-m", "pytest", "-n", workers, "-q", *extra], {"DATABASE_URL": database_url}) == 0
+    # worksteal: idle workers take queued tests from busy ones, so one long walk does not leave a core idle.
+    command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "worksteal", "-q", "--durations=15", *extra]
+    return run(command, {"DATABASE_URL": database_url}) == 0
 
 
 def port_open(url: str) -> bool:
