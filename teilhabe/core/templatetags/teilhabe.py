@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -26,8 +27,20 @@ def simple_markup(text: str) -> SafeString:
             blocks.append(f"<h2>{escape(lines[0][3:].strip())}</h2>")
             lines = lines[1:]
         if lines:
-            blocks.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+            blocks.append("<p>" + "<br>".join(_isolate_addresses(line) for line in lines) + "</p>")
     return mark_safe("\n".join(blocks))
+
+
+_ADDRESS_RUN = re.compile(r"https?://[^\s,;)،]*[^\s,;)،.]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _isolate_addresses(line: str) -> str:
+    """Escaped line with web and e-mail addresses as left-to-right runs (they read in order in RTL text)."""
+    parts, last = [], 0
+    for match in _ADDRESS_RUN.finditer(line):
+        parts += [str(escape(line[last : match.start()])), f'<bdi dir="ltr">{escape(match.group())}</bdi>']
+        last = match.end()
+    return "".join(parts) + str(escape(line[last:]))
 
 
 @register.filter
@@ -112,6 +125,8 @@ def has_directory_scope(user: Any) -> bool:
     from teilhabe.accounts.access import has_permission
 
     return has_permission(user, "directory.moderate")
+
+
 # --- Accessible forms (one rendering path: templates/includes/form.html) -------------------------------
 
 
