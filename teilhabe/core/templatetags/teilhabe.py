@@ -267,6 +267,19 @@ def isolate(value: object) -> SafeString:
 
 
 @register.filter
+def user_text(value: object) -> SafeString:
+    """Text staff wrote in German (a decision body, a title) inside a sentence of another language:
+    isolated and, on non-German pages, marked as German user content without a translation."""
+    from django.utils.translation import get_language
+
+    if value in (None, ""):
+        return mark_safe("")
+    if (get_language() or "de").split("-")[0] == "de":
+        return mark_safe(f"<bdi>{escape(value)}</bdi>")
+    return mark_safe(f'<bdi lang="de" data-fallback="user">{escape(value)}</bdi>')
+
+
+@register.filter
 def list_join(values: object) -> SafeString:
     """Items joined with the page language's list separator (Arabic/Persian "، "), each isolated."""
     from django.utils.translation import get_language_bidi
