@@ -220,7 +220,9 @@ def localized_legal_page(slug: str, lang: str) -> ShownLegalPage:
     german_row = LegalPage.objects.filter(slug=slug).first()
     german = german_row or default_legal_page(slug)
     if lang == "de" or lang not in TRANSLATED_LANGUAGES:
-        return ShownLegalPage(slug, german.title, german.body, "de", lang, "", german_row and german_row.updated_at)
+        return ShownLegalPage(
+            slug, german.title, german.body, "de", lang, "", german_row.updated_at if german_row else None
+        )
     row = LegalPageTranslation.objects.filter(slug=slug, language=lang).first()
     if row is not None and row.status != TranslationStatus.MISSING and row.body.strip():
         notice = {TranslationStatus.OUTDATED: "outdated", TranslationStatus.MACHINE: "machine"}.get(

@@ -94,5 +94,5 @@ def test_german_edit_marks_translations_outdated_and_missing_falls_back_marked(
     rows.filter(language="ar").update(status="missing")
     article = _body(Client(), "ar", "impressum")
     body = article.xpath("./div[@lang]")[0]
-    assert body.get("lang") == "de" and body.get("data-fallback") == "content" and body.get("dir") == "ltr"
+    assert body.get("lang") == "de" and body.get("data-fallback") == "user" and body.get("dir") == "ltr"
     assert "Kreis" in body.text_content()

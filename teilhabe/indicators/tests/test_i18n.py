@@ -213,3 +213,14 @@ def test_rtl_chart_title_is_whole_and_laid_out_ltr(client: Client, data: list[st
         name = str(i18n.indicator_name(load_catalogue().indicators["DEM-01"], lang))
     texts = [t.text_content() for t in chart.iter("text")]
     assert any(name in t for t in texts), texts[:5]
+
+
+def test_purity_walk_fails_on_platform_german_but_allows_user_content() -> None:
+    page = (
+        '<html lang="ar"><body><dl><dd lang="de">Amtlicher Kreiswert weicht ab.</dd></dl>'
+        '<div lang="de" data-fallback="user"><p>Kommentar der Redaktion</p></div>'
+        '<p><span class="attribution" lang="de">Datenlizenz Deutschland</span></p>'
+        '<nav class="language-switch"><a lang="de" hreflang="de">Deutsch</a></nav></body></html>'
+    )
+    assert german_blocks(page, "ar") == ["<dd lang=de> Amtlicher Kreiswert weicht ab."]
+    assert german_blocks(page, "de") == []
