@@ -38,6 +38,7 @@ staff_patterns = (
         path("konten/<int:pk>/zweiter-faktor-zuruecksetzen/", staff_views.user_mfa_reset, name="user_mfa_reset"),
         path("rechtstexte/", core_views.legal_pages, name="legal_pages"),
         path("rechtstexte/<slug:slug>/", core_views.legal_page_edit, name="legal_edit"),
+        path("rechtstexte/<slug:slug>/<str:lang>/", core_views.legal_translation_edit, name="legal_translation"),
         path("barrierefreiheit/rueckmeldungen/", core_views.feedback_list, name="feedback"),
         path("formate/<slug:slug>/", format_views.format_description, name="format_description"),
         path("formate/<slug:slug>/beispiel.csv", format_views.format_example, name="format_example"),

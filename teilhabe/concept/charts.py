@@ -7,9 +7,10 @@ Only published, unsuppressed values are plotted.
 from __future__ import annotations
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from teilhabe.concept.attainment import TargetAttainment
-from teilhabe.indicators import charts
+from teilhabe.indicators import charts, i18n
 
 
 def chart_points(attainment: TargetAttainment) -> list[tuple[str, int, float]]:
@@ -31,6 +32,12 @@ def chart_title(attainment: TargetAttainment) -> str:
 
 
 def target_chart(attainment: TargetAttainment) -> SafeString:
-    return charts.time_series_svg(
-        chart_points(attainment), title=chart_title(attainment), unit=attainment.target.indicator.unit
-    )
+    """The chart of a goal page, in the page's language (the status report keeps its German snapshot)."""
+    indicator = attainment.target.indicator
+    names = {"Kreis (veröffentlicht)": _("Kreis (veröffentlicht)"), "Zielpfad": _("Zielpfad")}
+    points = [(names.get(series, series), year, value) for series, year, value in chart_points(attainment)]
+    title = _("%(code)s %(name)s: Verlauf und Zielpfad") % {
+        "code": indicator.code,
+        "name": i18n.indicator_name(indicator),
+    }
+    return charts.time_series_svg(points, title=title, unit=str(i18n.unit_label(indicator.unit)))

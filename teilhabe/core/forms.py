@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.core.models import AccessibilityFeedback, LegalPage
+from teilhabe.core.models import AccessibilityFeedback, LegalPage, LegalPageTranslation
 
 
 class AccessibilityFeedbackForm(forms.ModelForm):
@@ -30,4 +30,11 @@ class LegalPageForm(forms.ModelForm):
     class Meta:
         model = LegalPage
         fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+
+
+class LegalPageTranslationForm(forms.ModelForm):
+    class Meta:
+        model = LegalPageTranslation
+        fields = ["title", "body", "status"]
         widgets = {"body": forms.Textarea(attrs={"rows": 24})}

@@ -1,30 +1,61 @@
-"""Starting texts for the legal pages, filled from the operator settings until the district edits them."""
+"""Starting texts for the legal pages, filled from the operator settings until the district edits them.
+
+German (``TEXTS`` below) is the legally binding source. Translations of the starting texts into the other
+public languages are in ``legal_texts/<lang>.yaml`` (``operator``: this language's wording for unset
+settings; ``pages``: title and body per slug, same headings and placeholders as German). Which text a
+visitor sees is decided by :func:`localized_legal_page`.
+"""
 
 from __future__ import annotations
 
 import datetime
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import yaml
 from django.conf import settings
+from django.utils import formats, translation
 
-from teilhabe.core.models import LegalPage
+from teilhabe.core.models import LegalPage, LegalPageTranslation
+from teilhabe.directory.models import TranslationStatus
 from teilhabe.lib.formats import format_date
 
+TRANSLATED_LANGUAGES = ("en", "ar", "fa", "uk", "ru", "tr")
+TEXTS_DIR = Path(__file__).resolve().parent / "legal_texts"
 
-def _operator() -> dict[str, str]:
+
+GERMAN_OPERATOR_DEFAULTS = {
+    "address": "(Anschrift in TEILHABE_OPERATOR_ADDRESS eintragen)",
+    "representative": "die Landrätin / der Landrat",
+    "dpo": "die/den behördliche/n Datenschutzbeauftragte/n (Anschrift wie oben)",
+    "authority": "die oder der Landesbeauftragte für den Datenschutz",
+}
+
+
+def _operator(lang: str = "de") -> dict[str, str]:
+    """Placeholder values; unset settings get the wording of ``lang`` (proper names stay as configured)."""
     from teilhabe.regions.models import Kreis
 
+    defaults = GERMAN_OPERATOR_DEFAULTS if lang == "de" else _translations(lang)["operator"]
     kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).first()
     name = settings.OPERATOR_NAME or (f"{kreis.kreis_typ} {kreis.name}" if kreis else "Landkreis")
     return {
         "name": name,
-        "address": settings.OPERATOR_ADDRESS or "(Anschrift in TEILHABE_OPERATOR_ADDRESS eintragen)",
+        "address": settings.OPERATOR_ADDRESS or defaults["address"],
         "email": settings.TEILHABE_CONTACT_EMAIL,
         "phone": settings.OPERATOR_PHONE,
-        "representative": settings.OPERATOR_REPRESENTATIVE or "die Landrätin / der Landrat",
-        "dpo": settings.DPO_CONTACT or "die/den behördliche/n Datenschutzbeauftragte/n (Anschrift wie oben)",
-        "authority": settings.SUPERVISORY_AUTHORITY or "die oder der Landesbeauftragte für den Datenschutz",
-        "date": _statement_date(),
+        "representative": settings.OPERATOR_REPRESENTATIVE or defaults["representative"],
+        "dpo": settings.DPO_CONTACT or defaults["dpo"],
+        "authority": settings.SUPERVISORY_AUTHORITY or defaults["authority"],
+        "date": _statement_date() if lang == "de" else _localized_date(lang),
     }
+
+
+def _localized_date(lang: str) -> str:
+    with translation.override(lang):
+        return str(formats.date_format(ACCESSIBILITY_REVIEWED, "DATE_FORMAT"))
 
 
 def _statement_date() -> str:
@@ -150,3 +181,74 @@ brauchen keinen Rechtsbeistand.""",
 def default_legal_page(slug: str) -> LegalPage:
     title, body = TEXTS[LegalPage.Slug(slug)]
     return LegalPage(slug=slug, title=title, body=body.format(**_operator()).replace("\n\n\n", "\n\n"))
+
+
+@functools.cache
+def _translations(lang: str) -> dict[str, Any]:
+    with (TEXTS_DIR / f"{lang}.yaml").open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.safe_load(handle)
+    return data
+
+
+def default_translation(slug: str, lang: str) -> LegalPageTranslation:
+    """The shipped translation of the German starting text of ``slug`` (not saved)."""
+    entry = _translations(lang)["pages"][str(LegalPage.Slug(slug))]
+    body = entry["body"].format(**_operator(lang)).replace("\n\n\n", "\n\n")
+    return LegalPageTranslation(slug=slug, language=lang, title=entry["title"], body=body)
+
+
+@dataclass
+class ShownLegalPage:
+    """What a visitor of ``requested`` sees: ``lang`` is the language of title and body (``"de"`` when
+    falling back); ``notice`` is ``""``, ``"outdated"``, ``"machine"`` or ``"missing"``."""
+
+    slug: str
+    title: str
+    body: str
+    lang: str
+    requested: str
+    notice: str
+    updated_at: datetime.datetime | None
+
+
+def localized_legal_page(slug: str, lang: str) -> ShownLegalPage:
+    """The legal page ``slug`` for a visitor of ``lang``.
+
+    Order: the district's translation row (unless ``missing``); while the German page is still the
+    starting text (no row), the shipped translation of it; otherwise German, marked as a fallback.
+    """
+    german_row = LegalPage.objects.filter(slug=slug).first()
+    german = german_row or default_legal_page(slug)
+    if lang == "de" or lang not in TRANSLATED_LANGUAGES:
+        return ShownLegalPage(
+            slug, german.title, german.body, "de", lang, "", german_row.updated_at if german_row else None
+        )
+    row = LegalPageTranslation.objects.filter(slug=slug, language=lang).first()
+    if row is not None and row.status != TranslationStatus.MISSING and row.body.strip():
+        notice = {TranslationStatus.OUTDATED: "outdated", TranslationStatus.MACHINE: "machine"}.get(
+            TranslationStatus(row.status), ""
+        )
+        return ShownLegalPage(slug, row.title, row.body, lang, lang, notice, row.updated_at)
+    if german_row is None:
+        shipped = default_translation(slug, lang)
+        return ShownLegalPage(slug, shipped.title, shipped.body, lang, lang, "", None)
+    return ShownLegalPage(slug, german.title, german.body, "de", lang, "missing", german_row.updated_at)
+
+
+def translations_outdated_by_german_edit(slug: str) -> list[str]:
+    """After the German text of ``slug`` changed: every translation becomes ``outdated``.
+
+    Languages still on the shipped translation get a row holding it (so visitors keep a translation,
+    with a note, and editors see what to revise). Returns the languages touched.
+    """
+    touched = []
+    for lang in TRANSLATED_LANGUAGES:
+        row = LegalPageTranslation.objects.filter(slug=slug, language=lang).first()
+        if row is None:
+            row = default_translation(slug, lang)
+        elif row.status not in (TranslationStatus.CURRENT, TranslationStatus.MACHINE):
+            continue
+        row.status = TranslationStatus.OUTDATED
+        row.save()
+        touched.append(lang)
+    return touched

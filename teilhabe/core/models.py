@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from teilhabe.directory.models import TranslationStatus
+
 
 class LegalPage(models.Model):
     """Impressum, Datenschutzerklärung and Erklärung zur Barrierefreiheit, edited by the district."""
@@ -28,6 +30,37 @@ class LegalPage(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LegalPageTranslation(models.Model):
+    """A district-maintained translation of one legal page into one public language besides German.
+
+    Keyed by the page's slug (the German page may still be the generated starting text, without a row).
+    The status follows the directory's translations (``TranslationStatus``): ``current`` and ``machine``
+    are shown, ``outdated`` is shown with a note, ``missing`` (or no row at all once the German text was
+    edited) shows the German text marked ``lang="de"``. The German text stays legally binding.
+    """
+
+    slug = models.CharField(max_length=30, choices=LegalPage.Slug.choices)
+    language = models.CharField(_("Sprache"), max_length=8)
+    title = models.CharField(_("Titel"), max_length=200)
+    body = models.TextField(
+        _("Text"),
+        help_text=_("Absätze durch Leerzeilen trennen; Zeilen mit „## “ am Anfang werden Zwischenüberschriften."),
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=TranslationStatus.choices, default=TranslationStatus.CURRENT
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["slug", "language"], name="unique_legal_page_translation")]
+        verbose_name = _("Übersetzung (Rechtstext)")
+        verbose_name_plural = _("Übersetzungen (Rechtstexte)")
+
+    def __str__(self) -> str:
+        return f"{self.slug}/{self.language}"
 
 
 class AccessibilityFeedback(models.Model):

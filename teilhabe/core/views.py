@@ -14,10 +14,17 @@ from django.utils.translation import gettext_lazy
 from teilhabe.accounts.access import AuthenticatedHttpRequest, staff_required
 from teilhabe.audit.services import Action, record
 from teilhabe.core.client import client_address
-from teilhabe.core.forms import AccessibilityFeedbackForm, LegalPageForm
-from teilhabe.core.legal_defaults import default_legal_page
-from teilhabe.core.models import AccessibilityFeedback, LegalPage
+from teilhabe.core.forms import AccessibilityFeedbackForm, LegalPageForm, LegalPageTranslationForm
+from teilhabe.core.legal_defaults import (
+    TRANSLATED_LANGUAGES,
+    default_legal_page,
+    default_translation,
+    localized_legal_page,
+    translations_outdated_by_german_edit,
+)
+from teilhabe.core.models import AccessibilityFeedback, LegalPage, LegalPageTranslation
 from teilhabe.core.navigation import PUBLIC_AREAS
+from teilhabe.directory.models import TranslationStatus
 from teilhabe.lib.collation import german_sorted
 from teilhabe.regions.maps import gemeinde_map_svg
 from teilhabe.regions.models import Gemeinde, Kreis
@@ -43,8 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def legal_page(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in LegalPage.Slug.values:
         raise Http404
-    page = LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug)
-    return render(request, "core/legal_page.html", {"page": page, "can_edit": False})
+    lang = (translation.get_language() or "de").split("-")[0]
+    page = localized_legal_page(slug, lang)
+    return render(request, "core/legal_page.html", {"page": page, "rtl": page.lang in settings.LANGUAGES_BIDI})
 
 
 def sources(request: HttpRequest) -> HttpResponse:
@@ -102,6 +110,7 @@ def accessibility_feedback(request: HttpRequest) -> HttpResponse:
 
 @staff_required("site.pages.manage")
 def legal_page_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The German (binding) text; a change marks every translation ``outdated``."""
     if slug not in LegalPage.Slug.values:
         raise Http404
     page = LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug)
@@ -112,14 +121,70 @@ def legal_page_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             page.updated_by = request.user
             page.save()
             record(Action.UPDATE, actor=request.user, obj=page, changed_fields=form.changed_data)
+            if form.changed_data:
+                for lang in translations_outdated_by_german_edit(slug):
+                    row = LegalPageTranslation.objects.get(slug=slug, language=lang)
+                    record(Action.UPDATE, actor=request.user, obj=row, changed_fields=["status"])
         messages.success(request, _("Gespeichert."))
         return redirect("core:legal", slug=slug)
     return render(request, "core/legal_page_form.html", {"form": form, "page": page})
 
 
 @staff_required("site.pages.manage")
+def legal_translation_edit(request: AuthenticatedHttpRequest, slug: str, lang: str) -> HttpResponse:
+    """A district-maintained translation of one legal page (starts from the shipped translation)."""
+    if slug not in LegalPage.Slug.values or lang not in TRANSLATED_LANGUAGES:
+        raise Http404
+    row = LegalPageTranslation.objects.filter(slug=slug, language=lang).first()
+    created = row is None
+    if row is None:  # start from the shipped translation; it translates the starting text, not an edit
+        row = default_translation(slug, lang)
+        if LegalPage.objects.filter(slug=slug).exists():
+            row.status = TranslationStatus.OUTDATED
+    form = LegalPageTranslationForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            row = form.save(commit=False)
+            row.updated_by = request.user
+            row.save()
+            record(
+                Action.CREATE if created else Action.UPDATE,
+                actor=request.user,
+                obj=row,
+                changed_fields=form.changed_data,
+            )
+        messages.success(request, _("Übersetzung gespeichert."))
+        return redirect("staff:legal_pages")
+    german = LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug)
+    return render(
+        request,
+        "core/legal_translation_form.html",
+        {
+            "form": form,
+            "german": german,
+            "row": row,
+            "language": lang,
+            "language_name": dict(settings.LANGUAGES)[lang],
+            "rtl": lang in settings.LANGUAGES_BIDI,
+        },
+    )
+
+
+@staff_required("site.pages.manage")
 def legal_pages(request: AuthenticatedHttpRequest) -> HttpResponse:
-    pages = [LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug) for slug in LegalPage.Slug.values]
+    rows = {(t.slug, t.language): t for t in LegalPageTranslation.objects.all()}
+    pages = []
+    for slug in LegalPage.Slug.values:
+        page = LegalPage.objects.filter(slug=slug).first() or default_legal_page(slug)
+        languages = []
+        for lang in TRANSLATED_LANGUAGES:
+            row = rows.get((slug, lang))
+            if row is not None:
+                status = row.get_status_display()
+            else:
+                status = _("Starttext übersetzt") if page.pk is None else _("fehlt")
+            languages.append({"code": lang, "name": dict(settings.LANGUAGES)[lang], "status": status})
+        pages.append({"page": page, "languages": languages})
     return render(request, "core/legal_pages.html", {"pages": pages})
 
 

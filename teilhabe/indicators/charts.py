@@ -118,6 +118,40 @@ def time_series_svg(points: Sequence[tuple[str, int, float]], *, title: str, uni
     return _render(spec, title)
 
 
+MAP_WIDTH, MAP_HEIGHT = 520, 420
+LABEL_FONT_SIZE = 10
+
+
+def map_labels(features: Sequence[tuple[str, str, dict[str, Any], float | None]]) -> tuple[str, list[dict[str, Any]]]:
+    """Visible Gemeinde labels for a map: ``("names", …)`` when every name fits without touching another,
+    else ``("numbers", …)`` with numbers 1…n in German alphabetical order (the map then carries a key).
+
+    Each label is ``{"ags", "name", "number", "lon", "lat"}``. Names are proper nouns and stay as they
+    are in every language. Overlap is estimated on an equirectangular projection fitted to the map size
+    with an average glyph width of 0.55 em, which is close to Vega's fitted Mercator at district scale.
+    """
+    from teilhabe.lib.collation import german_sorted
+    from teilhabe.lib.geo import Projection, bounds, label_point
+
+    shapes = german_sorted([f for f in features if f[2]], key=lambda f: f[1])
+    if not shapes:
+        return "names", []
+    box = bounds(f[2] for f in shapes)
+    projection = Projection(box, width=MAP_WIDTH, padding=0)
+    fit = min(1.0, MAP_HEIGHT / max(projection.height, 1e-9))
+    labels, boxes = [], []
+    for number, (ags, name, geometry, _value) in enumerate(shapes, start=1):
+        lon, lat = label_point(geometry)
+        x, y = projection.point(lon, lat)
+        half_w, half_h = 0.55 * LABEL_FONT_SIZE * len(name) / 2 + 2, LABEL_FONT_SIZE / 2 + 1
+        boxes.append((x * fit - half_w, y * fit - half_h, x * fit + half_w, y * fit + half_h))
+        labels.append({"ags": ags, "name": name, "number": number, "lon": lon, "lat": lat})
+    collide = any(
+        a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for i, a in enumerate(boxes) for b in boxes[i + 1 :]
+    )
+    return ("numbers" if collide else "names"), labels
+
+
 def choropleth_svg(
     features: Sequence[tuple[str, str, dict[str, Any], float | None]],
     *,
@@ -127,11 +161,15 @@ def choropleth_svg(
 ) -> SafeString:
     """Gemeinden coloured by value (viridis, colour-blind safe); suppressed or missing in grey.
 
+    Every Gemeinde carries a visible label (:func:`map_labels`): its name, or a number explained by a
+    key beside the map ("3 Brüssow (Uckermark)"), at the reading start in Arabic and Persian.
     ``outline``: GeoJSON geometry of the Kreis, drawn as a dark boundary over the Gemeinden.
     """
     shapes = [f for f in features if f[2]]
     if not shapes:
         return mark_safe("")
+    rtl = i18n.is_rtl()
+    mode, labels = map_labels(shapes)
     collection = {
         "type": "FeatureCollection",
         "features": [
@@ -139,36 +177,79 @@ def choropleth_svg(
             for ags, name, geometry, value in shapes
         ],
     }
-    spec = _base(title, width=520, height=420)
-    spec.update(
+    label_values = [
+        {"lon": item["lon"], "lat": item["lat"], "text": item["name"] if mode == "names" else str(item["number"])}
+        for item in labels
+    ]
+    text_layer = {
+        "data": {"values": label_values},
+        "encoding": {
+            "longitude": {"field": "lon", "type": "quantitative"},
+            "latitude": {"field": "lat", "type": "quantitative"},
+            "text": {"field": "text", "type": "nominal"},
+        },
+    }
+    font = {"type": "text", "fontSize": LABEL_FONT_SIZE, "fontWeight": "bold", "align": "center", "baseline": "middle"}
+    layers: list[dict[str, Any]] = [
+        {"mark": {"type": "geoshape", "fill": MISSING_COLOUR, "stroke": "white", "strokeWidth": 0.7}},
         {
-            "data": {"values": collection, "format": {"type": "json", "property": "features"}},
-            "projection": {"type": "mercator"},
-            "layer": [
-                {"mark": {"type": "geoshape", "fill": MISSING_COLOUR, "stroke": "white", "strokeWidth": 0.7}},
-                {
-                    "transform": [{"filter": "isValid(datum.properties.Wert)"}],
-                    "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.7},
-                    "encoding": {
-                        "color": {
-                            "field": "properties.Wert",
-                            "type": "quantitative",
-                            "title": unit,
-                            "scale": {"scheme": "viridis", "reverse": True},
-                            "legend": {"format": ",.1f", "orient": "left" if i18n.is_rtl() else "right"},
-                        }
-                    },
-                },
-            ],
-        }
-    )
+            "transform": [{"filter": "isValid(datum.properties.Wert)"}],
+            "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.7},
+            "encoding": {
+                "color": {
+                    "field": "properties.Wert",
+                    "type": "quantitative",
+                    "title": unit,
+                    "scale": {"scheme": "viridis", "reverse": True},
+                    "legend": {"format": ",.1f", "orient": "left" if rtl else "right"},
+                }
+            },
+        },
+    ]
     if outline:
-        spec["layer"].append(
+        layers.append(
             {
                 "data": {"values": [{"type": "Feature", "geometry": outline, "properties": {}}]},
                 "mark": {"type": "geoshape", "filled": False, "stroke": "#1a1a1a", "strokeWidth": 1.6},
             }
         )
+    # A white halo under black text keeps every label readable on dark and light fills (contrast).
+    layers.append({**text_layer, "mark": {**font, "stroke": "white", "strokeWidth": 3, "strokeJoin": "round"}})
+    layers.append({**text_layer, "mark": {**font, "fill": "#1a1a1a"}})
+    spec = _base(title, width=MAP_WIDTH, height=MAP_HEIGHT)
+    map_view = {
+        "width": MAP_WIDTH,
+        "height": MAP_HEIGHT,
+        "data": {"values": collection, "format": {"type": "json", "property": "features"}},
+        "projection": {"type": "mercator"},
+        "layer": layers,
+    }
+    if mode == "names":
+        spec.update(map_view)
+        return _render(spec, title)
+    # Numbers: a key beside the map, in columns of at most 32 entries ("12 Schwedt/Oder").
+    rows_per_column = 32
+    key_values = [
+        {"row": (item["number"] - 1) % rows_per_column, "column": (item["number"] - 1) // rows_per_column,
+         "text": f"{item['number']} {item['name']}"}
+        for item in labels
+    ]  # fmt: skip
+    columns = (len(labels) - 1) // rows_per_column + 1
+    key_view = {
+        "width": 170 * columns,
+        "height": MAP_HEIGHT,
+        "data": {"values": key_values},
+        "mark": {"type": "text", "fontSize": 11, "align": "left", "baseline": "middle"},
+        "encoding": {
+            "y": {"field": "row", "type": "ordinal", "axis": None, "scale": {"domain": list(range(rows_per_column))}},
+            "x": {"field": "column", "type": "quantitative", "axis": None, "scale": {"domain": [0, columns]}},
+            "text": {"field": "text", "type": "nominal"},
+        },
+    }
+    for key in ("width", "height"):
+        spec.pop(key, None)
+    spec["hconcat"] = [key_view, map_view] if rtl else [map_view, key_view]
+    spec["resolve"] = {"scale": {"color": "independent"}}
     return _render(spec, title)
 
 

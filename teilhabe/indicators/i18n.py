@@ -28,16 +28,21 @@ class Localized(str):
     """A text with the language it is actually written in (``lang``), e.g. ``"de"`` for a fallback."""
 
     lang: str
+    user: bool  # written by staff (custom indicator, locally edited text), not part of the shipped catalogue
 
-    def __new__(cls, text: str, lang: str) -> Localized:
+    def __new__(cls, text: str, lang: str, user: bool = False) -> Localized:
         obj = super().__new__(cls, text)
         obj.lang = lang
+        obj.user = user
         return obj
 
     def html(self, current: str | None = None) -> SafeString:
-        """Escaped text; wrapped in ``<span lang="…">`` when it is not in the page's language."""
+        """Escaped text; wrapped in ``<span lang="…">`` when it is not in the page's language (with
+        ``data-fallback="user"`` when it is staff-written text that has no translation yet)."""
         current = (current or get_language() or "de").split("-")[0]
         if self.lang != current:
+            if self.user:
+                return format_html('<span lang="{}" data-fallback="user">{}</span>', self.lang, str(self))
             return format_html('<span lang="{}">{}</span>', self.lang, str(self))
         return format_html("{}", str(self))
 
@@ -53,7 +58,7 @@ def current_language(lang: str | None = None) -> str:
     return code if code in PUBLIC_LANGUAGES else "de"
 
 
-def _pick(entry: dict[str, str] | None, lang: str, german: str, english: str = "") -> Localized:
+def _pick(entry: dict[str, str] | None, lang: str, german: str, english: str = "", user: bool = False) -> Localized:
     entry = entry or {}
     if lang == "de":
         return Localized(entry.get("de") or german, "de")
@@ -62,8 +67,15 @@ def _pick(entry: dict[str, str] | None, lang: str, german: str, english: str = "
     if lang == "en" and english:
         return Localized(english, "en")
     if entry.get("de"):
-        return Localized(entry["de"], "de")
-    return Localized(german, "de")
+        return Localized(entry["de"], "de", user)
+    return Localized(german, "de", user)
+
+
+def _is_custom(indicator: Any) -> bool:
+    """An indicator statisticians added in the staff area (not in the shipped catalogue)."""
+    from teilhabe.indicators.catalogue import load_catalogue
+
+    return indicator.code not in load_catalogue().indicators
 
 
 def _indicator_entry(code: str) -> dict[str, Any]:
@@ -73,18 +85,64 @@ def _indicator_entry(code: str) -> dict[str, Any]:
 def indicator_name(indicator: Any, lang: str | None = None) -> Localized:
     """Name of an indicator (anything with ``code``, ``name_de``, ``name_en``)."""
     entry = _indicator_entry(indicator.code).get("name")
-    return _pick(entry, current_language(lang), indicator.name_de, getattr(indicator, "name_en", ""))
+    english = getattr(indicator, "name_en", "")
+    return _pick(entry, current_language(lang), indicator.name_de, english, _is_custom(indicator))
 
 
 def indicator_definition(indicator: Any, lang: str | None = None) -> Localized:
     entry = _indicator_entry(indicator.code).get("definition")
-    return _pick(entry, current_language(lang), indicator.definition)
+    return _pick(entry, current_language(lang), indicator.definition, user=_is_custom(indicator))
+
+
+def _note(indicator: Any, field: str, lang: str | None) -> Localized:
+    """Caveats or anchor of ``indicator`` (``field`` is ``"caveats"`` or ``"anchor"``).
+
+    The translation is used only while the German text is still the catalogue's: a text edited in the
+    staff area has no translation yet and comes back as German (``lang="de"``). An anchor marked
+    ``neutral`` consists of codes and names only and reads the same in every language.
+    """
+    from teilhabe.indicators.catalogue import load_catalogue
+
+    code = current_language(lang)
+    german = str(getattr(indicator, field, "") or "")
+    if not german.strip():
+        return Localized("", code)
+    entry = (_data().get("notes") or {}).get(indicator.code, {}).get(field)
+    catalogue = load_catalogue().indicators.get(indicator.code)
+    if catalogue is None or getattr(catalogue, field) != german:
+        return _pick(None, code, german, user=True)
+    if entry == "neutral":
+        return Localized(german, code)
+    return _pick(entry, code, german)
+
+
+def data_source_name(code: str, german: str, lang: str | None = None) -> Localized:
+    """Name of data source ``code`` (catalogue ``data_sources``); ``german`` as marked fallback."""
+    return _pick((_data().get("data_sources") or {}).get(code), current_language(lang), german)
+
+
+def source_names(codes: list[str], lang: str | None = None) -> list[Localized]:
+    from teilhabe.indicators.catalogue import load_catalogue
+
+    names = load_catalogue().data_sources
+    return [data_source_name(code, names.get(code, code), lang) for code in codes]
+
+
+def indicator_caveats(indicator: Any, lang: str | None = None) -> Localized:
+    """The indicator's caveats ("Hinweise") in ``lang``; German marked as fallback when edited locally."""
+    return _note(indicator, "caveats", lang)
+
+
+def indicator_anchor(indicator: Any, lang: str | None = None) -> Localized:
+    """Where the indicator comes from ("Bezug"), in ``lang``."""
+    return _note(indicator, "anchor", lang)
 
 
 def category_name(indicator: Any, category: Any, lang: str | None = None) -> Localized:
     """Name of one category (``category`` has ``code``, ``name_de``, ``name_en``) of ``indicator``."""
     entry = (_indicator_entry(indicator.code).get("categories") or {}).get(category.code)
-    return _pick(entry, current_language(lang), category.name_de, getattr(category, "name_en", ""))
+    english = getattr(category, "name_en", "")
+    return _pick(entry, current_language(lang), category.name_de, english, _is_custom(indicator))
 
 
 def category_name_by_code(indicator: Any, code: str | None, lang: str | None = None) -> Localized | None:
@@ -123,7 +181,7 @@ def reference_label(source: str, indicator: str, label: str, lang: str | None = 
 def indicator_heading(indicator: Any, lang: str | None = None) -> Localized:
     """``"DEM-07: Familienstand Erwachsener …"`` — headings name the indicator, never one category."""
     name = indicator_name(indicator, lang)
-    return Localized(f"{indicator.code}: {name}", name.lang)
+    return Localized(f"{indicator.code}: {name}", name.lang, name.user)
 
 
 def figure_label(indicator: Any, category_code: str | None, lang: str | None = None) -> Localized:
@@ -132,7 +190,9 @@ def figure_label(indicator: Any, category_code: str | None, lang: str | None = N
     category = category_name_by_code(indicator, category_code, lang)
     if category is None:
         return name
-    return Localized(f"{name} – {category}", name.lang if name.lang == category.lang else "de")
+    return Localized(
+        f"{name} – {category}", name.lang if name.lang == category.lang else "de", name.user or category.user
+    )
 
 
 def separators(lang: str | None = None) -> tuple[str, str]:
@@ -187,4 +247,6 @@ def figure_label_by_code(code: str, german_name: str, category_code: str = "", g
         name_en = known[category_code].name_en if category_code in known else ""
 
     category = category_name(ref, _Category())
-    return Localized(f"{name} – {category}", name.lang if name.lang == category.lang else "de")
+    return Localized(
+        f"{name} – {category}", name.lang if name.lang == category.lang else "de", name.user or category.user
+    )

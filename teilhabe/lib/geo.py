@@ -52,3 +52,32 @@ class Projection:
             coords = [self.point(lon, lat) for lon, lat, *_ in ring]
             parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in coords) + "Z")
         return "".join(parts)
+
+
+def label_point(geometry: dict[str, Any]) -> tuple[float, float]:
+    """(lon, lat) where a label of ``geometry`` goes: the area centroid of its largest outer ring.
+
+    Raises ``ValueError`` for a geometry without rings. Good enough for Gemeinden (mostly convex);
+    a strongly concave shape may get its label just outside, next to its boundary.
+    """
+    outer: list[Ring] = []
+    if geometry["type"] == "Polygon":
+        outer = geometry["coordinates"][:1]
+    elif geometry["type"] == "MultiPolygon":
+        outer = [polygon[0] for polygon in geometry["coordinates"] if polygon]
+    if not outer:
+        raise ValueError("geometry without rings")
+
+    def area_and_centroid(ring: Ring) -> tuple[float, float, float]:
+        area = cx = cy = 0.0
+        for (x0, y0, *_a), (x1, y1, *_b) in zip(ring, ring[1:] + ring[:1], strict=True):
+            cross = x0 * y1 - x1 * y0
+            area += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+        if abs(area) < 1e-12:
+            return 0.0, sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
+        return abs(area) / 2, cx / (3 * area), cy / (3 * area)
+
+    _area, lon, lat = max((area_and_centroid(ring) for ring in outer), key=lambda item: item[0])
+    return lon, lat

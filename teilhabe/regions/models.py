@@ -48,6 +48,14 @@ class Kreis(PopulationMixin):
         return self.name
 
 
+# Degree of urbanisation as the Gemeindeverzeichnis words it (German data), shown in the page's language.
+URBANISATION_LABELS = {
+    "dicht besiedelt": _("dicht besiedelt"),
+    "mittlere Besiedlungsdichte": _("mittlere Besiedlungsdichte"),
+    "gering besiedelt": _("gering besiedelt"),
+}
+
+
 class Gemeinde(PopulationMixin):
     ags = models.CharField(_("AGS"), max_length=8, primary_key=True)
     ars = models.CharField(_("ARS"), max_length=12, blank=True)
@@ -74,6 +82,11 @@ class Gemeinde(PopulationMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def verstaedterung_label(self) -> str:
+        """Degree of urbanisation in the active language (the source's German word if unknown)."""
+        return str(URBANISATION_LABELS.get(self.verstaedterung, self.verstaedterung))
 
     @property
     def short_name(self) -> str:

@@ -65,6 +65,8 @@ class Section:
     map_alt: str = ""
     category_name: str = ""  # categorical indicators: the category every figure of the section shows
     category_code: str = ""
+    migration_code: str = ""  # catalogue codes, so the HTML edition can name them in the page's language
+    source_codes: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -175,6 +177,8 @@ def _section(ind: dict[str, Any], snapshot: dict[str, Any]) -> Section:
         definition=ind["definition"],
         migration_definition=snapshot["migration_definitions"].get(ind["migration_definition"], ""),
         sources=[snapshot["data_sources"].get(s, s) for s in ind["sources"]],
+        migration_code=ind["migration_definition"],
+        source_codes=list(ind["sources"]),
         caveats=ind["caveats"],
         years=years,
         kreis=kreis,
@@ -183,21 +187,35 @@ def _section(ind: dict[str, Any], snapshot: dict[str, Any]) -> Section:
         has_synthetic=any(e[5] for e in entries),
         notes=sorted({c.reason for c in cells if c.reason}),
     )
+    # Alternative texts in the language of the page (the PDF is built in German): names from the catalogue.
+    label = str(i18n.figure_label_by_code(section.code, section.name, section.category_code, section.category_name))
+    unit = str(i18n.unit_label(section.unit))
     series = ", ".join(f"{y}: {c.text}" for y, c in zip(years, kreis, strict=True))
-    section.series_alt = (
-        f"Liniendiagramm {section.figure_name} im Zeitverlauf, {snapshot['kreis']['name']} in {section.unit}: {series}."
-    )
+    section.series_alt = _("Liniendiagramm %(name)s im Zeitverlauf, %(kreis)s in %(unit)s: %(series)s.") % {
+        "name": label,
+        "kreis": snapshot["kreis"]["name"],
+        "unit": unit,
+        "series": series,
+    }
     if section.latest_year is not None:
         latest = [(name, cs[-1]) for _a, name, cs in rows if cs and cs[-1].value is not None]
         extremes = ""
         if latest:
             high = max(latest, key=lambda item: item[1].value or 0)
             low = min(latest, key=lambda item: item[1].value or 0)
-            extremes = f" Höchster Wert {high[1].text} ({high[0]}), niedrigster {low[1].text} ({low[0]})."
+            extremes = " " + _("Höchster Wert %(high)s (%(high_name)s), niedrigster %(low)s (%(low_name)s).") % {
+                "high": high[1].text,
+                "high_name": high[0],
+                "low": low[1].text,
+                "low_name": low[0],
+            }
         suppressed = sum(1 for _a, _n, cs in rows if cs and cs[-1].suppressed)
         section.map_alt = (
-            f"Karte der Gemeinden, {section.figure_name} {section.latest_year} in {section.unit}.{extremes}"
-            f" {suppressed} Gemeinden gesperrt (grau). Alle Werte stehen in der Tabelle."
+            _("Karte der Gemeinden, %(name)s %(year)s in %(unit)s.")
+            % {"name": label, "year": section.latest_year, "unit": unit}
+            + extremes
+            + " "
+            + _("%(count)s Gemeinden gesperrt (grau). Alle Werte stehen in der Tabelle.") % {"count": suppressed}
         )
     return section
 
@@ -255,22 +273,24 @@ def _methods(snapshot: dict[str, Any]) -> dict[str, Any]:
     k_values = sorted({int(i["k"]) for i in snapshot["indicators"]}) or [int(settings.DISCLOSURE_MIN_COUNT)]
     k = k_values[0]
     rules = [
-        f"Werte, die auf weniger als {k} Personen beruhen, werden nicht veröffentlicht (Primärsperrung);"
-        f" sie sind in allen Tabellen mit „{SUPPRESSED_MARK}“ gekennzeichnet.",
+        _(
+            "Werte, die auf weniger als %(k)s Personen beruhen, werden nicht veröffentlicht (Primärsperrung);"
+            " sie sind in allen Tabellen mit „%(mark)s“ gekennzeichnet."
+        )
+        % {"k": k, "mark": SUPPRESSED_MARK},
         suppression_text(Suppression.SECONDARY, k),
         suppression_text(Suppression.COMPLEMENT, k),
         suppression_text(Suppression.DOMINANCE, k),
-        "Kreiswerte entstehen aus den Summen der Zähler und Nenner der Gemeinden, nicht aus Mittelwerten.",
+        _("Kreiswerte entstehen aus den Summen der Zähler und Nenner der Gemeinden, nicht aus Mittelwerten."),
     ]
     rounded = [i["code"] for i in snapshot["indicators"] if i["disclosure_method"] == "round"]
     if rounded:
-        rules.append("Gerundet statt gesperrt (auf Vielfache der Rundungsbasis): " + ", ".join(rounded) + ".")
-    if len(k_values) > 1:
         rules.append(
-            "Einzelne Indikatoren verwenden eine höhere Mindestfallzahl: "
-            + ", ".join(f"{i['code']} ({i['k']})" for i in snapshot["indicators"] if int(i["k"]) != k)
-            + "."
+            _("Gerundet statt gesperrt (auf Vielfache der Rundungsbasis): %(codes)s.") % {"codes": ", ".join(rounded)}
         )
+    if len(k_values) > 1:
+        higher = ", ".join(f"{i['code']} ({i['k']})" for i in snapshot["indicators"] if int(i["k"]) != k)
+        rules.append(_("Einzelne Indikatoren verwenden eine höhere Mindestfallzahl: %(codes)s.") % {"codes": higher})
     return {
         "definitions": [
             {
@@ -279,14 +299,17 @@ def _methods(snapshot: dict[str, Any]) -> dict[str, Any]:
                 "definition": i["definition"],
                 "unit": i["unit"],
                 "migration": snapshot["migration_definitions"].get(i["migration_definition"], ""),
+                "migration_code": i["migration_definition"],
                 "sources": ", ".join(snapshot["data_sources"].get(s, s) for s in i["sources"]),
+                "source_codes": list(i["sources"]),
                 "caveats": i["caveats"],
             }
             for i in snapshot["indicators"]
         ],
-        "migration_definitions": list(snapshot["migration_definitions"].values()),
+        # (code, German name) pairs: the HTML edition names them in the page's language.
+        "migration_definitions": list(snapshot["migration_definitions"].items()),
         "disclosure_rules": rules,
-        "data_sources": [f"{code}: {name}" for code, name in snapshot["data_sources"].items()],
+        "data_sources": list(snapshot["data_sources"].items()),
         "credits": list(snapshot["credits"]),
     }
 

@@ -80,7 +80,11 @@ def typst_data(content: ReportContent, chart_files: dict[str, tuple[str, str]], 
             {"title": c.title, "commentary": c.commentary, "sections": [section(s) for s in c.sections]}
             for c in content.chapters
         ],
-        "methods": content.methods,
+        "methods": {
+            **content.methods,
+            "migration_definitions": [name for _code, name in content.methods["migration_definitions"]],
+            "data_sources": [f"{code}: {name}" for code, name in content.methods["data_sources"]],
+        },
     }
 
 

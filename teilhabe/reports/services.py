@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from teilhabe.audit.services import record
 from teilhabe.indicators.catalogue import THEMES
@@ -214,13 +214,14 @@ def run_build(build_id: int) -> ReportBuild:
             snapshot = take_snapshot(edition)
             source = None
         _progress(build.pk, 10, "Inhalte")
-        content = build_content(edition, snapshot, previous_snapshot(edition))
-        pdf, standard = render_pdf(
-            content,
-            snapshot,
-            edition_label=edition.slug,
-            progress=lambda p, s: _progress(build.pk, p, s),
-        )
+        with translation.override("de"):  # the PDF is the German edition, whoever started the build
+            content = build_content(edition, snapshot, previous_snapshot(edition))
+            pdf, standard = render_pdf(
+                content,
+                snapshot,
+                edition_label=edition.slug,
+                progress=lambda p, s: _progress(build.pk, p, s),
+            )
     except Exception as exc:  # any failure is shown to staff on the build, not lost in a log
         ReportBuild.objects.filter(pk=build.pk).update(
             status=BuildStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), step="Fehler"

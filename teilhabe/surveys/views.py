@@ -67,7 +67,30 @@ def survey_start(request: HttpRequest, slug: str) -> HttpResponse:
     version = survey.current_version
     if version is None:
         raise Http404
-    return render(request, "surveys/start.html", {"survey": survey, "languages": version.languages})
+    # The page speaks the visitor's language (address prefix, cookie); the title comes from the form in that
+    # language when the form has it, else it is the German title, marked as such.
+    code = (translation.get_language() or "de").split("-")[0]
+    page_language = {"code": code, "dir": "rtl" if translation.get_language_bidi() else "ltr"}
+    own = next((lang for lang in version.languages if lang["code"] == code), None)
+    title = (formspec.text(version.form.get("title"), own["key"]) if own else "") or survey.title
+    fallback = _title_is_fallback(version, own) if own else code != "de"
+    return render(
+        request,
+        "surveys/start.html",
+        {
+            "survey": survey,
+            "languages": version.languages,
+            "language": page_language,
+            "title": title,
+            "title_is_fallback": fallback,
+        },
+    )
+
+
+def _title_is_fallback(version: SurveyVersion, language: dict[str, str]) -> bool:
+    value = version.form.get("title")
+    own = isinstance(value, dict) and bool(value.get(language["key"]))
+    return not own and language["code"] != "de"
 
 
 def form_context(
@@ -86,6 +109,8 @@ def form_context(
         "version": version,
         "language": language,
         "title": formspec.text(version.form.get("title"), key) or survey.title,
+        # A form title without a text in this language is the survey's own (German) title: user content.
+        "title_is_fallback": _title_is_fallback(version, language),
         "items": views,
         "errors": errors,
         "storage_key": f"teilhabe-survey:{survey.slug}:{version.number}:{language['code']}",

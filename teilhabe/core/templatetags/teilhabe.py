@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -26,8 +27,20 @@ def simple_markup(text: str) -> SafeString:
             blocks.append(f"<h2>{escape(lines[0][3:].strip())}</h2>")
             lines = lines[1:]
         if lines:
-            blocks.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+            blocks.append("<p>" + "<br>".join(_isolate_addresses(line) for line in lines) + "</p>")
     return mark_safe("\n".join(blocks))
+
+
+_ADDRESS_RUN = re.compile(r"https?://[^\s,;)،]*[^\s,;)،.]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _isolate_addresses(line: str) -> str:
+    """Escaped line with web and e-mail addresses as left-to-right runs (they read in order in RTL text)."""
+    parts, last = [], 0
+    for match in _ADDRESS_RUN.finditer(line):
+        parts += [str(escape(line[last : match.start()])), f'<bdi dir="ltr">{escape(match.group())}</bdi>']
+        last = match.end()
+    return "".join(parts) + str(escape(line[last:]))
 
 
 @register.filter
@@ -112,6 +125,8 @@ def has_directory_scope(user: Any) -> bool:
     from teilhabe.accounts.access import has_permission
 
     return has_permission(user, "directory.moderate")
+
+
 # --- Accessible forms (one rendering path: templates/includes/form.html) -------------------------------
 
 
@@ -249,6 +264,19 @@ def isolate(value: object) -> SafeString:
     if value in (None, ""):
         return mark_safe("")
     return mark_safe(f"<bdi>{escape(value)}</bdi>")
+
+
+@register.filter
+def user_text(value: object) -> SafeString:
+    """Text staff wrote in German (a decision body, a title) inside a sentence of another language:
+    isolated and, on non-German pages, marked as German user content without a translation."""
+    from django.utils.translation import get_language
+
+    if value in (None, ""):
+        return mark_safe("")
+    if (get_language() or "de").split("-")[0] == "de":
+        return mark_safe(f"<bdi>{escape(value)}</bdi>")
+    return mark_safe(f'<bdi lang="de" data-fallback="user">{escape(value)}</bdi>')
 
 
 @register.filter

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from teilhabe.indicators import i18n
@@ -41,6 +41,42 @@ def ind_name_text(indicator: Any) -> str:
 @register.filter
 def ind_definition(indicator: Any) -> SafeString:
     return i18n.indicator_definition(indicator).html()
+
+
+@register.filter
+def ind_caveats(indicator: Any) -> SafeString:
+    """Caveats in the current language (a dash when there are none)."""
+    text = i18n.indicator_caveats(indicator)
+    return text.html() if text else format_html("–")
+
+
+@register.filter
+def ind_anchor(indicator: Any) -> SafeString:
+    text = i18n.indicator_anchor(indicator)
+    return text.html() if text else format_html("–")
+
+
+@register.filter
+def ind_sources(codes: list[str]) -> SafeString:
+    """Data source names (catalogue codes) in the current language, joined with "; "."""
+    return format_html_join("; ", "{}", ((name.html(),) for name in i18n.source_names(list(codes or []))))
+
+
+@register.simple_tag
+def catalogue_source(code: str, german: str) -> SafeString:
+    """Name of data source ``code`` from a report snapshot (German) in the current language."""
+    return i18n.data_source_name(code, german).html()
+
+
+@register.simple_tag
+def catalogue_caveats(code: str, german: str) -> SafeString:
+    """Caveats of indicator ``code`` from a report snapshot (German) in the current language."""
+    return i18n.indicator_caveats(_Note(code, german)).html()
+
+
+class _Note:
+    def __init__(self, code: str, caveats: str) -> None:
+        self.code, self.caveats = code, caveats
 
 
 @register.filter
@@ -108,7 +144,7 @@ def theme_title(theme: str, title: str) -> SafeString:
 
     if title and title != THEMES.get(theme):
         return (
-            format_html('<span lang="de">{}</span>', title)
+            format_html('<span lang="de" data-fallback="user">{}</span>', title)
             if i18n.current_language() != "de"
             else format_html("{}", title)
         )

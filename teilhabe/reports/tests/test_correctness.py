@@ -93,7 +93,7 @@ def test_html_edition_headings(client: Client, categorical_edition: Any, koordin
 
 
 def test_html_edition_in_other_languages(client: Client, categorical_edition: Any, koordination: Any) -> None:
-    from teilhabe.indicators.tests.test_i18n import wrong_language
+    from teilhabe.indicators.tests.test_i18n import german_blocks, wrong_language
 
     build = _build(categorical_edition)
     services.edition_publish(acting_user=koordination, edition=categorical_edition, build=build)
@@ -109,3 +109,6 @@ def test_html_edition_in_other_languages(client: Client, categorical_edition: An
         assert wrong_language(overview, lang) == [], lang
         methods = client.get(f"/{lang}/berichte/{slug}/methoden/").content.decode()
         assert wrong_language(methods, lang) == [], lang
+        # Methods text, caveats, sources and migration definitions are translated, not German blocks.
+        for page in (html, overview, methods):
+            assert german_blocks(page, lang) == [], lang
