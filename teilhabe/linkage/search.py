@@ -28,6 +28,7 @@ from teilhabe.linkage.keys import keyed_hash
 from teilhabe.linkage.models import Merge, SearchKey
 
 NAME_CANDIDATES = 100  # rows fetched from the key table before ranking in Python
+RARE_CANDIDATES = 2000  # cases of the rarest query token read before the other tokens are checked
 _WEIGHTS = {"t": 3, "s": 2, "p": 1}
 
 
@@ -74,10 +75,56 @@ def _exact_hits(user: Any, base: Any, query: str) -> dict[int, Hit]:
     return hits
 
 
-def _name_candidates(base: Any, query: str) -> list[int]:
+def _case_filters(birth_year: int | None) -> dict[str, Any]:
+    """Conditions on the joined case row (one primary-key lookup per candidate, no scan of all cases)."""
+    filters: dict[str, Any] = {"case__restricted_at__isnull": True}
+    if birth_year:
+        filters["case__birth_year"] = birth_year
+    return filters
+
+
+def _rarest_first(scope: Any, tokens: list[Any]) -> list[int]:
+    """Case ids that meet the rarest query token, at most ``RARE_CANDIDATES``: the token's key rows are
+    counted with a bound (an index-only range per key), the rarest token's cases are read exact keys first
+    (folded token, then skeleton, then phonetic). Empty when any token meets no key at all."""
+    counts = []
+    for index, token in enumerate(tokens):
+        n = scope.filter(key__in=sorted(token.keys()))[: RARE_CANDIDATES + 1].count()
+        if n == 0:
+            return []
+        counts.append((n, index))
+    rarest = tokens[min(counts)[1]]
+    found: dict[int, None] = {}
+    keys_of = rarest.keys()
+    for prefix in ("t:", "s:", ""):
+        keys = sorted(k for k in keys_of if k.startswith(prefix))
+        if not keys:
+            continue
+        limit = RARE_CANDIDATES - len(found)
+        rows = scope.filter(key__in=keys).exclude(case_id__in=list(found)).values_list("case_id", flat=True)
+        found.update(dict.fromkeys(rows[:limit]))
+        if len(found) >= RARE_CANDIDATES:
+            break
+    return list(found)
+
+
+def _name_candidates(owners: set[int], birth_year: int | None, query: str) -> list[int]:
+    """Up to ``NAME_CANDIDATES`` case ids whose keys meet every query token, best first.
+
+    Shape of the work, whatever the caseload: one bounded count per query token, the rarest token's cases
+    (≤ ``RARE_CANDIDATES``), then one grouped query over the key rows of only those cases."""
     family, given = split_family_given(query)
-    tokens = name_keys(family, given).tokens
-    if not tokens:
+    tokens = list(name_keys(family, given).tokens)
+    if not tokens or not owners:
+        return []
+    merged = list(
+        Merge.objects.filter(undone_at__isnull=True, owner_id__in=owners).values_list("absorbed_id", flat=True)
+    )
+    scope = SearchKey.objects.filter(owner_id__in=sorted(owners), **_case_filters(birth_year))
+    if merged:
+        scope = scope.exclude(case_id__in=merged)
+    candidates = _rarest_first(scope, tokens)
+    if not candidates:
         return []
     annotations = {}
     all_keys: set[str] = set()
@@ -91,7 +138,7 @@ def _name_candidates(base: Any, query: str) -> list[int]:
                 whens.append(When(key__in=keys, then=Value(weight)))
         annotations[f"tok{index}"] = Max(SqlCase(*whens, default=Value(0), output_field=IntegerField()))
     rows = (
-        SearchKey.objects.filter(key__in=sorted(all_keys), case__in=base)
+        SearchKey.objects.filter(owner_id__in=sorted(owners), case_id__in=candidates, key__in=sorted(all_keys))
         .values("case_id")
         .annotate(**annotations)
         .filter(**{f"tok{i}__gt": 0 for i in range(len(tokens))})
@@ -114,9 +161,12 @@ def search_cases(*, user: Any, query: str, birth_year: int | None, cap: int) -> 
     base = _base(user, birth_year)
     hits = _exact_hits(user, base, query)
     query_keys = name_keys(*split_family_given(query))
-    name_ids = [pk for pk in _name_candidates(base, query) if pk not in hits]
+    from teilhabe.accounts.access import organisation_ids_with
+
+    owners = organisation_ids_with(user, "case.read") if user.is_authenticated else set()
+    name_ids = [pk for pk in _name_candidates(owners, birth_year, query) if pk not in hits]
     substring: list[int] = []
-    if len(hits) + len(name_ids) <= cap:  # fragments ("müllerh") only when the keys found too little
+    if not name_ids and len(hits) <= cap:  # fragments ("müllerh") only when the keys found nothing
         substring = list(
             base.filter(search_name__contains=" ".join(query.split()).lower())
             .exclude(pk__in=list(hits))
