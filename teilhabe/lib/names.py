@@ -81,8 +81,10 @@ _CYRILLIC = {
 }  # fmt: skip
 
 # Ge'ez (Tigrinya, Amharic): syllables come in rows of eight per consonant, starting at U+1200.
+# ኸ (row 23) is the spirant form of ከ after a vowel in Tigrinya; Latin name spellings write it k
+# (ተኽለ = Tekle, ሚኽኤል = Mikael), so it is transliterated k, not kh (which would fold to h).
 _GEEZ_ROWS = (  # noqa: SIM905
-    "h l h m s r s sh q qw qh qhw b v t ch h hw n ny - k kw kh khw w - z zh y d d j g gw ng t ch p ts ts f p"
+    "h l h m s r s sh q qw qh qhw b v t ch h hw n ny - k kw k kw w - z zh y d d j g gw ng t ch p ts ts f p"
 ).split()
 _GEEZ_VOWELS = "euiaeəo"
 

@@ -69,6 +69,8 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 
 def strip_latin_marks(text: str) -> str:
     """Remove combining marks from Latin (and Cyrillic/Greek) letters; Arabic letters stay intact."""
+    if text.isascii():  # nothing to strip (and NFD/NFC leave ASCII unchanged): the common case, fast
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     kept = []
     for ch in decomposed:

@@ -47,6 +47,10 @@ def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...]]:
     return latin, " ".join(skeletons), skeletons[0] if skeletons else "", tuple(sorted(variants))
 
 
+_fold = lru_cache(maxsize=200_000)(fold)
+_birth = lru_cache(maxsize=200_000)(parse_birth)
+
+
 def _strip_family_article(family: str) -> str:
     """In a family name a glued Latin article is an article ("Alkhatib" = "Al-Khatib"); in given names
     it is usually not ("Alexander"), so only family names are split here."""
@@ -75,7 +79,7 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
             family, given = split_family_given(family)
         g_lat, g_sk, g_first, g_all = _name_features(given)
         f_lat, f_sk, f_first, f_all = _name_features(_strip_family_article(family))
-        birth = parse_birth(_none_if_blank(record.birth_date) or "")
+        birth = _birth(_none_if_blank(record.birth_date) or "")
         sex = (_none_if_blank(record.sex) or "").lower()[:1]
         row = {
             "unique_id": str(record.unique_id),
@@ -101,9 +105,9 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
         if row["sex"] == "f":
             row["sex"] = "w"
         if has_street:
-            row["street"] = fold(_none_if_blank(record.street) or "") or None
+            row["street"] = _fold(_none_if_blank(record.street) or "") or None
         if has_locality:
-            row["locality"] = fold(_none_if_blank(record.locality) or "") or None
+            row["locality"] = _fold(_none_if_blank(record.locality) or "") or None
         rows.append(row)
     out = pd.DataFrame(rows)
     for column in ("byear", "bmonth", "bday"):
@@ -170,7 +174,7 @@ def _birth_comparison() -> Any:
     )
 
 
-LARGE = 200_000  # records: above this, every blocking rule also needs the birth year or the Gemeinde
+LARGE = 50_000  # records: above this, the tighter blocking rules (every rule has the birth year or the Gemeinde)
 
 
 def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
@@ -189,21 +193,37 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
         comparisons.append(cl.JaroWinklerAtThresholds("street", [0.95, 0.85]))
     if "locality" in columns:
         comparisons.append(cl.JaroWinklerAtThresholds("locality", [0.95, 0.85]))
-    blocking = [
-        block_on("family_sk", "byear"),
-        block_on("given_sk", "byear"),
-        block_on("given_sk", "family_sk") if records <= LARGE else block_on("given_sk", "family_sk", "ags"),
-        block_on("byear", "bmonth", "bday") if records <= LARGE else block_on("byear", "bmonth", "bday", "g3"),
-        "l.given_sk = r.family_sk AND l.family_sk = r.given_sk"
-        + ("" if records <= LARGE else " AND l.byear = r.byear"),
-        block_on("family_first", "given_first", "ags"),
-        block_on("name_sorted") if records <= LARGE else block_on("name_sorted", "byear"),
-        block_on("g3", "f3", "byear"),
-        "l.g3 = r.f3 AND l.f3 = r.g3 AND l.byear = r.byear",
-        block_on("f3", "bmonth", "bday"),
-    ]
-    if "ags" in columns and records <= LARGE:
-        blocking += [block_on("family_sk", "ags"), block_on("given_sk", "ags")]
+    if records <= LARGE:
+        blocking = [
+            block_on("family_sk", "byear"),
+            block_on("given_sk", "byear"),
+            block_on("given_sk", "family_sk"),
+            block_on("byear", "bmonth", "bday"),
+            "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
+            block_on("family_first", "given_first", "ags"),
+            block_on("name_sorted"),
+            block_on("g3", "f3", "byear"),
+            "l.g3 = r.f3 AND l.f3 = r.g3 AND l.byear = r.byear",
+            block_on("f3", "bmonth", "bday"),
+        ]
+        if "ags" in columns:
+            blocking += [block_on("family_sk", "ags"), block_on("given_sk", "ags")]
+    else:
+        # Large inputs: no rule on a name or a date alone. Placeholder dates (01.01., 31.12.) and the most
+        # common given names make such blocks grow with the square of the input; every rule here pairs a
+        # name key with the birth year (and a second key where the name is a given name).
+        blocking = [
+            block_on("family_sk", "byear"),
+            block_on("given_sk", "byear", "f3"),
+            block_on("given_sk", "family_sk", "ags"),
+            block_on("byear", "bmonth", "bday", "g3"),
+            "l.given_sk = r.family_sk AND l.family_sk = r.given_sk AND l.byear = r.byear",
+            block_on("family_first", "given_first", "ags"),
+            block_on("name_sorted", "byear"),
+            block_on("g3", "f3", "byear", "bmonth"),
+            "l.g3 = r.f3 AND l.f3 = r.g3 AND l.byear = r.byear",
+            block_on("family_sk", "bmonth", "bday", "ags"),
+        ]
     if "street" in columns:
         blocking.append(block_on("street"))
     if "locality" in columns and "ags" in columns:
@@ -216,9 +236,14 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
         blocking_rules_to_generate_predictions=blocking,  # type: ignore[arg-type]
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=[],
+        # EM stops when no parameter moves by more than 0.001 (a probability difference that changes no
+        # decision at the 0.5 threshold), at most 10 iterations; Splink's 0.0001 / 25 cost seconds for nothing.
+        em_convergence=0.001,
+        max_iterations=10,
     )
 
 
+U_PAIRS = 2e5  # random pairs for the u-probabilities (fixed before any run; one chunk, seed 1)
 MIN_LABELS = 30  # deterministic (AZR) pairs needed to learn m-probabilities from them instead of EM
 
 
@@ -234,7 +259,7 @@ def _train(linker: Any, db_api: Any, labels: pd.DataFrame) -> str:
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_sk", "family_sk", "byear")], recall=0.7
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e5, seed=1, num_chunks=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=1, num_chunks=1)
     if len(labels) >= MIN_LABELS:
         table = db_api.register(labels, table_name="__teilhabe_labels")
         linker.training.estimate_m_from_pairwise_labels(table)
@@ -249,10 +274,32 @@ def _train(linker: Any, db_api: Any, labels: pd.DataFrame) -> str:
     return "em"
 
 
-def _run(frames: list[pd.DataFrame], link_type: str, threshold: float) -> pd.DataFrame:
-    from splink import DuckDBAPI, Linker
+MEMORY_LIMIT = "6GB"  # DuckDB spills to a temporary directory above this (the machine has 24 GiB, shared)
 
-    db_api = DuckDBAPI()
+
+def _duckdb() -> Any:
+    """DuckDB connection for one run: 2 threads (the machine's cores), a memory limit with spilling to a
+    temporary directory, and no insertion-order guarantee (Splink never relies on it; it saves memory)."""
+    import tempfile
+
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect(
+        config={
+            "threads": 2,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": tempfile.gettempdir() + "/teilhabe-linkage-duckdb",
+            "preserve_insertion_order": False,
+        }
+    )
+    return DuckDBAPI(connection)
+
+
+def _run(frames: list[pd.DataFrame], link_type: str, threshold: float) -> pd.DataFrame:
+    from splink import Linker
+
+    db_api = _duckdb()
     tables = [db_api.register(frame) for frame in frames]
     columns = {c for c in frames[0].columns if any(frame[c].notna().any() for frame in frames)}
     records = sum(len(frame) for frame in frames)

@@ -46,7 +46,8 @@ def reindex(case: Any) -> None:
     wanted = case_keys(case)
     existing = set(SearchKey.objects.filter(case=case).values_list("key", flat=True))
     SearchKey.objects.filter(case=case, key__in=existing - wanted).delete()
-    SearchKey.objects.bulk_create([SearchKey(case=case, key=key) for key in wanted - existing])
+    SearchKey.objects.filter(case=case).exclude(owner_id=case.owner_id).update(owner_id=case.owner_id)
+    SearchKey.objects.bulk_create([SearchKey(case=case, owner_id=case.owner_id, key=key) for key in wanted - existing])
     PersonKey.objects.get_or_create(case=case)
 
 

@@ -24,15 +24,19 @@ def new_person_key() -> str:
 class SearchKey(models.Model):
     """Normalised keys of one case for search and blocking (``t:`` folded token, ``s:`` consonant skeleton,
     ``p:`` phonetic key, ``a:`` keyed hash of the AZR number, ``x:`` keyed hash of an agency id).
-    Maintained on every save of a case (``linkage.keys``)."""
+    Maintained on every save of a case (``linkage.keys``). ``owner`` repeats the case's organisation so that
+    a search reads one index range per key and organisation (``owner, key, case``) without touching the
+    case table (decision 0032)."""
 
-    PROTECTION: ClassVar[dict[str, str]] = {"id": N, "case": N, "key": PII}
+    PROTECTION: ClassVar[dict[str, str]] = {"id": N, "case": N, "owner": N, "key": PII}
 
     case = models.ForeignKey("registry.Case", on_delete=models.CASCADE, related_name="search_keys")
-    key = models.CharField(max_length=80, db_index=True)
+    owner = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "key"], name="linkage_unique_case_key")]
+        indexes = [models.Index(fields=["owner", "key", "case"], name="linkage_sk_owner_key_case")]
 
     def __str__(self) -> str:
         return f"Suchschlüssel {self.pk}"

@@ -27,7 +27,8 @@ from teilhabe.lib.names import name_keys, name_similarity, split_family_given
 from teilhabe.linkage.keys import keyed_hash
 from teilhabe.linkage.models import Merge, SearchKey
 
-NAME_CANDIDATES = 100  # rows fetched from the key table before ranking in Python
+NAME_CANDIDATES = 60  # cases ranked in Python (three times the result cap of 20)
+RARE_CANDIDATES = 500  # cases of the rarest query token read before the other tokens are checked
 _WEIGHTS = {"t": 3, "s": 2, "p": 1}
 
 
@@ -74,10 +75,49 @@ def _exact_hits(user: Any, base: Any, query: str) -> dict[int, Hit]:
     return hits
 
 
-def _name_candidates(base: Any, query: str) -> list[int]:
+def _rarest_first(scope: Any, tokens: list[Any], birth_year: int | None) -> list[int]:
+    """Case ids that meet the rarest query token, at most ``RARE_CANDIDATES``, exact keys first (folded
+    token, then skeleton, then phonetic). The tokens are compared by a bounded count of their key rows
+    (index-only ranges of ``owner, key, case``); a single token needs no count. Empty when a token meets
+    no key at all. With a birth year the case row is joined (primary key) to keep only that year."""
+    if len(tokens) == 1:
+        rarest = tokens[0]
+    else:
+        counts = []
+        for index, token in enumerate(tokens):
+            n = scope.filter(key__in=sorted(token.keys()))[: RARE_CANDIDATES + 1].count()
+            if n == 0:
+                return []
+            counts.append((n, index))
+        rarest = tokens[min(counts)[1]]
+    if birth_year:
+        scope = scope.filter(case__birth_year=birth_year)
+    found: dict[int, None] = {}
+    keys_of = rarest.keys()
+    for prefix in ("t:", "s:", ""):
+        keys = sorted(k for k in keys_of if k.startswith(prefix))
+        rows = scope.filter(key__in=keys).values_list("case_id", flat=True)
+        if found:
+            rows = rows.exclude(case_id__in=list(found))
+        found.update(dict.fromkeys(rows[: RARE_CANDIDATES - len(found)]))
+        if len(found) >= RARE_CANDIDATES:
+            break
+    return list(found)
+
+
+def _name_candidates(owners: set[int], birth_year: int | None, query: str) -> list[int]:
+    """Up to ``NAME_CANDIDATES`` case ids whose keys meet every query token, best first.
+
+    Shape of the work, whatever the caseload: one bounded count per query token (none for one token), the
+    rarest token's cases (≤ ``RARE_CANDIDATES``), then one grouped query over the key rows of only those
+    cases, joined to the case row for the restriction flag (Art. 18) and merges."""
     family, given = split_family_given(query)
-    tokens = name_keys(family, given).tokens
-    if not tokens:
+    tokens = list(name_keys(family, given).tokens)
+    if not tokens or not owners:
+        return []
+    scope = SearchKey.objects.filter(owner_id__in=sorted(owners))
+    candidates = _rarest_first(scope, tokens, birth_year)
+    if not candidates:
         return []
     annotations = {}
     all_keys: set[str] = set()
@@ -90,14 +130,16 @@ def _name_candidates(base: Any, query: str) -> list[int]:
             if keys:
                 whens.append(When(key__in=keys, then=Value(weight)))
         annotations[f"tok{index}"] = Max(SqlCase(*whens, default=Value(0), output_field=IntegerField()))
-    rows = (
-        SearchKey.objects.filter(key__in=sorted(all_keys), case__in=base)
-        .values("case_id")
-        .annotate(**annotations)
-        .filter(**{f"tok{i}__gt": 0 for i in range(len(tokens))})
+    rows = SearchKey.objects.filter(
+        owner_id__in=sorted(owners), case_id__in=candidates, key__in=sorted(all_keys), case__restricted_at__isnull=True
     )
+    merged = Merge.objects.filter(undone_at__isnull=True, owner_id__in=owners, absorbed_id__in=candidates)
+    absorbed = list(merged.values_list("absorbed_id", flat=True))
+    if absorbed:
+        rows = rows.exclude(case_id__in=absorbed)
+    grouped = rows.values("case_id").annotate(**annotations).filter(**{f"tok{i}__gt": 0 for i in range(len(tokens))})
     order = sum((_field(name) for name in annotations), Value(0))
-    return [row["case_id"] for row in rows.annotate(total=order).order_by("-total", "case_id")[:NAME_CANDIDATES]]
+    return [row["case_id"] for row in grouped.annotate(total=order).order_by("-total", "case_id")[:NAME_CANDIDATES]]
 
 
 def _field(name: str) -> Any:
@@ -114,9 +156,12 @@ def search_cases(*, user: Any, query: str, birth_year: int | None, cap: int) -> 
     base = _base(user, birth_year)
     hits = _exact_hits(user, base, query)
     query_keys = name_keys(*split_family_given(query))
-    name_ids = [pk for pk in _name_candidates(base, query) if pk not in hits]
+    from teilhabe.accounts.access import organisation_ids_with
+
+    owners = organisation_ids_with(user, "case.read") if user.is_authenticated else set()
+    name_ids = [pk for pk in _name_candidates(owners, birth_year, query) if pk not in hits]
     substring: list[int] = []
-    if len(hits) + len(name_ids) <= cap:  # fragments ("müllerh") only when the keys found too little
+    if not name_ids and len(hits) <= cap:  # fragments ("müllerh") only when the keys found nothing
         substring = list(
             base.filter(search_name__contains=" ".join(query.split()).lower())
             .exclude(pk__in=list(hits))

@@ -277,7 +277,89 @@ ORIGIN_WEIGHTS = {
     "russian": 0.05,
     "turkish": 0.10,
 }
+REALISTIC_TAIL = 0.7
 AGS = ["12073" + f"{i:03d}" for i in range(8, 200, 7)]  # Gemeinden of one Kreis (synthetic keys)
+
+
+# Long tail of a realistic caseload (``make_pair(..., long_tail=...)``): the hand-written families above
+# hold the few very common names; a real Kreis's caseload has tens of thousands of distinct family names.
+# Tail names are composed from syllables per origin (deterministic per seed) and written in two to four
+# spellings by the same German/English transcription habits that the hand-written families show.
+_SYLLABLES = {
+    "arabic": (
+        ["b", "d", "f", "h", "j", "k", "l", "m", "n", "q", "r", "s", "sh", "t", "w", "z", "kh"],
+        ["a", "i", "ou", "ee", "u"],
+    ),
+    "afghan": (
+        ["b", "d", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "sh", "t", "w", "z", "kh"],
+        ["a", "i", "oo", "e", "u"],
+    ),
+    "persian": (
+        ["b", "d", "f", "gh", "j", "k", "m", "n", "p", "r", "s", "sh", "t", "v", "z", "kh"],
+        ["a", "e", "i", "ou", "o"],
+    ),
+    "kurdish": (["b", "d", "g", "h", "j", "k", "l", "m", "n", "r", "s", "sh", "w", "z"], ["a", "e", "i", "o", "ê"]),
+    "eritrean": (["b", "d", "g", "h", "k", "l", "m", "n", "r", "s", "t", "w", "y", "z"], ["a", "e", "i", "o", "u"]),
+    "ukrainian": (
+        ["b", "d", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch", "sh", "kh"],
+        ["a", "o", "i", "y", "e"],
+    ),
+    "russian": (
+        ["b", "d", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch", "sh", "kh"],
+        ["a", "o", "i", "e", "u"],
+    ),
+    "turkish": (
+        ["b", "c", "d", "g", "k", "l", "m", "n", "r", "s", "ş", "t", "y", "z", "ç"],
+        ["a", "e", "i", "o", "u", "ü"],
+    ),
+}
+_ENDINGS = {
+    "arabic": ["", "i", "an", "ani"],
+    "afghan": ["zai", "i", "yar", "wal"],
+    "persian": ["i", "zadeh", "pour", "nejad"],
+    "kurdish": ["i", "ani", ""],
+    "eritrean": ["", "u", "om"],
+    "ukrainian": ["enko", "uk", "chuk", "ych"],
+    "russian": ["ov", "ev", "in", "sky"],
+    "turkish": ["", "oğlu", "er", "can"],
+}
+_SPELLINGS = [
+    ("sh", "sch"),
+    ("kh", "ch"),
+    ("ou", "u"),
+    ("ee", "i"),
+    ("oo", "u"),
+    ("j", "dsch"),
+    ("v", "w"),
+    ("ch", "tsch"),
+    ("y", "j"),
+    ("ş", "s"),
+    ("ç", "c"),
+    ("ü", "ue"),
+    ("ğ", "g"),
+    ("ê", "e"),
+    ("z", "s"),
+]
+
+
+def _tail_family(rng: random.Random, origin: str, given: bool = False) -> list[str]:
+    """One long-tail name family: a composed name and its usual alternative spellings (2–4 in all)."""
+    consonants, vowels = _SYLLABLES[origin]
+    stem = "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.choice([2, 2, 3])))
+    stem += rng.choice(consonants) if rng.random() < 0.6 else ""
+    name = stem if given else stem + rng.choice(_ENDINGS[origin])
+    if origin == "arabic" and not given and rng.random() < 0.3:
+        name = "al-" + name
+    name = "-".join(part.capitalize() for part in name.split("-"))
+    variants = [name]
+    for old, new in rng.sample(_SPELLINGS, len(_SPELLINGS)):
+        if old in name.lower() and len(variants) < 4:
+            spelled = name.replace(old, new).replace(old.capitalize(), new.capitalize())
+            if spelled not in variants:
+                variants.append(spelled)
+    if name.startswith("Al-"):
+        variants.append("Al" + name[3:].lower())
+    return variants
 
 
 def _families(families: list[list[str]], variant_set: str) -> list[list[str]]:
@@ -306,19 +388,22 @@ def _zipf_choice(rng: random.Random, items: list[list[str]]) -> list[str]:
     return rng.choices(items, weights)[0]
 
 
-def _people(n: int, rng: random.Random, variant_set: str) -> list[Person]:
+def _people(n: int, rng: random.Random, variant_set: str, long_tail: float = 0.0) -> list[Person]:
     people: list[Person] = []
     origins = list(ORIGIN_WEIGHTS)
     while len(people) < n:
         origin = rng.choices(origins, [ORIGIN_WEIGHTS[o] for o in origins])[0]
         nat, males, females, families = ORIGINS[origin]
-        family = _zipf_choice(rng, _families(families, variant_set))
+        if rng.random() < long_tail:
+            family = _tail_family(rng, origin)
+        else:
+            family = _zipf_choice(rng, _families(families, variant_set))
         ags = rng.choice(AGS)
         household = rng.choice([1, 1, 1, 2, 3, 4])  # siblings: same family name and Gemeinde
         for _member in range(household):
             sex = rng.choice("mw")
             pool = _families(males if sex == "m" else females, variant_set)
-            given = [_zipf_choice(rng, pool)]
+            given = [_tail_family(rng, origin, given=True) if rng.random() < long_tail / 3 else _zipf_choice(rng, pool)]
             if origin in {"arabic", "afghan"} and rng.random() < 0.15:
                 given.append(_zipf_choice(rng, pool))
             birth = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 60 * 365))
@@ -398,10 +483,17 @@ def _render(person: Person, uid: str, rng: random.Random) -> dict[str, object]:
     }
 
 
-def make_pair(n_persons: int = 2000, seed: int = 1, variant_set: str = "all") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Two agency lists of ``n_persons`` each; 70 % of list *a*'s persons are also in *b*."""
+def make_pair(
+    n_persons: int = 2000, seed: int = 1, variant_set: str = "all", long_tail: float = 0.0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two agency lists of ``n_persons`` each; 70 % of list *a*'s persons are also in *b*.
+
+    ``long_tail`` (0..1): share of households whose family name comes from the composed long tail (and a
+    third of that share for given names) instead of the hand-written common-name families. 0 is the hard
+    transliteration set (few, very common names); ``REALISTIC_TAIL`` gives a caseload-like population
+    (tens of thousands of distinct family names per 100,000 persons) for the search and dedupe budgets."""
     rng = random.Random(seed)
-    people = _people(int(n_persons * 1.3) + 1, rng, variant_set)
+    people = _people(int(n_persons * 1.3) + 1, rng, variant_set, long_tail)
     rng.shuffle(people)
     in_a = people[:n_persons]
     shared = in_a[: int(0.7 * n_persons)]

@@ -10,7 +10,7 @@ from django.core.checks import Error, register
 
 from teilhabe.privacy.processing import REQUIRED_ACTIVITY_KEYS, coverage, load_registry
 
-CHECKED_APPS = ("registry",)
+CHECKED_APPS = ("registry", "linkage")
 BY_GROUP = "by_group"
 
 

@@ -1,6 +1,9 @@
 """Cohort monitoring from case records (issue #7 item 8, DP-41, DP-42).
 
-``build_extract()`` writes one pseudonymised ``CohortRecord`` per unrestricted case with an arrival date.
+``build_extract()`` writes one pseudonymised ``CohortRecord`` per *person* with an arrival date: unrestricted
+cases that share a person key (``linkage.PersonKey``, shared after a merge inside one organisation) count
+once, and a case merged into another (``linkage.Merge``, not undone) is represented by the surviving case,
+which holds its events. Cases without a person key count as one person each (issue 11 item 3).
 ``cohort_table()`` computes trajectory indicators per arrival year from that store only — never from the
 case tables — and applies primary suppression with k = settings.DISCLOSURE_MIN_COUNT: a count of 1 … k-1
 persons is never shown, and neither is a share whose numerator or complement is such a count, nor a median
@@ -108,19 +111,44 @@ def _record(case: Case, today: date) -> CohortRecord | None:
     )
 
 
+def _persons(cases: Any) -> set[int] | None:
+    """One case per person: absorbed cases of an active merge are left out, and of the cases that share a
+    person key (same organisation) the one with the earliest arrival, then the lowest id, stands for it."""
+    from django.apps import apps
+
+    if not apps.is_installed("teilhabe.linkage"):
+        return None
+    from teilhabe.linkage.models import Merge, PersonKey
+
+    absorbed = Merge.objects.filter(undone_at__isnull=True).values("absorbed_id")
+    cases = cases.exclude(pk__in=absorbed)
+    keys = dict(PersonKey.objects.filter(case__in=cases).values_list("case_id", "key"))
+    chosen: dict[tuple[int, str], tuple[date, int]] = {}
+    for pk, owner_id, arrival, allocation in cases.values_list("pk", "owner_id", "arrival_date", "allocation_date"):
+        person = (owner_id, keys.get(pk) or f"case:{pk}")
+        rank = (arrival or allocation or date.max, pk)
+        if person not in chosen or rank < chosen[person]:
+            chosen[person] = rank
+    return {pk for _arrival, pk in chosen.values()}
+
+
 @transaction.atomic
 def build_extract() -> int:
-    """Rebuild the analytics store from scratch; returns the number of records."""
+    """Rebuild the analytics store from scratch; returns the number of records (persons)."""
     from teilhabe.audit.services import record
 
     today = timezone.localdate()
     CohortRecord.objects.all().delete()
-    cases = (
-        Case.objects.filter(restricted_at__isnull=True)
-        .select_related("owner")
-        .prefetch_related(Prefetch("events", queryset=TrajectoryEvent.objects.current()), "entries")
+    unrestricted = Case.objects.filter(restricted_at__isnull=True)
+    persons = _persons(unrestricted)
+    cases = unrestricted.select_related("owner").prefetch_related(
+        Prefetch("events", queryset=TrajectoryEvent.objects.current()), "entries"
     )
-    rows = [row for case in cases.iterator(chunk_size=500) if (row := _record(case, today)) is not None]
+    rows = [
+        row
+        for case in cases.iterator(chunk_size=500)
+        if (persons is None or case.pk in persons) and (row := _record(case, today)) is not None
+    ]
     CohortRecord.objects.bulk_create(rows, batch_size=2000)
     record(
         "registry.cohort_extract", object_type="registry.cohortrecord", username="system", extra={"records": len(rows)}

@@ -134,3 +134,10 @@ def test_compare_birth_treats_placeholders_as_uncertain() -> None:
     assert compare_birth(exact, parse_birth("12.03.1980")) == "different"
     assert compare_birth(exact, parse_birth("")) == "unknown"
     assert compare_birth(parse_birth("01.01.1991"), parse_birth("01.01.1991")) == "year_uncertain"
+
+
+def test_tigrinya_spirant_k_is_written_k_in_latin() -> None:
+    """ተኽለ is spelled Tekle/Teklay in passports and agency records: ኽ is the spirant form of k."""
+    from teilhabe.lib.names import name_keys as keys_of
+
+    assert {"s:tkl"} <= keys_of("ተኽለ").keys() & keys_of("Tekle").keys() & keys_of("Teklay").keys()

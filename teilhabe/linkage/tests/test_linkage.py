@@ -106,6 +106,28 @@ def test_duplicate_review_merge_and_exact_unmerge(world: World) -> None:
     assert {"linkage.run", "linkage.decide", "linkage.merge", "linkage.unmerge"} <= actions
 
 
+def test_cohort_counts_a_merged_person_once_and_twice_after_unmerge(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    """KiIM cohort figures count persons: two records of one person joined by a merge (same PersonKey)
+    are one person in the extract; after the unmerge they are two again."""
+    from teilhabe.registry.cohort import build_extract
+    from teilhabe.registry.models import CohortRecord
+
+    settings.PSEUDONYM_KEY = "test-cohort-key"
+    first, second = _pair(world)
+    for case in (first, second):
+        Case.objects.filter(pk=case.pk).update(arrival_date=date(2023, 5, 1))
+    before = build_extract()
+    services.run_duplicates(acting_user=world.p.alice, organisation=world.p.org_a)
+    candidate = LinkCandidate.objects.get(left=first, right=second)
+    services.decide(acting_user=world.p.alice, candidate=candidate, status="same", reason="Pass verglichen")
+    done = services.merge(acting_user=world.dora, candidate=candidate, survivor_id=first.pk, reason="Dublette")
+    assert build_extract() == before - 1
+    # the person's record is the survivor's and carries the course start moved over from the absorbed case
+    assert CohortRecord.objects.filter(arrival_year=2023, days_to_course_start__isnull=False).count() == 1
+    services.unmerge(acting_user=world.dora, merge_record=done, reason="zwei Personen")
+    assert build_extract() == before
+
+
 def test_linking_pages_and_api_are_scoped_to_the_own_organisation(world: World) -> None:
     first, second = _pair(world)
     services.run_duplicates(acting_user=world.p.alice, organisation=world.p.org_a)

@@ -140,3 +140,21 @@ def test_bulk_loaded_cases_get_keys_from_the_reindex_command(personas: Personas)
     call_command("linkage_reindex")
     found, _ = services.case_search(acting_user=personas.alice, query="Shevchenko Olena")
     assert len(found) == 1 and found[0].match_reason == "Name ähnlich"  # type: ignore[attr-defined]
+
+
+def test_rare_name_found_among_many_common_ones_and_keys_carry_the_owner(personas: Personas) -> None:
+    """The search reads the rarest query token first: a rare family name is found even when its common
+    given name alone has more cases than the bounded candidate set; every key row names the case's owner."""
+    from teilhabe.linkage import search
+
+    for i in range(8):
+        _case(personas, family_name=f"Haddad{'x' * i}", given_names="Mohammed")
+    target = _case(personas, family_name="Stanikzai", given_names="Muhammad", birth_year=1990)
+    old = search.RARE_CANDIDATES
+    search.RARE_CANDIDATES = 3  # fewer than the "Mohammed" cases
+    try:
+        found, _truncated = services.case_search(acting_user=personas.alice, query="Mohamed Stanekzai")
+    finally:
+        search.RARE_CANDIDATES = old
+    assert found and found[0] == target
+    assert set(SearchKey.objects.values_list("owner_id", flat=True)) == {personas.org_a.pk}

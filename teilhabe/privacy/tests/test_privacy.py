@@ -52,6 +52,22 @@ def test_check_fails_when_registry_does_not_cover_a_class() -> None:
     assert ids == {"privacy.E003", "privacy.E004"}
 
 
+def test_linkage_tables_are_checked_like_the_case_records() -> None:
+    """Search keys, agency ids and merge states hold personal data: an activity must cover them too."""
+    from teilhabe.linkage.models import SearchKey
+
+    registry = copy.deepcopy(load_registry())
+    registry["activities"] = [a for a in registry["activities"] if a["id"] != "kiim-personenabgleich"]
+    missing = {e.msg.split(" ")[0] for e in check_protection(registry) if e.id == "privacy.E003"}
+    assert {"linkage.SearchKey.key", "linkage.ExternalId.value", "linkage.Merge.state"} <= missing
+    original = SearchKey.PROTECTION
+    SearchKey.PROTECTION = {k: v for k, v in original.items() if k != "owner"}
+    try:
+        assert [e.id for e in check_protection()] == ["privacy.E002"]
+    finally:
+        SearchKey.PROTECTION = original
+
+
 def test_check_fails_for_activity_without_retention() -> None:
     registry = copy.deepcopy(load_registry())
     registry["activities"][2]["retention"] = ""
