@@ -6,7 +6,7 @@ Runs only with TEILHABE_DEMO=1. Other apps add their demo data by registering a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from django.conf import settings
