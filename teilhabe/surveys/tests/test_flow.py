@@ -32,16 +32,6 @@ ANSWERS = {
 }
 
 
-@pytest.fixture
-def survey(personas):  # type: ignore[no-untyped-def]
-    staff = make_user("koordination", personas.org_a, Role.KOORDINATION)
-    survey = services.survey_create(staff, owner=personas.org_a, title="Leben im Landkreis", slug="leben", year=2026)
-    services.version_upload(staff, survey, file_name="demo.xlsx", data=demo_form.workbook_bytes())
-    services.survey_open(staff, survey)
-    survey.staff = staff  # type: ignore[attr-defined]
-    return survey
-
-
 def _post(client: Client, lang: str, answers: Mapping[str, Any], **extra: Any):  # type: ignore[no-untyped-def]
     return client.post(reverse("surveys:form", args=["leben", lang]), answers, REMOTE_ADDR="203.0.113.77",
                        HTTP_USER_AGENT="Mozilla/5.0 TestAgent/9.9", **extra)  # fmt: skip
@@ -317,7 +307,10 @@ def test_raking_with_binding_trim_bounds_converges_and_says_so() -> None:
     rng = random.Random(11)
     # Strong response bias: the young and the towns answer far more often than their share.
     units = [
-        {"alter": rng.choices(["jung", "mittel", "alt"], [5, 4, 1])[0], "ort": rng.choices(["stadt", "land"], [3, 2])[0]}
+        {
+            "alter": rng.choices(["jung", "mittel", "alt"], [5, 4, 1])[0],
+            "ort": rng.choices(["stadt", "land"], [3, 2])[0],
+        }
         for _ in range(1500)
     ]
     margins = {"alter": {"jung": 2000, "mittel": 5000, "alt": 3000}, "ort": {"stadt": 4000, "land": 6000}}
