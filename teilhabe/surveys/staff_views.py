@@ -24,6 +24,7 @@ from teilhabe.surveys import answers as answer_check
 from teilhabe.surveys import formspec, results, services, xlsform
 from teilhabe.surveys.forms import CodesForm, CrossTabForm, ExportForm, SurveyForm, UploadForm
 from teilhabe.surveys.models import MANAGE, Response, Survey
+from teilhabe.surveys.source import INPUT_KEYS
 from teilhabe.surveys.weighting import WeightingError
 
 INTERVIEW = "surveys.interview"
@@ -267,6 +268,8 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
         "weighted": Response.objects.filter(survey=survey, weight__isnull=False).exists(),
         "can_open_text": has_permission(request.user, OPEN_TEXT, survey.owner),
         "export_form": ExportForm(languages=version.languages),
+        "group_rows": results.group_values(survey, survey.k_threshold),
+        "input_labels": [INPUT_KEYS.get(key, key) for key in survey.indicator_inputs],
     }
     return render(request, "surveys/staff/results.html", context)
 

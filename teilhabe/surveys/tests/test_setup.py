@@ -118,3 +118,37 @@ def test_setup_screens_need_the_manage_permission(regions, survey: Survey, clien
     login_verified(client, interviewer)
     assert client.get(_url(survey)).status_code == 403
     assert client.post(_url(survey, "gemeindegruppen"), {"g-groups": "x | y | z"}).status_code == 403
+
+
+def test_bef_values_per_gemeinde_group_with_interval_and_disclosure(survey: Survey, client: Client) -> None:
+    from teilhabe.surveys import results
+    from teilhabe.surveys.models import Response
+
+    version = survey.current_version
+    rows = []
+    # stadt: 40 respondents, 12 report discrimination; land: 25, 3 do (a cell below k); dorf: 6 (below k)
+    for group, n, yes in (("stadt", 40, 12), ("land", 25, 3), ("dorf", 6, 1)):
+        for i in range(n):
+            rows.append(Response(survey=survey, version=version, language="de", submitted_on="2026-10-01", weight=1.0,
+                                 answers={"gemeindegruppe": group, "diskriminierung": "ja" if i < yes else "nein",
+                                          "zugehoerigkeit": "4" if i % 2 else "2"}))  # fmt: skip
+    Response.objects.bulk_create(rows)
+    survey.weighting = {"gemeindegruppe": "gemeindegruppe"}
+    survey.gemeinde_groups = {g: {"label": g.title(), "ags": []} for g in ("stadt", "land", "dorf")}
+    survey.indicator_inputs = {"umf_zugehoerigkeit_top2": {"question": "zugehoerigkeit", "values": ["4", "5"]},
+                               "umf_diskriminierung_12m": {"question": "diskriminierung", "values": ["ja"]}}  # fmt: skip
+    survey.save()
+    by_code = {row.code: row for row in results.group_values(survey, 10)}
+    stadt = by_code["stadt"]
+    assert stadt.respondents.value == 40 and not stadt.respondents.suppressed
+    belonging, discrimination = stadt.values
+    assert belonging.percent is not None and belonging.percent[0] == pytest.approx(50.0)
+    assert discrimination.percent is not None and discrimination.percent[0] == pytest.approx(30.0)
+    assert discrimination.percent[1] < 30.0 < discrimination.percent[2]  # 95 % interval around the share
+    assert by_code["dorf"].respondents.suppressed and all(v.percent is None for v in by_code["dorf"].values)
+    # land: 3 of 25 is a cell below k, so its share is withheld; so is one more group's (secondary suppression)
+    assert by_code["land"].values[1].percent is None
+    assert by_code["land"].respondents.suppressed  # the Kreis total minus stadt would reveal dorf otherwise
+    login_verified(client, survey.staff)  # type: ignore[attr-defined]
+    page = client.get(reverse("surveys_staff:results", args=[survey.pk])).content.decode()
+    assert "Monitoring-Werte je Gemeindegruppe" in page and "30,0 (" in page
