@@ -152,3 +152,20 @@ def test_bef_values_per_gemeinde_group_with_interval_and_disclosure(survey: Surv
     login_verified(client, survey.staff)  # type: ignore[attr-defined]
     page = client.get(reverse("surveys_staff:results", args=[survey.pk])).content.decode()
     assert "Monitoring-Werte je Gemeindegruppe" in page and "30,0 (" in page
+
+
+def test_every_survey_staff_string_has_an_english_translation() -> None:
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    po = (Path(__file__).parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    msgids = [m.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+              for m in re.findall(r'^msgid "(.+)"$', po, re.M)]  # fmt: skip
+    assert len(msgids) > 150
+    with translation.override("en"):
+        untranslated = [m for m in msgids if "%" not in m and translation.gettext(m) == m and m not in {
+            "XLSForm (.xlsx)", "Codes", "Online", "Interview", "Export", "PDF", "Status", "Format", "Code"}]  # fmt: skip
+        assert untranslated == []
+        assert translation.gettext("Monitoring-Eingänge speichern") == "Save monitoring inputs"
