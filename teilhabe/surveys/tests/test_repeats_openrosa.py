@@ -74,7 +74,7 @@ def test_export_has_a_long_sheet_per_repeat(repeat_survey: Survey, client: Clien
     response = client.get(reverse("surveys_staff:export", args=[repeat_survey.pk]),
                           {"language": "English (en)", "labels": "codes", "format": "xlsx"})  # fmt: skip
     book = load_workbook(BytesIO(response.content))
-    rows = list(book["repeat test"].iter_rows(values_only=True))  # the one export writer: "_" → " "
+    rows = list(book["Repeat Test"].iter_rows(values_only=True))  # titled by lib.exports.sheet_title
     assert rows[0][:3] == ("antwort_nr", "angabe_nr", "repeat_test/group_test/required_text")
     assert [r[:3] for r in rows[1:3]] == [(1, 1, "a"), (1, 2, "b")]
 
