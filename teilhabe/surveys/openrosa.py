@@ -121,11 +121,10 @@ def raw_values(spec: formspec.Spec, root: ET.Element) -> dict[str, list[str]]:
         return tag.rsplit("}", 1)[-1]
 
     def find(node: ET.Element, rel: str) -> ET.Element | None:
+        found: ET.Element | None = node
         for part in rel.split("/"):
-            node = next((child for child in node if local(child.tag) == part), None)  # type: ignore[assignment]
-            if node is None:
-                return None
-        return node
+            found = next((child for child in found if local(child.tag) == part), None) if found is not None else None
+        return found
 
     def values_of(question: formspec.Question, element: ET.Element | None) -> list[str]:
         value = (element.text or "").strip() if element is not None else ""
@@ -162,7 +161,7 @@ def submission(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
     if request.method != "POST":
         return _message("Nur HEAD oder POST.", 405)
     upload = request.FILES.get("xml_submission_file")
-    if upload is None or upload.size > MAX_SUBMISSION:
+    if upload is None or (upload.size or 0) > MAX_SUBMISSION:
         return _message("Es fehlt die Datei „xml_submission_file“ (höchstens 10 MB).", 400)
     try:
         root = SafeET.fromstring(upload.read())

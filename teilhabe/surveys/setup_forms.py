@@ -56,7 +56,7 @@ class WeightingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        chosen = {v: data.get(f"margin_{v}") for v in MARGINS if data.get(f"margin_{v}")}
+        chosen: dict[str, str] = {v: str(data[f"margin_{v}"]) for v in MARGINS if data.get(f"margin_{v}")}
         if not chosen:
             raise forms.ValidationError(_("Bitte mindestens eine Randverteilung mit einer Frage verbinden."))
         seen: dict[str, str] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 from io import BytesIO
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -67,16 +68,20 @@ def test_export_has_a_long_sheet_per_repeat(repeat_survey: Survey, client: Clien
     from openpyxl import load_workbook
 
     version = repeat_survey.current_version
+    assert version is not None
     Response.objects.create(survey=repeat_survey, version=version, language="en", submitted_on="2026-10-01",
-                            answers={"my_name": "x", "repeat_test": [{"group_test/required_text": "a"},
-                                                                     {"group_test/required_text": "b"}]})  # fmt: skip
+                            answers={"my_name": "x", "repeat_test": [
+                                {"group_test/required_text": "a", "group_test/select_multiple_test": ["yes"]},
+                                {"group_test/required_text": "b", "group_test/select_multiple_test": ["no"]}]})  # fmt: skip
     login_verified(client, repeat_survey.staff)  # type: ignore[attr-defined]
     response = client.get(reverse("surveys_staff:export", args=[repeat_survey.pk]),
                           {"language": "English (en)", "labels": "codes", "format": "xlsx"})  # fmt: skip
     book = load_workbook(BytesIO(response.content))
     rows = list(book["Repeat Test"].iter_rows(values_only=True))  # titled by lib.exports.sheet_title
-    assert rows[0][:3] == ("antwort_nr", "angabe_nr", "repeat_test/group_test/required_text")
-    assert [r[:3] for r in rows[1:3]] == [(1, 1, "a"), (1, 2, "b")]
+    # Open text stays out without surveys.open_text, as in the main sheet.
+    assert rows[0][:3] == ("antwort_nr", "angabe_nr", "repeat_test/group_test/select_multiple_test")
+    assert "repeat_test/group_test/required_text" not in rows[0]
+    assert [r[:3] for r in rows[1:3]] == [(1, 1, "yes"), (1, 2, "no")]
 
 
 def _instance(survey: Survey, entries: list[tuple[str, str]]) -> bytes:
@@ -92,7 +97,7 @@ def _instance(survey: Survey, entries: list[tuple[str, str]]) -> bytes:
             f"<meta><instanceID>uuid:1</instanceID></meta></{root}>").encode()  # fmt: skip
 
 
-def _submit(client: Client, url: str, xml: bytes, **extra: str):  # type: ignore[no-untyped-def]
+def _submit(client: Client, url: str, xml: bytes, **extra: Any):  # type: ignore[no-untyped-def]
     upload = SimpleUploadedFile("submission.xml", xml, content_type="text/xml")
     return client.post(url, {"xml_submission_file": upload}, HTTP_X_OPENROSA_VERSION="1.0", **extra)
 
