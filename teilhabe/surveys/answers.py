@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from django.utils.translation import gettext as _
 
 from teilhabe.surveys import xpath
-from teilhabe.surveys.formspec import Group, Question, Spec, text
+from teilhabe.surveys.formspec import Group, Question, Repeat, Spec, text
 
 MAX_TEXT = 2000
 _INT = re.compile(r"^[+-]?\d{1,12}$")
@@ -65,17 +65,36 @@ def instance(spec: Spec, answers: Mapping[str, Any]) -> ET.Element:
     """The XML instance of the answers (unanswered and non-relevant questions as empty elements)."""
     root = ET.Element(spec.root.strip("/"))
 
-    def add(parent: ET.Element, items: list[Question | Group]) -> None:
+    def add(parent: ET.Element, items: list[Question | Group], values: Mapping[str, Any], prefix: str) -> None:
         for item in items:
+            if isinstance(item, Repeat):
+                # One element per instance; with none, one empty element so paths inside still resolve.
+                for entry in values.get(item.key) or [{}]:
+                    add(ET.SubElement(parent, item.name), item.children, entry, item.key + "/")
+                continue
             element = ET.SubElement(parent, item.name)
             if isinstance(item, Group):
-                add(element, item.children)
+                add(element, item.children, values, prefix)
             else:
-                value = answers.get(item.key)
+                value = values.get(item.key[len(prefix) :] if prefix else item.key)
                 element.text = " ".join(value) if isinstance(value, list) else (value or "")
 
-    add(root, spec.items)
+    add(root, spec.items, answers, "")
     return root
+
+
+def repeat_field(repeat: Repeat, index: int, question: Question) -> str:
+    """The form field name of a question in one repeat instance: ``"kinder.0.alter"``."""
+    return f"{repeat.key}.{index}.{repeat.relative(question.key)}"
+
+
+def repeat_count(repeat: Repeat, raw: Callable[[str], list[str]]) -> int:
+    """Instances posted for a repeat (hidden field ``<key>.count``), capped at ``repeat.limit``."""
+    values = raw(f"{repeat.key}.count")
+    try:
+        return max(0, min(repeat.limit, int(values[0]))) if values else 0
+    except ValueError:
+        return 0
 
 
 def allowed_choices(question: Question, root: ET.Element) -> list[dict[str, Any]]:
@@ -102,6 +121,8 @@ def relevant_keys(spec: Spec, root: ET.Element) -> set[str]:
 
     def walk(items: list[Question | Group], parent_relevant: bool) -> None:
         for item in items:
+            if isinstance(item, Repeat):
+                continue  # checked per instance (``_check_repeat``)
             node = root.find(item.path.split("/", 2)[2]) if item.path.count("/") > 1 else root
             shown = parent_relevant and (not item.relevant or xpath.evaluate(item.relevant, root, node))
             if isinstance(item, Group):
@@ -161,7 +182,63 @@ def check(spec: Spec, raw: Callable[[str], list[str]], language: str) -> Checked
                 result.errors[key] = text(question.constraint_msg, language) or _("Diese Antwort ist nicht zulässig.")
                 continue
         result.answers[key] = value
+    for repeat in spec.repeats():
+        _check_repeat(spec, repeat, raw, language, result)
     return result
+
+
+def _check_repeat(spec: Spec, repeat: Repeat, raw: Callable[[str], list[str]], language: str, result: Checked) -> None:
+    """Each instance is checked like a small form, its expressions evaluated on an instance in which the
+    repeat holds just this entry (``${name}`` inside a repeat refers to the same instance, as in ODK).
+    Errors are keyed by the instance's field name; instances without any answer are dropped."""
+    root = instance(spec, result.answers)
+    path = repeat.path.split("/", 2)[2]
+    node = root.find(path)
+    if repeat.relevant and not xpath.evaluate(repeat.relevant, root, node):
+        return
+    entries: list[dict[str, Any]] = []
+    for index in range(repeat_count(repeat, raw)):
+        entry: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for question in repeat.questions():
+            if question.collects:
+                value, error = _parse(question, raw(repeat_field(repeat, index, question)))
+                if error:
+                    errors[repeat_field(repeat, index, question)] = error
+                elif value is not None:
+                    entry[repeat.relative(question.key)] = value
+        if not entry and not errors:
+            continue
+        root = instance(spec, {**result.answers, repeat.key: [entry]})
+        clean: dict[str, Any] = {}
+        for question in repeat.questions():
+            field, rel = repeat_field(repeat, index, question), repeat.relative(question.key)
+            element = root.find(question.path.split("/", 2)[2])
+            if question.relevant and not xpath.evaluate(question.relevant, root, element):
+                errors.pop(field, None)
+                continue
+            result.relevant.add(field)
+            if not question.collects or field in errors:
+                continue
+            value = entry.get(rel)
+            if value is None:
+                if question.required:
+                    errors[field] = text(question.required_msg, language) or _("Bitte beantworten Sie diese Frage.")
+                continue
+            if question.is_select:
+                codes = {str(c["name"]) for c in allowed_choices(question, root)}
+                if any(code not in codes for code in (value if isinstance(value, list) else [value])):
+                    errors[field] = _("Bitte wählen Sie eine der angebotenen Antworten.")
+                    continue
+            if question.constraint and not xpath.evaluate(question.constraint, root, element):
+                errors[field] = text(question.constraint_msg, language) or _("Diese Antwort ist nicht zulässig.")
+                continue
+            clean[rel] = value
+        result.errors.update(errors)
+        if clean:
+            entries.append(clean)
+    if entries:
+        result.answers[repeat.key] = entries
 
 
 def today() -> date:

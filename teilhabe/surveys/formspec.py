@@ -23,7 +23,7 @@ IGNORED_TYPES = {
     "phonenumber", "username", "email", "audit", "start-geopoint", "hidden",
 }  # fmt: skip
 TYPE_NAMES_DE = {
-    "repeat": "Wiederholungsgruppe (repeat)",
+    "repeat in repeat": "Wiederholungsgruppe in einer Wiederholungsgruppe (repeat in repeat)",
     "loop": "Schleife (loop)",
     "geopoint": "Standort (geopoint)",
     "geotrace": "Linie (geotrace)",
@@ -87,6 +87,21 @@ class Group:
 
 
 @dataclass
+class Repeat(Group):
+    """``begin_repeat``: its questions are answered any number of times. Answers are stored under the
+    repeat's key as a list of dicts keyed by the question key relative to the repeat (``"alter"``,
+    ``"gruppe/frage"``); ``limit`` caps the instances a web form accepts."""
+
+    limit: int = 20
+
+    def questions(self) -> Iterator[Question]:
+        yield from _questions(self.children, into_repeats=True)
+
+    def relative(self, key: str) -> str:
+        return key[len(self.key) + 1 :]
+
+
+@dataclass
 class Spec:
     root: str
     title: str
@@ -94,18 +109,36 @@ class Spec:
     ignored: list[str]
 
     def questions(self) -> Iterator[Question]:
+        """The questions outside repeats (one answer each)."""
         yield from _questions(self.items)
 
+    def repeats(self) -> Iterator[Repeat]:
+        yield from _repeats(self.items)
+
+    def all_questions(self) -> Iterator[Question]:
+        """Every question including those inside repeats (keys with the repeat's key as prefix)."""
+        yield from _questions(self.items, into_repeats=True)
+
     def by_key(self) -> dict[str, Question]:
-        return {q.key: q for q in self.questions()}
+        return {q.key: q for q in self.all_questions()}
 
 
-def _questions(items: list[Question | Group]) -> Iterator[Question]:
+def _questions(items: list[Question | Group], into_repeats: bool = False) -> Iterator[Question]:
     for item in items:
+        if isinstance(item, Repeat) and not into_repeats:
+            continue
         if isinstance(item, Group):
-            yield from _questions(item.children)
+            yield from _questions(item.children, into_repeats)
         else:
             yield item
+
+
+def _repeats(items: list[Question | Group]) -> Iterator[Repeat]:
+    for item in items:
+        if isinstance(item, Repeat):
+            yield item
+        elif isinstance(item, Group):
+            yield from _repeats(item.children)
 
 
 class UnsupportedType(ValueError):
@@ -193,19 +226,27 @@ def build(form: dict[str, Any]) -> Spec:
             error.name = name  # type: ignore[attr-defined]
             raise
 
-    def walk(children: list[dict[str, Any]], path: str) -> list[Question | Group]:
+    def walk(children: list[dict[str, Any]], path: str, in_repeat: bool = False) -> list[Question | Group]:
         items: list[Question | Group] = []
         for child in children:
             ctype, name = child.get("type", ""), child["name"]
             child_path = f"{path}/{name}"
             key = child_path[len(root) + 1 :]
             bind = child.get("bind", {}) or {}
+            if ctype == "repeat":
+                if in_repeat:
+                    raise UnsupportedType(name, "repeat in repeat")
+                items.append(
+                    Repeat(name, key, child_path, child.get("label"), expr(bind.get("relevant"), name, None),
+                           walk(child.get("children", []), child_path, True))
+                )  # fmt: skip
+                continue
             if ctype == "group":
                 if (child.get("control") or {}).get("bodyless"):
                     continue  # pyxform's meta/instanceID
                 items.append(
                     Group(name, key, child_path, child.get("label"), expr(bind.get("relevant"), name, None),
-                          walk(child.get("children", []), child_path))
+                          walk(child.get("children", []), child_path, in_repeat))
                 )  # fmt: skip
                 continue
             if ctype in IGNORED_TYPES:

@@ -23,6 +23,14 @@ from teilhabe.lib.disclosure import protect_table
 from teilhabe.surveys.weighting import WeightingError
 
 ADULT_BANDS = ("18-25", "25-65", "65+")
+# The categories each register margin has (``gemeindegruppe``: the survey's own group codes). "x" of sex is
+# optional: below k it is left out (an open margin).
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "altersgruppe": ADULT_BANDS,
+    "geschlecht": ("m", "w", "x"),
+    "staatsangehoerigkeitsgruppe": ("eu27", "europa", "ukraine", "asyl8", "sonstige"),
+}
+OPTIONAL_CATEGORIES = {"geschlecht": {"x"}}
 MARGINS = {
     "altersgruppe": "Altersgruppe",
     "geschlecht": "Geschlecht",

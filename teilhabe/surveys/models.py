@@ -51,6 +51,9 @@ class Survey(models.Model):
     weighting = models.JSONField(_("Gewichtung (Randverteilung → Frage)"), default=dict, blank=True)
     # Gemeinde groups: group code → {"label": "...", "ags": ["12073…", …]}; the answer of
     # ``weighting["gemeindegruppe"]`` holds the group code.
+    # Trimming of raked weights: bounds as multiples of the mean weight N/n (``weighting.rake``).
+    trim_lower = models.FloatField(_("Untere Kappungsgrenze (× mittleres Gewicht)"), default=0.2)
+    trim_upper = models.FloatField(_("Obere Kappungsgrenze (× mittleres Gewicht)"), default=5.0)
     gemeinde_groups = models.JSONField(_("Gemeindegruppen"), default=dict, blank=True)
     # Monitoring inputs: source key → {"question": name, "values": [codes counted]}; "umf_befragte" counts all.
     indicator_inputs = models.JSONField(_("Monitoring-Eingänge"), default=dict, blank=True)

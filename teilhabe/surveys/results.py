@@ -239,3 +239,65 @@ def weighted_share(
         flags.append(any(v in values for v in chosen))
         weights.append(weight)
     return weighting.share(flags, weights)
+
+
+@dataclass
+class GroupValue:
+    """One monitoring input (e.g. BEF-01's ``umf_zugehoerigkeit_top2``) for one Gemeinde group."""
+
+    key: str
+    share: weighting.Share | None  # None where suppressed
+    suppressed: bool
+
+    @property
+    def percent(self) -> tuple[float, float, float] | None:
+        """(share, low, high) in percent, or None where suppressed."""
+        if self.share is None:
+            return None
+        return 100 * self.share.value, 100 * self.share.low, 100 * self.share.high
+
+
+@dataclass
+class GroupRow:
+    code: str
+    label: str
+    respondents: Cell
+    values: list[GroupValue]
+
+
+def group_values(survey: Survey, k: int) -> list[GroupRow]:
+    """BEF inputs per Gemeinde group: weighted share with 95 % interval per group and monitoring input.
+
+    The group of a respondent is the answer to the question mapped to ``gemeindegruppe`` in
+    ``survey.weighting``. Disclosure (k ≥ 10, as for published tables): the respondents per group pass
+    ``protect_table`` as one line with its total, and per input the groups × (counted, not counted) table of
+    unweighted respondents passes ``protect_table`` with margins; a share is shown only if its group's count
+    and both of its cells are published (a share with n would otherwise give a suppressed cell back).
+    Returns [] without groups or without a mapped question."""
+    question = survey.weighting.get("gemeindegruppe")
+    groups = survey.gemeinde_groups
+    if not question or not groups:
+        return []
+    codes = list(groups)
+    data = [(a, w) for a, w in _answers(survey) if a.get(question) in groups]
+    counts = [sum(1 for a, _w in data if a.get(question) == code) for code in codes]
+    respondents = protect_table([counts], k)[0]
+    per_key: dict[str, list[GroupValue]] = {code: [] for code in codes}
+    for key, spec in survey.indicator_inputs.items():
+        wanted = {str(v) for v in spec.get("values", [])}
+        flags: dict[str, list[tuple[bool, float]]] = {code: [] for code in codes}
+        for answers, weight in data:
+            value = answers.get(spec["question"])
+            if value in (None, "", []):
+                continue
+            chosen = value if isinstance(value, list) else [value]
+            flags[answers[question]].append((any(str(v) in wanted for v in chosen), weight))
+        grid = protect_table([[sum(f for f, _w in flags[c]), sum(not f for f, _w in flags[c])] for c in codes], k)
+        for i, code in enumerate(codes):
+            hidden = respondents[i].suppressed or grid[i][0].suppressed or grid[i][1].suppressed or not flags[code]
+            share = None if hidden else weighting.share([f for f, _w in flags[code]], [w for _f, w in flags[code]])
+            per_key[code].append(GroupValue(key, share, hidden))
+    return [
+        GroupRow(code, str(groups[code].get("label", code)), respondents[i], per_key[code])
+        for i, code in enumerate(codes)
+    ]

@@ -184,7 +184,7 @@ def survey_weight(user: Any, survey: Survey) -> dict[str, Any]:
         }
         for r in responses
     ]
-    result = rake(units, margins, open_variables=open_margins)
+    result = rake(units, margins, open_variables=open_margins, lower=survey.trim_lower, upper=survey.trim_upper)
     for response, weight in zip(responses, result.weights, strict=True):
         response.weight = weight
     Response.objects.bulk_update(responses, ["weight"], batch_size=500)
@@ -197,6 +197,7 @@ def survey_weight(user: Any, survey: Survey) -> dict[str, Any]:
         "design_effect": round(result.design_effect, 4),
         "effective_n": round(result.effective_n, 1),
         "trimmed": result.trimmed,
+        "trim": [survey.trim_lower, survey.trim_upper],
         "max_error": result.max_error,
         "margins": {
             v: {c: [margins[v][c], round(result.margins[v].get(c, 0.0), 1)] for c in margins[v]} for v in margins

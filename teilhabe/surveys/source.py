@@ -18,10 +18,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from teilhabe.indicators.sources import Observation
 
 KEYS = ("umf_befragte", "umf_zugehoerigkeit_top2", "umf_diskriminierung_12m")
+# The keys a survey question can feed (``umf_befragte`` counts all respondents), with the staff label.
+INPUT_KEYS = {
+    "umf_zugehoerigkeit_top2": _("Starkes Zugehörigkeitsgefühl (BEF-01)"),
+    "umf_diskriminierung_12m": _("Diskriminierungserfahrung in 12 Monaten (BEF-02)"),
+}
 
 
 class SurveySource:

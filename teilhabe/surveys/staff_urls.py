@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teilhabe.surveys import staff_views
+from teilhabe.surveys import setup_views, staff_views
 
 app_name = "surveys_staff"
 
@@ -21,5 +21,7 @@ urlpatterns = [
     path("<int:pk>/codebuch/", staff_views.codebook, name="codebook"),
     path("<int:pk>/xliff/", staff_views.xliff_export, name="xliff_export"),
     path("<int:pk>/xliff/einlesen/", staff_views.xliff_import, name="xliff_import"),
+    path("<int:pk>/auswertung/", setup_views.setup, name="setup"),
+    path("<int:pk>/auswertung/<str:part>/", setup_views.setup, name="setup_part"),
     path("<int:pk>/gewichten/", staff_views.weight, name="weight"),
 ]

@@ -24,6 +24,7 @@ from teilhabe.surveys import answers as answer_check
 from teilhabe.surveys import formspec, results, services, xlsform
 from teilhabe.surveys.forms import CodesForm, CrossTabForm, ExportForm, SurveyForm, UploadForm
 from teilhabe.surveys.models import MANAGE, Response, Survey
+from teilhabe.surveys.source import INPUT_KEYS
 from teilhabe.surveys.weighting import WeightingError
 
 INTERVIEW = "surveys.interview"
@@ -208,7 +209,7 @@ def interview(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
     survey = get_survey_for_user(request, pk, INTERVIEW)
     if survey.status != Survey.Status.OPEN:
         raise Http404
-    from teilhabe.surveys.views import _posted, form_context, render_form
+    from teilhabe.surveys.views import form_context, posted_values, render_form
 
     version = survey.current_version
     language = version.language(lang) if version else None
@@ -216,6 +217,11 @@ def interview(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         spec = formspec.build(version.form)
+        if request.POST.get("_add"):
+            context = form_context(survey, version, language, checked=answer_check.Checked(relevant=None),  # type: ignore[arg-type]
+                                   values=posted_values(request, spec))  # fmt: skip
+            context["interview"] = True
+            return render_form(request, context)
         checked = answer_check.check(spec, request.POST.getlist, language["key"])
         if not checked.errors:
             services.response_submit(
@@ -224,7 +230,7 @@ def interview(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
             )  # fmt: skip
             messages.success(request, _("Interview gespeichert. Das nächste kann beginnen."))
             return redirect("surveys_staff:interview", survey.pk, language["code"])
-        values = {q.key: _posted(request, q) for q in spec.questions()}
+        values = posted_values(request, spec)
         context = form_context(survey, version, language, checked=checked, values=values)
         context["interview"] = True
         return render_form(request, context, status=400)
@@ -267,6 +273,8 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
         "weighted": Response.objects.filter(survey=survey, weight__isnull=False).exists(),
         "can_open_text": has_permission(request.user, OPEN_TEXT, survey.owner),
         "export_form": ExportForm(languages=version.languages),
+        "group_rows": results.group_values(survey, survey.k_threshold),
+        "input_labels": [INPUT_KEYS.get(key, key) for key in survey.indicator_inputs],
     }
     return render(request, "surveys/staff/results.html", context)
 
@@ -356,15 +364,42 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         "Anonyme Antworten. Nur für die Auswertung im Amt; veröffentlichte Zahlen nur mit Mindestfallzahl %(k)s."
     ) % {"k": survey.k_threshold}
     if fmt == "xlsx":
-        return xlsx_response(
-            f"{survey.slug}-antworten", [Sheet("Antworten", header, rows, note), _codebook_sheet(spec, version)]
-        )
+        sheets = [Sheet("Antworten", header, rows, note), *_repeat_sheets(survey, spec, language, as_labels, with_text)]
+        return xlsx_response(f"{survey.slug}-antworten", [*sheets, _codebook_sheet(spec, version)])
     return csv_response(f"{survey.slug}-antworten", header, rows, note=note)
+
+
+def _cell(question: Any, value: Any, language: str, as_labels: bool) -> Any:
+    if value in (None, ""):
+        return None
+    if question.is_select and as_labels:
+        codes = value if isinstance(value, list) else [value]
+        return "; ".join(_label_of(question, c, language) for c in codes)
+    if isinstance(value, list):
+        return " ".join(value)
+    if question.type in {"integer", "decimal"}:
+        return float(value) if question.type == "decimal" else int(value)
+    return value
+
+
+def _repeat_sheets(survey: Survey, spec: Any, language: str, as_labels: bool, with_text: bool) -> list[Sheet]:
+    """One sheet per repeat in long format: response number (as in "Antworten"), entry number, answers."""
+    sheets = []
+    for repeat in spec.repeats():
+        questions = [q for q in repeat.questions() if q.collects and (with_text or q.type != "text")]
+        rows: list[list[Any]] = []
+        for number, answers in enumerate(survey.responses.order_by("id").values_list("answers", flat=True), start=1):
+            for index, entry in enumerate(answers.get(repeat.key) or [], start=1):
+                rows.append([number, index, *[_cell(q, entry.get(repeat.relative(q.key)), language, as_labels)
+                                              for q in questions]])  # fmt: skip
+        header = ["antwort_nr", "angabe_nr", *[q.key for q in questions]]
+        sheets.append(Sheet(repeat.name[:31], header, rows, _("Wiederholungsgruppe „%(n)s“") % {"n": repeat.key}))
+    return sheets
 
 
 def _codebook_rows(spec: Any, version: Any) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    for question in spec.questions():
+    for question in spec.all_questions():
         if not question.collects:
             continue
         base = [question.key, question.type, question.required, question.relevant, question.constraint]

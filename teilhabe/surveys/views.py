@@ -142,12 +142,17 @@ def survey_form(request: HttpRequest, slug: str, lang: str) -> HttpResponse:
             context.update(needs_code=needs_code, code=code, limit=True)
             return render_form(request, context, status=429)
         spec = formspec.build(version.form)
+        if request.POST.get("_add"):  # one more repeat instance: show the form again, nothing checked
+            context = form_context(survey, version, language, checked=answer_check.Checked(relevant=None),  # type: ignore[arg-type]
+                                   values=posted_values(request, spec))  # fmt: skip
+            context.update(needs_code=needs_code, code=code)
+            return render_form(request, context)
         checked = answer_check.check(spec, request.POST.getlist, language["key"])
         code_error = ""
         if needs_code and not services.code_is_valid(survey, code):
             code_error = _("Der Zugangscode ist ungültig oder wurde schon verwendet.")
         if checked.errors or code_error:
-            values = {q.key: _posted(request, q) for q in spec.questions()}
+            values = posted_values(request, spec)
             context = form_context(survey, version, language, checked=checked, values=values)
             context.update(needs_code=needs_code, code=code, code_error=code_error)
             return render_form(request, context, status=400)
@@ -157,7 +162,7 @@ def survey_form(request: HttpRequest, slug: str, lang: str) -> HttpResponse:
                 code=code if needs_code else "",
             )  # fmt: skip
         except services.SurveyStateError:
-            values = {q.key: _posted(request, q) for q in spec.questions()}
+            values = posted_values(request, spec)
             context = form_context(survey, version, language, checked=checked, values=values)
             context.update(
                 needs_code=needs_code,
@@ -169,9 +174,26 @@ def survey_form(request: HttpRequest, slug: str, lang: str) -> HttpResponse:
     return redirect(reverse("surveys:thanks", args=[survey.slug, language["code"]]))
 
 
-def _posted(request: HttpRequest, question: formspec.Question) -> Any:
-    values = request.POST.getlist(question.key)
+def _posted(request: HttpRequest, question: formspec.Question, name: str = "") -> Any:
+    values = request.POST.getlist(name or question.key)
     return values if question.multiple else (values[0] if values else "")
+
+
+def posted_values(request: HttpRequest, spec: formspec.Spec) -> dict[str, Any]:
+    """The posted answers to show again: per question, and per repeat a list of entries plus its count
+    (one more instance when the respondent pressed "add" for that repeat)."""
+    values: dict[str, Any] = {q.key: _posted(request, q) for q in spec.questions()}
+    for repeat in spec.repeats():
+        count = answer_check.repeat_count(repeat, request.POST.getlist)
+        values[repeat.key] = [
+            {
+                repeat.relative(q.key): _posted(request, q, answer_check.repeat_field(repeat, i, q))
+                for q in repeat.questions()
+            }
+            for i in range(count)
+        ]
+        values[f"{repeat.key}.count"] = min(repeat.limit, count + (request.POST.get("_add") == repeat.key))
+    return values
 
 
 def thanks(request: HttpRequest, slug: str, lang: str) -> HttpResponse:

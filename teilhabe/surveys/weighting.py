@@ -3,7 +3,10 @@
 ``rake(units, margins)``: ``units`` is a list of dicts (margin variable → category of one respondent),
 ``margins`` maps each variable to {category: population total}. Returns ``RakeResult`` with one weight per
 unit whose weighted totals reproduce every margin (within ``tolerance``, relative), weights trimmed to
-[``lower``, ``upper``] × mean weight (trimming and raking alternate until both hold), the Kish design
+[``lower``, ``upper``] × mean weight N/n inside every raking step (bounded raking: a weight that would
+cross a bound stays at it and the others of its category absorb the rest, so each step meets its margin
+exactly; ``converged`` means every margin is met within ``tolerance`` after a full cycle, honestly
+``False`` otherwise, e.g. when the bounds make the margins unreachable), the Kish design
 effect ``1 + CV²`` of the weights and the effective sample size.
 
 ``share(values, weights)``: weighted share of True with a 95 % confidence interval from the effective
@@ -45,6 +48,45 @@ def _totals(units: Sequence[Mapping[str, str]], weights: Sequence[float], variab
     return totals
 
 
+def _fit_bounded(weights: list[float], index: list[int], target: float, low: float, high: float) -> None:
+    """Scale the weights of one margin category (in place) so they sum to ``target`` with every weight kept
+    in [low, high]: weights that would cross a bound are fixed at it and the rest absorb the difference
+    (bounded raking, Deville & Särndal 1992, "truncated" distance). Infeasible targets leave all at a bound."""
+    if not index or target <= 0:
+        return
+    fixed: dict[int, float] = {}
+    for _round in range(len(index) + 1):
+        free = [i for i in index if i not in fixed]
+        free_total = sum(weights[i] for i in free)
+        rest = target - sum(fixed.values())
+        if not free or free_total <= 0:
+            break
+        factor = rest / free_total
+        crossing = {i: (low if weights[i] * factor < low else high) for i in free
+                    if not low <= weights[i] * factor <= high}  # fmt: skip
+        if not crossing:
+            for i in free:
+                weights[i] *= factor
+            break
+        fixed.update(crossing)
+    for i, bound in fixed.items():
+        weights[i] = bound
+
+
+def _max_error(
+    units: Sequence[Mapping[str, str]], weights: Sequence[float], scaled: Mapping[str, Mapping[str, float]]
+) -> float:
+    return max(
+        (
+            abs(total - scaled[v][c]) / scaled[v][c]
+            for v in scaled
+            for c, total in _totals(units, weights, v).items()
+            if scaled[v].get(c)
+        ),
+        default=0.0,
+    )
+
+
 def design_effect(weights: Sequence[float]) -> float:
     n = len(weights)
     total = sum(weights)
@@ -58,7 +100,7 @@ def rake(
     margins: Mapping[str, Mapping[str, float]],
     *,
     tolerance: float = 1e-4,
-    max_iterations: int = 200,
+    max_iterations: int = 2000,
     lower: float = 0.2,
     upper: float = 5.0,
     open_variables: frozenset[str] = frozenset(),
@@ -69,8 +111,11 @@ def rake(
         raise WeightingError("Keine Antworten zum Gewichten.")
     if not margins:
         raise WeightingError("Keine Randverteilungen gewählt.")
+    if not 0 < lower < 1 < upper:
+        raise WeightingError("Die Kappungsgrenzen müssen 0 < untere Grenze < 1 < obere Grenze erfüllen.")
     variables = list(margins)
     population = None
+    # Margins from different tables differ slightly (suppression, rounding): all are scaled to the first.
     for variable in variables:
         total = float(sum(margins[variable].values()))
         population = total if population is None else population
@@ -86,9 +131,6 @@ def rake(
             raise WeightingError(
                 f"Randverteilung „{variable}“: Antworten in Kategorien ohne Randsumme ({', '.join(sorted(unknown))})."
             )
-        if abs(total - population) > 0.5 * 1e-3 * population:
-            # Margins from different tables differ slightly (suppression, rounding): scale to the first.
-            pass
     assert population is not None
     scaled = {
         variable: {
@@ -97,33 +139,25 @@ def rake(
         }
         for variable in variables
     }
-    weights = [population / len(units)] * len(units)
-    trimmed_total = 0
+    base = population / len(units)
+    low, high = lower * base, upper * base  # bounds on the weight, relative to the mean weight N/n
+    weights = [base] * len(units)
+    members = {
+        variable: {c: [i for i, u in enumerate(units) if u.get(variable) == c] for c in scaled[variable]}
+        for variable in variables
+    }
     iterations = 0
     converged = False
     max_error = math.inf
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported
         for variable in variables:
-            totals = _totals(units, weights, variable)
-            factors = {c: scaled[variable][c] / totals[c] if totals.get(c) else 1.0 for c in scaled[variable]}
-            weights = [w * factors.get(u.get(variable, ""), 1.0) for u, w in zip(units, weights, strict=True)]
-        mean = sum(weights) / len(weights)
-        low, high = lower * mean, upper * mean
-        clipped = [min(max(w, low), high) for w in weights]
-        trimmed_total = sum(1 for a, b in zip(weights, clipped, strict=True) if a != b)
-        weights = clipped
-        max_error = max(
-            abs(total - scaled[v][c]) / scaled[v][c]
-            for v in variables
-            for c, total in _totals(units, weights, v).items()
-            if scaled[v].get(c)
-        )
-        if max_error < tolerance and trimmed_total == 0:
-            converged = True
-            break
+            for category, target in scaled[variable].items():
+                _fit_bounded(weights, members[variable][category], target, low, high)
+        max_error = _max_error(units, weights, scaled)
         if max_error < tolerance:
             converged = True
             break
+    trimmed_total = sum(1 for w in weights if w <= low * (1 + 1e-9) or w >= high * (1 - 1e-9))
     deff = design_effect(weights)
     return RakeResult(
         weights=weights,

@@ -215,7 +215,7 @@ def read(data: bytes, file_name: str = "fragebogen.xlsx") -> ParsedForm:
         problems.append(
             Problem("survey", _find_row(rows["survey"], name=error.name),
                     f"Der Fragetyp {type_name} der Frage „{error.name}“ wird im Webformular nicht angeboten "
-                    "(unterstützt: text, integer, decimal, date, select_one, select_multiple, note, Gruppen).")
+                    "(unterstützt: text, integer, decimal, date, select_one, select_multiple, note, Gruppen, Wiederholungsgruppen).")
         )  # fmt: skip
         spec = None
     except xpath.ExpressionError as error:

@@ -32,16 +32,6 @@ ANSWERS = {
 }
 
 
-@pytest.fixture
-def survey(personas):  # type: ignore[no-untyped-def]
-    staff = make_user("koordination", personas.org_a, Role.KOORDINATION)
-    survey = services.survey_create(staff, owner=personas.org_a, title="Leben im Landkreis", slug="leben", year=2026)
-    services.version_upload(staff, survey, file_name="demo.xlsx", data=demo_form.workbook_bytes())
-    services.survey_open(staff, survey)
-    survey.staff = staff  # type: ignore[attr-defined]
-    return survey
-
-
 def _post(client: Client, lang: str, answers: Mapping[str, Any], **extra: Any):  # type: ignore[no-untyped-def]
     return client.post(reverse("surveys:form", args=["leben", lang]), answers, REMOTE_ADDR="203.0.113.77",
                        HTTP_USER_AGENT="Mozilla/5.0 TestAgent/9.9", **extra)  # fmt: skip
@@ -309,3 +299,31 @@ def test_an_open_margin_leaves_units_outside_it_unadjusted() -> None:
     assert abs(result.margins["sex"]["m"] - 500) < 0.5 and abs(result.margins["sex"]["w"] - 500) < 0.5
     with pytest.raises(weighting.WeightingError, match="ohne Randsumme"):
         weighting.rake(units, {"sex": {"m": 500, "w": 500}})
+
+
+def test_raking_with_binding_trim_bounds_converges_and_says_so() -> None:
+    import random
+
+    rng = random.Random(11)
+    # Strong response bias: the young and the towns answer far more often than their share.
+    units = [
+        {
+            "alter": rng.choices(["jung", "mittel", "alt"], [5, 4, 1])[0],
+            "ort": rng.choices(["stadt", "land"], [3, 2])[0],
+        }
+        for _ in range(1500)
+    ]
+    margins = {"alter": {"jung": 2000, "mittel": 5000, "alt": 3000}, "ort": {"stadt": 4000, "land": 6000}}
+    result = weighting.rake(units, margins, lower=0.3, upper=4.0)
+    assert result.converged and result.max_error < 1e-4
+    assert result.trimmed > 0  # the bounds were binding, the margins are still met
+    mean = sum(result.weights) / len(result.weights)
+    assert max(result.weights) <= 4.0 * mean * (1 + 1e-6) and min(result.weights) >= 0.3 * mean * (1 - 1e-6)
+
+
+def test_raking_reports_honestly_when_bounds_make_margins_unreachable() -> None:
+    units = [{"sex": "m"}] * 90 + [{"sex": "w"}] * 10
+    result = weighting.rake(units, {"sex": {"m": 100, "w": 900}}, upper=2.0, max_iterations=50)
+    assert not result.converged and result.max_error > 0.1
+    with pytest.raises(weighting.WeightingError, match="Kappungsgrenzen"):
+        weighting.rake(units, {"sex": {"m": 500, "w": 500}}, lower=1.5)
