@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,7 +44,11 @@ def exclusive(name: str) -> Iterator[None]:
     directory = Path(settings.BASE_DIR) / "var" / "locks"
     directory.mkdir(parents=True, exist_ok=True)
     # One lock file per database and name: another installation (or test database) on the host is not a rival.
-    scoped = f"{connection.settings_dict.get('NAME')}|{name}"
+    # An in-memory database lives in one process only (each test worker has its own under the same name).
+    database = connection.settings_dict.get("NAME")
+    if connection.is_in_memory_db():
+        database = f"{database}|pid={os.getpid()}"
+    scoped = f"{database}|{name}"
     with (directory / f"{_key(scoped) & 0xFFFFFFFFFFFF:x}.lock").open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
