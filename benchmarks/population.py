@@ -97,7 +97,7 @@ SELECT p.*, date_diff('year', geb, $stichtag::DATE) AS alter,
            OR (coalesce(geburtsstaat, '000') <> '000' AND coalesce(zuzug_herkunft_staat, '000') <> '000') AS eigener_mh
 FROM p WHERE wohnungsstatus IN ('H', 'A');
 CREATE TABLE e AS
-SELECT d.*, eigener_mh OR (alter < 18 AND coalesce(e.eigener_mh, false)) AS mh,
+SELECT d.*, d.eigener_mh OR (alter < 18 AND coalesce(e.eigener_mh, false)) AS mh,
        CASE WHEN alter < 3 THEN '00-03' WHEN alter < 6 THEN '03-06' WHEN alter < 15 THEN '06-15'
             WHEN alter < 18 THEN '15-18' WHEN alter < 25 THEN '18-25' WHEN alter < 65 THEN '25-65' ELSE '65+' END AS ag
 FROM d LEFT JOIN (SELECT DISTINCT ON (ordnungsmerkmal) ordnungsmerkmal, eigener_mh FROM d) e
