@@ -39,8 +39,9 @@ def load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS in MB, exit status, last output line) of one child process."""
+def run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit status, last output line) of one child process.
+    CPU seconds (user + system, all threads) vary far less with the machine's load than wall time."""
     started = time.perf_counter()
     child = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert child.stdout is not None
@@ -50,7 +51,8 @@ def run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, 
     lines = [line for line in output.splitlines() if line.strip()]
     if child.returncode:
         print(output[-3000:])
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, child.returncode, lines[-1] if lines else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - started, cpu, usage.ru_maxrss / 1024, child.returncode, lines[-1] if lines else ""
 
 
 def synthesise_file(kreis: str, path: Path, rows: int = 0) -> None:
@@ -140,18 +142,22 @@ def compare(label: str, file: Path, kreis: str, env: dict[str, str], before: Pat
     runs.append(("product CLI", product, ROOT))
     if before is not None:
         runs.append(("product CLI, before", product, before))
-    results: dict[str, float] = {}
+    results: dict[str, tuple[float, float]] = {}
     for name, argv, cwd in runs:
         load_before = load()
-        seconds, peak, status, last = run(argv, env, cwd)
-        results[name] = seconds
+        seconds, cpu, peak, status, last = run(argv, env, cwd)
+        results[name] = (seconds, cpu)
         print(
-            f"  {name:<22} {seconds:7.1f} s   peak {peak:6,.0f} MB   exit {status}   "
+            f"  {name:<22} {seconds:7.1f} s  CPU {cpu:6.1f} s   peak {peak:6,.0f} MB   exit {status}   "
             f"load {load_before} → {load()}   ({last[:70]})"
         )
-    print(f"  ratio product / bare DuckDB: {results['product CLI'] / results['bare DuckDB']:.2f}")
+
+    def ratio(a: str, b: str) -> str:
+        return f"wall {results[a][0] / results[b][0]:.2f}, CPU {results[a][1] / results[b][1]:.2f}"
+
+    print(f"  ratio product / bare DuckDB: {ratio('product CLI', 'bare DuckDB')}")
     if before is not None:
-        print(f"  ratio before / now: {results['product CLI, before'] / results['product CLI']:.2f}")
+        print(f"  ratio before / now: {ratio('product CLI, before', 'product CLI')}")
 
 
 def main() -> None:
