@@ -1,19 +1,29 @@
-"""Benchmark of the population-register pipeline against the budgets of issue #3.
+"""Register import benchmark (issue 17): the product's CLI beside a plain DuckDB script on the same file.
 
-    .venv/bin/python benchmarks/population.py            # Landkreis Karlsruhe (08215), about 463,000 rows
-    .venv/bin/python benchmarks/population.py --land     # additionally about 5 million rows (Kreise of BW)
+    .venv/bin/python benchmarks/population.py                       # Landkreis Karlsruhe (08215), ~463,000 rows
+    .venv/bin/python benchmarks/population.py --big                 # also ~5 M rows (Berlin's extract, scaled)
+    .venv/bin/python benchmarks/population.py --file X.csv --kreis 08215 --database sqlite:////tmp/b.sqlite3
+    .venv/bin/python benchmarks/population.py --before /path/to/old/checkout   # old code, same file, same load
 
-Prints wall times per stage and the peak resident memory of the process. The Karlsruhe run goes through
-the real services (check → commit) against a throw-away SQLite database; the Land run measures the
-Django-free pipeline (read, validate, derive, aggregate, pseudonymous store) plus the count rows.
+Each run is a separate process, measured from outside: wall time and the peak resident memory of exactly
+that process (``os.wait4``). The product run is ``manage.py import_register FILE --stichtag … --kreis …``
+end to end (Django start-up, read, validate, derive, tables, pseudonymous store, database). The peer is this
+file's own ``--bare`` mode: one DuckDB session that reads the CSV, parses the dates, derives age band,
+nationality group and migration status and counts them per Kreis, Gemeinde and Planungsraum — no
+validation report, no store. Printed: both times, the ratio, both peaks, and the load average before and
+after every run (the machine is shared; compare only figures taken at the same load).
+
+Synthetic extracts are written to /tmp (``--workdir``) by ``teilhabe.population.synth`` and reused.
+The database (``--database``) must have the Kreis's regions; without it a throw-away SQLite file is migrated
+and filled first (not timed). ``TEILHABE_PIPELINE_MEMORY_MB`` is passed through (default 768).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import dataclasses
 import os
-import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,137 +31,179 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 STICHTAG = date(2025, 12, 31)
+BIG_KREIS = "11000"  # Berlin: one Kreis, one Gemeinde; scaled to BIG_ROWS residents
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def line(label: str, seconds: float, budget: str = "") -> None:
-    print(f"  {label:<44} {seconds:7.2f} s {budget}")
-
-
-def karlsruhe(workdir: Path) -> None:
-    os.environ.setdefault("TEILHABE_SECRET_KEY", "benchmark-only-secret")
-    os.environ.setdefault("TEILHABE_PSEUDONYM_KEY", "benchmark-only-pseudonym-key")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["TEILHABE_POPULATION_DIR"] = str(workdir / "population")
-    os.environ["TEILHABE_KREIS"] = "08215"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teilhabe.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from teilhabe.accounts.models import Organisation, OrganisationKind
-    from teilhabe.population import services
-    from teilhabe.population.derivation import derive
-    from teilhabe.population.synth import specs_from_files, synthesise, write_csv
-    from teilhabe.population.tables import aggregate
-    from teilhabe.regions.loader import load_regions
-
-    call_command("migrate", verbosity=0)
-    load_regions(only_kreis="08215")
-    owner = Organisation.objects.create(name="Benchmark", kind=OrganisationKind.LANDKREIS)
-
-    print("Landkreis Karlsruhe (08215)")
+def run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit status, last output line) of one child process.
+    CPU seconds (user + system, all threads) vary far less with the machine's load than wall time."""
     started = time.perf_counter()
-    table = synthesise(specs_from_files("08215"), STICHTAG, seed=1)
-    path = workdir / "karlsruhe.csv"
-    write_csv(table, path)
-    line(f"synthesis ({table.num_rows:,} rows, incl. CSV)", time.perf_counter() - started, "(budget 30 s)")
-    data = path.read_bytes()
-    del table
-
-    for attempt in (1, 2):  # the second run replaces the first Stichtag (re-import path)
-        timings = services.Timings()
-        started, cpu = time.perf_counter(), time.process_time()
-        register_import = services.register_import_check(
-            acting_user=None,
-            owner=owner,
-            data=data,
-            filename=path.name,
-            stichtag=STICHTAG,
-            kreis_ags="08215",
-            timings=timings,
-        )
-        checked = time.perf_counter()
-        services.register_import_commit(acting_user=None, register_import=register_import, timings=timings)
-        total = time.perf_counter() - started
-        print(f" run {attempt}: import + validate + derive + all tables + persistence")
-        line("read file", timings.read)
-        line("validate", timings.validate)
-        line("check total (read, validate, stage, report)", checked - started)
-        line("load checked rows from staging", timings.staged)
-        line("derive", timings.derive)
-        line("tables (all levels and dimensions)", timings.tables)
-        line("pseudonymous Parquet store", timings.store)
-        line("database (counts, replace, audit)", timings.database)
-        line("end to end", total, "(budget 8 s)")
-        line("  CPU time of the process (all threads)", time.process_time() - cpu)
-
-    from teilhabe.population.importer import read_extract, validate
-
-    normalised = validate(read_extract(data), STICHTAG, services.district_gemeinden("08215")).normalised
-    started, cpu = time.perf_counter(), time.process_time()
-    derived = derive(normalised, STICHTAG)
-    counts = aggregate(derived, "08215")
-    line(f"derive + tables alone ({counts.num_rows:,} count rows)", time.perf_counter() - started, "(budget 2 s)")
-    line("  CPU time of the process (all threads)", time.process_time() - cpu)
-    print(f"  peak memory so far: {peak_mb():,.0f} MB (budget 1,500 MB)")
+    child = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert child.stdout is not None
+    output = child.stdout.read().decode("utf-8", "replace")
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    lines = [line for line in output.splitlines() if line.strip()]
+    if child.returncode:
+        print(output[-3000:])
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - started, cpu, usage.ru_maxrss / 1024, child.returncode, lines[-1] if lines else ""
 
 
-def land(workdir: Path, target_rows: int = 5_000_000) -> None:
-    from teilhabe.population import store
-    from teilhabe.population.derivation import derive
-    from teilhabe.population.importer import read_extract, validate
+def synthesise_file(kreis: str, path: Path, rows: int = 0) -> None:
+    sys.path.insert(0, str(ROOT))
     from teilhabe.population.synth import specs_from_files, synthesise, write_csv
-    from teilhabe.population.tables import aggregate
 
-    kreise = []
-    with (ROOT / "teilhabe/regions/data/gemeindeverzeichnis/kreise.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row.get("land_code", row.get("kreis_ags", "")[:2]) == "08" or row["kreis_ags"].startswith("08"):
-                kreise.append(row["kreis_ags"])
-    specs = []
-    for kreis in kreise:
-        specs += specs_from_files(kreis)
-        if sum(s.population for s in specs) >= target_rows:
-            break
-    print(f"Land run: {len(specs)} Gemeinden, {sum(s.population for s in specs):,} residents")
+    specs = specs_from_files(kreis)
+    if rows:
+        factor = rows / sum(s.population for s in specs)
+        specs = [
+            dataclasses.replace(s, population=round(s.population * factor), male=round(s.male * factor)) for s in specs
+        ]
     started = time.perf_counter()
     table = synthesise(specs, STICHTAG, seed=1)
-    path = workdir / "land.csv"
     write_csv(table, path)
-    rows = table.num_rows
-    del table
-    line(f"synthesis ({rows:,} rows)", time.perf_counter() - started)
-    started, cpu = time.perf_counter(), time.process_time()
-    result = validate(read_extract(path.read_bytes()), STICHTAG, {s.ags for s in specs})
-    line("read + validate", time.perf_counter() - started)
-    step = time.perf_counter()
-    derived = derive(result.normalised, STICHTAG)
-    counts = aggregate(derived, "08")
-    line("derive + tables", time.perf_counter() - step)
-    step = time.perf_counter()
-    store.write(store.store_table(derived, "benchmark-key"), workdir / "land.parquet")
-    line("pseudonymous store", time.perf_counter() - step)
-    line(f"end to end without DB ({counts.num_rows:,} count rows)", time.perf_counter() - started, "(budget 90 s)")
-    line("  CPU time of the process (all threads)", time.process_time() - cpu)
-    print(f"  peak memory: {peak_mb():,.0f} MB (budget 6,000 MB)")
+    print(f"  synthesised {table.num_rows:,} rows → {path} in {time.perf_counter() - started:.0f} s")
+
+
+def prepare_database(url: str, kreise: list[str], env: dict[str, str]) -> None:
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from teilhabe.regions.loader import load_regions\n"
+        "from teilhabe.regions.models import Kreis\n"
+        "from teilhabe.accounts.models import Organisation, OrganisationKind\n"
+        "call_command('migrate', verbosity=0)\n"
+        f"for k in {kreise!r}:\n"
+        "    if not Kreis.objects.filter(ags=k).exists(): load_regions(only_kreis=k)\n"
+        "Organisation.objects.get_or_create(name='Benchmark', kind=OrganisationKind.LANDKREIS)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], env={**env, "DATABASE_URL": url}, cwd=ROOT, check=True)
+
+
+BARE_SQL = """
+CREATE TABLE p AS
+SELECT ags, planungsraum, wohnungsstatus, geschlecht, staatsangehoerigkeit_1 AS sa1,
+       coalesce(try_strptime(geburtsdatum, '%Y-%m-%d'), try_strptime(geburtsdatum, '%d.%m.%Y'))::DATE AS geb,
+       geburtsstaat, zuzug_herkunft_staat, art_deutsche_staatsangehoerigkeit AS art, elternteil_1, ordnungsmerkmal
+FROM read_csv($file, delim = ';', header = true, all_varchar = true);
+CREATE TABLE d AS
+SELECT p.*, date_diff('year', geb, $stichtag::DATE) AS alter,
+       sa1 <> '000' AS auslaender,
+       sa1 <> '000' OR coalesce(art IN ('E', 'O', 'S'), false)
+           OR (coalesce(geburtsstaat, '000') <> '000' AND coalesce(zuzug_herkunft_staat, '000') <> '000') AS eigener_mh
+FROM p WHERE wohnungsstatus IN ('H', 'A');
+CREATE TABLE e AS
+SELECT d.*, d.eigener_mh OR (alter < 18 AND coalesce(e.eigener_mh, false)) AS mh,
+       CASE WHEN alter < 3 THEN '00-03' WHEN alter < 6 THEN '03-06' WHEN alter < 15 THEN '06-15'
+            WHEN alter < 18 THEN '15-18' WHEN alter < 25 THEN '18-25' WHEN alter < 65 THEN '25-65' ELSE '65+' END AS ag
+FROM d LEFT JOIN (SELECT DISTINCT ON (ordnungsmerkmal) ordnungsmerkmal, eigener_mh FROM d) e
+  ON e.ordnungsmerkmal = d.elternteil_1;
+SELECT count(*) FROM (
+    SELECT ags, planungsraum, dim, cat, geschlecht, count(*) FROM (
+        SELECT ags, planungsraum, geschlecht, 'alter_sa' AS dim, ag || '|' || (sa1 = '000')::VARCHAR AS cat FROM e
+        UNION ALL SELECT ags, planungsraum, geschlecht, 'sa', sa1 FROM e WHERE auslaender
+        UNION ALL SELECT ags, planungsraum, geschlecht, 'mh', mh::VARCHAR FROM e
+        UNION ALL SELECT ags, planungsraum, geschlecht, 'geburtsstaat', geburtsstaat FROM e
+    ) GROUP BY GROUPING SETS ((dim, cat, geschlecht), (ags, dim, cat, geschlecht),
+                              (ags, planungsraum, dim, cat, geschlecht)));
+"""
+
+
+def bare(file: str) -> None:
+    """The independent peer: plain DuckDB, same memory limit as the product."""
+    import duckdb
+
+    memory = os.environ.get("TEILHABE_PIPELINE_MEMORY_MB", "768")
+    con = duckdb.connect(
+        config={
+            "memory_limit": f"{memory}MB",
+            "temp_directory": str(Path(tempfile.gettempdir()) / "duckdb-bench-spill"),
+        }
+    )
+    rows = 0
+    for statement in BARE_SQL.split(";\n"):
+        if statement.strip():
+            params = {k: v for k, v in {"file": file, "stichtag": STICHTAG}.items() if f"${k}" in statement}
+            result = con.execute(statement, params).fetchall()
+            rows = result[0][0] if result else rows
+    print(f"bare DuckDB: {rows:,} count rows")
+
+
+def compare(label: str, file: Path, kreis: str, env: dict[str, str], before: Path | None) -> None:
+    print(f"\n{label}: {file} ({file.stat().st_size / 2**20:,.0f} MB), Kreis {kreis}")
+    product = [sys.executable, "manage.py", "import_register", str(file), "--stichtag", str(STICHTAG), "--kreis", kreis]
+    runs = [("bare DuckDB", [sys.executable, str(Path(__file__).resolve()), "--bare", str(file)], ROOT)]
+    runs.append(("product CLI", product, ROOT))
+    if before is not None:
+        runs.append(("product CLI, before", product, before))
+    results: dict[str, tuple[float, float]] = {}
+    for name, argv, cwd in runs:
+        load_before = load()
+        seconds, cpu, peak, status, last = run(argv, env, cwd)
+        results[name] = (seconds, cpu)
+        print(
+            f"  {name:<22} {seconds:7.1f} s  CPU {cpu:6.1f} s   peak {peak:6,.0f} MB   exit {status}   "
+            f"load {load_before} → {load()}   ({last[:70]})"
+        )
+
+    def ratio(a: str, b: str) -> str:
+        return f"wall {results[a][0] / results[b][0]:.2f}, CPU {results[a][1] / results[b][1]:.2f}"
+
+    print(f"  ratio product / bare DuckDB: {ratio('product CLI', 'bare DuckDB')}")
+    if before is not None:
+        print(f"  ratio before / now: {ratio('product CLI, before', 'product CLI')}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--land", action="store_true", help="also run about 5 million rows")
+    parser.add_argument("--bare", help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help="an existing extract (CSV)")
+    parser.add_argument("--kreis", default="08215")
+    parser.add_argument("--big", action="store_true", help=f"also a ~5 M-row extract (Kreis {BIG_KREIS}, scaled)")
+    parser.add_argument("--big-rows", type=int, default=5_000_000)
+    parser.add_argument("--only-big", action="store_true")
+    parser.add_argument("--database", help="DATABASE_URL with the regions loaded (default: a throw-away SQLite)")
+    parser.add_argument("--before", type=Path, help="checkout of the old code: its CLI runs beside, same file")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "teilhabe-bench-population")
     args = parser.parse_args()
-    print(f"CPU cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
-    with tempfile.TemporaryDirectory(prefix="teilhabe-bench-") as tmp:
-        karlsruhe(Path(tmp))
-        if args.land:
-            land(Path(tmp))
+    if args.bare:
+        bare(args.bare)
+        return
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print(f"CPU cores: {os.cpu_count()}, load average: {load()}")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "teilhabe.settings",
+        "TEILHABE_SECRET_KEY": os.environ.get("TEILHABE_SECRET_KEY", "benchmark-only-secret"),
+        "TEILHABE_PSEUDONYM_KEY": os.environ.get("TEILHABE_PSEUDONYM_KEY", "benchmark-only-pseudonym-key"),
+        "TEILHABE_POPULATION_DIR": str(args.workdir / "population"),
+        "TEILHABE_UPLOAD_LIMIT_REGISTER_MB": "2048",
+        "PYTHONPATH": "",
+    }
+    env["DATABASE_URL"] = args.database or f"sqlite:///{args.workdir / 'bench.sqlite3'}"
+    jobs: list[tuple[str, Path, str]] = []
+    if args.file:
+        jobs.append(("extract", args.file, args.kreis))
+    elif not args.only_big:
+        path = args.workdir / f"synthetisch_{args.kreis}.csv"
+        if not path.exists():
+            synthesise_file(args.kreis, path)
+        jobs.append((f"Kreis {args.kreis}", path, args.kreis))
+    if args.big or args.only_big:
+        path = args.workdir / f"synthetisch_{BIG_KREIS}_{args.big_rows}.csv"
+        if not path.exists():
+            synthesise_file(BIG_KREIS, path, args.big_rows)
+        jobs.append((f"{args.big_rows:,} rows", path, BIG_KREIS))
+    if not args.database:
+        prepare_database(env["DATABASE_URL"], sorted({kreis for _l, _p, kreis in jobs}), env)
+    for label, path, kreis in jobs:
+        compare(label, path, kreis, env, args.before)
 
 
 if __name__ == "__main__":

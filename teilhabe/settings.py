@@ -67,6 +67,9 @@ TASKS = {"default": {"BACKEND": env_str("TEILHABE_TASK_BACKEND", "django_tasks_d
 TEILHABE_MIN_FREE_MB = env_int("TEILHABE_MIN_FREE_MB", 500)
 # Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
 POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
+# Memory the query engine of the register import (DuckDB) may use; beyond it intermediate results spill to
+# POPULATION_DIR/spill. Fixed, so a Land-sized extract fits a small server (docs/decisions/0100-*).
+POPULATION_PIPELINE_MEMORY_MB = env_int("TEILHABE_PIPELINE_MEMORY_MB", 768)
 # Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
 TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_PP", "2"))
 

@@ -8,7 +8,6 @@ class ConceptConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from teilhabe.concept.demo import build_demo_concept
         from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_public, register_staff
 
@@ -38,4 +37,4 @@ class ConceptConfig(AppConfig):
                 order=38,
             )
         )
-        register_demo_builder("concept", build_demo_concept)
+        register_demo_builder("concept", "teilhabe.concept.demo.build_demo_concept")

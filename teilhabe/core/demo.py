@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from teilhabe.accounts import services as account_services
 from teilhabe.accounts.models import Membership, Organisation, OrganisationKind, User
@@ -31,10 +32,12 @@ class DemoDistrict:
 
 
 DemoBuilder = Callable[[DemoDistrict], None]
-_BUILDERS: list[tuple[str, DemoBuilder]] = []
+# A builder or the dotted path of one ("teilhabe.population.demo.build_demo"): apps register the path so that
+# django.setup() — every management command — does not import the demo modules and their heavy libraries.
+_BUILDERS: list[tuple[str, DemoBuilder | str]] = []
 
 
-def register_demo_builder(name: str, builder: DemoBuilder) -> None:
+def register_demo_builder(name: str, builder: DemoBuilder | str) -> None:
     if name not in {n for n, _b in _BUILDERS}:
         _BUILDERS.append((name, builder))
 
@@ -143,5 +146,5 @@ def create_demo_district(only: Collection[str] | None = None) -> DemoDistrict:
             district.codes[username] = account_services.static_codes_create(acting_user=None, user=user, count=5)
     for name, builder in _BUILDERS:
         if only is None or name in only:
-            builder(district)
+            (import_string(builder) if isinstance(builder, str) else builder)(district)
     return district

@@ -10,7 +10,6 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_public, register_staff
-        from teilhabe.directory.demo import build_demo_directory
 
         register_public(
             Area(
@@ -29,4 +28,4 @@ class DirectoryConfig(AppConfig):
                 order=40,
             )
         )
-        register_demo_builder("directory", build_demo_directory)
+        register_demo_builder("directory", "teilhabe.directory.demo.build_demo_directory")

@@ -10,7 +10,6 @@ class IndicatorsConfig(AppConfig):
 
         from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_public, register_staff
-        from teilhabe.indicators.demo import build_demo_monitoring
 
         register_public(
             Area(
@@ -29,7 +28,7 @@ class IndicatorsConfig(AppConfig):
                 order=30,
             )
         )
-        register_demo_builder("indicators", build_demo_monitoring)
+        register_demo_builder("indicators", "teilhabe.indicators.demo.build_demo_monitoring")
 
         from django.apps import apps
 

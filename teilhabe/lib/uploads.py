@@ -1,6 +1,6 @@
 """Upload guard, called by every importer *before* the shared table reader (``teilhabe.lib.tabular``).
 
-``check_upload(data, file_name, kind)`` refuses, with a German message (``UploadRefused``):
+``check_upload(data, file_name, kind)`` (or ``check_upload_file(path, ...)`` for a file on disk) refuses, with a German message (``UploadRefused``):
 
 * files larger than the cap of their import kind (``UPLOAD_LIMITS_MB``; env ``TEILHABE_UPLOAD_LIMIT_<KIND>_MB``);
 * files whose content does not match their name: ``.xlsx``/``.ods`` must be ZIP containers with the
@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 
@@ -120,17 +121,34 @@ def _check_text(data: bytes) -> None:
 def check_upload(data: bytes, file_name: str, kind: str = "default") -> None:
     """Raise ``UploadRefused`` (German message) unless the upload may be handed to the table reader."""
     limits = limits_for(kind)
-    if len(data) > limits.max_bytes:
+    suffix = _check_size_and_suffix(len(data), file_name, limits)
+    if suffix in _REQUIRED_PARTS:
+        _check_zip(data, suffix, limits)
+    else:
+        _check_text(data)
+
+
+def check_upload_file(path: Path, file_name: str, kind: str = "default") -> None:
+    """``check_upload`` for a file on disk (the CLI imports): the size comes from the file system and a text
+    file is not read beyond its first 8 KiB, so a large extract is not loaded into memory just to be checked."""
+    limits = limits_for(kind)
+    suffix = _check_size_and_suffix(path.stat().st_size, file_name, limits)
+    if suffix in _REQUIRED_PARTS:
+        _check_zip(path.read_bytes(), suffix, limits)
+    else:
+        with path.open("rb") as handle:
+            _check_text(handle.read(8192))
+
+
+def _check_size_and_suffix(size: int, file_name: str, limits: Limits) -> str:
+    if size > limits.max_bytes:
         raise UploadRefused(
-            f"Die Datei ist {len(data) / (1024 * 1024):.1f} MB groß; für diesen Import sind höchstens "
+            f"Die Datei ist {size / (1024 * 1024):.1f} MB groß; für diesen Import sind höchstens "
             f"{limits.max_bytes // (1024 * 1024)} MB erlaubt.".replace(".", ",", 1)
         )
     suffix = _suffix(file_name)
-    if suffix in _REQUIRED_PARTS:
-        _check_zip(data, suffix, limits)
-    elif suffix in {".csv", ".txt", ".tsv"}:
-        _check_text(data)
-    else:
+    if suffix not in _REQUIRED_PARTS and suffix not in {".csv", ".txt", ".tsv"}:
         raise UploadRefused(
             f"Dateien mit der Endung „{suffix or 'ohne'}“ werden nicht angenommen (CSV, XLSX oder ODS)."
         )
+    return suffix

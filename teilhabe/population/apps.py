@@ -10,7 +10,6 @@ class PopulationConfig(AppConfig):
     def ready(self) -> None:
         from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_staff
-        from teilhabe.population.demo import build_demo
 
         register_staff(
             Area(
@@ -30,4 +29,4 @@ class PopulationConfig(AppConfig):
                 order=41,
             )
         )
-        register_demo_builder("population", build_demo)
+        register_demo_builder("population", "teilhabe.population.demo.build_demo")

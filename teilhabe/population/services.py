@@ -8,6 +8,7 @@ problem list (row, column, code; no cell values).
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -76,12 +77,32 @@ def district_planungsraeume(kreis_ags: str) -> dict[str, dict[str, str]]:
     return defined
 
 
-def _check(data: bytes, filename: str, stichtag: date, kreis_ags: str, timings: Timings) -> tuple[Validation, Any]:
+def pipeline_connection() -> Any:
+    """The DuckDB connection of one import, within ``POPULATION_PIPELINE_MEMORY_MB`` (spilling to disk)."""
+    from teilhabe.population.engine import connect
+
+    return connect(settings.POPULATION_PIPELINE_MEMORY_MB, Path(settings.POPULATION_DIR) / "spill")
+
+
+def _check(
+    data: bytes | Path, filename: str, stichtag: date, kreis_ags: str, timings: Timings
+) -> tuple[Validation, Any]:
+    con = pipeline_connection()
     started = time.perf_counter()
     read = read_extract(data, filename)
     timings.read = time.perf_counter() - started
     started = time.perf_counter()
-    result = validate(read, stichtag, district_gemeinden(kreis_ags), planungsraeume=district_planungsraeume(kreis_ags))
+    try:
+        result = validate(
+            read,
+            stichtag,
+            district_gemeinden(kreis_ags),
+            planungsraeume=district_planungsraeume(kreis_ags),
+            connection=con,
+        )
+    finally:
+        con.close()
+    read.table = None  # the strings of the file are not needed any more; the checked rows are in ``result``
     timings.validate = time.perf_counter() - started
     return result, read
 
@@ -90,7 +111,7 @@ def register_import_check(
     *,
     acting_user: Any,
     owner: Organisation,
-    data: bytes,
+    data: bytes | Path,
     filename: str,
     stichtag: date,
     kreis_ags: str | None = None,
@@ -99,10 +120,16 @@ def register_import_check(
 ) -> RegisterImport:
     """Dry run: validate the file, keep it staged and store the report. Nothing is imported yet.
 
+    ``data``: the uploaded bytes, or the ``Path`` of a file on disk (CLI: read in blocks, never whole).
     ``stage=False`` (CLI, demo) keeps the checked rows only in memory, on ``register_import.checked``."""
     timings = timings or Timings()
     kreis_ags = kreis_ags or settings.TEILHABE_KREIS
     result, read = _check(data, filename, stichtag, kreis_ags, timings)
+    if isinstance(data, Path):
+        with data.open("rb") as handle:
+            sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+    else:
+        sha256 = hashlib.sha256(data).hexdigest()
     register_import = RegisterImport(
         owner=owner,
         kreis_ags=kreis_ags,
@@ -111,7 +138,7 @@ def register_import_check(
         file_format=read.file_format,
         encoding=read.encoding,
         delimiter=read.delimiter,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         rows_total=result.rows_total,
         rows_valid=result.rows_valid,
         error_count=result.error_count,
@@ -139,7 +166,10 @@ def register_import_check(
         return register_import
     path = _staging_path(register_import)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    if isinstance(data, Path):
+        shutil.copyfile(data, path)
+    else:
+        path.write_bytes(data)
     if result.normalised is not None:
         # The checked rows are kept staged so the commit does not parse and validate the file again.
         with (
@@ -207,17 +237,24 @@ def _register_import_commit_locked(
         with pa.memory_map(str(normalised_path)) as source:
             normalised = pa.ipc.open_file(source).read_all()
         timings.staged = time.perf_counter() - started
-    started = time.perf_counter()
-    derived = derive(normalised, register_import.stichtag)
-    timings.derive = time.perf_counter() - started
-    started = time.perf_counter()
-    counts = aggregate(derived, register_import.kreis_ags)
-    timings.tables = time.perf_counter() - started
-    started = time.perf_counter()
-    path = _store_path(register_import)
-    temporary = path.with_suffix(".parquet.tmp")
-    store.write(store.store_table(derived, settings.PSEUDONYM_KEY), temporary)
-    timings.store = time.perf_counter() - started
+    register_import.checked = None  # type: ignore[attr-defined]
+    con = pipeline_connection()
+    try:
+        started = time.perf_counter()
+        derived = derive(normalised, register_import.stichtag, connection=con)
+        del normalised
+        timings.derive = time.perf_counter() - started
+        started = time.perf_counter()
+        counts = aggregate(derived, register_import.kreis_ags, connection=con)
+        timings.tables = time.perf_counter() - started
+        started = time.perf_counter()
+        path = _store_path(register_import)
+        temporary = path.with_suffix(".parquet.tmp")
+        store.write_store(derived, settings.PSEUDONYM_KEY, temporary, connection=con)
+        del derived
+        timings.store = time.perf_counter() - started
+    finally:
+        con.close()
     started = time.perf_counter()
     columns = {name: counts.column(name).to_pylist() for name in counts.column_names}
     population = sum(

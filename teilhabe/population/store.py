@@ -1,7 +1,8 @@
+# ruff: noqa: S608 - SQL text here interpolates only our own column names and file paths; values are parameters
 """Pseudonymous microdata store: one Parquet file per committed import under ``settings.POPULATION_DIR``.
 
 The Meldebehörde's ``ordnungsmerkmal`` (and the parent keys) are replaced by HMAC-SHA256 with
-``settings.PSEUDONYM_KEY``, so the store cannot be joined back to the register without the key. Exact dates
+``settings.PSEUDONYM_KEY`` (computed inside DuckDB, see ``Pseudonymiser``), so the store cannot be joined back to the register without the key. Exact dates
 are dropped (age in years, move-in year and duration instead); the extract has no names or addresses.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 # Columns that never enter the store.
@@ -24,17 +25,21 @@ KEY_COLUMNS = {
 
 
 class Pseudonymiser:
-    """HMAC-SHA256 (RFC 2104; hex, first 32 characters = 128 bit) with the key pads hashed once.
+    """HMAC-SHA256 (RFC 2104; hex, first 32 characters = 128 bit) of UTF-8 text.
 
-    Equal to ``hmac.new(key, value, sha256)``. Each distinct value is hashed once, for all key columns
-    together (parent keys repeat person keys).
+    ``one`` is the reference in Python (equal to ``hmac.new(key, value, sha256).hexdigest()[:32]``);
+    ``sql`` is the same function as a DuckDB expression, so whole columns are hashed inside the query
+    engine, vectorised and on all cores: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)) with the padded key blocks
+    passed as the parameters ``$hmac_inner`` and ``$hmac_outer`` (``params``).
     """
 
     def __init__(self, key: bytes) -> None:
         block = hashlib.sha256(key).digest() if len(key) > 64 else key
         block = block.ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        self._inner_pad = bytes(b ^ 0x36 for b in block)
+        self._outer_pad = bytes(b ^ 0x5C for b in block)
+        self._inner = hashlib.sha256(self._inner_pad)
+        self._outer = hashlib.sha256(self._outer_pad)
 
     def one(self, value: str) -> str:
         inner = self._inner.copy()
@@ -43,28 +48,78 @@ class Pseudonymiser:
         outer.update(inner.digest())
         return outer.hexdigest()[:32]
 
-    def columns(self, columns: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
-        values = pc.unique(
-            pa.chunked_array([chunk for column in columns for chunk in column.chunks], type=pa.string())
-        ).drop_null()
-        one = self.one
-        hashed = pa.array([one(v) for v in values.to_pylist()], type=pa.string())
-        return [pc.take(hashed, pc.index_in(column, value_set=values)) for column in columns]
+    @property
+    def params(self) -> dict[str, bytes]:
+        return {"hmac_inner": self._inner_pad, "hmac_outer": self._outer_pad}
+
+    @staticmethod
+    def sql(column: str) -> str:
+        """DuckDB expression: the pseudonym of the text column ``column`` (NULL stays NULL)."""
+        return f"left(sha256($hmac_outer || unhex(sha256($hmac_inner || encode({column})))), 32)"
+
+    def columns(
+        self, columns: list[pa.ChunkedArray], *, connection: duckdb.DuckDBPyConnection | None = None
+    ) -> list[pa.ChunkedArray]:
+        con = connection or duckdb.connect()
+        source = pa.table({f"c{i}": column for i, column in enumerate(columns)})
+        con.register("pseudonym_source", source)
+        try:
+            selects = ", ".join(f"{self.sql(f'c{i}')} AS c{i}" for i in range(len(columns)))
+            result = con.sql(f"SELECT {selects} FROM pseudonym_source", params=self.params).to_arrow_table()
+        finally:
+            con.unregister("pseudonym_source")
+        return [result.column(f"c{i}").cast(pa.string()) for i in range(len(columns))]
 
 
 def pseudonymise(values: pa.ChunkedArray, key: bytes) -> pa.ChunkedArray:
     return Pseudonymiser(key).columns([values])[0]
 
 
-def store_table(derived: pa.Table, key: str) -> pa.Table:
+def store_sql(source: str, columns: list[str]) -> str:
+    """SELECT of the stored rows from the derived rows in ``source`` (with column names ``columns``): the
+    key columns replaced by their pseudonyms, exact dates by the move-in year. Parameters: ``Pseudonymiser.params``."""
+    kept = ", ".join(c for c in columns if c not in DROPPED)
+    pseudonyms = ", ".join(f"{Pseudonymiser.sql(c)} AS {target}" for c, target in KEY_COLUMNS.items())
+    return f"SELECT {kept}, {pseudonyms}, year(zuzug_datum) AS zuzug_jahr FROM {source}"
+
+
+def _key(key: str) -> Pseudonymiser:
     if not key:
         raise ValueError("PSEUDONYM_KEY ist nicht gesetzt; ohne Schlüssel wird nichts gespeichert.")
-    table = derived
-    hashed = Pseudonymiser(key.encode("utf-8")).columns([table.column(c) for c in KEY_COLUMNS])
-    for target, column in zip(KEY_COLUMNS.values(), hashed, strict=True):
-        table = table.append_column(target, column)
-    table = table.append_column("zuzug_jahr", pc.year(table.column("zuzug_datum")))
-    return table.drop_columns([c for c in DROPPED if c in table.column_names])
+    return Pseudonymiser(key.encode("utf-8"))
+
+
+def store_table(derived: pa.Table, key: str, *, connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+    """The stored table of ``derived`` (pyarrow; see ``write_store`` for the streaming way to a file)."""
+    pseudonymiser = _key(key)
+    con = connection or duckdb.connect()
+    con.register("store_source", derived)
+    try:
+        sql = store_sql("store_source", derived.column_names)
+        table = con.sql(sql, params=pseudonymiser.params).to_arrow_table()
+    finally:
+        con.unregister("store_source")
+    return table.cast(table.schema.set(table.schema.get_field_index("zuzug_jahr"), pa.field("zuzug_jahr", pa.int64())))
+
+
+def write_store(
+    derived: pa.Table, key: str, path: Path, *, connection: duckdb.DuckDBPyConnection | None = None
+) -> None:
+    """Pseudonymise ``derived`` and write it to ``path`` (Parquet, zstd) inside DuckDB: the stored table never
+    exists as a whole in Python memory."""
+    pseudonymiser = _key(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = connection or duckdb.connect()
+    con.register("store_source", derived)
+    try:
+        sql = store_sql("store_source", derived.column_names)
+        target = str(path).replace("'", "''")
+        con.execute(
+            f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)",
+            pseudonymiser.params,
+        )
+    finally:
+        con.unregister("store_source")
 
 
 def write(table: pa.Table, path: Path) -> None:

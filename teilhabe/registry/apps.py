@@ -11,7 +11,6 @@ class RegistryConfig(AppConfig):
 
         from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_staff
-        from teilhabe.registry.demo import build_demo_cases
 
         register_staff(
             Area(
@@ -31,7 +30,7 @@ class RegistryConfig(AppConfig):
                 order=41,
             )
         )
-        register_demo_builder("registry", build_demo_cases)
+        register_demo_builder("registry", "teilhabe.registry.demo.build_demo_cases")
         from teilhabe.registry import ledger
 
         ledger.connect()

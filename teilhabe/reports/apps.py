@@ -10,7 +10,6 @@ class ReportsConfig(AppConfig):
 
         from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_public, register_staff
-        from teilhabe.reports.demo import build_demo_report
 
         register_public(
             Area(
@@ -29,7 +28,7 @@ class ReportsConfig(AppConfig):
                 order=35,
             )
         )
-        register_demo_builder("reports", build_demo_report)
+        register_demo_builder("reports", "teilhabe.reports.demo.build_demo_report")
 
         from teilhabe.core.worker import register_reaper_hook
         from teilhabe.reports.services import fail_builds_of_lost_tasks

@@ -12,7 +12,6 @@ class SurveysConfig(AppConfig):
         from teilhabe.core.demo import register_demo_builder
         from teilhabe.core.navigation import Area, register_staff
         from teilhabe.indicators.sources import register_source
-        from teilhabe.surveys.demo import build_demo
         from teilhabe.surveys.source import SurveySource
 
         register_staff(
@@ -25,4 +24,4 @@ class SurveysConfig(AppConfig):
             )
         )
         register_source(SurveySource())
-        register_demo_builder("surveys", build_demo)
+        register_demo_builder("surveys", "teilhabe.surveys.demo.build_demo")

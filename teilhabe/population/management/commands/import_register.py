@@ -1,4 +1,9 @@
-"""manage.py import_register FILE --stichtag 2025-12-31 [--dry-run] [--valid-rows-only]"""
+"""manage.py import_register FILE --stichtag 2025-12-31 [--dry-run] [--valid-rows-only]
+
+Prints the same German messages as the import report page (``importer.Problem.message``): first the count
+per problem, then the first 50 problems with line and column. The file is read from disk in blocks
+(``importer.read_extract``), and django.setup() imports no pyarrow/DuckDB (``PopulationConfig.ready``).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from teilhabe.accounts.models import Organisation, OrganisationKind
 from teilhabe.population import services
+from teilhabe.population.importer import ERROR, MESSAGES, Problem
+
+
+def _severity(code: str) -> str:
+    return "Fehler" if MESSAGES[code][0] == ERROR else "Warnung"
 
 
 class Command(BaseCommand):
@@ -39,7 +49,7 @@ class Command(BaseCommand):
         register_import = services.register_import_check(
             acting_user=None,
             owner=owner,
-            data=path.read_bytes(),
+            data=path,
             filename=path.name,
             stichtag=options["stichtag"],
             kreis_ags=options["kreis"],
@@ -51,8 +61,17 @@ class Command(BaseCommand):
             f"{register_import.warning_count} Warnungen ({register_import.encoding or 'xlsx'}"
             f"{', Trennzeichen ' + register_import.delimiter if register_import.delimiter else ''})."
         )
-        for row, column, code in register_import.problems[:50]:
-            self.stdout.write(f"  Zeile {row}, {column or '–'}: {code}")
+        for code, count in sorted(register_import.problem_counts.items()):
+            self.stdout.write(
+                f"  {count:>9,}× {_severity(code)}: {Problem(0, '…', code).message} [{code}]".replace(",", ".")
+            )
+        if register_import.problems:
+            shown = min(len(register_import.problems), 50)
+            self.stdout.write(f"Die ersten {shown} Meldungen:" if shown > 1 else "Die Meldung:")
+        for row, column, code, *detail in register_import.problems[:50]:
+            problem = Problem(row, column, code, *detail)
+            where = f"Zeile {row}" if row else "Datei"
+            self.stdout.write(f"  {where}, {column or '–'}: {_severity(code)} – {problem.message} [{code}]")
         if options["dry_run"]:
             services.register_import_discard(acting_user=None, register_import=register_import)
             self.stdout.write("Probelauf: nichts übernommen.")

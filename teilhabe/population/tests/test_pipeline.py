@@ -1,0 +1,149 @@
+# ruff: noqa: S608 - the SQL text interpolates only the expressions under test
+"""The fast import pipeline gives exactly the results of the straightforward one (issue 17): keyed pseudonyms
+computed in DuckDB, one-pass dates, the streamed CSV read, lazy demo imports and German CLI messages."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from teilhabe.population import importer, store
+from teilhabe.population.tests.helpers import AGS, csv_text, row
+
+# The date rule before issue 17, kept as the reference the one-pass parser must agree with.
+OLD_DATE = "try_strptime(trim(v), {formats})::DATE"
+OLD_FORMATS = {True: "['%Y-%m-%d', '%d.%m.%Y', '%Y-%m']", False: "['%Y-%m-%d', '%d.%m.%Y']"}
+DATE_TEXT = st.one_of(
+    st.text(alphabet="0123456789-. /T+x", max_size=12),
+    st.builds(
+        lambda y, m, d, iso, pad: f"{y}-{m:0{pad}d}-{d:0{pad}d}" if iso else f"{d:0{pad}d}.{m:0{pad}d}.{y}",
+        st.integers(0, 99999),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.booleans(),
+        st.integers(1, 3),
+    ),
+    st.builds(lambda y, m: f"{y}-{m}", st.integers(0, 99999), st.integers(0, 13)),
+)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(st.lists(DATE_TEXT, min_size=1, max_size=40))
+def test_one_pass_dates_agree_with_the_strptime_list(values: list[str]) -> None:
+    con = duckdb.connect()
+    con.register("t", pa.table({"v": pa.array(values, pa.string())}))
+    for month_only in (True, False):
+        rows = con.execute(
+            f"SELECT v, {OLD_DATE.format(formats=OLD_FORMATS[month_only])} AS old, "
+            f"{importer.date_sql('p', month_only)} AS new "
+            f"FROM (SELECT v, {importer.date_parts_sql('v')} AS p FROM t)"
+        ).fetchall()
+        assert [(v, old) for v, old, _new in rows] == [(v, new) for v, _old, new in rows]
+
+
+def _old_pseudonyms(values: list[str | None], key: bytes) -> list[str | None]:
+    """The pseudonyms as computed before issue 17: Python's hmac, one value at a time."""
+    return [None if v is None else hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:32] for v in values]
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text(max_size=45)), min_size=1, max_size=30),
+    st.binary(min_size=1, max_size=100),
+)
+def test_pseudonyms_in_duckdb_equal_python_hmac(values: list[str | None], key: bytes) -> None:
+    values = [v.replace("\x00", "") if v is not None else None for v in values]  # keys never contain NUL
+    pseudonymiser = store.Pseudonymiser(key)
+    (bulk,) = pseudonymiser.columns([pa.chunked_array([pa.array(values, pa.string())])])
+    assert bulk.to_pylist() == _old_pseudonyms(values, key)
+    assert [pseudonymiser.one(v) if v is not None else None for v in values] == _old_pseudonyms(values, key)
+
+
+def test_stored_file_has_the_same_pseudonyms_and_columns(tmp_path: Path) -> None:
+    from teilhabe.population.derivation import derive, input_table
+
+    persons = input_table(
+        [
+            {"ordnungsmerkmal": "P1", "ags": AGS, "wohnungsstatus": "H", "geburtsdatum": date(2010, 5, 1),
+             "geschlecht": "w", "staatsangehoerigkeit_1": "475", "zuzug_datum": date(2016, 3, 1),
+             "zuzug_herkunft_staat": "475", "elternteil_1": "P2"},
+            {"ordnungsmerkmal": "P2", "ags": AGS, "wohnungsstatus": "H", "geburtsdatum": date(1980, 1, 1),
+             "geschlecht": "m", "staatsangehoerigkeit_1": "475"},
+        ]
+    )  # fmt: skip
+    derived = derive(persons, date(2025, 12, 31))
+    store.write_store(derived, "schluessel", tmp_path / "s.parquet")
+    written = store.read(tmp_path / "s.parquet")
+    assert written.equals(store.store_table(derived, "schluessel"))
+    assert written.column("pseudonym").to_pylist() == _old_pseudonyms(["P1", "P2"], b"schluessel")
+    assert written.column("elternteil_1_pseudonym").to_pylist() == _old_pseudonyms(["P2", None], b"schluessel")
+    assert written.column("zuzug_jahr").to_pylist() == [2016, None]
+    assert not {"ordnungsmerkmal", "geburtsdatum", "zuzug_datum", "elternteil_1"} & set(written.column_names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        csv_text(row("P1"), row("P2", geburtsdatum="01.02.1990")),
+        csv_text(row("P1"), "kurz;zeile", "", row("P2")).replace("\n", "\r\n"),
+        csv_text(row("P1"), row("P2")).replace("\n", "\r"),
+        csv_text(row("P1"), '"P;2";x', row("P3", planungsraum='"A 1"')),
+        csv_text(row("P1")).replace(";", ","),
+    ],
+)
+def test_streamed_read_equals_the_careful_read(text: str, tmp_path: Path) -> None:
+    data = text.encode("ascii")
+    path = tmp_path / "auszug.csv"
+    path.write_bytes(data)
+    careful = importer._read_csv(data)
+    for source in (data, path):
+        streamed = importer.read_extract(source)
+        assert importer._read_plain_csv(source) is not None  # the fast way was taken
+        assert streamed.table is not None and careful.table is not None
+        assert streamed.table.equals(careful.table)
+        assert (streamed.encoding, streamed.delimiter, streamed.problems) == (
+            careful.encoding,
+            careful.delimiter,
+            careful.problems,
+        )
+
+
+def test_files_that_need_cleaning_take_the_careful_way() -> None:
+    for text in ["a;b\n1;\u00e4\n", "a;b\n1;x\x07\n", "\ufeffa;b\n1;2\n"]:
+        assert importer._read_plain_csv(text.encode("utf-8")) is None
+    assert importer._read_plain_csv("a;b\n1;\u00e4\n".encode("cp1252")) is None
+
+
+def test_django_setup_imports_no_demo_module() -> None:
+    """Management commands start fast: apps register their demo builders by dotted path only."""
+    from teilhabe.core import demo
+
+    builders = dict(demo._BUILDERS)
+    assert builders["population"] == "teilhabe.population.demo.build_demo"
+    assert all(isinstance(builders[app], str) for app in ("surveys", "registry", "indicators", "reports"))
+
+
+@pytest.mark.usefixtures("regions")
+def test_cli_prints_the_german_messages_of_the_report(personas: Any, tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "auszug.csv"
+    path.write_text(csv_text(row("P1"), row("P2", geburtsdatum="31.02.1990")), encoding="utf-8")
+    out = StringIO()
+    call_command("import_register", str(path), "--stichtag", "2025-12-31", "--dry-run", stdout=out)
+    text = out.getvalue()
+    message = "„geburtsdatum“ ist kein gültiges Datum (JJJJ-MM-TT, JJJJ-MM oder TT.MM.JJJJ)."
+    assert f"Zeile 3, geburtsdatum: Fehler – {message} [E_DATE_FORMAT]" in text
+    assert "1× Fehler: „…“ ist kein gültiges Datum" in text
