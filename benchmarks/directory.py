@@ -165,6 +165,13 @@ def cpu_per_request(db: str, count: int = 300) -> None:
                 raise RuntimeError(f"{label} {query}: HTTP {status}")
             costs.append((time.process_time() - cpu) * 1000)
         costs.sort()
+        from teilhabe.directory import fragments
+
+        print(
+            f"  fragment caches so far: cards {fragments.cards_cache.hits} hits / {fragments.cards_cache.misses} "
+            f"misses, offer JSON {fragments.json_cache.hits} / {fragments.json_cache.misses}",
+            flush=True,
+        )
         print(
             f"{label}: CPU per uncached request mean {sum(costs) / len(costs):.1f} ms, "
             f"p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(0.95 * len(costs))]:.1f} ms ({count} distinct queries)",
