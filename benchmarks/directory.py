@@ -4,7 +4,7 @@ query distinct (no cache hit) and, for comparison, with 12 repeated queries and 
 the highest fixed rate that still holds p95 ≤ 150 ms (uncached).
 
 Run: .venv/bin/python benchmarks/directory.py [--offers 5000] [--rate 100] [--duration 60] [--workers 2]
-     [--db directory_bench] [--port 8766] [--skip-prepare] [--max-rate] [--api]
+     [--db directory_bench] [--port 8766] [--skip-prepare] [--max-rate [--max-start R --max-step S]] [--api]
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres); (re)creates the database ``--db``.
 The load driver (benchmarks/loaddriver.py) runs on the same machine and shares its cores with the server.
 """
@@ -231,6 +231,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the existing database")
     parser.add_argument("--max-rate", action="store_true", help="also search the highest rate holding the budget")
+    parser.add_argument("--max-start", type=float, help="first rate of the --max-rate search (default rate / 2)")
+    parser.add_argument("--max-step", type=float, help="step of the --max-rate search (default rate / 4)")
     parser.add_argument("--api", action="store_true", help="load the JSON API instead of the HTML page")
     parser.add_argument("--cached-only", action="store_true")
     parser.add_argument("--cpu", action="store_true", help="only measure CPU per uncached request in process")
@@ -258,7 +260,12 @@ def main() -> None:
                 f"  budget p95 ≤ {P95_BUDGET_MS:.0f} ms, 0 errors: {'met' if report.holds(P95_BUDGET_MS) else 'NOT met'}"
             )
             if args.max_rate:
-                best, _reports = highest_rate(fresh, p95_ms=P95_BUDGET_MS, start=args.rate / 2, step=args.rate / 4)
+                best, _reports = highest_rate(
+                    fresh,
+                    p95_ms=P95_BUDGET_MS,
+                    start=args.max_start or args.rate / 2,
+                    step=args.max_step or args.rate / 4,
+                )
                 print(f"highest fixed rate holding p95 ≤ {P95_BUDGET_MS:.0f} ms (10 s steps, uncached): {best:.0f}/s")
         finally:
             server.stop()

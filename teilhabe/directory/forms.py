@@ -18,6 +18,7 @@ from teilhabe.directory.models import (
     Offer,
     OfferType,
     OrganisationProfile,
+    SynonymGroup,
     TargetGroup,
     tokens_split,
 )
@@ -461,3 +462,33 @@ class OfferImportForm(forms.Form):
         first = owners.first()
         if first is not None:
             self.fields["owner"].initial = first.pk
+
+
+class SynonymGroupForm(forms.ModelForm):
+    offer_type_list = forms.MultipleChoiceField(
+        label=_("Passende Arten von Angeboten"),
+        choices=OfferType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = SynonymGroup
+        fields = ["language", "terms", "is_active"]
+        widgets = {
+            "language": forms.Select(choices=settings.LANGUAGES),
+            "terms": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["offer_type_list"].initial = tokens_split(self.instance.offer_types)
+
+    def clean_terms(self) -> str:
+        terms = [t.strip() for t in self.cleaned_data["terms"].split(",") if t.strip()]
+        if len(terms) < 2:
+            raise forms.ValidationError(_("Bitte mindestens zwei Begriffe angeben, durch Komma getrennt."))
+        if any(len(t) > 80 for t in terms):
+            raise forms.ValidationError(_("Ein Begriff darf höchstens 80 Zeichen lang sein."))
+        return ", ".join(terms)

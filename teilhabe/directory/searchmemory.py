@@ -12,8 +12,8 @@ reads the log entries it has not applied yet and fetches only those offers' rows
 looks: at once after a write in this process (the cache's content version moved), else at most every
 ``RECHECK_SECONDS``. A full reload happens only for a full rebuild (``rebuild_search_index``) or when more
 than ``FULL_RELOAD_AFTER`` offers changed at once (a large import). Log entries of the last
-``GRACE_SECONDS`` are re-read on every check, so a transaction that committed after a younger one is not
-missed (applying an offer twice is harmless). Synonym edits rebuild the synonym groups only.
+``GRACE_SECONDS`` (10 minutes) are re-read on every check, so a transaction that committed after a younger
+one is not missed (applying an offer twice is harmless). Synonym edits rebuild the synonym groups only.
 
 Every patch gives the changed offers a new ``revision``; cached fragments of an offer (``fragments.py``) are
 keyed by ``(generation, revision)`` and so never outlive a write.
@@ -41,7 +41,7 @@ from teilhabe.lib.collation import german_sorted
 CONTENT_VERSION_KEY = "directory:content-version"
 Q_EXACT, Q_PREFIX, Q_SYNONYM, Q_INFIX, Q_FUZZY = 1.0, 0.85, 0.8, 0.7, 0.6
 RECHECK_SECONDS = 5.0
-GRACE_SECONDS = 120
+GRACE_SECONDS = 600  # longer than any transaction that writes the index (imports included)
 FULL_RELOAD_AFTER = 1000  # offers changed since the last look; above this a reload is cheaper than patching
 
 
