@@ -172,4 +172,4 @@ class RememberedSelect(forms.Select):
         if html is None:
             html = super().render(name, value, attrs, renderer)
             widgets_cache.put(key, html)
-        return html  # type: ignore[no-any-return]
+        return html

@@ -311,7 +311,7 @@ def _sync(vocab: Vocabulary) -> bool:
     fresh = [(change, pk) for change, pk in rows if change not in vocab.applied]
     if any(pk is None for _change, pk in fresh):
         return False
-    pks = sorted({int(pk) for _change, pk in fresh})
+    pks = sorted({int(pk) for _change, pk in fresh if pk is not None})
     if len(pks) > FULL_RELOAD_AFTER:
         return False
     if pks:

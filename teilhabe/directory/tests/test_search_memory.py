@@ -3,6 +3,8 @@ queries however many offers it finds (decision 0061)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -68,14 +70,15 @@ def test_filters_in_memory_match_the_sql_filters(personas) -> None:
     make_offer(personas.org_b, title="Beratung", offer_type="counselling", languages=["de", "ar", "fa"])
     vocab = vocabulary()
     published = Offer.objects.filter(status=Status.PUBLISHED)
-    for data in [
+    cases: list[dict[str, Any]] = [
         {"sprache": "ar"},
         {"sprache": "uk", "kostenlos": True},
         {"typ": "counselling"},
         {"zielgruppe": "children"},
         {"barrierefrei": True},
         {"typ": "language_course", "sprache": "ar", "kostenlos": True},
-    ]:
+    ]
+    for data in cases:
         expected = sorted(apply_filters(published, data).values_list("pk", flat=True))
         assert vocab.filtered(data).tolist() == expected, data
 
