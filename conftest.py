@@ -122,12 +122,12 @@ def _german_by_default():  # type: ignore[no-untyped-def]
     from django.core.cache import cache
     from django.utils import translation
 
-    from teilhabe.directory import search
+    from teilhabe.directory import searchmemory
 
     translation.activate("de")
     # Caches outlive a test's rolled-back transaction: rate-limit counters, cached pages and the per-process
     # search vocabulary would otherwise carry one test's data into the next.
     cache.clear()
-    search._vocabulary = None
+    searchmemory.forget()
     yield
     translation.deactivate()

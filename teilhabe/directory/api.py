@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from teilhabe.directory import fragments
 from teilhabe.directory.content import localize, with_translations
 from teilhabe.directory.forms import SearchForm
 from teilhabe.directory.models import (
@@ -32,7 +33,7 @@ from teilhabe.directory.models import (
     OrganisationProfile,
     TargetGroup,
 )
-from teilhabe.directory.search import search
+from teilhabe.directory.search import search, vocabulary
 from teilhabe.lib.api import ApiError, ErrorSerializer
 
 PAGE_SIZE = 50
@@ -302,9 +303,8 @@ class OfferListView(APIView):
         responses={200: OfferPageSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        form = SearchForm(request.GET, gemeinden=[])
-        form.fields["gemeinde"].choices = [("", ""), *[(a, a) for a in _gemeinde_codes()]]  # type: ignore[attr-defined]
-        form.fields["nahe"].choices = form.fields["gemeinde"].choices  # type: ignore[attr-defined]
+        vocab = vocabulary()
+        form = SearchForm(request.GET, choices=[(ags, ags) for ags, _name in vocab.gemeinde_choices])
         if not form.is_valid():
             raise ApiError(400, "invalid_filter", "Ungültige Filter: " + ", ".join(sorted(form.errors)))
         number = _page_number(request)
@@ -314,17 +314,11 @@ class OfferListView(APIView):
         if number > max(paginator.num_pages, 1):
             raise ApiError(404, "page_out_of_range", "Seite existiert nicht.")
         ids = list(paginator.page(number).object_list) if result.ids else []
-        objects = {
-            o.pk: o
-            for o in with_translations(
-                Offer.objects.filter(pk__in=ids).select_related("gemeinde", "location", "owner"), language
-            )
-        }
         body = {
             "count": paginator.count,
             "page": number,
             "pages": paginator.num_pages,
-            "results": [offer_json(objects[pk], language, distance=result.distances.get(pk)) for pk in ids],
+            "results": [],
             # Same search as the public page: typo suggestion, relaxed match, guidance when nothing was found.
             "suggestion": result.suggestion or None,
             "relaxed": result.relaxed,
@@ -333,7 +327,16 @@ class OfferListView(APIView):
             "nearby_gemeinden": [{"ags": a, "name": n, "count": c} for a, n, c in result.nearby],
             "counselling_offer_ids": result.counselling_ids,
         }
-        return Response(OfferPageSerializer(body).data)
+        data = OfferPageSerializer(body).data
+        # Each offer serialised once per language and data version (fragments.py); only the distance is new.
+        data["results"] = fragments.offers_json(
+            ids,
+            language,
+            result.distances,
+            vocab,
+            lambda offer: dict(OfferSerializer(offer_json(offer, language)).data),
+        )
+        return Response(data)
 
 
 def _gemeinde_codes() -> list[str]:

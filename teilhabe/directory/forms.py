@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.models import Organisation
 from teilhabe.core.file_formats import link_format
+from teilhabe.directory.fragments import RememberedSelect
 from teilhabe.directory.models import (
     OFFER_TEXT_FIELDS,
     SPOKEN_LANGUAGES,
@@ -17,6 +18,7 @@ from teilhabe.directory.models import (
     Offer,
     OfferType,
     OrganisationProfile,
+    SynonymGroup,
     TargetGroup,
     tokens_split,
 )
@@ -69,27 +71,47 @@ class SearchForm(forms.Form):
     """All filters are GET parameters, so every result list has a shareable address."""
 
     q = forms.CharField(label=_("Suchbegriff"), required=False, max_length=100)
-    gemeinde = forms.ChoiceField(label=_("Gemeinde"), required=False)
+    gemeinde = forms.ChoiceField(label=_("Gemeinde"), required=False, widget=RememberedSelect)
     typ = forms.ChoiceField(
-        label=_("Art des Angebots"), required=False, choices=[("", _("alle Arten")), *OfferType.choices]
+        label=_("Art des Angebots"),
+        required=False,
+        widget=RememberedSelect,
+        choices=[("", _("alle Arten")), *OfferType.choices],
     )
     sprache = forms.ChoiceField(
-        label=_("Gesprochene Sprache"), required=False, choices=[("", _("alle Sprachen")), *SPOKEN_LANGUAGES]
+        label=_("Gesprochene Sprache"),
+        required=False,
+        widget=RememberedSelect,
+        choices=[("", _("alle Sprachen")), *SPOKEN_LANGUAGES],
     )
     zielgruppe = forms.ChoiceField(
-        label=_("Zielgruppe"), required=False, choices=[("", _("alle Zielgruppen")), *TargetGroup.choices]
+        label=_("Zielgruppe"),
+        required=False,
+        widget=RememberedSelect,
+        choices=[("", _("alle Zielgruppen")), *TargetGroup.choices],
     )
     kostenlos = forms.BooleanField(label=_("nur kostenlose Angebote"), required=False)
     barrierefrei = forms.BooleanField(label=_("nur stufenlos erreichbare Orte"), required=False)
-    nahe = forms.ChoiceField(label=_("In der Nähe von (Gemeinde)"), required=False)
+    nahe = forms.ChoiceField(label=_("In der Nähe von (Gemeinde)"), required=False, widget=RememberedSelect)
     lat = forms.FloatField(label=_("Mein Standort: Breitengrad"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Mein Standort: Längengrad"), required=False, min_value=-180, max_value=180)
-    umkreis = forms.ChoiceField(label=_("Umkreis"), required=False, choices=RADIUS_CHOICES, initial="10")
+    umkreis = forms.ChoiceField(
+        label=_("Umkreis"), required=False, choices=RADIUS_CHOICES, initial="10", widget=RememberedSelect
+    )
 
-    def __init__(self, *args: Any, gemeinden: list[Gemeinde] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        gemeinden: list[Gemeinde] | None = None,
+        choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``choices``: the Gemeinden as (AGS, name) in German order (the search keeps them in memory);
+        else ``gemeinden`` or the Kreis' Gemeinden from the database."""
         super().__init__(*args, **kwargs)
-        gemeinden = gemeinden if gemeinden is not None else list(kreis_gemeinden())
-        choices = [(g.ags, g.name) for g in german_sorted(gemeinden, key=lambda g: g.name)]
+        if choices is None:
+            gemeinden = gemeinden if gemeinden is not None else list(kreis_gemeinden())
+            choices = [(g.ags, g.name) for g in german_sorted(gemeinden, key=lambda g: g.name)]
         self.fields["gemeinde"].choices = [("", _("alle Gemeinden")), *choices]  # type: ignore[attr-defined]
         self.fields["nahe"].choices = [("", _("—")), *choices]  # type: ignore[attr-defined]
         # The browser fills the location ("Meinen Standort verwenden"); no raw coordinate boxes.
@@ -440,3 +462,33 @@ class OfferImportForm(forms.Form):
         first = owners.first()
         if first is not None:
             self.fields["owner"].initial = first.pk
+
+
+class SynonymGroupForm(forms.ModelForm):
+    offer_type_list = forms.MultipleChoiceField(
+        label=_("Passende Arten von Angeboten"),
+        choices=OfferType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = SynonymGroup
+        fields = ["language", "terms", "is_active"]
+        widgets = {
+            "language": forms.Select(choices=settings.LANGUAGES),
+            "terms": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["offer_type_list"].initial = tokens_split(self.instance.offer_types)
+
+    def clean_terms(self) -> str:
+        terms = [t.strip() for t in self.cleaned_data["terms"].split(",") if t.strip()]
+        if len(terms) < 2:
+            raise forms.ValidationError(_("Bitte mindestens zwei Begriffe angeben, durch Komma getrennt."))
+        if any(len(t) > 80 for t in terms):
+            raise forms.ValidationError(_("Ein Begriff darf höchstens 80 Zeichen lang sein."))
+        return ", ".join(terms)

@@ -32,14 +32,15 @@ def _base_map(ags: tuple[str, ...]) -> tuple[Projection, str] | None:
 
 
 def results_map_svg(
-    gemeinden: Sequence[Gemeinde],
+    gemeinden: Sequence[str],
     points: Sequence[tuple[int, str, float, float]],
     *,
     title: str,
     origin: tuple[float, float] | None = None,
 ) -> SafeString:
-    """``points`` are (offer id, title, latitude, longitude); the result list next to it carries the same."""
-    base = _base_map(tuple(sorted(g.ags for g in gemeinden)))
+    """``gemeinden``: AGS of the outlines to draw; ``points`` are (offer id, title, latitude, longitude); the
+    result list next to it carries the same."""
+    base = _base_map(tuple(sorted(gemeinden)))
     if base is None:
         return mark_safe("")
     projection, outlines = base

@@ -593,4 +593,4 @@ class OfferImport(models.Model):
 
 
 # Search index tables live in their own module; imported here so Django registers them.
-from teilhabe.directory.search_models import SearchTerm, SearchWord, SynonymGroup  # noqa: E402, F401
+from teilhabe.directory.search_models import SearchIndexChange, SearchTerm, SearchWord, SynonymGroup  # noqa: E402, F401

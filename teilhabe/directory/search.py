@@ -27,37 +27,32 @@ import bisect
 import hashlib
 import itertools
 import math
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.core.cache import cache
 from django.db.models import QuerySet
 from rapidfuzz import fuzz, process
 
-from teilhabe.directory.models import Offer, OfferType, SearchWord, Status
-from teilhabe.directory.searchindex import TYPE_PREFIX, Postings, load_postings
+from teilhabe.directory.models import Offer, OfferType, Status
+from teilhabe.directory.searchindex import TYPE_PREFIX
+from teilhabe.directory.searchmemory import (  # noqa: F401 - content_version etc. are used from here
+    CONTENT_VERSION_KEY,
+    Q_EXACT,
+    Q_FUZZY,
+    Q_INFIX,
+    Q_PREFIX,
+    Place,
+    Vocabulary,
+    bump_content_version,
+    content_version,
+    vocabulary,
+)
 from teilhabe.directory.searchtext import Token, analyze_query, script_of
-from teilhabe.regions.models import Gemeinde
 
 EARTH_RADIUS_KM = 6371.0088
-CONTENT_VERSION_KEY = "directory:content-version"
 MAX_VARIANTS = 40
-Q_EXACT, Q_PREFIX, Q_SYNONYM, Q_INFIX, Q_FUZZY = 1.0, 0.85, 0.8, 0.7, 0.6
 TYPE_BONUS = 4.0  # added (in field-weight units) for offers of a type the query names through synonyms
-
-
-def content_version() -> int:
-    return int(cache.get_or_set(CONTENT_VERSION_KEY, 1, None) or 1)
-
-
-def bump_content_version() -> None:
-    """Invalidate cached search pages and the vocabulary after any write that can change search results."""
-    try:
-        cache.incr(CONTENT_VERSION_KEY)
-    except ValueError:
-        cache.set(CONTENT_VERSION_KEY, 2, None)
 
 
 def search_cache_key(language: str, query: str) -> str:
@@ -70,150 +65,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
-# Vocabulary, synonyms, places: loaded once per process and content version --------------------------
-
-
-@dataclass
-class Place:
-    ags: str
-    name: str
-    words: tuple[str, ...]
-    latitude: float | None
-    longitude: float | None
-
-
-@dataclass
-class Vocabulary:
-    version: int
-    postings: Postings
-    terms: list[str]  # single-word terms, sorted (prefix search by bisection)
-    joined: str  # "\n" + "\n".join(terms) + "\n", for compound-part search
-    starts: list[int]  # offset of each term in ``joined``
-    display: dict[str, str]
-    synonyms: dict[str, list[int]]  # query form or folded bigram → synonym group numbers
-    groups: list[tuple[dict[str, float], list[str]]]  # (variants, offer types)
-    places: list[Place]
-    coordinates: dict[int, tuple[float, float, str]]  # published offer → (lat, lon, Gemeinde AGS)
-    coord_pks: Any  # the same as sorted numpy arrays, for vectorised distances
-    coord_lat: Any
-    coord_lon: Any
-    coord_ags: Any
-    published_pks: Any  # numpy array of all published offers
-    published: int
-
-
-_vocabulary: Vocabulary | None = None
-_checked: dict[str, Any] = {"at": 0.0, "fingerprint": None}
-RECHECK_SECONDS = 5.0
-
-
-def _fingerprint() -> tuple[Any, ...]:
-    """Changes whenever the index or the synonyms change, in any process (two indexed MAX queries)."""
-    from django.db.models import Max
-
-    from teilhabe.directory.models import SearchTerm, SynonymGroup
-
-    return (
-        SearchTerm.objects.aggregate(m=Max("id"))["m"],
-        Offer.objects.aggregate(m=Max("updated_at"))["m"],
-        SynonymGroup.objects.aggregate(m=Max("updated_at"))["m"],
-    )
-
-
-def vocabulary() -> Vocabulary:
-    """The per-process copy of index, vocabulary, synonyms and places.
-
-    Reloaded at once when this process's content version moves (its own writes), and at most
-    ``RECHECK_SECONDS`` after another process changed the index (a fingerprint of the tables).
-    """
-    global _vocabulary
-    version = content_version()
-    now = time.monotonic()
-    if _vocabulary is not None and _vocabulary.version == version and now - _checked["at"] < RECHECK_SECONDS:
-        return _vocabulary
-    fingerprint = _fingerprint()
-    _checked["at"] = now
-    if _vocabulary is None or _vocabulary.version != version or fingerprint != _checked["fingerprint"]:
-        _vocabulary = _load_vocabulary(version)
-        _checked["fingerprint"] = fingerprint
-    return _vocabulary
-
-
-def _load_vocabulary(version: int) -> Vocabulary:
-    from teilhabe.directory.forms import kreis_gemeinden
-    from teilhabe.directory.searchindex import synonym_entries
-
-    postings = load_postings()
-    display = {
-        term: shown for term, shown in SearchWord.objects.values_list("term", "display") if term in postings.slices
-    }
-    terms = sorted(display)
-    starts, offset = [], 1
-    for term in terms:
-        starts.append(offset)
-        offset += len(term) + 1
-    synonyms: dict[str, list[int]] = {}
-    groups: list[tuple[dict[str, float], list[str]]] = []
-    for number, entry in enumerate(synonym_entries()):
-        variants: dict[str, float] = {}
-        for phrase in entry.phrases:
-            tokens = analyze_query(phrase)
-            if len(tokens) == 1:
-                keys = set(tokens[0].forms)
-                variants.update(dict.fromkeys(tokens[0].forms, Q_SYNONYM))
-            elif tokens:
-                keys = {f"{a.folded} {b.folded}" for a, b in itertools.pairwise(tokens)}
-                variants.update(dict.fromkeys(keys, Q_SYNONYM))
-                variants["".join(t.folded for t in tokens)] = Q_SYNONYM
-            else:
-                continue
-            for key in keys:
-                synonyms.setdefault(key, []).append(number)
-        # Members also match as the start of a compound ("Fahrrad" → "Fahrradwerkstatt").
-        for term, quality in list(variants.items()):
-            if " " not in term and len(term) >= 5:
-                start = bisect.bisect_left(terms, term)
-                for longer in terms[start : start + 50]:
-                    if not longer.startswith(term):
-                        break
-                    variants.setdefault(longer, quality * Q_PREFIX)
-        groups.append((variants, entry.types))
-    places = []
-    for gemeinde in kreis_gemeinden():
-        words = tuple(t.folded for t in analyze_query(gemeinde.name))
-        if words:
-            places.append(Place(gemeinde.ags, gemeinde.name, words, gemeinde.latitude, gemeinde.longitude))
-    coordinates: dict[int, tuple[float, float, str]] = {}
-    rows = Offer.objects.filter(status=Status.PUBLISHED).values_list(
-        "pk", "location__latitude", "location__longitude", "gemeinde__latitude", "gemeinde__longitude", "gemeinde_id"
-    )
-    published_pks = []
-    for pk, lat, lon, glat, glon, ags in rows:
-        published_pks.append(pk)
-        if lat is not None and lon is not None:
-            coordinates[pk] = (float(lat), float(lon), ags or "")
-        elif glat is not None and glon is not None:
-            coordinates[pk] = (float(glat), float(glon), ags or "")
-    return Vocabulary(
-        version=version,
-        postings=postings,
-        terms=terms,
-        joined="\n" + "\n".join(terms) + "\n",
-        starts=starts,
-        display=display,
-        synonyms=synonyms,
-        groups=groups,
-        places=places,
-        coordinates=coordinates,
-        coord_pks=np.array(sorted(coordinates), dtype=np.int64),
-        coord_lat=np.array([coordinates[pk][0] for pk in sorted(coordinates)], dtype=np.float64),
-        coord_lon=np.array([coordinates[pk][1] for pk in sorted(coordinates)], dtype=np.float64),
-        coord_ags=np.array([coordinates[pk][2] for pk in sorted(coordinates)], dtype=object),
-        published=len(published_pks),
-        published_pks=np.array(sorted(published_pks), dtype=np.int64),
-    )
 
 
 # Reading a query ---------------------------------------------------------------------------------------
@@ -300,7 +151,7 @@ def _expand(unit: Unit, vocab: Vocabulary) -> None:
         for form in token.forms:
             unit.add(form, Q_EXACT)
             _add_synonyms(unit, form, vocab)
-        found = any(f in vocab.postings.slices for f in token.forms) or bool(unit.types)
+        found = any(vocab.postings.has(f) for f in token.forms) or bool(unit.types)
         latin_or_cyrillic = script_of(token.folded) in {"latin", "cyrillic"}
         extra: dict[str, float] = {}
         # Prefix search from 4 letters (5 for Arabic-script words with the article ال, which nearly all share).
@@ -377,9 +228,9 @@ def origin_for(data: dict[str, Any]) -> tuple[float, float] | None:
     if data.get("lat") is not None and data.get("lon") is not None:
         return float(data["lat"]), float(data["lon"])
     if data.get("nahe"):
-        gemeinde = Gemeinde.objects.filter(ags=data["nahe"]).values_list("latitude", "longitude").first()
-        if gemeinde and gemeinde[0] is not None and gemeinde[1] is not None:
-            return float(gemeinde[0]), float(gemeinde[1])
+        place = vocabulary().place(data["nahe"])
+        if place is not None and place.latitude is not None and place.longitude is not None:
+            return float(place.latitude), float(place.longitude)
     return None
 
 
@@ -466,8 +317,7 @@ def _allowed(data: dict[str, Any], vocab: Vocabulary) -> Any:
     """Boolean mask over the index's offers for the structured filters, or None without filters."""
     if not _has_filters(data):
         return None
-    pks = list(apply_filters(Offer.objects.filter(status=Status.PUBLISHED), data).values_list("pk", flat=True))
-    return np.isin(vocab.postings.offer_ids, np.array(pks, dtype=np.int64))
+    return np.isin(vocab.postings.offer_ids, vocab.filtered(data))
 
 
 def search(data: dict[str, Any]) -> SearchResult:
@@ -490,11 +340,7 @@ def search(data: dict[str, Any]) -> SearchResult:
         result.related_types = list(dict.fromkeys(t for unit in units for t in unit.types))
         pks, scores = scored.pks, scored.scores
     elif origin is not None:
-        if _has_filters(data):
-            offers = apply_filters(Offer.objects.filter(status=Status.PUBLISHED), data)
-            pks = np.array(list(offers.values_list("pk", flat=True)), dtype=np.int64)
-        else:
-            pks = vocab.published_pks
+        pks = vocab.filtered(data) if _has_filters(data) else vocab.published_pks
         scores = np.zeros(len(pks), dtype=np.float32)
     else:
         offers = apply_filters(Offer.objects.filter(status=Status.PUBLISHED), data)

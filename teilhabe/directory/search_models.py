@@ -2,13 +2,15 @@
 
 ``SearchTerm`` holds one row per (offer, term) with the best field weight the term has in that offer;
 ``SearchWord`` the vocabulary (every single-word term once, with a readable spelling for "Meinten Sie …?");
-``SynonymGroup`` the synonyms staff add to the curated list shipped in ``directory/synonyms.yaml``.
+``SynonymGroup`` the synonyms staff add to the curated list shipped in ``directory/synonyms.yaml``;
+``SearchIndexChange`` which offers were re-indexed, so every process patches its in-memory copy (decision 0061).
 Rows are written only by ``teilhabe.directory.searchindex``.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +32,19 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.display
+
+
+class SearchIndexChange(models.Model):
+    """One row per offer whose ``SearchTerm`` rows were rewritten; ``offer_id`` None: the whole index was rebuilt.
+
+    Not a foreign key: the row must outlive a deleted offer. A full rebuild empties the table.
+    """
+
+    offer_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.offer_id or 'alle'} @ {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
 class SynonymGroup(models.Model):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,7 @@ from teilhabe.directory.models import (
     Offer,
     OfferTranslation,
     OfferType,
+    SearchIndexChange,
     SearchTerm,
     SearchWord,
     Status,
@@ -146,12 +148,19 @@ def terms_for(offer: Offer, labels: dict[str, dict[str, list[tuple[str, str]]]])
     return collector
 
 
-def index_offers(offer_ids: Iterable[int] | None = None, *, batch: int = 200) -> int:
+def index_offers(offer_ids: Iterable[int] | None = None, *, batch: int = 200, log: bool = True) -> int:
     """(Re)build the index rows of the given offers (all offers if None). Only published offers get rows.
 
-    Returns the number of SearchTerm rows written. Runs in one transaction per batch.
+    Returns the number of SearchTerm rows written. Runs in one transaction per batch. Each batch also logs its
+    offers in ``SearchIndexChange`` (a full rebuild replaces the log by one "everything" row), which is how
+    every process's in-memory copy learns what to patch (``searchmemory.vocabulary``). ``log=False`` only for
+    migration 0004, which runs before the log table exists.
     """
     ids = list(Offer.objects.values_list("pk", flat=True)) if offer_ids is None else list(offer_ids)
+    if offer_ids is None and log:
+        with transaction.atomic():
+            SearchIndexChange.objects.all().delete()
+            SearchIndexChange.objects.create(offer_id=None)
     labels = label_texts()
     written = 0
     for start in range(0, len(ids), batch):
@@ -177,8 +186,16 @@ def index_offers(offer_ids: Iterable[int] | None = None, *, batch: int = 200) ->
             SearchWord.objects.bulk_create(
                 [SearchWord(term=t, display=d) for t, d in words.items()], batch_size=2000, ignore_conflicts=True
             )
+            if offer_ids is not None and log:
+                SearchIndexChange.objects.bulk_create([SearchIndexChange(offer_id=pk) for pk in chunk])
         written += len(rows)
     return written
+
+
+def note_changed(offer_ids: Iterable[int]) -> None:
+    """Log a change of offers whose index rows stay the same but whose shown data changed (e.g. confirmed),
+    so every process renews their cached fragments (``searchmemory``, ``fragments``)."""
+    SearchIndexChange.objects.bulk_create([SearchIndexChange(offer_id=pk) for pk in offer_ids])
 
 
 # Synonyms ------------------------------------------------------------------------------------------
@@ -228,16 +245,74 @@ class Postings:
     """All ``SearchTerm`` rows as arrays: term → slice of (dense offer number, weight); ``offer_ids[n]`` = pk.
 
     About 5 bytes per row (2 million rows for 5,000 offers in seven languages ≈ 10 MB per process).
+    Offers re-indexed after the load are patched in (``apply``, decision 0061): their loaded rows are hidden by
+    ``stale`` and their current rows live in the small ``delta`` (term → numbers, weights), so a write costs
+    one query for that offer's rows instead of reloading two million.
     """
 
-    offer_ids: Any  # numpy int64 array, dense number → Offer pk
+    offer_ids: Any  # numpy int64 array, dense number → Offer pk (loaded offers sorted, patched-in ones after)
     postings: Any  # numpy int32 array of dense numbers
     weights: Any  # numpy float32 array
     slices: dict[str, tuple[int, int]]
+    stale: Any = None  # numpy bool array over dense numbers: loaded rows outdated; None until the first patch
+    delta: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # term → (dense numbers, weights)
+    delta_terms: dict[int, list[str]] = field(default_factory=dict)  # dense number → its delta terms
+    numbers: dict[int, int] = field(default_factory=dict)  # pk → dense number (built on the first patch)
 
     def get(self, term: str) -> tuple[Any, Any]:
         start, end = self.slices.get(term, (0, 0))
-        return self.postings[start:end], self.weights[start:end]
+        numbers, weights = self.postings[start:end], self.weights[start:end]
+        if self.stale is not None and end > start:
+            keep = ~self.stale[numbers]
+            if not keep.all():
+                numbers, weights = numbers[keep], weights[keep]
+        extra = self.delta.get(term)
+        if extra is not None:
+            numbers, weights = np.concatenate((numbers, extra[0])), np.concatenate((weights, extra[1]))
+        return numbers, weights
+
+    def has(self, term: str) -> bool:
+        return term in self.slices or term in self.delta
+
+    def apply(self, rows: dict[int, list[tuple[str, int]]]) -> set[str]:
+        """Replace the rows of the offers in ``rows`` ({pk: [(term, weight), ...]}, [] = no rows any more).
+
+        Other offers' postings are untouched. Returns the terms that were not in the index before.
+        """
+        if self.stale is None:
+            self.stale = np.zeros(len(self.offer_ids), dtype=bool)
+            self.numbers = {int(pk): n for n, pk in enumerate(self.offer_ids.tolist())}
+        new_pks = [pk for pk in rows if pk not in self.numbers]
+        if new_pks:
+            first = len(self.offer_ids)
+            self.offer_ids = np.concatenate((self.offer_ids, np.array(new_pks, dtype=np.int64)))
+            self.stale = np.concatenate((self.stale, np.zeros(len(new_pks), dtype=bool)))
+            self.numbers.update({pk: first + i for i, pk in enumerate(new_pks)})
+        changed = {self.numbers[pk] for pk in rows}
+        self.stale[list(changed)] = True
+        for number in changed:
+            for term in self.delta_terms.pop(number, []):
+                kept_numbers, kept_weights = self.delta[term]
+                keep = kept_numbers != number
+                if keep.any():
+                    self.delta[term] = (kept_numbers[keep], kept_weights[keep])
+                else:
+                    del self.delta[term]
+        added: dict[str, tuple[list[int], list[float]]] = {}
+        for pk, terms in rows.items():
+            number = self.numbers[pk]
+            self.delta_terms[number] = [term for term, _weight in terms]
+            for term, weight in terms:
+                entry = added.setdefault(term, ([], []))
+                entry[0].append(number)
+                entry[1].append(float(weight))
+        new_terms = {term for term in added if not self.has(term)}
+        for term, (numbers, weights) in added.items():
+            extra = (np.array(numbers, dtype=np.int32), np.array(weights, dtype=np.float32))
+            if term in self.delta:
+                extra = tuple(np.concatenate(pair) for pair in zip(self.delta[term], extra, strict=True))  # type: ignore[assignment]
+            self.delta[term] = extra
+        return new_terms
 
 
 def load_postings() -> Postings:
@@ -246,7 +321,6 @@ def load_postings() -> Postings:
     Each posting travels as one number ``offer_id * 16 + weight`` in a comma-separated string per term, which
     numpy parses in C: about ten times faster than fetching two million rows one by one.
     """
-    import numpy as np
     from django.db import connection
 
     table = SearchTerm._meta.db_table

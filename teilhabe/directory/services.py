@@ -80,6 +80,12 @@ def search_text_for(offer: Offer) -> str:
     return " ".join(p for p in parts if p).casefold()
 
 
+def note_changed(offer_ids: list[int]) -> None:
+    from teilhabe.directory.searchindex import note_changed as log
+
+    log(offer_ids)
+
+
 def refresh_search_text(offer: Offer) -> None:
     from teilhabe.directory.searchindex import index_offers
 
@@ -184,6 +190,7 @@ def offer_confirm(*, acting_user: User, offer: Offer) -> None:
         offer.last_confirmed_at = timezone.now()
         offer.stale_notified_at = None
         offer.save(update_fields=["last_confirmed_at", "stale_notified_at", "updated_at"])
+        note_changed([offer.pk])
         bump_content_version()
         record("directory.offer.confirm", actor=acting_user, organisation=offer.owner, obj=offer)
 

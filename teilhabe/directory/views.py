@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from teilhabe.core.client import client_address
-from teilhabe.directory import services
+from teilhabe.directory import fragments, services
 from teilhabe.directory.content import localize, visitor_language, with_translations
 from teilhabe.directory.forms import ProposalForm, SearchForm, kreis_gemeinden
 from teilhabe.directory.ical import calendar_for
@@ -29,9 +29,8 @@ from teilhabe.directory.models import (
     OfferType,
     OrganisationProfile,
     SubmissionKind,
-    TargetGroup,
 )
-from teilhabe.directory.search import SearchResult, search, search_cache_key
+from teilhabe.directory.search import SearchResult, search, search_cache_key, vocabulary
 from teilhabe.lib.collation import german_sorted
 
 PAGE_SIZE = 20
@@ -39,17 +38,7 @@ MAP_POINTS = 300
 
 
 def _offer_cards(offers: list[Offer], language: str, distances: dict[int, float]) -> list[dict[str, Any]]:
-    target_names = dict(TargetGroup.choices)
-    return [
-        {
-            "offer": offer,
-            "text": localize(offer, language),
-            "distance": distances.get(offer.pk),
-            "languages": [SPOKEN_LANGUAGE_NAMES.get(code, code) for code in offer.language_list],
-            "target_groups": [target_names.get(code, code) for code in offer.target_group_list],
-        }
-        for offer in offers
-    ]
+    return [fragments.offer_card(offer, language, distances.get(offer.pk)) for offer in offers]
 
 
 def offer_search(request: HttpRequest) -> HttpResponse:
@@ -66,53 +55,39 @@ def offer_search(request: HttpRequest) -> HttpResponse:
 
 
 def _search_content(request: HttpRequest, language: str) -> str:
-    gemeinden = list(kreis_gemeinden())
-    form = SearchForm(request.GET or None, gemeinden=gemeinden)
+    """The page body. Gemeinden, filters and map points come from the search's in-memory copy, the option
+    lists and offer cards from ``fragments`` (rendered once per language and data version): a search costs
+    at most two queries (the offers whose card is not cached yet), however many results it has."""
+    vocab = vocabulary()
+    form = SearchForm(request.GET or None, choices=vocab.gemeinde_choices)
     data = form.cleaned_data if form.is_valid() else {}
     result = search(data)
     paginator = Paginator(result.ids, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("seite"))
-    by_id = {
-        o.pk: o
-        for o in with_translations(
-            Offer.objects.filter(pk__in=list(page.object_list)).select_related("gemeinde", "location", "owner"),
-            language,
-        )
-    }
-    offers = [by_id[pk] for pk in page.object_list if pk in by_id]
-    points: list[tuple[int, str, float, float]] = []
-    rows = Offer.objects.filter(pk__in=result.ids[:MAP_POINTS]).values_list(
-        "pk",
-        "title",
-        "location__latitude",
-        "location__longitude",
-        "gemeinde__latitude",
-        "gemeinde__longitude",
-    )
-    for pk, title, lat, lon, glat, glon in rows:
-        # Offers without their own location are placed at their Gemeinde's centre.
-        if lat is not None and lon is not None:
-            points.append((pk, title, lat, lon))
-        elif glat is not None and glon is not None:
-            points.append((pk, title, glat, glon))
+    points = []
+    for pk in result.ids[:MAP_POINTS]:
+        facts = vocab.facts.get(pk)
+        if facts is not None and facts.latitude is not None and facts.longitude is not None:
+            points.append((pk, facts.title, facts.latitude, facts.longitude))
     query = request.GET.copy()
     query.pop("seite", None)
-    hints = _search_hints(request, result, language)
     return render_to_string(
         "directory/includes/search_content.html",
         {
             "form": form,
             "page": page,
-            "cards": _offer_cards(offers, language, result.distances),
+            "cards": fragments.cards_html(list(page.object_list), language, result.distances, vocab),
             "total": paginator.count,
             "query_string": query.urlencode(),
             "map_svg": results_map_svg(
-                gemeinden, points, title=_("Karte der gefundenen Angebote"), origin=result.origin
+                [ags for ags, _name in vocab.gemeinde_choices],
+                points,
+                title=_("Karte der gefundenen Angebote"),
+                origin=result.origin,
             ),
             "language": language,
-            "hints": hints,
+            "hints": _search_hints(request, result, language),
         },
-        request=request,
     )
 
 
@@ -125,9 +100,11 @@ def _search_hints(request: HttpRequest, result: SearchResult, language: str) -> 
     for key in ("gemeinde", "seite"):
         base_query.pop(key, None)
     type_labels = dict(OfferType.choices)
-    counselling = with_translations(
-        Offer.objects.filter(pk__in=result.counselling_ids).select_related("gemeinde"), language
-    )
+    counselling: list[Offer] = []
+    if result.counselling_ids:
+        counselling = list(
+            with_translations(Offer.objects.filter(pk__in=result.counselling_ids).select_related("gemeinde"), language)
+        )
     return {
         "searched": bool(request.GET.get("q")),
         "suggestion": result.suggestion,
@@ -137,7 +114,7 @@ def _search_hints(request: HttpRequest, result: SearchResult, language: str) -> 
         "nearby": result.nearby,
         "base_query": base_query.urlencode(),
         "related_types": [(t, type_labels[t]) for t in result.related_types if t in type_labels],
-        "counselling": _offer_cards(list(counselling), language, {}) if result.counselling_ids else [],
+        "counselling": _offer_cards(counselling, language, {}),
     }
 
 

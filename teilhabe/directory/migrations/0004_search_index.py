@@ -57,7 +57,7 @@ def build_index(apps, schema_editor):
         return
     from teilhabe.directory.searchindex import index_offers
 
-    index_offers()
+    index_offers(log=False)  # the change log (0005) does not exist yet
 
 
 def drop_old_index(apps, schema_editor):

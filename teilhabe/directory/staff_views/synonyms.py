@@ -5,52 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from teilhabe.accounts.access import staff_required
 from teilhabe.accounts.models import User
 from teilhabe.audit.services import Action, record
-from teilhabe.directory.models import OfferType, SynonymGroup, _scope_filter, tokens_join, tokens_split
+from teilhabe.directory.forms import SynonymGroupForm
+from teilhabe.directory.models import OfferType, SynonymGroup, _scope_filter, tokens_join
 from teilhabe.directory.search import bump_content_version
 from teilhabe.directory.searchindex import curated_synonym_entries
-
-
-class SynonymGroupForm(forms.ModelForm):
-    offer_type_list = forms.MultipleChoiceField(
-        label=gettext_lazy("Passende Arten von Angeboten"),
-        choices=OfferType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = SynonymGroup
-        fields = ["language", "terms", "is_active"]
-        widgets = {
-            "language": forms.Select(choices=settings.LANGUAGES),
-            "terms": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["offer_type_list"].initial = tokens_split(self.instance.offer_types)
-
-    def clean_terms(self) -> str:
-        terms = [t.strip() for t in self.cleaned_data["terms"].split(",") if t.strip()]
-        if len(terms) < 2:
-            raise forms.ValidationError(_("Bitte mindestens zwei Begriffe angeben, durch Komma getrennt."))
-        if any(len(t) > 80 for t in terms):
-            raise forms.ValidationError(_("Ein Begriff darf höchstens 80 Zeichen lang sein."))
-        return ", ".join(terms)
 
 
 def synonym_save(*, acting_user: User | None, group: SynonymGroup, data: dict[str, Any]) -> SynonymGroup:
