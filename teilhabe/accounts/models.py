@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from teilhabe.accounts.roles import Role
 
@@ -73,6 +74,10 @@ class User(AbstractUser):
     created_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("angelegt von")
     )
+    # The district directory's subject (OIDC ``sub``) once the account signed on through it (decision 0024).
+    oidc_subject = models.CharField(
+        _("Kennung im Verzeichnisdienst"), max_length=255, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("Benutzerkonto")
@@ -136,3 +141,16 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Einladung {self.user.username}"
+
+
+class IdentityProviderDevice(Device):
+    """Stands for the second factor the district's IdP checked (ID token ``amr``/``acr``, decision 0024).
+
+    django-otp marks a session verified through a device; this one is only ever attached by the SSO callback
+    after the IdP asserted MFA. It accepts no code, so it cannot replace TOTP at the password login."""
+
+    class Meta:
+        verbose_name = _("Zweiter Faktor des Verzeichnisdienstes")
+
+    def verify_token(self, token: object) -> bool:
+        return False
