@@ -41,6 +41,8 @@ def env_secret(name: str, default: str = "") -> str:
 DEBUG = env_bool("TEILHABE_DEBUG", False)
 # Demo credentials and demo data only ever exist when this is set explicitly.
 DEMO = env_bool("TEILHABE_DEMO", False)
+# Only these demo builders (comma list, e.g. "directory,indicators,reports"); empty: all (teilhabe/core/demo.py).
+DEMO_PARTS = env_list("TEILHABE_DEMO_PARTS")
 
 SECRET_KEY = env_secret("TEILHABE_SECRET_KEY")
 if not SECRET_KEY:
