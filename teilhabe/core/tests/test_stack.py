@@ -33,7 +33,7 @@ def test_the_production_stack_passes_its_smoke_test() -> None:
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}_stack"
     env = {**os.environ, "DATABASE_URL": url, "TEILHABE_STACK_PORT": str(free_port())}
-    done = subprocess.run(  # noqa: S603 - the repository's own script
+    done = subprocess.run(
         [sys.executable, "scripts/stack_test.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]

@@ -29,7 +29,7 @@ RELEASE_C808FFF = [
     ("linkage", None),
     ("surveys", None),
 ]
-PASSWORD = "Upgrade-Passwort-2026!"  # noqa: S105 - test accounts only
+PASSWORD = "Upgrade-Passwort-2026!"
 
 
 def migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:

@@ -35,7 +35,7 @@ def test_staff_clicks_build_the_worker_builds_and_the_pdf_appears(
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
     }
-    worker = subprocess.Popen(  # noqa: S603 - the platform's own worker command
+    worker = subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay"],
         cwd=ROOT,
         env=env,
