@@ -65,7 +65,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # IdentityProviderDevice.user (django-otp)
     """A person with a personal account (no shared accounts, DP-27)."""
 
     email = models.EmailField(_("E-Mail"), blank=True)

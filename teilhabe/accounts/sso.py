@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
@@ -90,6 +91,9 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
             return super().authenticate(request, **kwargs)  # type: ignore[no-any-return]
         except SuspiciousOperation as error:
             _refuse(f"Token ungültig: {error}", {})
+            return None
+        except requests.RequestException as error:  # IdP unreachable or the code was refused
+            _refuse(f"Verzeichnisdienst: {error.__class__.__name__}", {})
             return None
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:

@@ -155,3 +155,14 @@ def test_a_password_form_with_code_and_state_never_reaches_the_idp(
     response = client.post(reverse("accounts:login") + "?code=x&state=y", {"username": "alice", "password": "falsch"})
     assert response.status_code == 200 and "Dienstkonto" in response.content.decode()
     assert not idp.codes and not idp.tokens
+
+
+def test_an_unreachable_idp_or_a_refused_code_is_a_german_message_not_an_error_page(
+    client: Client, idp: FakeIdP, alice: User
+) -> None:
+    start = client.get(reverse("accounts:sso"))
+    callback = idp.authorize(start["Location"], {"sub": "idp-4711", "amr": ["mfa"]})
+    idp.codes.clear()  # the IdP no longer knows the code (expired, or used twice)
+    response = client.get(callback, follow=True)
+    assert response.status_code == 200 and "kein passendes, aktives Konto" in response.content.decode()
+    assert AuditEvent.objects.get(action="auth.sso_refused").purpose.startswith("Verzeichnisdienst")
