@@ -83,12 +83,12 @@ def _refuse(reason: str, claims: dict[str, Any]) -> None:
 class StaffOIDCBackend(OIDCAuthenticationBackend):
     """The library's backend, limited to the callback, with issuer/audience checks and no account creation."""
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         # Only the callback view passes a nonce; a password form with ?code=…&state=… must not reach the IdP.
         if not settings.SSO_ENABLED or request is None or "nonce" not in kwargs:
             return None
         try:
-            return super().authenticate(request, **kwargs)  # type: ignore[no-any-return]
+            return super().authenticate(request, **kwargs)
         except SuspiciousOperation as error:
             _refuse(f"Token ungültig: {error}", {})
             return None
@@ -129,7 +129,7 @@ class SSOStartView(OIDCAuthenticationRequestView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.SSO_ENABLED:
             raise Http404
-        return super().get(request)  # type: ignore[no-any-return]
+        return super().get(request)
 
 
 class SSOCallbackView(OIDCAuthenticationCallbackView):
@@ -138,7 +138,7 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.SSO_ENABLED:
             raise Http404
-        return super().get(request)  # type: ignore[no-any-return]
+        return super().get(request)
 
     def login_failure(self) -> HttpResponse:
         messages.error(
