@@ -166,7 +166,9 @@ def login(env: dict[str, str], username: str) -> Browser:
     return browser
 
 
-def wait_http(path: str, timeout: float = 90) -> None:
+def wait_http(path: str, timeout: float = float(os.environ.get("TEILHABE_STACK_WAIT", "300"))) -> None:
+    """Poll ``path`` until it answers 200. The wait covers gunicorn's workers importing the platform, which
+    on a loaded machine takes more than a minute (TEILHABE_STACK_WAIT seconds, default 300)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
