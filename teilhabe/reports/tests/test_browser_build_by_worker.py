@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_staff_clicks_build_the_worker_builds_and_the_pdf_appears(
     edition: Any, koordination: Any, live_server: Any, page: Any
 ) -> None:
+    page.set_default_timeout(120_000)  # the live server renders the first staff page slowly on a loaded machine
     cookie = login_verified(Client(), koordination).cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
     page.goto(f"{live_server.url}/staff/berichte/ausgaben/{edition.pk}/")
