@@ -46,6 +46,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--full", action="store_true", help="all regions and the whole demo (as make demo)")
     options = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     env = {
@@ -59,11 +60,8 @@ def main() -> int:
         "TEILHABE_AUDIT_CHECKPOINT_FILE": "/tmp/teilhabe-soak-checkpoints.jsonl",  # noqa: S108 - loopback test
     }
     if not options.reuse:
-        stack_test.recreate_database(url)
-        for args in (["migrate", "--no-input", "-v", "0"], ["load_regions"], ["load_demo"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
-            )
+        # The demo Kreis only (not all regions): offers, monitoring, KiIM cases and one report edition.
+        stack_test.prepare(env, full=options.full, parts=f"{stack_test.SMALL_DEMO},linkage,registry")
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
     )

@@ -41,6 +41,8 @@ def env_secret(name: str, default: str = "") -> str:
 DEBUG = env_bool("TEILHABE_DEBUG", False)
 # Demo credentials and demo data only ever exist when this is set explicitly.
 DEMO = env_bool("TEILHABE_DEMO", False)
+# Only these demo builders (comma list, e.g. "directory,indicators,reports"); empty: all (teilhabe/core/demo.py).
+DEMO_PARTS = env_list("TEILHABE_DEMO_PARTS")
 
 SECRET_KEY = env_secret("TEILHABE_SECRET_KEY")
 if not SECRET_KEY:
@@ -210,6 +212,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the OIDC callback (code + state); it never creates accounts (decision 0024).
+    "teilhabe.accounts.sso.StaffOIDCBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -252,6 +256,32 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = env_str("TEILHABE_OTP_ISSUER", "Teilhabe")
+
+# Single sign-on for staff (OpenID Connect, mozilla-django-oidc; decision 0024). Off unless an issuer is set.
+# Accounts are never created by a sign-on: the IdP's subject or verified e-mail must match an existing
+# active account. The platform's own second factor is still asked unless the ID token asserts MFA
+# (``amr`` contains one of TEILHABE_OIDC_MFA_AMR, or ``acr`` is one of TEILHABE_OIDC_MFA_ACR).
+OIDC_ISSUER = env_str("TEILHABE_OIDC_ISSUER").rstrip("/")
+SSO_ENABLED = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = env_str("TEILHABE_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_secret("TEILHABE_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("TEILHABE_OIDC_AUTHORIZATION_ENDPOINT", f"{OIDC_ISSUER}/authorize")
+OIDC_OP_TOKEN_ENDPOINT = env_str("TEILHABE_OIDC_TOKEN_ENDPOINT", f"{OIDC_ISSUER}/token")
+OIDC_OP_USER_ENDPOINT = env_str("TEILHABE_OIDC_USERINFO_ENDPOINT", f"{OIDC_ISSUER}/userinfo")
+OIDC_OP_JWKS_ENDPOINT = env_str("TEILHABE_OIDC_JWKS_ENDPOINT", f"{OIDC_ISSUER}/jwks")
+OIDC_RP_SIGN_ALGO = env_str("TEILHABE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+OIDC_MFA_AMR = env_list("TEILHABE_OIDC_MFA_AMR", "mfa")
+OIDC_MFA_ACR = env_list("TEILHABE_OIDC_MFA_ACR")
+# Directory export (SCIM 2.0 ListResponse of Users, RFC 7644) for ``manage.py sync_directory``: a file path
+# or an https URL (bearer token in TEILHABE_DIRECTORY_TOKEN). Empty: the scheduler does not run the job.
+DIRECTORY_EXPORT = env_str("TEILHABE_DIRECTORY_EXPORT")
+DIRECTORY_TOKEN = env_secret("TEILHABE_DIRECTORY_TOKEN")
+DIRECTORY_SYNC_MINUTES = env_int("TEILHABE_DIRECTORY_SYNC_MINUTES", 60)
 
 # TLS: behind a TLS-terminating proxy set TEILHABE_TLS=1; cookies become Secure and HSTS is sent.
 TLS = env_bool("TEILHABE_TLS", False)

@@ -3,7 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import set_language
 
-from teilhabe.accounts import enrolment, self_views, staff_views
+from teilhabe.accounts import enrolment, self_views, sso, staff_views
 from teilhabe.accounts import views as account_views
 from teilhabe.core import format_views, i18n_urls, ops_views, site_files
 from teilhabe.core import views as core_views
@@ -14,6 +14,8 @@ account_patterns = (
         path("zweiter-faktor/", account_views.otp_view, name="otp"),
         path("zweiter-faktor/einrichten/", account_views.enroll_view, name="enroll"),
         path("abmelden/", account_views.logout_view, name="logout"),
+        path("sso/", sso.SSOStartView.as_view(), name="sso"),
+        path("sso/rueckruf/", sso.SSOCallbackView.as_view(), name="sso_callback"),
         path("", self_views.account, name="account"),
         path("passwort/", self_views.password_change, name="password_change"),
         path("notfall-codes/", self_views.backup_codes_renew, name="backup_codes"),

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from teilhabe.accounts.roles import Role
 
@@ -64,7 +65,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # IdentityProviderDevice.user (django-otp)
     """A person with a personal account (no shared accounts, DP-27)."""
 
     email = models.EmailField(_("E-Mail"), blank=True)
@@ -72,6 +73,10 @@ class User(AbstractUser):
     # Who created the account (separation of duties: never the second pair of eyes for its creator).
     created_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("angelegt von")
+    )
+    # The district directory's subject (OIDC ``sub``) once the account signed on through it (decision 0024).
+    oidc_subject = models.CharField(
+        _("Kennung im Verzeichnisdienst"), max_length=255, null=True, blank=True, unique=True, editable=False
     )
 
     class Meta:
@@ -136,3 +141,16 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Einladung {self.user.username}"
+
+
+class IdentityProviderDevice(Device):
+    """Stands for the second factor the district's IdP checked (ID token ``amr``/``acr``, decision 0024).
+
+    django-otp marks a session verified through a device; this one is only ever attached by the SSO callback
+    after the IdP asserted MFA. It accepts no code, so it cannot replace TOTP at the password login."""
+
+    class Meta:
+        verbose_name = _("Zweiter Faktor des Verzeichnisdienstes")
+
+    def verify_token(self, token: object) -> bool:
+        return False

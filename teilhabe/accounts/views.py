@@ -10,6 +10,7 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
@@ -64,28 +65,39 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is not None:
-            # New session id before anything is stored for this user (session fixation).
-            request.session.cycle_key()
-            request.session[PENDING_USER] = user.pk
-            request.session[PENDING_SINCE] = time.time()
-            request.session[PENDING_NEXT] = _safe_next(request, request.GET.get("next"))
-            request.session[PENDING_FAILURES] = 0
-            has_device = (
-                TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-                or StaticDevice.objects.filter(user=user, confirmed=True, token_set__isnull=False).exists()
-            )
-            return redirect("accounts:otp" if has_device else "accounts:enroll")
+            return start_second_factor(request, user, _safe_next(request, request.GET.get("next")))
         form.add_error(None, _("Benutzername oder Passwort ist falsch."))
-    return render(request, "accounts/login.html", {"form": form})
+    return render(request, "accounts/login.html", {"form": form, "sso_enabled": settings.SSO_ENABLED})
 
 
-def _finish_login(request: HttpRequest, user: User, device: Any) -> HttpResponseRedirect:
-    next_url = request.session.get(PENDING_NEXT) or "/staff/"
+def start_second_factor(request: HttpRequest, user: User, next_url: str) -> HttpResponseRedirect:
+    """The first factor is done (password, or a single sign-on without MFA): remember the pending user and
+    continue to the code step (or to the enrolment of the authenticator app at the first login)."""
+    # New session id before anything is stored for this user (session fixation).
+    request.session.cycle_key()
+    request.session[PENDING_USER] = user.pk
+    request.session[PENDING_SINCE] = time.time()
+    request.session[PENDING_NEXT] = next_url
+    request.session[PENDING_FAILURES] = 0
+    has_device = (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or StaticDevice.objects.filter(user=user, confirmed=True, token_set__isnull=False).exists()
+    )
+    return redirect("accounts:otp" if has_device else "accounts:enroll")
+
+
+def finish_login(request: HttpRequest, user: User, device: Any, extra: dict[str, Any] | None = None) -> None:
+    """Both factors are checked (``device``: TOTP, emergency code, or the IdP's asserted MFA): log in."""
     _clear_pending(request)
     login(request, user, backend=BACKEND)
     otp_login(request, device)
     request.session["auth_started_at"] = time.time()
-    record(Action.MFA_VERIFIED, actor=user, extra={"device": device.__class__.__name__})
+    record(Action.MFA_VERIFIED, actor=user, extra={"device": device.__class__.__name__, **(extra or {})})
+
+
+def _finish_login(request: HttpRequest, user: User, device: Any) -> HttpResponseRedirect:
+    next_url = request.session.get(PENDING_NEXT) or "/staff/"
+    finish_login(request, user, device)
     return redirect(next_url)
 
 

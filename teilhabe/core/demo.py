@@ -2,6 +2,8 @@
 
 Runs only with TEILHABE_DEMO=1. Other apps add their demo data by registering a builder with
 ``register_demo_builder``; builders run in registration order after organisations and users exist.
+``TEILHABE_DEMO_PARTS`` (comma list of builder names, e.g. ``directory,indicators,reports``) runs only those:
+a small demo for the stack test; builders then keep to the minimum (``settings.DEMO_PARTS`` is non-empty).
 """
 
 from __future__ import annotations
@@ -144,7 +146,8 @@ def create_demo_district(only: Collection[str] | None = None) -> DemoDistrict:
                 account_services.membership_add(acting_user=None, user=user, organisation=organisation, role=role)
             district.users[username] = user
             district.codes[username] = account_services.static_codes_create(acting_user=None, user=user, count=5)
+    parts = only if only is not None else (settings.DEMO_PARTS or None)
     for name, builder in _BUILDERS:
-        if only is None or name in only:
+        if parts is None or name in parts:
             (import_string(builder) if isinstance(builder, str) else builder)(district)
     return district

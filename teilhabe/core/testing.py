@@ -69,3 +69,53 @@ def make_personas() -> Personas:
         kreisadmin=make_user("kreisadmin", landkreis, Role.KREIS_ADMIN),
         dpo=make_user("dsb", landkreis, Role.DATENSCHUTZ),
     )
+
+
+def kill_9_while_writing(code: str, table: str, timeout: float = 300) -> None:
+    """Run ``code`` in a second process (``manage.py shell -c``) against the test database and kill -9 it as
+    soon as its open transaction has written to ``table`` (PostgreSQL: a RowExclusiveLock held by another
+    backend). Raises AssertionError if the process ended before writing. PostgreSQL and transactional tests
+    only (the second process must see the committed fixtures)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "TEILHABE_PSEUDONYM_KEY": settings.PSEUDONYM_KEY,
+    }
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", code], cwd=root, env=env)  # noqa: S603 - test code
+    query = (
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "WHERE c.relname = %s AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid() "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    deadline = time.monotonic() + timeout
+    writing = False
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline and process.poll() is None:
+            cursor.execute(query, [table])
+            if cursor.fetchone()[0]:
+                writing = True
+                break
+            time.sleep(0.01)
+    if writing:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert writing, f"the second process ended (exit {process.returncode}) before it wrote to {table}"
+    # The server ends the killed client's backend (and rolls its transaction back) when it notices the
+    # closed socket; wait for that so the re-run does not queue behind its locks.
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(query, [table])
+            if not cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+
 from teilhabe.reports import services
 from teilhabe.reports.models import BuildStatus, ReportEdition
 
@@ -85,7 +87,9 @@ def build_demo_report(district: Any) -> None:
         acting_user=user, owner=owner, kreis_ags=kreis.ags, title=f"Integrationsmonitoring {kreis.name}"
     )
     previous = None
-    for year in (2023, 2024):
+    # A small demo (stack test) keeps one draft edition and builds nothing at load time: the test builds it.
+    small = bool(settings.DEMO_PARTS)
+    for year in (2024,) if small else (2023, 2024):
         summary, commentary = demo_texts(kreis.ags, year)
         edition = services.edition_create(
             acting_user=user,
@@ -101,6 +105,9 @@ def build_demo_report(district: Any) -> None:
         )
         for theme, text in commentary.items():
             services.commentary_save(acting_user=user, chapter=edition.chapters.get(theme=theme), text=text)
+        if small:
+            district.notes.append(f"Integrationsbericht {year}: Entwurf ohne Erstellung (kleine Demo).")
+            continue
         build = services.build_request(acting_user=user, edition=edition, enqueue=False)
         build = services.run_build(build.pk)
         if build.status == BuildStatus.DONE:

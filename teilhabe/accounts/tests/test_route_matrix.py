@@ -16,7 +16,15 @@ from teilhabe.core.testing import Personas, login_verified
 pytestmark = pytest.mark.django_db
 
 # Views reachable without login inside /staff/ or /konto/: none under /staff/.
-PUBLIC_ACCOUNT_ROUTES = {"accounts:login", "accounts:otp", "accounts:enroll", "accounts:logout", "accounts:enrol"}
+PUBLIC_ACCOUNT_ROUTES = {
+    "accounts:login",
+    "accounts:otp",
+    "accounts:enroll",
+    "accounts:logout",
+    "accounts:enrol",
+    "accounts:sso",
+    "accounts:sso_callback",
+}
 
 
 def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, URLPattern]]:  # type: ignore[type-arg]

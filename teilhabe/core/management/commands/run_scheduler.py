@@ -28,7 +28,7 @@ DAY = 24 * 3600
 
 def jobs() -> list[tuple[str, int]]:
     """(management command, interval in seconds)."""
-    return [
+    scheduled = [
         ("audit_checkpoint", settings.AUDIT_CHECKPOINT_MINUTES * 60),
         ("reap_dead_tasks", 60),
         ("flag_stale_offers", DAY),
@@ -36,6 +36,9 @@ def jobs() -> list[tuple[str, int]]:
         ("audit_retention", DAY),
         ("disable_inactive_accounts", DAY),
     ]
+    if settings.DIRECTORY_EXPORT:  # accounts follow the district's directory (decision 0024)
+        scheduled.append(("sync_directory", settings.DIRECTORY_SYNC_MINUTES * 60))
+    return scheduled
 
 
 def due(name: str, interval: int) -> bool:

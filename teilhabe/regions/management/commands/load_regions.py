@@ -14,10 +14,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+        parser.add_argument(
+            "--only-kreis", default=None, help="Nur die Länder, dieser Kreis (AGS) und seine Gemeinden (Stack-Test)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        report = load_regions(options["data_dir"])
+        report = load_regions(options["data_dir"], only_kreis=options["only_kreis"])
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"{report.laender} Länder, {report.kreise} Kreise, {report.gemeinden} Gemeinden "
