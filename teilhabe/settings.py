@@ -67,6 +67,12 @@ TASKS = {"default": {"BACKEND": env_str("TEILHABE_TASK_BACKEND", "django_tasks_d
 TEILHABE_MIN_FREE_MB = env_int("TEILHABE_MIN_FREE_MB", 500)
 # Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
 POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
+# Joint disclosure decision after a register import: "task" = follow-up job on the task worker (db_worker),
+# "inline" = before the commit returns. Tables become visible only once it has run.
+TEILHABE_POPULATION_PUBLISH = env_str("TEILHABE_POPULATION_PUBLISH", "task")
+# The exact differencing check after the joint decision covers groups of up to this many linked suppressed
+# counts (dense linear algebra, cubic in the size); larger groups are listed as unchecked in the import.
+TEILHABE_POPULATION_CHECK_MAX = env_int("TEILHABE_POPULATION_CHECK_MAX", 1500)
 # Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
 TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_PP", "2"))
 
