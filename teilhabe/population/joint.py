@@ -247,12 +247,12 @@ def decide(
                 pool.add_table(table)
                 by_area.setdefault(area[1], []).append(table)
     extra: dict[str, dict[Key, int]] = {}
-    for area_label, tables in by_area.items():
-        own_keys = {key for table in tables for row in table.keys for key in row}
+    for area_label, area_tables in by_area.items():
+        own_keys = {key for table in area_tables for row in table.keys for key in row}
         candidates = list(own_keys)
         for name, attrs in (extra_keys or {}).items():
             key = (area_label, canonical(attrs))
-            for table in tables:
+            for table in area_tables:
                 children = _relation(key, table)
                 if children is not None and all(c in pool.values for c in children):
                     pool.values.setdefault(key, sum(pool.values[c] for c in children))
@@ -261,7 +261,7 @@ def decide(
             if key in pool.values:
                 candidates.append(key)
         for parent in set(candidates):
-            for table in tables:
+            for table in area_tables:
                 if any(parent in row for row in table.keys):
                     continue
                 children = _relation(parent, table)
@@ -281,13 +281,13 @@ def decide(
         rounds += 1
         before = len(suppressed)
         for index, table in enumerate(pool.tables):
-            forced = frozenset(
+            fixed = frozenset(
                 (i, j) for i, row in enumerate(table.keys) for j, key in enumerate(row) if key in suppressed
             )
             known = _known_sums(table, touching[index], suppressed)
-            if done.get(index) == (forced, known):
+            if done.get(index) == (fixed, known):
                 continue
-            grid = protect_table(table.matrix, k, forced, known)
+            grid = protect_table(table.matrix, k, fixed, known)
             done[index] = (
                 frozenset((i, j) for i, row in enumerate(grid) for j, cell in enumerate(row) if cell.suppressed),
                 known,
