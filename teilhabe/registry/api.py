@@ -135,9 +135,7 @@ class CaseHitSerializer(serializers.Serializer):
     family_name_latin = serializers.CharField(required=False, help_text="nur mit Leserecht Identität")
     given_names_latin = serializers.CharField(required=False)
     birth_date = serializers.CharField(required=False)
-    match_reason = serializers.CharField(
-        required=False, help_text="Warum dieser Treffer gefunden wurde, z. B. „Name ähnlich, Geburtsjahr gleich“"
-    )
+    match_reason = serializers.CharField(required=False, help_text="Warum dieser Treffer gefunden wurde, z. B. „Name ähnlich, Geburtsjahr gleich“")
 
 
 class CaseQuerySerializer(serializers.Serializer):

@@ -112,8 +112,6 @@ def has_directory_scope(user: Any) -> bool:
     from teilhabe.accounts.access import has_permission
 
     return has_permission(user, "directory.moderate")
-
-
 # --- Accessible forms (one rendering path: templates/includes/form.html) -------------------------------
 
 
