@@ -126,6 +126,7 @@ def highest_rate(
     limit: float = 400.0,
     duration: float = 10.0,
     pause: float = 2.0,
+    headers: dict[str, str] | None = None,
 ) -> tuple[float, list[LoadReport]]:
     """Raise the fixed rate in ``step``s until p95 > ``p95_ms`` or an error; returns the last rate that held.
 
@@ -135,7 +136,7 @@ def highest_rate(
     best = 0.0
     rate = start
     while rate <= limit:
-        report = run_open_loop(make_urls(int(rate * duration)), rate, duration)  # type: ignore[operator]
+        report = run_open_loop(make_urls(int(rate * duration)), rate, duration, headers)  # type: ignore[operator]
         reports.append(report)
         print("  " + report.summary(), flush=True)
         if not report.holds(p95_ms):

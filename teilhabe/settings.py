@@ -72,6 +72,12 @@ POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / 
 # Memory the query engine of the register import (DuckDB) may use; beyond it intermediate results spill to
 # POPULATION_DIR/spill. Fixed, so a Land-sized extract fits a small server (docs/decisions/0100-*).
 POPULATION_PIPELINE_MEMORY_MB = env_int("TEILHABE_PIPELINE_MEMORY_MB", 768)
+# Joint disclosure decision after a register import: "task" = follow-up job on the task worker (db_worker),
+# "inline" = before the commit returns. Tables become visible only once it has run.
+TEILHABE_POPULATION_PUBLISH = env_str("TEILHABE_POPULATION_PUBLISH", "task")
+# The exact differencing check after the joint decision covers groups of up to this many linked suppressed
+# counts (dense linear algebra, cubic in the size); larger groups are listed as unchecked in the import.
+TEILHABE_POPULATION_CHECK_MAX = env_int("TEILHABE_POPULATION_CHECK_MAX", 1500)
 # Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
 TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_PP", "2"))
 

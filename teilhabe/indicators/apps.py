@@ -38,9 +38,11 @@ class IndicatorsConfig(AppConfig):
 
             register_source(RegisterSource())
 
-            from teilhabe.population.signals import register_import_committed
+            from teilhabe.population.signals import register_tables_published
 
-            register_import_committed.connect(recompute_after_register_import, dispatch_uid="indicators-register")
+            # Register-based values are recomputed once the Stichtag's joint disclosure decision is stored,
+            # so they never appear without it (teilhabe.population.publication).
+            register_tables_published.connect(recompute_after_register_import, dispatch_uid="indicators-register")
 
         if apps.is_installed("teilhabe.registry"):
             from teilhabe.indicators.cohort_source import CohortSource

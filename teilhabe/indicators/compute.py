@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from teilhabe.indicators.catalogue import Category, IndicatorDef, Term
 from teilhabe.indicators.models import Indicator, IndicatorValue, Level, Suppression
-from teilhabe.indicators.sources import Observation, collect
+from teilhabe.indicators.sources import Observation, collect, jointly_suppressed
 from teilhabe.lib.disclosure import dominance_suppressed, protect_value, round_to_base
 from teilhabe.regions.models import Gemeinde, Kreis
 
@@ -242,6 +242,14 @@ def _primary_reason(ind: IndicatorDef, cat: Category | None, raw: Raw) -> str:
     return ""
 
 
+def _uses_suppressed(raw: Raw, forced: Collection[tuple[str, str, str, int]]) -> bool:
+    for component in raw.components:
+        name, _sep, year = component.partition("@")
+        if year.isdigit() and (name, raw.level, raw.region, int(year)) in forced:
+            return True
+    return False
+
+
 def _default_k() -> int:
     from django.conf import settings
 
@@ -266,11 +274,21 @@ def _secondary_line(cells: list[tuple[Any, float]], reasons: dict[Any, str], par
 
 
 def protect_rows(
-    ind: IndicatorDef, rows: dict[tuple[str, str, str], Raw], kreis_ags: str
+    ind: IndicatorDef,
+    rows: dict[tuple[str, str, str], Raw],
+    kreis_ags: str,
+    forced: Collection[tuple[str, str, str, int]] = (),
 ) -> dict[tuple[str, str, str], Published]:
-    """Disclosure control for one indicator × year: rows keyed by (category, level, region)."""
+    """Disclosure control for one indicator × year: rows keyed by (category, level, region).
+
+    ``forced``: (source key, level, region, year) inputs suppressed by their source's joint decision (the
+    same count is suppressed in a published register table); a value using one is suppressed as well."""
     categories = {c.code: c for c in ind.categories}
     reasons: dict[Any, str] = {key: _primary_reason(ind, categories.get(key[0]), raw) for key, raw in rows.items()}
+    if forced:
+        for key, raw in rows.items():
+            if not reasons[key] and _uses_suppressed(raw, forced):
+                reasons[key] = Suppression.SECONDARY
     if ind.disclosure_method == "round":
         # Rounding to the base replaces suppression: no exact count of 1..k-1 persons is ever shown.
         reasons = {key: reason for key, reason in reasons.items() if reason == Suppression.DOMINANCE}
@@ -452,6 +470,7 @@ def _persist(
     affected = None if regions is None else {(level, region) for level, region in regions}
     new_raw = {(r.year, r.category, r.level, r.region): r for r in raws}
     group_years = {key[0] for key in new_raw} | {key[0] for key in existing}
+    forced = jointly_suppressed({y - lag for y in group_years for lag in (0, definition.denominator_lag)})
     to_create: list[IndicatorValue] = []
     to_update: list[IndicatorValue] = []
     to_delete: list[int] = []
@@ -468,7 +487,7 @@ def _persist(
         for key, raw in new_raw.items():
             if key[0] == year:
                 rows[key[1:]] = raw
-        published = protect_rows(definition, rows, kreis_ags)
+        published = protect_rows(definition, rows, kreis_ags, forced)
         for sub, raw in rows.items():
             fields = _fields(raw, published[sub])
             current = existing.get((year, *sub))

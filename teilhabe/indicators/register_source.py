@@ -67,9 +67,39 @@ def _rules() -> dict[str, tuple[str, Callable[[str], bool]]]:
     return rules
 
 
+def input_attributes() -> dict[str, dict[str, frozenset[str]]]:
+    """Every register source key as the person attributes it counts (``teilhabe.population.joint``), so the
+    joint disclosure decision treats an indicator input and a table cell of the same persons as one count."""
+    foreign = frozenset(FOREIGN_GROUPS)
+    attributes: dict[str, dict[str, frozenset[str]]] = {
+        "ew_gesamt": {},
+        "ew_auslaender": {"nat": foreign},
+        "ew_migrationshintergrund": {"mh": frozenset({"auslaender", "deutsch_eigen", "deutsch_eltern"})},
+        "ew_geburtsland_ausland": {"born": frozenset({"ja"})},
+    }
+    for group, key in GROUP_KEYS.items():
+        attributes[key] = {"nat": frozenset({group})}
+    for key, bands in AGE_KEYS.items():
+        attributes[key] = {"age": frozenset(bands), "nat": foreign}
+    for key, categories in RELIGION_KEYS.items():
+        attributes[key] = {"rel": frozenset(categories)}
+    return attributes
+
+
 class RegisterSource:
     name = "register"
     priority = 30
+
+    def suppressed(self, years: Collection[int]) -> set[tuple[str, str, str, int]]:
+        """(key, level, region, year) of register inputs the joint decision of their Stichtag suppressed."""
+        from teilhabe.population.models import RegisterImport
+
+        result: set[tuple[str, str, str, int]] = set()
+        imports = RegisterImport.objects.filter(status=RegisterImport.Status.COMMITTED, stichtag__year__in=list(years))
+        for stichtag, disclosure in imports.values_list("stichtag", "disclosure"):
+            for key, level, region in (disclosure or {}).get("suppressed_inputs", []):
+                result.add((key, level, region.replace(":", "/"), stichtag.year))
+        return result
 
     def observations(
         self, *, keys: Collection[str], years: Collection[int] | None, regions: Collection[str] | None

@@ -124,6 +124,17 @@ def register_source(adapter: SourceAdapter) -> None:
     _ADAPTERS.append(adapter)
 
 
+def jointly_suppressed(years: Collection[int]) -> set[tuple[str, str, str, int]]:
+    """(key, level, region, year) of inputs a source's own joint disclosure decision suppressed (the register
+    statistics decide once per Stichtag over tables and indicator inputs, ``teilhabe.population.joint``)."""
+    result: set[tuple[str, str, str, int]] = set()
+    for adapter in _ADAPTERS:
+        suppressed = getattr(adapter, "suppressed", None)
+        if suppressed is not None:
+            result |= suppressed(years)
+    return result
+
+
 def adapters() -> list[SourceAdapter]:
     return sorted(_ADAPTERS, key=lambda a: a.priority)
 

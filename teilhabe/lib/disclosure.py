@@ -13,9 +13,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Literal
 
 Reason = Literal["", "primary", "secondary"]
@@ -45,11 +44,23 @@ def protect_value(value: int, k: int) -> Cell:
     return Cell(value, "primary" if needs_primary(value, k) else "")
 
 
-def protect_table(matrix: Sequence[Sequence[int]], k: int) -> list[list[Cell]]:
+KnownSum = Sequence[tuple[int, int, int]]  # (row, column, sign) of grid cells whose signed sum is published
+
+
+def protect_table(
+    matrix: Sequence[Sequence[int]],
+    k: int,
+    forced: Collection[tuple[int, int]] = (),
+    known_sums: Sequence[KnownSum] = (),
+) -> list[list[Cell]]:
     """Protect a table and return it *with* margins: a total column at the right, a total row at the bottom.
 
     ``matrix`` holds the inner counts (rows × columns). The margins are computed here so that they always
-    add up; all lines (rows and columns including their totals) are protected together.
+    add up; all lines (rows and columns including their totals) are protected together. ``forced`` are
+    (row, column) positions of the grid *with* margins that are suppressed already, because the same count
+    is suppressed in another published table (joint decision, ``teilhabe.population.joint``); they are
+    marked "secondary" unless they are small themselves. ``known_sums`` are further sums of cells an attacker
+    knows from elsewhere (e.g. another table's count of the same persons); the recoverability check uses them.
     """
     rows = [list(map(int, row)) for row in matrix]
     if not rows:
@@ -61,6 +72,9 @@ def protect_table(matrix: Sequence[Sequence[int]], k: int) -> list[list[Cell]]:
     grid.append([sum(row[c] for row in grid) for c in range(width + 1)])
     n_rows, n_cols = len(grid), width + 1
     reason: list[list[Reason]] = [["primary" if needs_primary(v, k) else "" for v in row] for row in grid]
+    for r, c in forced:
+        if not reason[r][c]:
+            reason[r][c] = "secondary"
 
     def lines() -> list[list[tuple[int, int]]]:
         result = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
@@ -88,53 +102,42 @@ def protect_table(matrix: Sequence[Sequence[int]], k: int) -> list[list[Cell]]:
             r, c = min(candidates, key=cost)
             reason[r][c] = "secondary"
             changed = True
-    return harden([[Cell(grid[r][c], reason[r][c]) for c in range(n_cols)] for r in range(n_rows)])
+    return harden([[Cell(grid[r][c], reason[r][c]) for c in range(n_cols)] for r in range(n_rows)], known_sums)
 
 
-def recoverable(grid: list[list[Cell]]) -> set[tuple[int, int]]:
+def recoverable(grid: list[list[Cell]], known_sums: Sequence[KnownSum] = ()) -> set[tuple[int, int]]:
     """Suppressed cells whose value follows uniquely from the published cells and all row and column sums
-    of a table with margins (last row and column are totals). Gaussian elimination over the margin
-    equations: a suppressed cell is recoverable if its variable is determined."""
+    of a table with margins (last row and column are totals). A suppressed cell is recoverable iff its
+    unknown is determined by the margin equations, i.e. the null space of the coefficient matrix is zero in
+    its coordinate (the published values only shift the right-hand side, never what is determined)."""
+    import numpy as np
+
     rows, cols = len(grid), len(grid[0]) if grid else 0
     unknown = [(r, c) for r in range(rows) for c in range(cols) if grid[r][c].suppressed]
     if not unknown:
         return set()
     index = {pos: i for i, pos in enumerate(unknown)}
-    equations: list[list[Fraction]] = []
-
-    def add(cells: list[tuple[int, int]], total: tuple[int, int]) -> None:
-        coefficients = [Fraction(0)] * (len(unknown) + 1)
-        for pos, sign in [*[(cell, 1) for cell in cells], (total, -1)]:
+    lines = [[(r, c) for c in range(cols - 1)] + [(r, cols - 1)] for r in range(rows)]
+    lines += [[(r, c) for r in range(rows - 1)] + [(rows - 1, c)] for c in range(cols)]
+    signed = [[*[(cell, 1) for cell in line[:-1]], (line[-1], -1)] for line in lines]
+    signed += [[((r, c), sign) for r, c, sign in known] for known in known_sums]
+    matrix = np.zeros((len(signed), len(unknown)))
+    for i, terms in enumerate(signed):
+        for pos, sign in terms:
             if pos in index:
-                coefficients[index[pos]] += sign
-            else:
-                coefficients[-1] -= sign * grid[pos[0]][pos[1]].value
-        if any(coefficients[:-1]):
-            equations.append(coefficients)
-
-    for r in range(rows):
-        add([(r, c) for c in range(cols - 1)], (r, cols - 1))
-    for c in range(cols):
-        add([(r, c) for r in range(rows - 1)], (rows - 1, c))
-    pivots: list[tuple[int, int]] = []
-    row = 0
-    for col in range(len(unknown)):
-        pivot = next((i for i in range(row, len(equations)) if equations[i][col] != 0), None)
-        if pivot is None:
-            continue
-        equations[row], equations[pivot] = equations[pivot], equations[row]
-        lead = equations[row][col]
-        equations[row] = [v / lead for v in equations[row]]
-        for i in range(len(equations)):
-            if i != row and equations[i][col] != 0:
-                factor = equations[i][col]
-                equations[i] = [a - factor * b for a, b in zip(equations[i], equations[row], strict=True)]
-        pivots.append((row, col))
-        row += 1
-    return {unknown[col] for r, col in pivots if all(equations[r][j] == 0 for j in range(len(unknown)) if j != col)}
+                matrix[i, index[pos]] += sign
+    matrix = matrix[np.any(matrix != 0, axis=1)]
+    if not len(matrix):
+        return set()
+    _u, singular, vt = np.linalg.svd(matrix, full_matrices=matrix.shape[0] < matrix.shape[1])
+    rank = int((singular > 1e-9 * max(1.0, float(singular[0]))).sum())
+    null = vt[rank:]
+    if not len(null):
+        return set(unknown)
+    return {unknown[i] for i in np.flatnonzero(np.abs(null).max(axis=0) < 1e-9)}
 
 
-def harden(grid: list[list[Cell]]) -> list[list[Cell]]:
+def harden(grid: list[list[Cell]], known_sums: Sequence[KnownSum] = ()) -> list[list[Cell]]:
     """Suppress further cells until no suppressed cell can be recovered from the published margins.
 
     The line rule guarantees no line with a single suppression; that is not enough against a
@@ -143,7 +146,7 @@ def harden(grid: list[list[Cell]]) -> list[list[Cell]]:
     grid = [list(row) for row in grid]
     rows, cols = len(grid), len(grid[0]) if grid else 0
     while True:
-        found = recoverable(grid)
+        found = recoverable(grid, known_sums)
         if not found:
             return grid
         r, c = min(found)

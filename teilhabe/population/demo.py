@@ -39,7 +39,7 @@ def build_demo(district: Any) -> None:
             kreis_ags=district.kreis.ags,
             stage=False,
         )
-        services.register_import_commit(acting_user=user, register_import=register_import)
+        services.register_import_commit(acting_user=user, register_import=register_import, publish="inline")
         rows += table.num_rows
     _release_to_gemeinden(district, user)
     if not rows:

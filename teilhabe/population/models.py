@@ -62,6 +62,10 @@ class RegisterImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     committed_at = models.DateTimeField(null=True, blank=True)
+    # Set once the joint disclosure decision of the Stichtag is stored (``publication.publish``): pages show
+    # the tables only from then on. ``disclosure``: k, rounds, seconds and the suppressed indicator inputs.
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    disclosure = models.JSONField(default=dict, blank=True)
 
     objects = RegisterImportQuerySet.as_manager()
 
@@ -109,6 +113,35 @@ class PopulationCount(models.Model):
 
     def by_sex(self) -> dict[str, int]:
         return {"m": self.male, "w": self.female, "x": self.other}
+
+
+class PublishedTable(models.Model):
+    """One published table (import × area × dimension) with its stored disclosure decision.
+
+    ``cells`` is the grid with margins (last column row totals, last row column totals) as
+    ``[value, reason]`` pairs; a suppressed cell is stored as ``[null, "primary" | "secondary"]``, so a page
+    cannot show what it must not. Written only by ``teilhabe.population.publication``."""
+
+    register_import = models.ForeignKey(RegisterImport, on_delete=models.CASCADE, related_name="published_tables")
+    level = models.CharField(max_length=12)
+    area = models.CharField(max_length=40)
+    dimension = models.CharField(max_length=40)
+    position = models.PositiveSmallIntegerField(default=0)
+    categories = models.JSONField(default=list)
+    cells = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register_import", "level", "area", "dimension"], name="population_one_published_table"
+            )
+        ]
+        verbose_name = _("veröffentlichte Tabelle")
+        verbose_name_plural = _("veröffentlichte Tabellen")
+
+    def __str__(self) -> str:
+        return f"{self.register_import_id} {self.area} {self.dimension}"
 
 
 class GemeindeReleaseQuerySet(models.QuerySet["GemeindeRelease"]):

@@ -191,8 +191,12 @@ def register_import_commit(
     register_import: RegisterImport,
     valid_rows_only: bool = False,
     timings: Timings | None = None,
+    publish: str | None = None,
 ) -> RegisterImport:
     """Derive, aggregate and store; replaces an earlier import of the same Stichtag. All or nothing.
+
+    After the commit the joint disclosure decision runs (``publication.schedule``; ``publish`` = "inline" or
+    "task", default ``settings.TEILHABE_POPULATION_PUBLISH``); the tables are visible once it has run.
 
     One commit per (owner, Kreis, Stichtag) at a time: a second one started meanwhile is refused at once
     with ``ImportRejected`` (a clear message) instead of racing the first (``teilhabe.core.locks``)."""
@@ -207,6 +211,7 @@ def register_import_commit(
                 register_import=register_import,
                 valid_rows_only=valid_rows_only,
                 timings=timings,
+                publish=publish,
             )
     except Busy as exc:
         raise ImportRejected(
@@ -221,7 +226,10 @@ def _register_import_commit_locked(
     register_import: RegisterImport,
     valid_rows_only: bool = False,
     timings: Timings | None = None,
+    publish: str | None = None,
 ) -> RegisterImport:
+    from teilhabe.population.publication import schedule
+
     timings = timings or Timings()
     remove_orphans()
     if register_import.status != RegisterImport.Status.CHECKED:
@@ -281,6 +289,7 @@ def _register_import_commit_locked(
             )
             for old in previous:
                 old.counts.all().delete()
+                old.published_tables.all().delete()
                 old.status = RegisterImport.Status.REPLACED
                 old.save(update_fields=["status"])
                 record(
@@ -316,6 +325,7 @@ def _register_import_commit_locked(
             transaction.on_commit(
                 lambda: register_import_committed.send(sender=RegisterImport, register_import=register_import)
             )
+            transaction.on_commit(lambda: schedule(register_import, publish))
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -3,8 +3,9 @@
 
 ``aggregate`` runs one DuckDB query with grouping sets over the derived microdata and returns raw counts
 per level (Kreis, Gemeinde, Planungsraum), area, dimension, category and sex. These counts are stored in
-the main database; pages build their tables from them with ``build_table``, which passes every cell
-through ``teilhabe.lib.disclosure.protect_table`` (primary and secondary suppression). Django-free.
+the main database. ``layout`` turns them into the rows and columns of a published table; the disclosure
+decision is taken once per Stichtag over all tables (``teilhabe.population.joint``) and stored, and
+``assemble`` turns a stored grid into the page's table. Django-free.
 """
 
 from __future__ import annotations
@@ -201,9 +202,22 @@ TABLE_ORDER = ["alter_staatsangehoerigkeit", *SPECS]
 
 
 def build_table(dimension: str, counts: Mapping[tuple[str, str], int], k: int) -> PublishedTable:
-    """``counts``: (category, sex) → persons for one area and Stichtag. Every cell is protected."""
+    """``counts``: (category, sex) → persons for one area and Stichtag. Every cell is protected here, table by
+    table; published pages read the jointly decided, stored tables instead (``teilhabe.population.joint``)."""
+    categories, matrix = layout(dimension, counts)
+    return assemble(dimension, categories, protect_table(matrix, k) if matrix else [])
+
+
+def layout(dimension: str, counts: Mapping[tuple[str, str], int]) -> tuple[list[str], list[list[int]]]:
+    """Row keys and inner counts (rows × columns, no margins) of a published table.
+
+    Row keys are categories (``_rest`` for the "all others" row of a top-N table); for the age × nationality
+    table they are "<age band>|<sex>" and the columns are the nationality groups."""
     if dimension == "alter_staatsangehoerigkeit":
-        return _age_by_nationality(counts, k)
+        groups = list(codes.NATIONALITY_GROUPS)
+        row_keys = [(band[0], sex) for band in codes.AGE_BANDS for sex in SEX_COLUMNS]
+        matrix = [[counts.get((f"{band}|{group}", sex), 0) for group in groups] for band, sex in row_keys]
+        return [f"{band}|{sex}" for band, sex in row_keys], matrix
     spec = SPECS[dimension]
     per_category: dict[str, dict[str, int]] = {}
     for (category, sex), value in counts.items():
@@ -222,34 +236,32 @@ def build_table(dimension: str, counts: Mapping[tuple[str, str], int], k: int) -
         if rest:
             categories.append(REST)
             merged[REST] = rest
-    matrix = [[merged.get(c, {}).get(sex, 0) for sex in SEX_COLUMNS] for c in categories]
-    protected = protect_table(matrix, k) if matrix else []
-    rows = [(spec.label(c), protected[i]) for i, c in enumerate(categories)]
+    return categories, [[merged.get(c, {}).get(sex, 0) for sex in SEX_COLUMNS] for c in categories]
+
+
+def assemble(dimension: str, categories: list[str], protected: list[list[Cell]]) -> PublishedTable:
+    """The page's table from protected cells (grid with margins, as ``protect_table`` returns it)."""
+    if dimension == "alter_staatsangehoerigkeit":
+        labels = []
+        for key in categories:
+            band, _sep, sex = key.partition("|")
+            labels.append(f"{_label_age(band)}, {codes.SEX_GROUPS[sex]}")
+        return PublishedTable(
+            "alter_staatsangehoerigkeit",
+            "Bevölkerung nach Altersgruppe, Geschlecht und Staatsangehörigkeitsgruppe",
+            "Alter in vollen Jahren am Stichtag; Staatsangehörigkeitsgruppe nach erster Staatsangehörigkeit.",
+            "Altersgruppe, Geschlecht",
+            [codes.NATIONALITY_GROUPS[g] for g in codes.NATIONALITY_GROUPS],
+            list(zip(labels, protected, strict=False)),
+            protected[-1] if protected else [],
+        )
+    spec = SPECS[dimension]
     return PublishedTable(
         dimension,
         spec.title,
         spec.definition,
         spec.row_header,
         list(codes.SEX_GROUPS.values()),
-        rows,
+        [(spec.label(c), protected[i]) for i, c in enumerate(categories)],
         protected[-1] if protected else [],
-    )
-
-
-def _age_by_nationality(counts: Mapping[tuple[str, str], int], k: int) -> PublishedTable:
-    groups = list(codes.NATIONALITY_GROUPS)
-    row_keys = [(band[0], sex) for band in codes.AGE_BANDS for sex in SEX_COLUMNS]
-    matrix = []
-    for band, sex in row_keys:
-        matrix.append([counts.get((f"{band}|{group}", sex), 0) for group in groups])
-    protected = protect_table(matrix, k)
-    rows = [(f"{_label_age(band)}, {codes.SEX_GROUPS[sex]}", protected[i]) for i, (band, sex) in enumerate(row_keys)]
-    return PublishedTable(
-        "alter_staatsangehoerigkeit",
-        "Bevölkerung nach Altersgruppe, Geschlecht und Staatsangehörigkeitsgruppe",
-        "Alter in vollen Jahren am Stichtag; Staatsangehörigkeitsgruppe nach erster Staatsangehörigkeit.",
-        "Altersgruppe, Geschlecht",
-        [codes.NATIONALITY_GROUPS[g] for g in groups],
-        rows,
-        protected[-1],
     )

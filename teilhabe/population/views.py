@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from teilhabe.accounts.access import has_permission, staff_required
 from teilhabe.audit.services import Action, record
-from teilhabe.lib.disclosure import SUPPRESSED_MARK, protect_value
+from teilhabe.lib.disclosure import SUPPRESSED_MARK
 from teilhabe.lib.exports import Sheet, csv_response, xlsx_response
 from teilhabe.population import selectors, services
 from teilhabe.population.access import PopulationScope, scope_for
@@ -33,7 +33,9 @@ from teilhabe.population.models import (
     VIEW_PERMISSION,
     RegisterImport,
 )
-from teilhabe.population.tables import TABLE_ORDER, PublishedTable, build_table
+from teilhabe.population.models import PublishedTable as StoredTable
+from teilhabe.population.publication import stored_tables, to_table
+from teilhabe.population.tables import PublishedTable
 from teilhabe.regions.models import Gemeinde, Planungsraum, ReferenceValue
 
 
@@ -334,34 +336,42 @@ def _selection(request: HttpRequest) -> Selection:
 
 
 def _tables(register_import: RegisterImport, level: str, area: str) -> list[PublishedTable]:
-    rows = register_import.counts.filter(level=level, area=area)
-    grouped: dict[str, dict[tuple[str, str], int]] = {}
-    for count in rows:
-        target = grouped.setdefault(count.dimension, {})
-        for sex, value in count.by_sex().items():
-            target[(count.category, sex)] = value
-    k = settings.DISCLOSURE_MIN_COUNT
-    return [build_table(dimension, grouped.get(dimension, {}), k) for dimension in TABLE_ORDER]
+    """The stored, jointly protected tables (``publication``); no disclosure computation on request."""
+    return stored_tables(register_import, level, area)
 
 
 def _series(request: HttpRequest, level: str, area: str) -> list[dict[str, Any]]:
-    k = settings.DISCLOSURE_MIN_COUNT
+    """Population, foreigners and persons with migration background per Stichtag, read from the stored
+    decisions (grand total and "Ausländer/innen" row of the migration table, total of the origin table)."""
+    imports = selectors.committed_imports(_visible_imports(request)).filter(published_at__isnull=False)
+    stored = StoredTable.objects.filter(
+        register_import__in=imports,
+        level=level,
+        area=area,
+        dimension__in=["migrationshintergrund", "herkunftsregion"],
+    ).values_list("register_import__stichtag", "dimension", "categories", "cells")
     result: dict[date, dict[str, Any]] = {}
-    for row in selectors.series(level, area, "migrationshintergrund", imports=_visible_imports(request)):
-        entry = result.setdefault(row.stichtag, {"stichtag": row.stichtag, "total": 0, "auslaender": 0, "mh": 0})
-        entry["total"] += row.total
-        if row.category == "auslaender":
-            entry["auslaender"] += row.total
-        if row.category != "ohne":
-            entry["mh"] += row.total
-    for entry in result.values():
+    for stichtag, dimension, categories, cells in stored:
+        entry = result.setdefault(stichtag, {"stichtag": stichtag})
+        table = to_table(dimension, categories, cells)
+        if dimension == "herkunftsregion":
+            entry["mh_cell"] = table.total[-1]
+        else:
+            entry["total_cell"] = table.total[-1]
+            entry["auslaender_cell"] = table.rows[list(categories).index("auslaender")][1][-1]
+    series = []
+    for stichtag in sorted(result):
+        entry = result[stichtag]
+        if not {"mh_cell", "total_cell", "auslaender_cell"} <= set(entry):
+            continue
         for key in ("total", "auslaender", "mh"):
-            entry[f"{key}_cell"] = protect_value(entry[key], k)
-        entry["share_auslaender"] = (entry["auslaender"] / entry["total"] * 100) if entry["total"] else None
-        entry["share_mh"] = (entry["mh"] / entry["total"] * 100) if entry["total"] else None
-        if entry["auslaender_cell"].suppressed or entry["mh_cell"].suppressed:
-            entry["share_auslaender"] = entry["share_mh"] = None
-    return [result[key] for key in sorted(result)]
+            entry[key] = entry[f"{key}_cell"].value
+        total = entry["total"] if not entry["total_cell"].suppressed else 0
+        shown = total and not entry["auslaender_cell"].suppressed and not entry["mh_cell"].suppressed
+        entry["share_auslaender"] = entry["auslaender"] / total * 100 if shown else None
+        entry["share_mh"] = entry["mh"] / total * 100 if shown else None
+        series.append(entry)
+    return series
 
 
 def _bars(table: PublishedTable) -> list[dict[str, Any]]:
@@ -407,7 +417,7 @@ def tables(request: HttpRequest) -> HttpResponse:
             if scope.allows("planungsraum", a)
         ],
     }
-    chart_table = next(t for t in published if t.dimension == "staatsangehoerigkeitsgruppe")
+    chart_table = next((t for t in published if t.dimension == "staatsangehoerigkeitsgruppe"), None)
     return render(
         request,
         "population/tables.html",
@@ -422,9 +432,10 @@ def tables(request: HttpRequest) -> HttpResponse:
             "series": _series(request, level, area),
             "mark": SUPPRESSED_MARK,
             "k": settings.DISCLOSURE_MIN_COUNT,
-            "bars": _bars(chart_table),
-            "chart_title": chart_table.title,
-            "chart_height": len(chart_table.rows) * 26,
+            "bars": _bars(chart_table) if chart_table else [],
+            "chart_title": chart_table.title if chart_table else "",
+            "chart_height": len(chart_table.rows) * 26 if chart_table else 0,
+            "pending": register_import.published_at is None,
             "selection_error": selection.error,
             "scope": scope,
         },
@@ -483,18 +494,13 @@ def comparison(request: HttpRequest) -> HttpResponse:
     register_import = _selection(request).register_import
     k = settings.DISCLOSURE_MIN_COUNT
     tolerance = settings.TEILHABE_POPULATION_TOLERANCE_PP
-    rows = selectors.counts(
-        register_import.stichtag,
-        "gemeinde",
-        "staatsangehoerigkeitsgruppe",
-        imports=_visible_imports(request).filter(pk=register_import.pk),
-    )
-    totals: dict[str, list[int]] = {}
-    for row in rows:
-        entry = totals.setdefault(row.area, [0, 0])
-        entry[0] += row.total
-        if row.category != "deutsch":
-            entry[1] += row.total
+    totals: dict[str, list[Any]] = {}
+    stored = StoredTable.objects.filter(
+        register_import=register_import, level="gemeinde", dimension="migrationshintergrund"
+    ).values_list("area", "categories", "cells")
+    for ags, categories, cells in stored:
+        table = to_table("migrationshintergrund", categories, cells)
+        totals[ags] = [table.total[-1].value, table.rows[list(categories).index("auslaender")][1][-1]]
     zensus = {
         (ags, indicator): value
         for ags, indicator, value in ReferenceValue.objects.filter(
@@ -506,9 +512,8 @@ def comparison(request: HttpRequest) -> HttpResponse:
     }
     names = dict(Gemeinde.objects.filter(ags__in=list(totals)).values_list("ags", "name"))
     result = []
-    for ags, (population, foreigners) in sorted(totals.items(), key=lambda item: names.get(item[0], item[0])):
-        cell = protect_value(foreigners, k)
-        share = foreigners / population * 100 if population and not cell.suppressed else None
+    for ags, (population, cell) in sorted(totals.items(), key=lambda item: names.get(item[0], item[0])):
+        share = cell.value / population * 100 if population and not cell.suppressed else None
         reference = zensus.get((ags, "share_foreign"))
         difference = share - reference if share is not None and reference is not None else None
         result.append(

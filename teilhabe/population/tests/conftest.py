@@ -10,3 +10,9 @@ import pytest
 def population_dir(settings: Any, tmp_path: Path) -> Path:
     settings.POPULATION_DIR = tmp_path / "population"
     return settings.POPULATION_DIR
+
+
+@pytest.fixture(autouse=True)
+def publish_inline(settings: Any) -> None:
+    """The joint disclosure decision runs before the commit returns (no task worker in tests)."""
+    settings.TEILHABE_POPULATION_PUBLISH = "inline"

@@ -1,0 +1,378 @@
+"""One disclosure decision per published count of a Stichtag, over every register table and register-based
+indicator count (docs/decisions/0105-joint-disclosure-by-canonical-keys.md). Django-free.
+
+Every published number counts a set of persons: an area plus person attributes (``nat`` nationality group,
+``sex``, ``age`` band, ``mh`` migration type, ...). Its **canonical key** is (area, attributes) with
+equivalent descriptions made equal (``mh = auslaender`` is ``nat ∈ foreign groups``; a state code implies
+its nationality group). The same key gets one decision everywhere: the "übriges Europa" total of the age ×
+nationality table and of the nationality-group table are one key.
+
+The decision is a fixed point (suppression only grows, so it terminates quickly):
+1. primary: every key with 1 … k-1 persons;
+2. each table is protected again with ``teilhabe.lib.disclosure.protect_table`` with the keys suppressed
+   elsewhere forced (line rule plus exact recoverability check inside the table);
+3. additive **relations** between tables and areas — a key of one table that is the sum of cells of another
+   table (the foreigners total = the foreign nationality groups), a Kreis key = the sum of its Gemeinden, a
+   Gemeinde key = the sum of its Planungsräume where they cover it, an indicator count = the sum of table
+   cells — never keep exactly one suppressed member (the smallest positive other member is suppressed).
+
+Shapes: ``AreaCounts`` = {dimension: {(category, sex): persons}} per (level, area); ``decide`` returns a
+``Decision`` with the protected grid (margins included) of every table and the set of suppressed keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from teilhabe.lib.disclosure import Cell, needs_primary, protect_table
+from teilhabe.population import codes
+from teilhabe.population.tables import TABLE_ORDER, layout
+
+Attrs = frozenset[tuple[str, frozenset[str]]]
+Key = tuple[str, Attrs]  # (area, canonical attributes)
+AreaId = tuple[str, str]  # (level, area)
+
+FOREIGN = frozenset(g for g in codes.NATIONALITY_GROUPS if g != "deutsch")
+MIGRANT = frozenset(m for m in codes.MH_TYPES if m != "ohne")
+DOMAINS: dict[str, frozenset[str]] = {
+    "nat": frozenset(codes.NATIONALITY_GROUPS),
+    "sex": frozenset(codes.SEX_GROUPS),
+    "mh": frozenset(codes.MH_TYPES),
+    "age": frozenset(b[0] for b in codes.AGE_BANDS),
+}
+# dimension → (attribute of its categories, filter of the table's population)
+ATTRIBUTES: dict[str, tuple[str, dict[str, frozenset[str]]]] = {
+    "staatsangehoerigkeitsgruppe": ("nat", {}),
+    "staatsangehoerigkeit": ("state", {"nat": FOREIGN}),
+    "migrationshintergrund": ("mh", {}),
+    "eingewandert": ("born", {}),
+    "herkunftsregion": ("herk", {"mh": MIGRANT}),
+    "geburtsstaat": ("birth", {}),
+    "familienstand": ("fam", {}),
+    "religion": ("rel", {}),
+    "aufenthaltsdauer": ("dur", {}),
+    "zuzug_ausland_vorjahr": ("nat", {"zuzug": frozenset({"ja"})}),
+}
+
+
+def canonical(attrs: Mapping[str, frozenset[str]]) -> Attrs:
+    """Equal persons, equal key: drop unrestricted attributes and rewrite equivalent descriptions."""
+    a = {name: frozenset(values) for name, values in attrs.items()}
+    if a.get("mh") == frozenset({"auslaender"}):
+        del a["mh"]
+        a["nat"] = a.get("nat", FOREIGN) & FOREIGN
+    if a.get("state") == frozenset({codes.UKRAINE}):
+        del a["state"]
+        a["nat"] = frozenset({"ukraine"})
+    if "state" in a and "nat" in a and _state_groups(a["state"]) <= a["nat"]:
+        del a["nat"]  # the state implies its group
+    return frozenset((name, values) for name, values in a.items() if values != DOMAINS.get(name))
+
+
+def expanded(attrs: Attrs) -> dict[str, frozenset[str]]:
+    """The attributes a key implies (for membership tests): a state its group, a group its migration type."""
+    a = dict(attrs)
+    if "state" in a:
+        a["nat"] = a.get("nat", DOMAINS["nat"]) & _state_groups(a["state"])
+    if "nat" in a and a["nat"] <= FOREIGN:
+        a.setdefault("mh", frozenset({"auslaender"}))
+    if "mh" in a and a["mh"] <= frozenset({"auslaender"}):
+        a.setdefault("nat", FOREIGN)
+    if "mh" in a and "auslaender" not in a["mh"]:
+        a.setdefault("nat", frozenset({"deutsch"}))
+    return a
+
+
+def _state_groups(states: frozenset[str]) -> frozenset[str]:
+    return frozenset(codes.nationality_group(code) for code in states)
+
+
+@dataclass
+class TableInstance:
+    """One published table of one area: categories (row keys), raw grid with margins, key of every cell."""
+
+    area: AreaId
+    dimension: str
+    categories: list[str]
+    matrix: list[list[int]]
+    keys: list[list[Key]]  # grid with margins
+    cells: list[list[dict[str, frozenset[str]]]]  # expanded attributes of the inner cells
+    names: frozenset[str]  # attributes the inner cells resolve
+    filter: dict[str, frozenset[str]]
+
+    @property
+    def grid_values(self) -> list[list[int]]:
+        rows = [[*row, sum(row)] for row in self.matrix]
+        return [*rows, [sum(row[c] for row in rows) for c in range(len(rows[0]))]] if rows else []
+
+
+@dataclass
+class Decision:
+    tables: dict[tuple[str, str, str], tuple[list[str], list[list[Cell]]]]  # (level, area, dimension)
+    suppressed: set[Key]
+    values: dict[Key, int]
+    relations: list[tuple[Key, list[Key]]]  # parent = sum of children (cross-table and cross-area)
+    keys: dict[tuple[str, str, str], list[list[Key]]] = field(default_factory=dict)
+    rounds: int = 0
+    extra: dict[str, dict[Key, int]] = field(default_factory=dict)
+
+
+def _table(area: AreaId, dimension: str, counts: Mapping[tuple[str, str], int]) -> TableInstance | None:
+    categories, matrix = layout(dimension, counts)
+    if not matrix:
+        return None
+    rest = _rest_categories(dimension, counts, categories)
+    if dimension == "alter_staatsangehoerigkeit":
+        groups = list(codes.NATIONALITY_GROUPS)
+        row_attrs = [{"age": frozenset({c.split("|")[0]}), "sex": frozenset({c.split("|")[1]})} for c in categories]
+        col_attrs = [{"nat": frozenset({g})} for g in groups]
+        base: dict[str, frozenset[str]] = {}
+        names = frozenset({"age", "sex", "nat", "mh"})
+    else:
+        name, base = ATTRIBUTES[dimension]
+        row_attrs = [{name: rest if c == "_rest" else frozenset({c})} for c in categories]
+        col_attrs = [{"sex": frozenset({s})} for s in codes.SEX_GROUPS]
+        names = frozenset({name, "sex", *base, *(("nat", "mh") if name in ("state", "nat", "mh") else ())})
+    label = area[1]
+
+    def key(*parts: Mapping[str, frozenset[str]]) -> Key:
+        merged: dict[str, frozenset[str]] = dict(base)
+        for part in parts:
+            for attr, values in part.items():
+                merged[attr] = merged[attr] & values if attr in merged else values
+        return (label, canonical(merged))
+
+    keys = [[key(r, c) for c in col_attrs] + [key(r)] for r in row_attrs]
+    keys.append([key(c) for c in col_attrs] + [key()])
+    cells = [[expanded(keys[i][j][1]) for j in range(len(col_attrs))] for i in range(len(row_attrs))]
+    return TableInstance(area, dimension, categories, matrix, keys, cells, names, base)
+
+
+def _rest_categories(dimension: str, counts: Mapping[tuple[str, str], int], shown: list[str]) -> frozenset[str]:
+    return frozenset(c for c, _s in counts if c not in shown) if "_rest" in shown else frozenset()
+
+
+def _relation(parent: Key, table: TableInstance) -> list[Key] | None:
+    """``parent`` as the sum of cells of ``table`` (rows or columns merged into their totals), or None."""
+    attrs = dict(parent[1])
+    if not set(attrs) <= table.names:
+        return None
+    wide = expanded(parent[1])
+    if any(not wide.get(a, DOMAINS.get(a, frozenset())) <= values for a, values in table.filter.items()):
+        return None
+    inside: list[tuple[int, int]] = []
+    for i, row in enumerate(table.cells):
+        for j, cell in enumerate(row):
+            state = _membership(cell, attrs)
+            if state is None:
+                return None
+            if state:
+                inside.append((i, j))
+    n_rows, n_cols = len(table.cells), len(table.cells[0])
+    by_row: dict[int, list[int]] = {}
+    for i, j in inside:
+        by_row.setdefault(i, []).append(j)
+    children: list[Key] = []
+    full_rows = [i for i, cols in by_row.items() if len(cols) == n_cols]
+    if len(full_rows) == n_rows:
+        return [table.keys[n_rows][n_cols]]
+    for i, cols in by_row.items():
+        if len(cols) == n_cols:
+            children.append(table.keys[i][n_cols])
+        else:
+            children += [table.keys[i][j] for j in cols]
+    return children
+
+
+def _membership(cell: Mapping[str, frozenset[str]], attrs: Mapping[str, frozenset[str]]) -> bool | None:
+    """True: the cell's persons all belong to the key; False: none do; None: some may (no exact relation)."""
+    inside = True
+    for name, values in attrs.items():
+        own = cell.get(name)
+        if own is None:
+            return None
+        if own <= values:
+            continue
+        if own.isdisjoint(values):
+            return False
+        inside = False
+    return True if inside else None
+
+
+class _Pool:
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.values: dict[Key, int] = {}
+        self.tables: list[TableInstance] = []
+        self.relations: list[tuple[Key, list[Key]]] = []
+
+    def add_table(self, table: TableInstance) -> None:
+        self.tables.append(table)
+        for row_keys, row_values in zip(table.keys, table.grid_values, strict=True):
+            for key, value in zip(row_keys, row_values, strict=True):
+                self.values.setdefault(key, value)
+
+    def relate(self, parent: Key, children: list[Key]) -> None:
+        if parent in children or not children:
+            return
+        if any(child not in self.values for child in children) or parent not in self.values:
+            return
+        if sum(self.values[c] for c in children) == self.values[parent]:  # the model must fit the numbers
+            self.relations.append((parent, children))
+
+
+def decide(
+    areas: Mapping[AreaId, Mapping[str, Mapping[tuple[str, str], int]]],
+    k: int,
+    *,
+    kreis: str,
+    parents: Mapping[str, str] | None = None,
+    extra_keys: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+    forced: Iterable[Key] = (),
+    max_rounds: int = 50,
+) -> Decision:
+    """Joint decision over all areas of one Stichtag.
+
+    ``areas``: (level, area) → dimension → (category, sex) → persons (the stored raw counts).
+    ``parents``: area → parent area (Gemeinde → Kreis, "AGS:code" → AGS); default from the area codes.
+    ``extra_keys``: further published counts by name → attributes (register-based indicator inputs).
+    """
+    pool = _Pool(k)
+    by_area: dict[str, list[TableInstance]] = {}
+    for area, dimensions in areas.items():
+        for dimension in TABLE_ORDER:
+            table = _table(area, dimension, dimensions.get(dimension, {}))
+            if table is not None:
+                pool.add_table(table)
+                by_area.setdefault(area[1], []).append(table)
+    extra: dict[str, dict[Key, int]] = {}
+    for area_label, area_tables in by_area.items():
+        own_keys = {key for table in area_tables for row in table.keys for key in row}
+        candidates = list(own_keys)
+        for name, attrs in (extra_keys or {}).items():
+            key = (area_label, canonical(attrs))
+            for table in area_tables:
+                children = _relation(key, table)
+                if children is not None and all(c in pool.values for c in children):
+                    pool.values.setdefault(key, sum(pool.values[c] for c in children))
+                    extra.setdefault(name, {})[key] = pool.values[key]
+                    break
+            if key in pool.values:
+                candidates.append(key)
+        for parent in set(candidates):
+            for table in area_tables:
+                if any(parent in row for row in table.keys):
+                    continue
+                children = _relation(parent, table)
+                if children is not None:
+                    pool.relate(parent, children)
+    _area_relations(pool, by_area, kreis, parents)
+    suppressed = {key for key, value in pool.values.items() if needs_primary(value, k)} | set(forced)
+    tables: dict[tuple[str, str, str], tuple[list[str], list[list[Cell]]]] = {}
+    # a table is protected again only if its input (forced cells, sums known from elsewhere) changed
+    done: dict[int, tuple[frozenset[tuple[int, int]], tuple[tuple[tuple[int, int, int], ...], ...]]] = {}
+    positions = [
+        {key: (i, j) for i, row in enumerate(table.keys) for j, key in enumerate(row)} for table in pool.tables
+    ]
+    touching = [_touching(p, pool.relations) for p in positions]
+    rounds = 0
+    while rounds < max_rounds:
+        rounds += 1
+        before = len(suppressed)
+        for index, table in enumerate(pool.tables):
+            fixed = frozenset(
+                (i, j) for i, row in enumerate(table.keys) for j, key in enumerate(row) if key in suppressed
+            )
+            known = _known_sums(table, touching[index], suppressed)
+            if done.get(index) == (fixed, known):
+                continue
+            grid = protect_table(table.matrix, k, fixed, known)
+            done[index] = (
+                frozenset((i, j) for i, row in enumerate(grid) for j, cell in enumerate(row) if cell.suppressed),
+                known,
+            )
+            tables[(table.area[0], table.area[1], table.dimension)] = (table.categories, grid)
+            for i, row in enumerate(grid):
+                for j, cell in enumerate(row):
+                    if cell.suppressed:
+                        suppressed.add(table.keys[i][j])
+        for parent, children in pool.relations:
+            _line(parent, children, suppressed, pool.values)
+        if len(suppressed) == before:
+            break
+    keys = {(t.area[0], t.area[1], t.dimension): t.keys for t in pool.tables}
+    return Decision(tables, suppressed, pool.values, pool.relations, keys, rounds, extra)
+
+
+Touching = list[tuple[tuple[tuple[int, int, int], ...], list[Key]]]  # (signed cells inside, keys outside)
+
+
+def _touching(positions: Mapping[Key, tuple[int, int]], relations: list[tuple[Key, list[Key]]]) -> Touching:
+    """The relations with members both in this table and elsewhere."""
+    result: Touching = []
+    for parent, children in relations:
+        members = [(parent, -1), *((child, 1) for child in children)]
+        inside = tuple((*positions[key], sign) for key, sign in members if key in positions)
+        if len(inside) >= 2 and len(inside) < len(members):  # one member alone: ``_line`` handles it
+            result.append((inside, [key for key, _sign in members if key not in positions]))
+    return result
+
+
+def _known_sums(
+    table: TableInstance, touching: Touching, suppressed: set[Key]
+) -> tuple[tuple[tuple[int, int, int], ...], ...]:
+    """Signed sums of this table's cells that follow from a relation whose other members are all published
+    (only those involving a suppressed cell of the table matter)."""
+    known = set()
+    for inside, outside in touching:
+        if any(key in suppressed for key in outside):
+            continue
+        if any(table.keys[i][j] in suppressed for i, j, _sign in inside):
+            known.add(inside)
+    return tuple(sorted(known))
+
+
+def _area_relations(
+    pool: _Pool, by_area: Mapping[str, list[TableInstance]], kreis: str, parents: Mapping[str, str] | None
+) -> None:
+    """Kreis = Σ Gemeinden, Gemeinde = Σ Planungsräume (only where the Planungsräume cover the Gemeinde)."""
+    children_of: dict[str, list[str]] = {}
+    for area in by_area:
+        if area == kreis:
+            continue
+        parent = (parents or {}).get(area) or (area.split(":")[0] if ":" in area else kreis)
+        children_of.setdefault(parent, []).append(area)
+    for parent, children in children_of.items():
+        if parent not in by_area:
+            continue
+        if sum(pool.values.get((c, frozenset()), 0) for c in children) != pool.values.get((parent, frozenset())):
+            continue  # persons without a Planungsraum: no exact relation
+        attrs_sets = {key[1] for key in pool.values if key[0] == parent}
+        for attrs in attrs_sets:
+            child_keys = [(c, attrs) for c in children]
+            pool.relate((parent, attrs), child_keys)
+
+
+def _line(parent: Key, children: list[Key], suppressed: set[Key], values: Mapping[Key, int]) -> None:
+    """Never exactly one suppressed member in an additive relation: suppress the smallest positive child
+    (or, if none is left, the parent)."""
+    members = [parent, *children]
+    if sum(1 for m in members if m in suppressed) != 1:
+        return
+    open_children = [c for c in children if c not in suppressed]
+    if open_children:
+        suppressed.add(min(open_children, key=lambda c: (values[c] == 0, values[c])))
+    elif parent not in suppressed:
+        suppressed.add(parent)
+
+
+def suppressed_extra(decision: Decision) -> set[tuple[str, str]]:
+    """(name, area) of the extra keys (indicator inputs) that are suppressed."""
+    return {(name, key[0]) for name, keys in decision.extra.items() for key in keys if key in decision.suppressed}
+
+
+def relation_members(decision: Decision) -> Iterable[Key]:
+    for parent, children in decision.relations:
+        yield parent
+        yield from children

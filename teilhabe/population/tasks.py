@@ -1,0 +1,15 @@
+"""Background work: the joint disclosure decision of a committed register import (django-tasks)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def publish_task(import_id: str) -> None:
+    from teilhabe.population.models import RegisterImport
+    from teilhabe.population.publication import publish
+
+    register_import = RegisterImport.objects.filter(pk=import_id).first()
+    if register_import is not None:
+        publish(register_import)
