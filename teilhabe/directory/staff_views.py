@@ -61,6 +61,7 @@ from teilhabe.directory.models import (
 from teilhabe.directory.translation import get_provider
 from teilhabe.directory.xliff import export_xliff, import_xliff
 from teilhabe.lib.exports import csv_response
+from teilhabe.lib.tabular import Preview
 
 MODERATE = "directory.moderate"
 DIALOGUE = "directory.dialogue"
@@ -645,7 +646,12 @@ def offer_import_run(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "directory/staff/offer_import_run.html",
-        {"run": run, "failed_rows": failed_rows, "row_count": len(run.rows)},
+        {
+            "run": run,
+            "failed_rows": failed_rows,
+            "row_count": len(run.rows),
+            "preview": Preview.from_dict(run.preview) if run.status != "committed" else None,
+        },
     )
 
 

@@ -259,6 +259,8 @@ class AgencyValueRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_key} {self.ags} {self.year}: {self.old_value} → {self.new_value}"
+
+
 class IndicatorVersion(models.Model):
     """The definition of an own indicator before an edit: every version stays readable (history)."""
 
