@@ -31,3 +31,11 @@ class LegalPageForm(forms.ModelForm):
         model = LegalPage
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+        labels = {"body": _("Text")}
+        help_texts = {
+            "body": _(
+                "Absätze durch eine Leerzeile trennen; eine Zeile mit „## “ am Anfang wird zur Überschrift; "
+                "technische Namen (z. B. Cookies) in `Backticks` setzen. Die Vorschau unter dem Formular zeigt "
+                "den gespeicherten Stand."
+            )
+        }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -14,8 +15,18 @@ register = template.Library()
 
 
 @register.filter
+def inline_code(line: object) -> SafeString:
+    """Escape *line* and mark `backticked` technical names (commands, cookie names) as ``<code>``."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(line))))
+
+
+_inline_code = inline_code
+
+
+@register.filter
 def simple_markup(text: str) -> SafeString:
-    """Paragraphs separated by blank lines, "## " lines as headings, everything else escaped."""
+    """Paragraphs separated by blank lines, "## " lines as headings, `backticks` as code (technical names such
+    as cookie names), everything else escaped."""
     blocks = []
     for block in str(text).replace("\r\n", "\n").split("\n\n"):
         block = block.strip()
@@ -23,10 +34,10 @@ def simple_markup(text: str) -> SafeString:
             continue
         lines = block.split("\n")
         if lines[0].startswith("## "):
-            blocks.append(f"<h2>{escape(lines[0][3:].strip())}</h2>")
+            blocks.append(f"<h2>{_inline_code(lines[0][3:].strip())}</h2>")
             lines = lines[1:]
         if lines:
-            blocks.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+            blocks.append("<p>" + "<br>".join(_inline_code(line) for line in lines) + "</p>")
     return mark_safe("\n".join(blocks))
 
 
@@ -112,6 +123,8 @@ def has_directory_scope(user: Any) -> bool:
     from teilhabe.accounts.access import has_permission
 
     return has_permission(user, "directory.moderate")
+
+
 # --- Accessible forms (one rendering path: templates/includes/form.html) -------------------------------
 
 
