@@ -96,12 +96,17 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     organisation = _get_visible_organisation(request, pk)
     can_manage_members = has_permission(request.user, "members.manage", organisation)
     memberships = organisation.memberships.select_related("user").order_by("user__username", "role")
+    shown = list(memberships if can_manage_members else memberships.filter(user=request.user))
+    # "Rolle ändern" only where this viewer may grant the role (``membership_edit`` refuses the others).
+    grantable = {value for value, _label in _grantable_roles(request, organisation)} if can_manage_members else set()
+    for membership in shown:
+        membership.role_editable = membership.role in grantable  # type: ignore[attr-defined]
     return render(
         request,
         "staff/organisation_detail.html",
         {
             "organisation": organisation,
-            "memberships": memberships if can_manage_members else memberships.filter(user=request.user),
+            "memberships": shown,
             "can_manage_members": can_manage_members,
             "can_edit": has_district_permission(request.user, "organisations.manage"),
             "gemeinden": organisation.gemeinden.order_by("name"),

@@ -118,7 +118,8 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "body": body,
             "members": members,
             "meetings": body.meetings.all(),
-            "children": body.children.all(),
+            # Only working groups this reader may open (a member of the parent body need not belong to them).
+            "children": body.children.filter(pk__in=Body.objects.visible_to(request.user).values("pk")),
             "manage": manage,
             "member_form": forms.MemberForm(contacts=Contact.objects.filter(owner=body.owner)) if manage else None,
             "meeting_form": forms.MeetingForm() if manage else None,

@@ -31,6 +31,14 @@ class LegalPageForm(forms.ModelForm):
         model = LegalPage
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+        labels = {"body": _("Text")}
+        help_texts = {
+            "body": _(
+                "Absätze durch eine Leerzeile trennen; eine Zeile mit „## “ am Anfang wird zur Überschrift; "
+                "technische Namen (z. B. Cookies) in `Backticks` setzen. Die Vorschau unter dem Formular zeigt "
+                "den gespeicherten Stand."
+            )
+        }
 
 
 class LegalPageTranslationForm(forms.ModelForm):
@@ -38,3 +46,5 @@ class LegalPageTranslationForm(forms.ModelForm):
         model = LegalPageTranslation
         fields = ["title", "body", "status"]
         widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+        labels = LegalPageForm.Meta.labels
+        help_texts = LegalPageForm.Meta.help_texts

@@ -102,8 +102,8 @@ keine Analyse- oder Werbedienste ein und laden keine Inhalte von fremden Servern
 wenn Sie eine Sprache wählen oder ein Formular absenden (Schutz vor Fälschung von Anfragen).
 
 ## Cookies
-Wir setzen nur technisch notwendige Cookies: „django_language“ speichert die gewählte Sprache (ein Jahr), \
-„csrftoken“ schützt Formulare vor gefälschten Anfragen (ein Jahr), „sessionid“ hält die Anmeldung im \
+Wir setzen nur technisch notwendige Cookies: `django_language` speichert die gewählte Sprache (ein Jahr), \
+`csrftoken` schützt Formulare vor gefälschten Anfragen (ein Jahr), `sessionid` hält die Anmeldung im \
 Mitarbeitendenbereich (bis zur Abmeldung, höchstens einen Arbeitstag). Eine Einwilligung ist dafür nicht \
 erforderlich (§ 25 Abs. 2 Nr. 2 TDDDG).
 

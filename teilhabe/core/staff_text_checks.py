@@ -2,7 +2,9 @@
 
 Used by the staff walk test (``teilhabe/core/tests/test_staff_language_walk.py``) on every page each demo
 role can reach. Text inside ``<code>``, ``<kbd>``, ``<samp>``, ``<pre>``, scripts and styles is technical by
-intent and not checked; attribute values (option values, URLs) are not visible text.
+intent and not checked; attribute values (option values, URLs) are not visible text, and neither is the content
+of a ``<textarea>``: like an input's ``value`` it is what the user typed and edits (e.g. the source of a legal
+text, whose rendered form the page shows separately).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ ENGLISH_WORDS = {
     "rejected", "done", "failed", "queued", "running", "draft", "published", "true", "false", "none", "null",
     "yes", "no", "active", "inactive", "new", "open", "closed", "withdrawn", "expired", "successful",
 }  # fmt: skip
-TECHNICAL = {"code", "kbd", "samp", "pre", "script", "style", "template", "noscript"}
+TECHNICAL = {"code", "kbd", "samp", "pre", "script", "style", "template", "noscript", "textarea"}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from teilhabe.accounts.models import Organisation
 from teilhabe.directory.forms import OfferForm, kreis_gemeinden
 from teilhabe.directory.models import SPOKEN_LANGUAGES, OfferType, Status, TargetGroup
 from teilhabe.indicators.importer import Problem
-from teilhabe.lib.tabular import read, suggest
+from teilhabe.lib.tabular import Field, Preview, preview, read, suggest
 from teilhabe.lib.uploads import UploadRefused, check_upload
 
 MAX_ROWS = 5_000
@@ -32,6 +32,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "internetseite": ("internetseite", "website", "webseite", "url"),
 }
 REQUIRED = ("titel", "beschreibung", "art")
+_LABELS = {
+    "titel": "Titel",
+    "beschreibung": "Beschreibung",
+    "art": "Art des Angebots",
+    "gemeinde": "Gemeinde (Name oder AGS)",
+    "adresse": "Adresse",
+    "sprachen": "Sprachen",
+    "zielgruppen": "Zielgruppen",
+    "kosten": "Kosten",
+    "kontakt": "Kontakt",
+    "internetseite": "Internetseite",
+}
+PREVIEW_FIELDS = tuple(Field(n, _LABELS[n], aliases, required=n in REQUIRED) for n, aliases in COLUMNS.items())
 # Form field → file column, so form errors point at the column the user filled in.
 FIELD_COLUMN = {
     "title": "titel",
@@ -122,6 +135,15 @@ def _tokens(text: str, mapping: dict[str, str]) -> tuple[list[str], list[str]]:
             else:
                 values.append(value)
     return values, unknown
+
+
+def read_preview(data: bytes, file_name: str) -> Preview | None:
+    """How the columns of the upload are read (``tabular.preview``); ``None`` if the upload guard refuses it."""
+    try:
+        check_upload(data, file_name, "offers")
+    except UploadRefused:
+        return None
+    return preview(read(data, file_name), PREVIEW_FIELDS)
 
 
 def read_rows(data: bytes, file_name: str) -> tuple[list[dict[str, Any]], list[Problem], str]:

@@ -434,9 +434,10 @@ def offer_import_check(
     *, acting_user: User, owner: Organisation, data: bytes, file_name: str, publish: bool = False
 ) -> OfferImport:
     """Dry run: read and validate the file, keep the report; no offer is written."""
-    from teilhabe.directory.importer import check_rows, read_rows
+    from teilhabe.directory.importer import check_rows, read_preview, read_rows
 
     raw_rows, problems, file_format = read_rows(data, file_name)
+    preview = read_preview(data, file_name)
     if not problems:
         problems = check_rows(raw_rows, owner=owner, publish=publish).problems
     return OfferImport.objects.create(
@@ -447,6 +448,7 @@ def offer_import_check(
         publish=publish,
         rows=raw_rows,
         problems=_problem_dicts(problems),
+        preview=preview.as_dict() if preview else {},
     )
 
 

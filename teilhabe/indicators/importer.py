@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from teilhabe.indicators.catalogue import load_catalogue
-from teilhabe.lib.tabular import NumberError, parse_number, read, suggest
+from teilhabe.lib.tabular import Field, NumberError, Preview, parse_number, preview, read, suggest
 from teilhabe.lib.uploads import UploadRefused, check_upload
 from teilhabe.regions.models import Gemeinde, Kreis
 
@@ -27,6 +27,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "quelldokument": ("quelldokument", "quelle", "source_document"),
 }
 REQUIRED = ("quellschluessel", "ags", "jahr", "wert")
+_LABELS = {
+    "quellschluessel": ("Quellschlüssel", "code"),
+    "ebene": ("Ebene (Gemeinde oder Kreis)", "text"),
+    "ags": ("Gemeinde- oder Kreisschlüssel", "code"),
+    "jahr": ("Berichtsjahr", "count"),
+    "wert": ("Wert (Anzahl)", "count"),
+    "quelldokument": ("Quelldokument", "text"),
+}
+PREVIEW_FIELDS = tuple(
+    Field(name, _LABELS[name][0], aliases, _LABELS[name][1], name in REQUIRED) for name, aliases in COLUMNS.items()
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,7 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    preview: Preview | None = None  # how the columns were read (shown before committing)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +94,7 @@ def parse(data: bytes, file_name: str) -> ParseResult:
         return result
     read_result = read(data, file_name)
     result.encoding, result.delimiter = read_result.encoding or read_result.file_format, read_result.delimiter
+    result.preview = preview(read_result, PREVIEW_FIELDS)
     if read_result.problems:
         result.problems += [Problem(p.line, "", p.code, p.message) for p in read_result.problems]
         return result

@@ -209,6 +209,7 @@ def agency_import(request: HttpRequest) -> HttpResponse:
                 services.agency_value_conflicts(organisation=form.cleaned_data["organisation"], rows=parsed.rows)
             )
         context["parsed"] = parsed
+        context["preview"] = parsed.preview
         if parsed.ok:
             context["warnings"] = plausibility.warnings(parsed.rows)
         if parsed.ok:

@@ -28,7 +28,8 @@ from teilhabe.accounts.access import AnyUser, has_permission, staff_required
 from teilhabe.accounts.models import Organisation
 from teilhabe.audit.services import record
 from teilhabe.lib.names import PLACEHOLDER_DAYS, parse_birth
-from teilhabe.lib.tabular import read_table
+from teilhabe.lib.tabular import Field, Preview, preview, read
+from teilhabe.lib.uploads import UploadRefused, check_upload
 from teilhabe.linkage.forms import ImportForm
 from teilhabe.linkage.models import ExternalId
 from teilhabe.linkage.services import Identity, _store_pair, reason_text, score, similar_cases
@@ -46,6 +47,21 @@ COLUMNS = {
     "agency_id": ("kennung", "agency_id", "kundennummer"),
     "azr": ("azr-nummer", "azr", "azr_nummer"),
 }
+_LABELS = {
+    "reference": ("Aktenzeichen", "code"),
+    "family_name": ("Familienname", "text"),
+    "given_names": ("Vornamen", "text"),
+    "family_name_latin": ("Familienname (Umschrift)", "text"),
+    "given_names_latin": ("Vornamen (Umschrift)", "text"),
+    "birth_date": ("Geburtsdatum", "date"),
+    "sex": ("Geschlecht", "text"),
+    "nationality": ("Staatsangehörigkeit (Schlüssel)", "code"),
+    "agency_id": ("Kennung", "code"),
+    "azr": ("AZR-Nummer", "code"),
+}
+PREVIEW_FIELDS = tuple(
+    Field(key, _LABELS[key][0], aliases, _LABELS[key][1], key == "family_name") for key, aliases in COLUMNS.items()
+)
 SEX = {"m": "m", "männlich": "m", "maennlich": "m", "w": "w", "f": "w", "weiblich": "w", "d": "d", "divers": "d"}
 
 
@@ -217,6 +233,19 @@ def commit(*, acting_user: AnyUser, organisation: Organisation, rows: list[Row],
     return created
 
 
+def _read_upload(data: bytes, name: str) -> tuple[list[list[Any]], list[str], Preview | None]:
+    """Upload guard, shared reader and preview: ``(table incl. header, file errors, preview)``."""
+    try:
+        check_upload(data, name, "cases")
+    except UploadRefused as refused:
+        return [], [str(refused)], None
+    read_result = read(data, name)
+    if read_result.problems:
+        errors = [_("Die Datei konnte nicht gelesen werden (CSV oder XLSX erwartet).")]
+        return [], errors + [p.message for p in read_result.problems[:20]], None
+    return [cells for _line, cells in read_result.rows], [], preview(read_result, PREVIEW_FIELDS)
+
+
 @staff_required("case.write")
 def import_view(request: HttpRequest) -> HttpResponse:
     from teilhabe.registry.access import can_read_azr, writable_groups
@@ -232,13 +261,11 @@ def import_view(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     rows: list[Row] = []
     file_errors: list[str] = []
+    shown: Preview | None = None
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            table, _encoding, _delimiter = read_table(upload.read(), upload.name)
-        except Exception:
-            table, file_errors = [], [_("Die Datei konnte nicht gelesen werden (CSV oder XLSX erwartet).")]
+        table, file_errors, shown = _read_upload(upload.read(), upload.name or "")
         if not file_errors:
             rows, file_errors = parse_rows(table, with_azr=can_read_azr(request.user, organisation))
         if not file_errors:
@@ -268,6 +295,6 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "linkage/import.html",
-        {"form": form, "rows": rows, "file_errors": file_errors, "organisation": organisation},
+        {"form": form, "rows": rows, "file_errors": file_errors, "organisation": organisation, "preview": shown},
         status=status,
     )

@@ -46,6 +46,28 @@ STATE_COLUMNS = [
     "zuzug_herkunft_staat",
 ]
 ERROR, WARNING = "error", "warning"
+# Column → (German label, kind for the import preview; see ``tabular.Field``).
+_LABELS = {
+    "ordnungsmerkmal": ("Ordnungsmerkmal (pseudonym)", "code"),
+    "ags": ("Gemeindeschlüssel (AGS)", "code"),
+    "planungsraum": ("Planungsraum (Schlüssel)", "code"),
+    "wohnungsstatus": ("Wohnungsstatus", "code"),
+    "geburtsdatum": ("Geburtsdatum", "date"),
+    "geschlecht": ("Geschlecht", "code"),
+    "staatsangehoerigkeit_1": ("Erste Staatsangehörigkeit", "code"),
+    "staatsangehoerigkeit_2": ("Zweite Staatsangehörigkeit", "code"),
+    "staatsangehoerigkeit_3": ("Dritte Staatsangehörigkeit", "code"),
+    "art_deutsche_staatsangehoerigkeit": ("Art der deutschen Staatsangehörigkeit", "code"),
+    "geburtsstaat": ("Geburtsstaat", "code"),
+    "zuzug_datum": ("Zuzugsdatum", "date"),
+    "zuzug_herkunft_staat": ("Herkunftsstaat bei Zuzug", "code"),
+    "familienstand": ("Familienstand", "code"),
+    "religion": ("Religion", "code"),
+    "elternteil_1": ("Elternteil 1 (Ordnungsmerkmal)", "code"),
+    "elternteil_2": ("Elternteil 2 (Ordnungsmerkmal)", "code"),
+}
+PREVIEW_FIELDS = tuple(tabular.Field(n, label, (n,), kind, n in REQUIRED) for n, (label, kind) in _LABELS.items())
+PREVIEW_SAMPLE_LINES = 1000
 
 # Stable codes → (severity, German message; {column} is filled in).
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -230,6 +252,19 @@ def _with_lines(table: pa.Table, skipped: list[int], encoding: str, delimiter: s
     table = table.append_column("zeile", pa.array(lines[: table.num_rows], type=pa.int64()))
     problems = [Problem(number, "", "E_ROW_COLUMNS") for number in skipped]
     return ReadResult(table, "csv", encoding, delimiter, problems)
+
+
+def extract_preview(data: bytes, filename: str, *, encoding: str = "", rows_total: int = 0) -> tabular.Preview:
+    """How the columns of a (staged) extract are read. Extracts have 100,000+ rows: the columns are described
+    from the first ``PREVIEW_SAMPLE_LINES`` lines of a CSV; ``encoding`` and ``rows_total`` come from the
+    check of the whole file (``RegisterImport``)."""
+    if not data.startswith((b"PK", b"\xff\xfe", b"\xfe\xff")):
+        data = b"\n".join(data.split(b"\n", PREVIEW_SAMPLE_LINES + 1)[: PREVIEW_SAMPLE_LINES + 1])
+    table = tabular.read(data, filename)
+    table.encoding = encoding or table.encoding
+    result = tabular.preview(table, PREVIEW_FIELDS)
+    result.rows_total = rows_total or result.rows_total
+    return result
 
 
 def _read_problems(problems: list[tabular.ReadProblem]) -> list[Problem]:

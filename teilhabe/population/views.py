@@ -25,7 +25,7 @@ from teilhabe.lib.exports import Sheet, csv_response, xlsx_response
 from teilhabe.population import selectors, services
 from teilhabe.population.access import PopulationScope, scope_for
 from teilhabe.population.forms import UploadForm
-from teilhabe.population.importer import MESSAGES, read_extract, validate
+from teilhabe.population.importer import MESSAGES, extract_preview, read_extract, validate
 from teilhabe.population.models import (
     GEMEINDE_PERMISSION,
     IMPORT_PERMISSION,
@@ -151,6 +151,15 @@ def report(request: HttpRequest, pk: str) -> HttpResponse:
         obj=register_import,
         purpose="Prüfbericht Melderegister-Import",
     )
+    staged = services.staged_data(register_import)
+    shown = None
+    if staged is not None and register_import.status == RegisterImport.Status.CHECKED:
+        shown = extract_preview(
+            staged,
+            register_import.original_filename,
+            encoding=register_import.encoding,
+            rows_total=register_import.rows_total,
+        )
     return render(
         request,
         "population/report.html",
@@ -159,7 +168,8 @@ def report(request: HttpRequest, pk: str) -> HttpResponse:
             "problems": problems,
             "summary": summary,
             "replaces": existing.first(),
-            "staged": services.staged_data(register_import) is not None,
+            "staged": staged is not None,
+            "preview": shown,
         },
     )
 

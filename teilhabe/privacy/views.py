@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -27,10 +29,21 @@ def art30_context() -> dict[str, object]:
     ]
     return {
         "registry": registry,
+        "activities": [{**a, "categories": _categories(a)} for a in registry.get("activities", [])],
         "groups": groups,
         "protection_labels": Protection.LABELS,
         "sharing_matrix": _matrix_rows(),
     }
+
+
+def _categories(activity: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """``data_categories`` of an activity in words: (protection class label, field group labels)."""
+    rows = []
+    for cls, category in (activity.get("data_categories") or {}).items():
+        names = (category or {}).get("field_groups") or []
+        labels = [str(FIELD_GROUPS[n].label) if n in FIELD_GROUPS else n for n in names]
+        rows.append((str(Protection.LABELS.get(cls, cls)), labels))
+    return rows
 
 
 def _matrix_rows() -> list[dict[str, object]]:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from teilhabe.lib.formats import format_date
 from teilhabe.registry.fieldgroups import FIELD_GROUPS, Protection
 from teilhabe.registry.legal import LegalBasis
 from teilhabe.registry.models import (
@@ -45,8 +46,8 @@ def _display_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
                     _("Staatsangehörigkeiten"),
                     ", ".join(nationality_label(c) for c in content["nationalities"]),
                 ),
-                (_("Einreise"), content["arrival_date"]),
-                (_("Zuweisung"), content["allocation_date"]),
+                (_("Einreise"), format_date(content["arrival_date"]) if content["arrival_date"] else ""),
+                (_("Zuweisung"), format_date(content["allocation_date"]) if content["allocation_date"] else ""),
                 (_("Wohngemeinde"), content["gemeinde"]),
             ]
             basis = ""
@@ -59,6 +60,8 @@ def _display_groups(data: dict[str, Any]) -> list[dict[str, Any]]:
                 value = values.get(spec.name, "")
                 if spec.kind == "choice":
                     value = dict(spec.choices).get(value, value)
+                elif spec.kind == "date" and value:
+                    value = format_date(value)
                 items.append((spec.label, value))
             basis = str(LegalBasis(content["legal_basis"]).label) if content["legal_basis"] else ""
         rows.append(

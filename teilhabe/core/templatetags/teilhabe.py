@@ -15,8 +15,23 @@ register = template.Library()
 
 
 @register.filter
+def inline_code(line: object) -> SafeString:
+    """Escape *line* and mark `backticked` technical names (commands, cookie names) as ``<code>``."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(line))))
+
+
+_inline_code = inline_code
+
+
+def _code_spans(html: str) -> str:
+    """`backticked` runs of already escaped HTML as ``<code>`` (escape() leaves backticks alone)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
+
+
+@register.filter
 def simple_markup(text: str) -> SafeString:
-    """Paragraphs separated by blank lines, "## " lines as headings, everything else escaped."""
+    """Paragraphs separated by blank lines, "## " lines as headings, `backticks` as code (technical names such
+    as cookie names), everything else escaped."""
     blocks = []
     for block in str(text).replace("\r\n", "\n").split("\n\n"):
         block = block.strip()
@@ -24,10 +39,10 @@ def simple_markup(text: str) -> SafeString:
             continue
         lines = block.split("\n")
         if lines[0].startswith("## "):
-            blocks.append(f"<h2>{escape(lines[0][3:].strip())}</h2>")
+            blocks.append(f"<h2>{_inline_code(lines[0][3:].strip())}</h2>")
             lines = lines[1:]
         if lines:
-            blocks.append("<p>" + "<br>".join(_isolate_addresses(line) for line in lines) + "</p>")
+            blocks.append("<p>" + "<br>".join(_code_spans(_isolate_addresses(line)) for line in lines) + "</p>")
     return mark_safe("\n".join(blocks))
 
 

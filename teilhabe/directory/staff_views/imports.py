@@ -16,6 +16,7 @@ from teilhabe.directory.forms import OfferImportForm
 from teilhabe.directory.models import OfferImport
 from teilhabe.directory.staff_views.common import MODERATE, actor
 from teilhabe.lib.exports import csv_response
+from teilhabe.lib.tabular import Preview
 
 
 def _import_owners(user: Any) -> Any:
@@ -62,7 +63,12 @@ def offer_import_run(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "directory/staff/offer_import_run.html",
-        {"run": run, "failed_rows": failed_rows, "row_count": len(run.rows)},
+        {
+            "run": run,
+            "failed_rows": failed_rows,
+            "row_count": len(run.rows),
+            "preview": Preview.from_dict(run.preview) if run.status != "committed" else None,
+        },
     )
 
 
