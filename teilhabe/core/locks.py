@@ -46,7 +46,7 @@ def exclusive(name: str) -> Iterator[None]:
     # One lock file per database and name: another installation (or test database) on the host is not a rival.
     # An in-memory database lives in one process only (each test worker has its own under the same name).
     database = connection.settings_dict.get("NAME")
-    if connection.is_in_memory_db():
+    if getattr(connection, "is_in_memory_db", lambda: False)():  # SQLite's wrapper only
         database = f"{database}|pid={os.getpid()}"
     scoped = f"{database}|{name}"
     with (directory / f"{_key(scoped) & 0xFFFFFFFFFFFF:x}.lock").open("w") as handle:
