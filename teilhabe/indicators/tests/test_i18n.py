@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,11 @@ def german_blocks(html: str, lang: str) -> list[str]:
     return found
 
 
+@cache
+def _as_word(candidate: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(candidate) + r"(?!\w)")
+
+
 def wrong_language(html: str, lang: str) -> list[str]:
     """Platform texts from another language found on a page in ``lang`` (empty when the page is pure)."""
     text = visible_text(html, lang)
@@ -176,7 +182,8 @@ def wrong_language(html: str, lang: str) -> list[str]:
         if other == lang:
             continue
         for candidate in candidates:
-            if candidate not in own and candidate in text:
+            # Whole words only: the English "Download" is not a finding inside the German "Downloads".
+            if candidate not in own and candidate in text and _as_word(candidate).search(text):
                 found.append(f"{other}: {candidate}")
     # A longer text reported once is enough; drop shorter ones contained in it.
     return sorted(f for f in found if not any(f != g and f.split(": ", 1)[1] in g for g in found))
