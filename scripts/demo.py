@@ -72,6 +72,8 @@ def run_together(commands: dict[str, list[str]]) -> int:
 def main() -> None:
     os.environ["TEILHABE_DEMO"] = "1"
     os.environ.setdefault("TEILHABE_STATIC_MANIFEST", "1")
+    # Printed addresses (login, staff links in the demo notes) point at the port actually served.
+    os.environ.setdefault("TEILHABE_SITE_URL", f"http://127.0.0.1:{PORT}")
     manage("migrate", "--no-input", "-v", "0")
     manage("load_regions")
     manage("collectstatic", "--no-input", "-v", "0")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from teilhabe.core.demo import DEMO_PASSWORD, create_demo_district
@@ -15,7 +16,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo-Landkreis: {district.kreis.name} ({district.kreis.ags})")
         for note in district.notes:
             self.stdout.write(f"  {note}")
-        self.stdout.write(f"\nAnmeldung: http://127.0.0.1:8000/konto/anmelden/   Passwort für alle: {DEMO_PASSWORD}")
+        login = settings.SITE_URL.rstrip("/") + "/konto/anmelden/"
+        self.stdout.write(f"\nAnmeldung: {login}   Passwort für alle: {DEMO_PASSWORD}")
         self.stdout.write(
             "Zweiter Faktor: je einer der Notfall-Codes (jeder Code gilt einmal; `make demo` erzeugt neue)."
         )
