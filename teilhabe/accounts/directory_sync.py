@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from teilhabe.accounts.models import User
-from teilhabe.accounts.services import end_sessions
+from teilhabe.accounts.services import user_deactivate
 from teilhabe.audit.services import record
 
 ACTION_SYNC = "user.directory_sync"
@@ -108,18 +107,7 @@ def sync(
             "unvollständig. Nichts wurde gesperrt; mit --force trotzdem ausführen."
         )
     for user, reason in plan:
-        with transaction.atomic():
-            user.is_active = False
-            user.save(update_fields=["is_active"])
-            end_sessions(user)
-            record(
-                "user.deactivate",
-                object_type="accounts.user",
-                object_id=user.pk,
-                object_repr=user.username,
-                purpose=reason,
-                changed_fields=["is_active"],
-            )
+        user_deactivate(acting_user=None, user=user, reason=reason)
         result.disabled.append((user.username, reason))
     record(
         ACTION_SYNC,

@@ -237,7 +237,8 @@ def end_sessions(user: User) -> int:
 
 
 @transaction.atomic
-def user_deactivate(*, acting_user: User, user: User, reason: str) -> None:
+def user_deactivate(*, acting_user: User | None, user: User, reason: str) -> None:
+    """Disable *user*, end their sessions, audit it (``acting_user`` None: a scheduled job or directory sync)."""
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = end_sessions(user)

@@ -4,13 +4,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from teilhabe.accounts.models import User
-from teilhabe.accounts.services import end_sessions
-from teilhabe.audit.services import record
+from teilhabe.accounts.services import user_deactivate
 
 
 class Command(BaseCommand):
@@ -26,18 +24,7 @@ class Command(BaseCommand):
         )
         count = 0
         for user in stale:
-            with transaction.atomic():
-                user.is_active = False
-                user.save(update_fields=["is_active"])
-                end_sessions(user)
-                record(
-                    "user.deactivate",
-                    object_type="accounts.user",
-                    object_id=user.pk,
-                    object_repr=user.username,
-                    purpose=f"seit {days} Tagen nicht angemeldet",
-                    changed_fields=["is_active"],
-                )
+            user_deactivate(acting_user=None, user=user, reason=f"seit {days} Tagen nicht angemeldet")
             count += 1
             self.stdout.write(f"gesperrt: {user.username}")
         self.stdout.write(f"{count} Konto/Konten gesperrt.")
