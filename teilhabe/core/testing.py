@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -119,3 +123,18 @@ def kill_9_while_writing(code: str, table: str, timeout: float = 300) -> None:
             if not cursor.fetchone()[0]:
                 break
             time.sleep(0.05)
+
+
+def start_worker_process() -> subprocess.Popen[bytes]:
+    """``manage.py run_worker`` as a separate process on the test database (PostgreSQL), polling every 0.2 s."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

@@ -4,20 +4,13 @@ what `make demo` promises (issue 16). A small edition (three indicators), not th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
-from teilhabe.core.testing import login_verified
-
-ROOT = Path(__file__).resolve().parents[3]
+from teilhabe.core.testing import login_verified, start_worker_process
 
 
 @pytest.mark.browser
@@ -31,18 +24,7 @@ def test_staff_clicks_build_the_worker_builds_and_the_pdf_appears(
     page.goto(f"{live_server.url}/staff/berichte/ausgaben/{edition.pk}/")
     page.get_by_role("button", name="Bericht erstellen").click()
     page.wait_for_selector(".report-progress[data-status-url]")
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = start_worker_process()
     try:
         # build-progress.js polls the status and reloads the page when the build is finished.
         link = page.get_by_role("link", name="Herunterladen")

@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from teilhabe.core import worker
+from teilhabe.core.testing import start_worker_process
 from teilhabe.reports import services
 from teilhabe.reports.models import BuildStatus, ReportBuild
 
-ROOT = Path(__file__).resolve().parents[3]
 pytestmark = [
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="echter Worker-Prozess: PostgreSQL-Lauf"
@@ -41,18 +37,7 @@ def test_kill_9_of_the_worker_during_a_build_leaves_a_failed_build_that_can_be_r
 ) -> None:
     build = services.build_request(acting_user=koordination, edition=edition)
     _wait_for(lambda: ReportBuild.objects.get(pk=build.pk).task_id != "", timeout=10)
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_worker_process()
     try:
         _wait_for(lambda: ReportBuild.objects.get(pk=build.pk).status == BuildStatus.RUNNING)
         os.kill(process.pid, signal.SIGKILL)
