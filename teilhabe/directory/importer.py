@@ -14,7 +14,8 @@ from teilhabe.accounts.models import Organisation
 from teilhabe.directory.forms import OfferForm, kreis_gemeinden
 from teilhabe.directory.models import SPOKEN_LANGUAGES, OfferType, Status, TargetGroup
 from teilhabe.indicators.importer import Problem
-from teilhabe.lib.tabular import Field, Preview, preview, read, suggest
+from teilhabe.lib.import_preview import Field, Preview, preview
+from teilhabe.lib.tabular import read, suggest
 from teilhabe.lib.uploads import UploadRefused, check_upload
 
 MAX_ROWS = 5_000
@@ -138,7 +139,7 @@ def _tokens(text: str, mapping: dict[str, str]) -> tuple[list[str], list[str]]:
 
 
 def read_preview(data: bytes, file_name: str) -> Preview | None:
-    """How the columns of the upload are read (``tabular.preview``); ``None`` if the upload guard refuses it."""
+    """How the columns of the upload are read (``import_preview.preview``); ``None`` if the upload guard refuses it."""
     try:
         check_upload(data, file_name, "offers")
     except UploadRefused:

@@ -573,7 +573,7 @@ class OfferImport(models.Model):
     # Raw cells per data row ({"_row": n, column: text}); problems as {"row", "column", "code", "message"}.
     rows = models.JSONField(default=list)
     problems = models.JSONField(default=list)
-    # How the columns were read (``teilhabe.lib.tabular.Preview.as_dict``), shown before committing.
+    # How the columns were read (``teilhabe.lib.import_preview.Preview.as_dict``), shown before committing.
     preview = models.JSONField(default=dict, blank=True)
     offers_created = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 
 from teilhabe.indicators.catalogue import load_catalogue
-from teilhabe.lib.tabular import Field, NumberError, Preview, parse_number, preview, read, suggest
+from teilhabe.lib.import_preview import Field, Preview, preview
+from teilhabe.lib.tabular import NumberError, parse_number, read, suggest
 from teilhabe.lib.uploads import UploadRefused, check_upload
 from teilhabe.regions.models import Gemeinde, Kreis
 

@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from teilhabe.accounts.access import AnyUser, has_permission, staff_required
 from teilhabe.accounts.models import Organisation
 from teilhabe.audit.services import record
+from teilhabe.lib.import_preview import Field, Preview, preview
 from teilhabe.lib.names import PLACEHOLDER_DAYS, parse_birth
-from teilhabe.lib.tabular import Field, Preview, preview, read
+from teilhabe.lib.tabular import read
 from teilhabe.lib.uploads import UploadRefused, check_upload
 from teilhabe.linkage.forms import ImportForm
 from teilhabe.linkage.models import ExternalId

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from teilhabe.lib import tabular
+from teilhabe.lib import import_preview, tabular
 from teilhabe.population import codes
 from teilhabe.population.derivation import INPUT_COLUMNS
 
@@ -46,7 +46,7 @@ STATE_COLUMNS = [
     "zuzug_herkunft_staat",
 ]
 ERROR, WARNING = "error", "warning"
-# Column → (German label, kind for the import preview; see ``tabular.Field``).
+# Column → (German label, kind for the import preview; see ``import_preview.Field``).
 _LABELS = {
     "ordnungsmerkmal": ("Ordnungsmerkmal (pseudonym)", "code"),
     "ags": ("Gemeindeschlüssel (AGS)", "code"),
@@ -66,7 +66,7 @@ _LABELS = {
     "elternteil_1": ("Elternteil 1 (Ordnungsmerkmal)", "code"),
     "elternteil_2": ("Elternteil 2 (Ordnungsmerkmal)", "code"),
 }
-PREVIEW_FIELDS = tuple(tabular.Field(n, label, (n,), kind, n in REQUIRED) for n, (label, kind) in _LABELS.items())
+PREVIEW_FIELDS = tuple(import_preview.Field(n, label, (n,), kind, n in REQUIRED) for n, (label, kind) in _LABELS.items())
 PREVIEW_SAMPLE_LINES = 1000
 
 # Stable codes → (severity, German message; {column} is filled in).
@@ -254,7 +254,7 @@ def _with_lines(table: pa.Table, skipped: list[int], encoding: str, delimiter: s
     return ReadResult(table, "csv", encoding, delimiter, problems)
 
 
-def extract_preview(data: bytes, filename: str, *, encoding: str = "", rows_total: int = 0) -> tabular.Preview:
+def extract_preview(data: bytes, filename: str, *, encoding: str = "", rows_total: int = 0) -> import_preview.Preview:
     """How the columns of a (staged) extract are read. Extracts have 100,000+ rows: the columns are described
     from the first ``PREVIEW_SAMPLE_LINES`` lines of a CSV; ``encoding`` and ``rows_total`` come from the
     check of the whole file (``RegisterImport``)."""
@@ -262,7 +262,7 @@ def extract_preview(data: bytes, filename: str, *, encoding: str = "", rows_tota
         data = b"\n".join(data.split(b"\n", PREVIEW_SAMPLE_LINES + 1)[: PREVIEW_SAMPLE_LINES + 1])
     table = tabular.read(data, filename)
     table.encoding = encoding or table.encoding
-    result = tabular.preview(table, PREVIEW_FIELDS)
+    result = import_preview.preview(table, PREVIEW_FIELDS)
     result.rows_total = rows_total or result.rows_total
     return result
 

@@ -16,7 +16,7 @@ from teilhabe.directory.forms import OfferImportForm
 from teilhabe.directory.models import OfferImport
 from teilhabe.directory.staff_views.common import MODERATE, actor
 from teilhabe.lib.exports import csv_response
-from teilhabe.lib.tabular import Preview
+from teilhabe.lib.import_preview import Preview
 
 
 def _import_owners(user: Any) -> Any:

@@ -7,7 +7,8 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from teilhabe.lib.tabular import Field, Preview, preview, read
+from teilhabe.lib.import_preview import Field, Preview, preview
+from teilhabe.lib.tabular import read
 
 FIELDS = (
     Field("ags", "Gemeindeschlüssel", ("ags", "gemeinde"), "code", required=True),
