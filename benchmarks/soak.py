@@ -6,8 +6,12 @@
 Starts the stack like scripts/stack_test.py (gunicorn with 2 workers, task worker, scheduler; --reuse keeps
 the database of an earlier stack test, otherwise it is rebuilt), logs in as staff with TOTP, then runs
 ``--clients`` threads of mixed requests — public pages and search, staff monitoring pages, KiIM searches
-and case reads — while one report build runs in the background. Prints per kind: requests, errors, p50,
-p95, p99 (ms); and the resident memory of every process at start and end. Loopback only.
+and case reads — while a register import (staff upload, check, commit) and a report build run every
+``--ops-every`` seconds. A warm-up of ``--warmup`` seconds with the same traffic comes first, so that "start"
+is the steady state (caches filled, the search index loaded), not an empty process. Prints per kind:
+requests, errors, p50, p95, p99 (ms); the imports and report builds done; and the resident memory of every
+process at launch, after the warm-up and at the end, with the growth from the warm-up to the end (issue 16:
+at most 10 %). Loopback only.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -45,6 +50,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=600)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--warmup", type=int, default=60)
+    parser.add_argument("--ops-every", type=int, default=120, help="seconds between import + report build")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--full", action="store_true", help="all regions and the whole demo (as make demo)")
     options = parser.parse_args()
@@ -93,13 +100,8 @@ def main() -> int:
         case_worker = stack_test.login(env, "abh.sachbearbeitung")
         _, _, body = case_worker.get("/staff/kiim/")
         cases = sorted(set(re.findall(r'href="(/staff/kiim/\d+/)"', body))) or ["/staff/kiim/"]
-        _, _, body = staff.get("/staff/berichte/")
-        edition = re.search(r'href="/staff/berichte/ausgaben/(\d+)/"', body)
-        time.sleep(2)
-        start_memory = memory()
-        if edition:
-            staff.get(f"/staff/berichte/ausgaben/{edition.group(1)}/")
-            staff.post(f"/staff/berichte/ausgaben/{edition.group(1)}/erstellen/", {})
+        statistik = stack_test.login(env, "statistik")
+        launch_memory = memory()
         kinds = {
             "öffentlich": ["/", "/monitoring/", "/gemeinden/", "/berichte/"],
             "suche": ["/angebote/?q=Deutsch", "/angebote/?q=Beratung", "/angebote/?typ=leisure"],
@@ -109,9 +111,12 @@ def main() -> int:
         }
         timings: dict[str, list[float]] = defaultdict(list)
         errors: dict[str, int] = defaultdict(int)
-        deadline = time.monotonic() + options.seconds
+        operations: list[str] = []
         lock = threading.Lock()
         count = [0]
+        warmup_end = time.monotonic() + options.warmup
+        deadline = warmup_end + options.seconds
+        work = Path(tempfile.mkdtemp(prefix="teilhabe-soak-"))
 
         def client(seed: int) -> None:
             rng = random.Random(seed)
@@ -127,15 +132,44 @@ def main() -> int:
                 started = time.perf_counter()
                 status, _, _ = browser.get(path)
                 elapsed = (time.perf_counter() - started) * 1000
+                if time.monotonic() < warmup_end:
+                    continue
                 with lock:
                     count[0] += 1
                     timings[kind].append(elapsed)
                     if status >= 400:
                         errors[kind] += 1
 
+        def background_operations() -> None:
+            """Register imports (alternating Stichtage) and report builds, as staff would start them."""
+            round_ = 0
+            while time.monotonic() < deadline - 60:
+                round_ += 1
+                stichtag = "2026-06-30" if round_ % 2 else "2026-12-31"
+                for name in ("Registerimport", "Berichtserstellung"):
+                    started = time.perf_counter()
+                    try:
+                        if name == "Registerimport":
+                            stack_test.register_import(env, statistik, work, stichtag, round_)
+                        else:
+                            stack_test.build_report(staff)
+                        outcome = "ok"
+                    except AssertionError as error:
+                        outcome = f"FEHLER {error}"
+                        with lock:
+                            errors[name] += 1
+                    operations.append(f"{name} {round_}: {outcome} ({time.perf_counter() - started:.1f} s)")
+                pause_until = time.monotonic() + options.ops_every
+                while time.monotonic() < min(pause_until, deadline - 60):
+                    time.sleep(1)
+
         threads = [threading.Thread(target=client, args=(i,)) for i in range(options.clients)]
+        threads.append(threading.Thread(target=background_operations))
         for thread in threads:
             thread.start()
+        while time.monotonic() < warmup_end:
+            time.sleep(0.5)
+        start_memory = memory()
         for thread in threads:
             thread.join()
         end_memory = memory()
@@ -147,16 +181,22 @@ def main() -> int:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
-    print(f"Soak: {options.seconds} s, {options.clients} Clients, {count[0]} Anfragen, {sum(errors.values())} Fehler")
+    print(
+        f"Soak: {options.seconds} s nach {options.warmup} s Aufwärmen, {options.clients} Clients, {count[0]} Anfragen, "
+        f"{sum(errors.values())} Fehler; Last {os.getloadavg()[0]:.1f}"
+    )
+    for line in operations:
+        print("  " + line)
     for kind, values in timings.items():
         print(
             f"  {kind:18} n={len(values):6}  Fehler={errors[kind]:3}  p50={statistics.median(values):7.1f} ms  "
             f"p95={percentile(values, 0.95):7.1f} ms  p99={percentile(values, 0.99):7.1f} ms"
         )
     for name in sorted(start_memory):
-        before, after = start_memory[name], end_memory.get(name, 0.0)
+        launch, before, after = launch_memory.get(name, 0.0), start_memory[name], end_memory.get(name, 0.0)
         print(
-            f"  Speicher {name:12} {before:7.1f} MB → {after:7.1f} MB ({(after / before - 1) * 100 if before else 0:+.1f} %)"
+            f"  Speicher {name:12} Start {launch:7.1f} MB, nach Aufwärmen {before:7.1f} MB → Ende {after:7.1f} MB "
+            f"({(after / before - 1) * 100 if before else 0:+.1f} %)"
         )
     return 0 if not sum(errors.values()) else 1
 

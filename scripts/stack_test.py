@@ -181,6 +181,54 @@ def wait_http(path: str, timeout: float = float(os.environ.get("TEILHABE_STACK_W
     raise AssertionError(f"{path} antwortet nicht")
 
 
+def register_import(env: dict[str, str], statistik: Browser, work: Path, stichtag: str, seed: int) -> None:
+    """A synthetic extract of the demo Kreis uploaded, checked and committed through the staff pages."""
+    extract = work / f"auszug-{stichtag}-{seed}.csv"
+    subprocess.run(
+        [PYTHON, "manage.py", "synth_register", "--kreis", KREIS, "--stichtag", stichtag, "--seed", str(seed),
+         "--out", str(extract)],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    statistik.get("/staff/bevoelkerung/")
+    status, where, body = statistik.post(
+        "/staff/bevoelkerung/import/", {"stichtag": stichtag}, files={"datei": (extract.name, extract.read_bytes())}
+    )
+    match = re.search(r"/staff/bevoelkerung/import/([0-9a-f-]+)/", where)
+    if status != 200 or match is None:
+        raise AssertionError(f"Registerimport: Prüfung fehlgeschlagen ({status} {where})")
+    status, where, body = statistik.post(f"/staff/bevoelkerung/import/{match.group(1)}/uebernehmen/", {})
+    if "wurde übernommen" not in body:
+        raise AssertionError(f"Registerimport: Übernahme fehlgeschlagen ({status} {where})")
+    extract.unlink()
+
+
+def build_report(koordination: Browser, timeout: float = 300) -> None:
+    """Starts a build of the first report edition from the staff area and waits for its PDF."""
+    status, _, body = koordination.get("/staff/berichte/")
+    edition = re.search(r'href="/staff/berichte/ausgaben/(\d+)/"', body)
+    if edition is None:
+        raise AssertionError("keine Berichtsausgabe im Mitarbeitendenbereich")
+    koordination.get(f"/staff/berichte/ausgaben/{edition.group(1)}/")
+    koordination.post(f"/staff/berichte/ausgaben/{edition.group(1)}/erstellen/", {})
+    _, _, body = koordination.get(f"/staff/berichte/ausgaben/{edition.group(1)}/")
+    build = re.search(r"/staff/berichte/laeufe/(\d+)/status/", body)
+    if build is None:
+        raise AssertionError("Berichtserstellung wurde nicht angelegt")
+    deadline = time.monotonic() + timeout
+    state: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        _, _, raw = koordination.get(f"/staff/berichte/laeufe/{build.group(1)}/status/")
+        state = json.loads(raw)
+        if state.get("status") in ("done", "failed"):
+            break
+        time.sleep(1)
+    if state.get("status") != "done":
+        raise AssertionError(f"Berichtserstellung nicht fertig: {state}")
+    status, _, _pdf = koordination.get(f"/staff/berichte/laeufe/{build.group(1)}/pdf/")
+    if status != 200:
+        raise AssertionError(f"PDF nicht abrufbar ({status})")
+
+
 def main() -> int:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -246,46 +294,10 @@ def main() -> int:
 
         statistik = login(env, "statistik")
         step("Anmeldung mit Passwort und TOTP (statistik)", started)
-        extract = work / "auszug.csv"
-        manage("synth_register", "--kreis", KREIS, "--stichtag", "2026-06-30", "--seed", "7", "--out", str(extract))
-        statistik.get("/staff/bevoelkerung/")
-        status, where, body = statistik.post(
-            "/staff/bevoelkerung/import/",
-            {"stichtag": "2026-06-30"},
-            files={"datei": ("auszug.csv", extract.read_bytes())},
-        )
-        match = re.search(r"/staff/bevoelkerung/import/([0-9a-f-]+)/", where)
-        if status != 200 or match is None:
-            raise AssertionError(f"Registerimport: Prüfung fehlgeschlagen ({status} {where})")
-        status, where, body = statistik.post(f"/staff/bevoelkerung/import/{match.group(1)}/uebernehmen/", {})
-        if "wurde übernommen" not in body:
-            raise AssertionError(f"Registerimport: Übernahme fehlgeschlagen ({status} {where})")
+        register_import(env, statistik, work, "2026-06-30", seed=7)
         step("Registerimport geprüft und übernommen", started)
 
-        koordination = login(env, "koordination")
-        status, _, body = koordination.get("/staff/berichte/")
-        edition = re.search(r'href="/staff/berichte/ausgaben/(\d+)/"', body)
-        if edition is None:
-            raise AssertionError("keine Berichtsausgabe im Mitarbeitendenbereich")
-        koordination.get(f"/staff/berichte/ausgaben/{edition.group(1)}/")
-        koordination.post(f"/staff/berichte/ausgaben/{edition.group(1)}/erstellen/", {})
-        _, _, body = koordination.get(f"/staff/berichte/ausgaben/{edition.group(1)}/")
-        build = re.search(r"/staff/berichte/laeufe/(\d+)/status/", body)
-        if build is None:
-            raise AssertionError("Berichtserstellung wurde nicht angelegt")
-        deadline = time.monotonic() + 300
-        state: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            _, _, raw = koordination.get(f"/staff/berichte/laeufe/{build.group(1)}/status/")
-            state = json.loads(raw)
-            if state.get("status") in ("done", "failed"):
-                break
-            time.sleep(1)
-        if state.get("status") != "done":
-            raise AssertionError(f"Berichtserstellung nicht fertig: {state}")
-        status, _, _pdf = koordination.get(f"/staff/berichte/laeufe/{build.group(1)}/pdf/")
-        if status != 200:
-            raise AssertionError(f"PDF nicht abrufbar ({status})")
+        build_report(login(env, "koordination"))
         step("Bericht im Hintergrund erstellt, PDF abrufbar", started)
 
         status, _, body = Browser().get("/angebote/?q=Deutsch")

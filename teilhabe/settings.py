@@ -67,6 +67,9 @@ DISCLOSURE_MIN_COUNT = env_int("TEILHABE_DISCLOSURE_MIN", 3)
 TASKS = {"default": {"BACKEND": env_str("TEILHABE_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # /healthz fails when a store directory has less free space than this (MB).
 TEILHABE_MIN_FREE_MB = env_int("TEILHABE_MIN_FREE_MB", 500)
+# The task worker re-executes itself (same PID) when a task left it this many per cent above its start memory
+# (Typst, DuckDB and pyarrow keep what they loaded); 0 = never (teilhabe/core/management/commands/run_worker.py).
+WORKER_RECYCLE_GROWTH = env_int("TEILHABE_WORKER_RECYCLE_GROWTH", 10)
 # Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
 POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
 # Memory the query engine of the register import (DuckDB) may use; beyond it intermediate results spill to

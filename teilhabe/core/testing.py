@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.test import Client
+from django_tasks import task
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -138,3 +139,18 @@ def start_worker_process() -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+
+# Held by ``hold_memory`` so the allocation outlives the task, as Typst's or DuckDB's caches do.
+_HELD: list[bytearray] = []
+
+
+@task()
+def hold_memory(megabytes: int) -> int:
+    """Task for the worker-recycling test: allocate and keep ``megabytes`` MiB; returns the worker's PID."""
+    block = bytearray(megabytes * 2**20)
+    for offset in range(0, len(block), 4096):  # touch every page so it is resident
+        block[offset] = 1
+    _HELD.append(block)
+    return os.getpid()
