@@ -68,18 +68,32 @@ def main() -> None:
     cases = []
     for _ in range(args.cases):
         family, given = _name(rng), _name(rng)
-        cases.append(Case(owner=jobcenter, family_name=family, family_name_latin=family, given_names=given,
-                          given_names_latin=given, search_name=f"{family} {given} {family} {given}".lower(),
-                          birth_year=rng.randint(1950, 2020), nationalities=["475"], legal_basis="art6_1_e",
-                          is_synthetic=True))
+        cases.append(
+            Case(
+                owner=jobcenter,
+                family_name=family,
+                family_name_latin=family,
+                given_names=given,
+                given_names_latin=given,
+                search_name=f"{family} {given} {family} {given}".lower(),
+                birth_year=rng.randint(1950, 2020),
+                nationalities=["475"],
+                legal_basis="art6_1_e",
+                is_synthetic=True,
+            )
+        )
     Case.objects.bulk_create(cases, batch_size=2000)
     ids = list(Case.objects.values_list("pk", flat=True))
-    entries = [FieldGroupEntry(case_id=pk, group=group, data={"level": "B1", "provider": "VHS"},
-                               legal_basis="art6_1_e")
-               for pk in ids for group in ("sprachkurs", "beschaeftigung", "wohnen")]
+    entries = [
+        FieldGroupEntry(case_id=pk, group=group, data={"level": "B1", "provider": "VHS"}, legal_basis="art6_1_e")
+        for pk in ids
+        for group in ("sprachkurs", "beschaeftigung", "wohnen")
+    ]
     FieldGroupEntry.objects.bulk_create(entries, batch_size=5000)
-    print(f"seeded {len(ids)} cases, {len(entries)} field-group rows in {time.perf_counter() - started:.1f} s "
-          f"on {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+    print(
+        f"seeded {len(ids)} cases, {len(entries)} field-group rows in {time.perf_counter() - started:.1f} s "
+        f"on {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+    )
 
     search_times, hits = [], []
     for _ in range(200):
@@ -88,9 +102,11 @@ def main() -> None:
         found, _truncated = services.case_search(acting_user=user, query=query)
         search_times.append((time.perf_counter() - t0) * 1000)
         hits.append(len(found))
-    print(f"case_search (3 chars, cap {settings.REGISTRY_SEARCH_MAX_RESULTS}): median "
-          f"{statistics.median(search_times):.1f} ms, p95 {_p95(search_times):.1f} ms, mean hits "
-          f"{statistics.mean(hits):.1f}")
+    print(
+        f"case_search (3 chars, cap {settings.REGISTRY_SEARCH_MAX_RESULTS}): median "
+        f"{statistics.median(search_times):.1f} ms, p95 {_p95(search_times):.1f} ms, mean hits "
+        f"{statistics.mean(hits):.1f}"
+    )
 
     read_times = []
     for pk in rng.sample(ids, 200):
@@ -104,12 +120,19 @@ def main() -> None:
     for pk in rng.sample(ids, 100):
         case = Case.objects.select_related("owner").get(pk=pk)
         t0 = time.perf_counter()
-        services.transmission_request(acting_user=user, case=case, recipient=beratung,
-                                      groups=["identitaet", "sprachkurs"], legal_basis=LegalBasis.SGB_X_69_1_1,
-                                      purpose="Benchmark")
+        services.transmission_request(
+            acting_user=user,
+            case=case,
+            recipient=beratung,
+            groups=["identitaet", "sprachkurs"],
+            legal_basis=LegalBasis.SGB_X_69_1_1,
+            purpose="Benchmark",
+        )
         send_times.append((time.perf_counter() - t0) * 1000)
-    print(f"transmission_request (+snapshot, 2 audit events): median {statistics.median(send_times):.1f} ms, "
-          f"p95 {_p95(send_times):.1f} ms")
+    print(
+        f"transmission_request (+snapshot, 2 audit events): median {statistics.median(send_times):.1f} ms, "
+        f"p95 {_p95(send_times):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

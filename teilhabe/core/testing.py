@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.test import Client
-from django_tasks import task
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks import task
 
 from teilhabe.accounts.models import Membership, Organisation, OrganisationKind, User
 from teilhabe.accounts.roles import Role
@@ -139,7 +139,6 @@ def start_worker_process() -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
 
 
 # Held by ``hold_memory`` so the allocation outlives the task, as Typst's or DuckDB's caches do.

@@ -50,4 +50,3 @@ def test_worker_recycles_after_a_task_that_keeps_memory_and_keeps_its_pid() -> N
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-

@@ -49,7 +49,9 @@ class RecyclingWorker(Worker):
         if self.ceiling_mb is not None and self.running:
             now = resident_mb()
             if now > self.ceiling_mb:
-                logger.info("Speicher %.0f MB > %.0f MB nach einer Aufgabe: der Dienst startet neu.", now, self.ceiling_mb)
+                logger.info(
+                    "Speicher %.0f MB > %.0f MB nach einer Aufgabe: der Dienst startet neu.", now, self.ceiling_mb
+                )
                 self.recycle = True
                 self.running = False
 
