@@ -1,0 +1,48 @@
+"""A web worker that a request (a register import) left >10 % above its warm memory is replaced (issue 16)."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from teilhabe.core import gunicorn_hooks
+
+
+def serve(worker: Any, requests: int) -> None:
+    for _ in range(requests):
+        gunicorn_hooks.post_request(worker, None, {}, None)
+
+
+@pytest.fixture
+def worker() -> Any:
+    worker = SimpleNamespace(alive=True, pid=4711, log=logging.getLogger("gunicorn.error"))
+    gunicorn_hooks.post_fork(None, worker)
+    return worker
+
+
+def test_warm_up_growth_is_not_a_reason_to_restart(worker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    rss = iter(range(100_000_000, 10**12, 100_000))  # caches fill during the first requests
+    monkeypatch.setattr(gunicorn_hooks, "_resident", lambda: next(rss))
+    serve(worker, gunicorn_hooks.WARM_REQUESTS)
+    monkeypatch.setattr(gunicorn_hooks, "_resident", lambda: int(worker.teilhabe_warm_rss * 1.05))
+    serve(worker, 1000)
+    assert worker.alive
+
+
+def test_a_request_that_leaves_the_worker_much_larger_ends_it(worker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gunicorn_hooks, "_resident", lambda: 250 * 2**20)
+    serve(worker, gunicorn_hooks.WARM_REQUESTS + 10)
+    assert worker.alive
+    monkeypatch.setattr(gunicorn_hooks, "_resident", lambda: 330 * 2**20)  # after a register import
+    serve(worker, 1)
+    assert not worker.alive
+
+
+def test_growth_zero_turns_it_off(worker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gunicorn_hooks, "GROWTH", 0.0)
+    monkeypatch.setattr(gunicorn_hooks, "_resident", lambda: 10**12)
+    serve(worker, gunicorn_hooks.WARM_REQUESTS + 10)
+    assert worker.alive
