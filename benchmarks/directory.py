@@ -145,11 +145,16 @@ def cpu_per_request(db: str, count: int = 300) -> None:
     from django.test import Client
 
     from teilhabe.directory.forms import SearchForm
-    from teilhabe.directory.search import search, vocabulary
+    from teilhabe.directory.search import search
+    from teilhabe.directory.searchmemory import preload
 
-    started = time.perf_counter()
-    vocabulary()
-    print(f"index load: {time.perf_counter() - started:.1f} s wall", flush=True)
+    started, cpu = time.perf_counter(), time.process_time()
+    preload()  # what the gunicorn master does before forking (deploy/gunicorn.conf.py)
+    print(
+        f"preload (index, page parts, German cards and API offers): {time.perf_counter() - started:.1f} s wall, "
+        f"{time.process_time() - cpu:.1f} s CPU, peak RSS {_peak_rss_mb():.0f} MB; load average {_load()}",
+        flush=True,
+    )
     queries = distinct_queries(gemeinde_codes(db))
     client = Client(HTTP_HOST="127.0.0.1")
     for label, run in (
@@ -175,9 +180,57 @@ def cpu_per_request(db: str, count: int = 300) -> None:
         )
         print(
             f"{label}: CPU per uncached request mean {sum(costs) / len(costs):.1f} ms, "
-            f"p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(0.95 * len(costs))]:.1f} ms ({count} distinct queries)",
+            f"p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(0.95 * len(costs))]:.1f} ms ({count} distinct queries; "
+            f"peak RSS {_peak_rss_mb():.0f} MB, load average {_load()})",
             flush=True,
         )
+
+
+def answers(db: str, path: Path, count: int = 150) -> None:
+    """Byte-identical check of sample answers: the HTML page (in German and Arabic) and the JSON API for
+    ``count`` distinct queries. Writes ``path`` (JSON lines: url, sha256 of the body) if it does not exist,
+    else compares with it and exits non-zero on any difference. Run it before and after a change."""
+    import hashlib
+    import json
+
+    os.environ.update(env(db, cache_seconds=0))
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    queries = distinct_queries(gemeinde_codes(db))[:count]
+    urls = [f"{prefix}/angebote/?{q}" for q in queries for prefix in ("", "/ar")]
+    urls += [f"/api/v1/directory/offers/?{q}" for q in queries]
+    urls += [f"/api/v1/directory/offers/?{q}&lang=uk" for q in queries[:30]]
+    current = {}
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        current[url] = hashlib.sha256(response.content).hexdigest()
+    if not path.exists():
+        path.write_text("".join(json.dumps({"url": u, "sha256": h}) + "\n" for u, h in current.items()))
+        print(f"answers: {len(current)} written to {path}")
+        return
+    before = {row["url"]: row["sha256"] for row in map(json.loads, path.read_text().splitlines())}
+    differ = [u for u in before if current.get(u) != before[u]]
+    print(f"answers: {len(before) - len(differ)} of {len(before)} byte-identical with {path}")
+    for url in differ[:10]:
+        print(f"  differs: {url}")
+    if differ:
+        raise SystemExit(1)
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _cleaned(form_class: Any, query: str) -> dict[str, Any]:
@@ -191,8 +244,8 @@ class Server:
         self.port = port
         self.process = subprocess.Popen(
             [
-                str(ROOT / ".venv/bin/gunicorn"), "teilhabe.wsgi", "-w", str(workers),
-                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048", "--timeout", "120",
+                str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"), "teilhabe.wsgi:application",
+                "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
             ],
             cwd=ROOT,
             env=env(db, cache_seconds),
@@ -202,13 +255,14 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def warm_up(self, paths: list[str]) -> None:
-        for _ in range(150):
+        for _ in range(1500):  # the master preloads first (index, page parts, cards): up to 5 minutes when busy
             try:
                 urllib.request.urlopen(self.url("/angebote/"), timeout=30).read()  # noqa: S310 - loopback http
                 break
             except OSError:
                 time.sleep(0.2)
-        # Each worker loads its copy of the index on its first search: warm both, in parallel.
+        # The master loaded the index before forking (deploy/gunicorn.conf.py); a few requests in parallel
+        # reach both workers.
         from concurrent.futures import ThreadPoolExecutor
 
         def fetch(path: str) -> None:
@@ -250,9 +304,13 @@ def main() -> None:
     parser.add_argument("--api", action="store_true", help="load the JSON API instead of the HTML page")
     parser.add_argument("--cached-only", action="store_true")
     parser.add_argument("--cpu", action="store_true", help="only measure CPU per uncached request in process")
+    parser.add_argument("--answers", type=Path, help="only write (or compare with) hashes of sample answers")
     args = parser.parse_args()
     if not args.skip_prepare:
         prepare(args.db, args.offers)
+    if args.answers:
+        answers(args.db, args.answers)
+        return
     if args.cpu:
         cpu_per_request(args.db)
         return

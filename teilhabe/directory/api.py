@@ -334,9 +334,14 @@ class OfferListView(APIView):
             language,
             result.distances,
             vocab,
-            lambda offer: dict(OfferSerializer(offer_json(offer, language)).data),
+            lambda offer: serialised_offer(offer, language),
         )
         return Response(data)
+
+
+def serialised_offer(offer: Offer, language: str) -> dict[str, Any]:
+    """One result of the offer list (without ``distance_km``), as ``fragments.offers_json`` keeps it."""
+    return dict(OfferSerializer(offer_json(offer, language)).data)
 
 
 def _gemeinde_codes() -> list[str]:
