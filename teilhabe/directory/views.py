@@ -72,7 +72,7 @@ def _search_page(request: HttpRequest, content: str) -> HttpResponse:
     )
     if not stateless:
         return render(request, "directory/search.html", {"content": mark_safe(content)})
-    key = (get_language(), request.path, request.get_host(), request.scheme)
+    key = (get_language(), request.path, request.get_host(), request.scheme, settings.DEMO)
     shell = _shells.get(key)
     if shell is None:
         html = render_to_string("directory/search.html", {"content": mark_safe(_CONTENT_SLOT)}, request)
