@@ -284,6 +284,24 @@ class Server:
             time.sleep(1.0)
         return time.perf_counter() - started
 
+    def usage(self) -> tuple[float, float, float]:
+        """(CPU seconds the workers used so far, their resident memory in MB, the master's in MB)."""
+        import psutil
+
+        master = psutil.Process(self.process.pid)
+        workers = master.children()
+        cpu = sum(w.cpu_times().user + w.cpu_times().system for w in workers)
+        return cpu, sum(w.memory_info().rss for w in workers) / 2**20, master.memory_info().rss / 2**20
+
+    def report_usage(self, before: tuple[float, float, float], requests: int) -> None:
+        cpu, rss, master = self.usage()
+        print(
+            f"  server CPU per request {(cpu - before[0]) * 1000 / max(requests, 1):.1f} ms (workers' CPU during the "
+            f"run and its queue / {requests} requests); RSS workers {rss:.0f} MB together, master {master:.0f} MB "
+            f"(shared copy-on-write); load average {_load()}",
+            flush=True,
+        )
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -326,14 +344,16 @@ def main() -> None:
         server = Server(args.db, args.port, args.workers, cache_seconds=0)
         try:
             server.warm_up([base + q for q in queries[-8:]])
+            before = server.usage()
             report = run_open_loop(fresh(int(args.rate * args.duration)), args.rate, args.duration)
             print(f"uncached (all queries distinct, page cache off), gunicorn -w {args.workers}: {report.summary()}")
             print(
                 f"  budget p95 ≤ {P95_BUDGET_MS:.0f} ms, 0 errors: {'met' if report.holds(P95_BUDGET_MS) else 'NOT met'}"
             )
+            waited = server.drain(base + "q=Deutschkurs")
+            print(f"  (waited {waited:.0f} s for the server to work off the queue of the run)")
+            server.report_usage(before, report.sent)
             if args.max_rate:
-                waited = server.drain(base + "q=Deutschkurs")
-                print(f"  (waited {waited:.0f} s for the server to work off the queue of the previous run)")
                 best, _reports = highest_rate(
                     fresh,
                     p95_ms=P95_BUDGET_MS,
@@ -348,8 +368,11 @@ def main() -> None:
         repeated = [base + q for q in REPEATED]
         server.warm_up(repeated)
         urls = [server.url(p) for p in repeated]
+        before = server.usage()
         report = run_open_loop(urls, args.rate, args.duration)
         print(f"cached (12 repeated queries, page cache on), gunicorn -w {args.workers}: {report.summary()}")
+        server.drain(repeated[0])
+        server.report_usage(before, report.sent)
     finally:
         server.stop()
 

@@ -388,6 +388,9 @@ class EventListView(APIView):
         language = _language(request)
         number = _page_number(request)
         queryset = Event.objects.published().select_related("location", "owner").order_by("starts_at", "pk")
+        for name in ("gemeinde", "typ"):
+            if "\x00" in request.GET.get(name, ""):  # PostgreSQL rejects NUL in text (was a 500)
+                raise ApiError(400, "invalid_filter", f"Ungültige Filter: {name}")
         if request.GET.get("gemeinde"):
             queryset = queryset.filter(gemeinde_id=request.GET["gemeinde"])
         if request.GET.get("typ"):

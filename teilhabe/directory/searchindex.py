@@ -355,6 +355,10 @@ def load_postings() -> Postings:
                     size = len(values)
                 slices[term] = (offset, offset + size)
                 offset += size
+        if postgres:
+            # Inside a longer transaction (tests, a request) the settings would otherwise outlive this query.
+            for name in ("work_mem", "enable_indexscan", "enable_indexonlyscan", "jit"):
+                cursor.execute(f"SET LOCAL {name} TO DEFAULT")
     if postgres:
         packed_all = np.frombuffer(b"".join(chunks), dtype=">i8").astype(np.int64)
     else:
