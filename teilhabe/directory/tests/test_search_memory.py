@@ -134,7 +134,7 @@ def test_remembered_page_parts_follow_the_visitor_and_the_words(personas) -> Non
     make_offer(personas.org_a, title="Sprachcafé")
     page = reverse("directory:search")
     visitor = Client()
-    first = visitor.get(page, {"q": 'Sprach"<b>&\'', "typ": "leisure"}).content.decode()
+    first = visitor.get(page, {"q": "Sprach\"<b>&'", "typ": "leisure"}).content.decode()
     assert 'value="Sprach&quot;&lt;b&gt;&amp;&#x27;"' in first
     second = visitor.get(page, {"q": "Café", "typ": "leisure"}).content.decode()
     assert 'value="Café"' in second and "Sprach&quot;" not in second
