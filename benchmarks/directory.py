@@ -145,11 +145,16 @@ def cpu_per_request(db: str, count: int = 300) -> None:
     from django.test import Client
 
     from teilhabe.directory.forms import SearchForm
-    from teilhabe.directory.search import search, vocabulary
+    from teilhabe.directory.search import search
+    from teilhabe.directory.searchmemory import preload
 
-    started = time.perf_counter()
-    vocabulary()
-    print(f"index load: {time.perf_counter() - started:.1f} s wall", flush=True)
+    started, cpu = time.perf_counter(), time.process_time()
+    preload()  # what the gunicorn master does before forking (deploy/gunicorn.conf.py)
+    print(
+        f"preload (index, page parts, German cards and API offers): {time.perf_counter() - started:.1f} s wall, "
+        f"{time.process_time() - cpu:.1f} s CPU, peak RSS {_peak_rss_mb():.0f} MB; load average {_load()}",
+        flush=True,
+    )
     queries = distinct_queries(gemeinde_codes(db))
     client = Client(HTTP_HOST="127.0.0.1")
     for label, run in (
@@ -175,9 +180,57 @@ def cpu_per_request(db: str, count: int = 300) -> None:
         )
         print(
             f"{label}: CPU per uncached request mean {sum(costs) / len(costs):.1f} ms, "
-            f"p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(0.95 * len(costs))]:.1f} ms ({count} distinct queries)",
+            f"p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(0.95 * len(costs))]:.1f} ms ({count} distinct queries; "
+            f"peak RSS {_peak_rss_mb():.0f} MB, load average {_load()})",
             flush=True,
         )
+
+
+def answers(db: str, path: Path, count: int = 150) -> None:
+    """Byte-identical check of sample answers: the HTML page (in German and Arabic) and the JSON API for
+    ``count`` distinct queries. Writes ``path`` (JSON lines: url, sha256 of the body) if it does not exist,
+    else compares with it and exits non-zero on any difference. Run it before and after a change."""
+    import hashlib
+    import json
+
+    os.environ.update(env(db, cache_seconds=0))
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    queries = distinct_queries(gemeinde_codes(db))[:count]
+    urls = [f"{prefix}/angebote/?{q}" for q in queries for prefix in ("", "/ar")]
+    urls += [f"/api/v1/directory/offers/?{q}" for q in queries]
+    urls += [f"/api/v1/directory/offers/?{q}&lang=uk" for q in queries[:30]]
+    current = {}
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        current[url] = hashlib.sha256(response.content).hexdigest()
+    if not path.exists():
+        path.write_text("".join(json.dumps({"url": u, "sha256": h}) + "\n" for u, h in current.items()))
+        print(f"answers: {len(current)} written to {path}")
+        return
+    before = {row["url"]: row["sha256"] for row in map(json.loads, path.read_text().splitlines())}
+    differ = [u for u in before if current.get(u) != before[u]]
+    print(f"answers: {len(before) - len(differ)} of {len(before)} byte-identical with {path}")
+    for url in differ[:10]:
+        print(f"  differs: {url}")
+    if differ:
+        raise SystemExit(1)
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _cleaned(form_class: Any, query: str) -> dict[str, Any]:
@@ -191,8 +244,8 @@ class Server:
         self.port = port
         self.process = subprocess.Popen(
             [
-                str(ROOT / ".venv/bin/gunicorn"), "teilhabe.wsgi", "-w", str(workers),
-                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "2048", "--timeout", "120",
+                str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"), "teilhabe.wsgi:application",
+                "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
             ],
             cwd=ROOT,
             env=env(db, cache_seconds),
@@ -202,13 +255,14 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def warm_up(self, paths: list[str]) -> None:
-        for _ in range(150):
+        for _ in range(1500):  # the master preloads first (index, page parts, cards): up to 5 minutes when busy
             try:
                 urllib.request.urlopen(self.url("/angebote/"), timeout=30).read()  # noqa: S310 - loopback http
                 break
             except OSError:
                 time.sleep(0.2)
-        # Each worker loads its copy of the index on its first search: warm both, in parallel.
+        # The master loaded the index before forking (deploy/gunicorn.conf.py); a few requests in parallel
+        # reach both workers.
         from concurrent.futures import ThreadPoolExecutor
 
         def fetch(path: str) -> None:
@@ -230,6 +284,24 @@ class Server:
             time.sleep(1.0)
         return time.perf_counter() - started
 
+    def usage(self) -> tuple[float, float, float]:
+        """(CPU seconds the workers used so far, their resident memory in MB, the master's in MB)."""
+        import psutil
+
+        master = psutil.Process(self.process.pid)
+        workers = master.children()
+        cpu = sum(w.cpu_times().user + w.cpu_times().system for w in workers)
+        return cpu, sum(w.memory_info().rss for w in workers) / 2**20, master.memory_info().rss / 2**20
+
+    def report_usage(self, before: tuple[float, float, float], requests: int) -> None:
+        cpu, rss, master = self.usage()
+        print(
+            f"  server CPU per request {(cpu - before[0]) * 1000 / max(requests, 1):.1f} ms (workers' CPU during the "
+            f"run and its queue / {requests} requests); RSS workers {rss:.0f} MB together, master {master:.0f} MB "
+            f"(shared copy-on-write); load average {_load()}",
+            flush=True,
+        )
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -250,9 +322,13 @@ def main() -> None:
     parser.add_argument("--api", action="store_true", help="load the JSON API instead of the HTML page")
     parser.add_argument("--cached-only", action="store_true")
     parser.add_argument("--cpu", action="store_true", help="only measure CPU per uncached request in process")
+    parser.add_argument("--answers", type=Path, help="only write (or compare with) hashes of sample answers")
     args = parser.parse_args()
     if not args.skip_prepare:
         prepare(args.db, args.offers)
+    if args.answers:
+        answers(args.db, args.answers)
+        return
     if args.cpu:
         cpu_per_request(args.db)
         return
@@ -268,14 +344,16 @@ def main() -> None:
         server = Server(args.db, args.port, args.workers, cache_seconds=0)
         try:
             server.warm_up([base + q for q in queries[-8:]])
+            before = server.usage()
             report = run_open_loop(fresh(int(args.rate * args.duration)), args.rate, args.duration)
             print(f"uncached (all queries distinct, page cache off), gunicorn -w {args.workers}: {report.summary()}")
             print(
                 f"  budget p95 ≤ {P95_BUDGET_MS:.0f} ms, 0 errors: {'met' if report.holds(P95_BUDGET_MS) else 'NOT met'}"
             )
+            waited = server.drain(base + "q=Deutschkurs")
+            print(f"  (waited {waited:.0f} s for the server to work off the queue of the run)")
+            server.report_usage(before, report.sent)
             if args.max_rate:
-                waited = server.drain(base + "q=Deutschkurs")
-                print(f"  (waited {waited:.0f} s for the server to work off the queue of the previous run)")
                 best, _reports = highest_rate(
                     fresh,
                     p95_ms=P95_BUDGET_MS,
@@ -290,8 +368,11 @@ def main() -> None:
         repeated = [base + q for q in REPEATED]
         server.warm_up(repeated)
         urls = [server.url(p) for p in repeated]
+        before = server.usage()
         report = run_open_loop(urls, args.rate, args.duration)
         print(f"cached (12 repeated queries, page cache on), gunicorn -w {args.workers}: {report.summary()}")
+        server.drain(repeated[0])
+        server.report_usage(before, report.sent)
     finally:
         server.stop()
 

@@ -73,11 +73,12 @@ def main() -> int:
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
     )
     devnull = subprocess.DEVNULL
-    gunicorn = [sys.executable, "-m", "gunicorn", "teilhabe.wsgi:application", "--bind", f"127.0.0.1:{stack_test.PORT}"]
+    gunicorn = [
+        sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "teilhabe.wsgi:application", "--bind", f"127.0.0.1:{stack_test.PORT}",
+    ]  # fmt: skip
     processes = {
-        "web": subprocess.Popen(
-            [*gunicorn, "--workers", "2", "--timeout", "300"], cwd=ROOT, env=env, stdout=devnull, stderr=devnull
-        ),
+        "web": subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=devnull, stderr=devnull),
         "worker": subprocess.Popen(
             [sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env, stdout=devnull, stderr=devnull
         ),

@@ -334,9 +334,14 @@ class OfferListView(APIView):
             language,
             result.distances,
             vocab,
-            lambda offer: dict(OfferSerializer(offer_json(offer, language)).data),
+            lambda offer: serialised_offer(offer, language),
         )
         return Response(data)
+
+
+def serialised_offer(offer: Offer, language: str) -> dict[str, Any]:
+    """One result of the offer list (without ``distance_km``), as ``fragments.offers_json`` keeps it."""
+    return dict(OfferSerializer(offer_json(offer, language)).data)
 
 
 def _gemeinde_codes() -> list[str]:
@@ -383,6 +388,8 @@ class EventListView(APIView):
         language = _language(request)
         number = _page_number(request)
         queryset = Event.objects.published().select_related("location", "owner").order_by("starts_at", "pk")
+        if any("\x00" in request.GET.get(name, "") for name in ("gemeinde", "typ")):
+            queryset = queryset.none()  # no Gemeinde or type contains NUL (PostgreSQL rejects it in a query: a 500)
         if request.GET.get("gemeinde"):
             queryset = queryset.filter(gemeinde_id=request.GET["gemeinde"])
         if request.GET.get("typ"):

@@ -112,6 +112,7 @@ class SearchForm(forms.Form):
         if choices is None:
             gemeinden = gemeinden if gemeinden is not None else list(kreis_gemeinden())
             choices = [(g.ags, g.name) for g in german_sorted(gemeinden, key=lambda g: g.name)]
+        self.gemeinde_choices = choices
         self.fields["gemeinde"].choices = [("", _("alle Gemeinden")), *choices]  # type: ignore[attr-defined]
         self.fields["nahe"].choices = [("", _("—")), *choices]  # type: ignore[attr-defined]
         # The browser fills the location ("Meinen Standort verwenden"); no raw coordinate boxes.

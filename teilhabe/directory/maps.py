@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -12,11 +13,14 @@ from django.utils.safestring import SafeString, mark_safe
 from teilhabe.lib.geo import Projection, bounds
 from teilhabe.regions.models import Gemeinde
 
+DRAWN_DOTS = 50_000  # remembered offer dots (each drawn once per address, title and place)
+
 
 @lru_cache(maxsize=8)
-def _base_map(ags: tuple[str, ...]) -> tuple[Projection, str] | None:
-    """Projection and outline paths of the given Gemeinden. Boundaries only change with a new region load,
-    and projecting thousands of boundary points on every search request would dominate its cost."""
+def _base_map(ags: tuple[str, ...]) -> tuple[Projection, str, dict[tuple[Any, ...], str]] | None:
+    """Projection and outline paths of the given Gemeinden, and an empty cache of offer dots drawn on them.
+    Boundaries only change with a new region load, and projecting thousands of boundary points on every
+    search request would dominate its cost."""
     shapes = [
         g for g in Gemeinde.objects.filter(ags__in=ags).order_by("ags").only("ags", "name", "geometry") if g.geometry
     ]
@@ -28,7 +32,7 @@ def _base_map(ags: tuple[str, ...]) -> tuple[Projection, str] | None:
         f"<title>{escape(g.name)}</title></path>"
         for g in shapes
     )
-    return projection, outlines
+    return projection, outlines, {}
 
 
 def results_map_svg(
@@ -43,16 +47,23 @@ def results_map_svg(
     base = _base_map(tuple(sorted(gemeinden)))
     if base is None:
         return mark_safe("")
-    projection, outlines = base
-    # One reverse() for all dots: the detail URL differs only in the id.
+    projection, outlines, drawn = base
+    # One reverse() for all dots: the detail URL differs only in the id (and the language prefix).
     url = reverse("directory:offer", args=[0]).replace("/0/", "/{}/")
+    if len(drawn) > DRAWN_DOTS:
+        drawn.clear()
     dots = []
-    for pk, name, lat, lon in points:
-        x, y = projection.point(lon, lat)
-        dots.append(
-            f'<a href="{url.format(int(pk))}"><circle class="directory-map__offer" cx="{x:.1f}" '
-            f'cy="{y:.1f}" r="6"><title>{escape(name)}</title></circle></a>'
-        )
+    for point in points:
+        key = (url, *point)
+        dot = drawn.get(key)
+        if dot is None:
+            pk, name, lat, lon = point
+            x, y = projection.point(lon, lat)
+            dot = drawn[key] = (
+                f'<a href="{url.format(int(pk))}"><circle class="directory-map__offer" cx="{x:.1f}" '
+                f'cy="{y:.1f}" r="6"><title>{escape(name)}</title></circle></a>'
+            )
+        dots.append(dot)
     here = ""
     if origin is not None:
         x, y = projection.point(origin[1], origin[0])

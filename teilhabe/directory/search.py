@@ -317,7 +317,7 @@ def _allowed(data: dict[str, Any], vocab: Vocabulary) -> Any:
     """Boolean mask over the index's offers for the structured filters, or None without filters."""
     if not _has_filters(data):
         return None
-    return np.isin(vocab.postings.offer_ids, vocab.filtered(data))
+    return vocab.allowed(data)
 
 
 def search(data: dict[str, Any]) -> SearchResult:

@@ -41,6 +41,7 @@ from teilhabe.lib.collation import german_sorted
 CONTENT_VERSION_KEY = "directory:content-version"
 Q_EXACT, Q_PREFIX, Q_SYNONYM, Q_INFIX, Q_FUZZY = 1.0, 0.85, 0.8, 0.7, 0.6
 RECHECK_SECONDS = 5.0
+FILTERS = ("gemeinde", "typ", "sprache", "zielgruppe", "kostenlos", "barrierefrei")  # structured filters
 GRACE_SECONDS = 600  # longer than any transaction that writes the index (imports included)
 FULL_RELOAD_AFTER = 1000  # offers changed since the last look; above this a reload is cheaper than patching
 
@@ -107,10 +108,35 @@ class Vocabulary:
     applied: dict[int, float] = field(default_factory=dict)  # recently applied change ids → monotonic time
     revision: dict[int, int] = field(default_factory=dict)  # offer pk → number of patches applied to it
     columns: dict[str, Any] = field(default_factory=dict)  # filter columns over ``published_pks`` (numpy)
+    # Results of ``filtered``/``allowed`` per filter values (read-only arrays); emptied by every patch.
+    by_filters: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def filtered(self, data: dict[str, Any]) -> Any:
         """Published offers (sorted pks) matching the structured filters of ``data``, the same rules as
         ``search.apply_filters`` (which the listing without words still runs in SQL)."""
+        key = ("filtered", *(data.get(name) or None for name in FILTERS))
+        found = self.by_filters.get(key)
+        if found is None:
+            found = self._remember(key, self._filtered(data))
+        return found
+
+    def allowed(self, data: dict[str, Any]) -> Any:
+        """Boolean mask over ``postings.offer_ids``: the offers ``filtered(data)`` keeps."""
+        key = ("allowed", *(data.get(name) or None for name in FILTERS))
+        found = self.by_filters.get(key)
+        if found is None:
+            found = self._remember(key, np.isin(self.postings.offer_ids, self.filtered(data)))
+        return found
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> Any:
+        # The filters' combinations are few (Gemeinde × type × language × target group × two flags), but bounded.
+        if len(self.by_filters) >= 2000:
+            self.by_filters.clear()
+        value.flags.writeable = False
+        self.by_filters[key] = value
+        return value
+
+    def _filtered(self, data: dict[str, Any]) -> Any:
         keep = np.ones(len(self.published_pks), dtype=bool)
         for key, column in (("gemeinde", "gemeinde"), ("typ", "offer_type")):
             if data.get(key):
@@ -144,6 +170,41 @@ def vocabulary() -> Vocabulary:
         _state["vocabulary"] = vocab
     vocab.version = version
     return vocab
+
+
+def preload(log: Any = None) -> None:
+    """Load this process's copy and render the search page's query-independent parts before any request:
+    called in the gunicorn master (``deploy/gunicorn.conf.py``, decision 0110), whose forked workers then
+    share the copy. Never raises: without a database the workers load the index on their first search.
+
+    Afterwards the master's database connections are closed (a forked worker must not share a socket) and
+    its objects are moved out of the garbage collector's reach (``gc.freeze``), so collections in the workers
+    do not touch, and so copy, the shared pages.
+    """
+    import gc
+    import logging
+
+    from django.db import connections
+
+    logger = log or logging.getLogger(__name__)
+    started = time.monotonic()
+    try:
+        vocab = vocabulary()
+        from teilhabe.directory.views import warm_up
+
+        warm_up()
+        logger.info(
+            "directory search index loaded: %d offers, %d terms, %.1f s",
+            vocab.published,
+            len(vocab.postings.slices),
+            time.monotonic() - started,
+        )
+    except Exception:
+        logger.exception("directory search index not preloaded; workers load it on their first search")
+    finally:
+        connections.close_all()
+    gc.collect()
+    gc.freeze()
 
 
 def forget() -> None:
@@ -265,6 +326,7 @@ def _index_facts(vocab: Vocabulary) -> None:
         name: np.array([getattr(f, name) for f in facts], dtype=object)
         for name in ("gemeinde", "offer_type", "languages", "target_groups")
     }
+    vocab.by_filters = {}  # the offers, their facts or the index's offer numbers changed
     vocab.columns["is_free"] = np.array([f.is_free for f in facts], dtype=bool)
     vocab.columns["wheelchair"] = np.array([f.wheelchair for f in facts], dtype=bool)
 

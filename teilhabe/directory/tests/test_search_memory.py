@@ -125,3 +125,23 @@ def test_cached_cards_and_offer_json_follow_every_write(personas) -> None:
     offer.refresh_from_db()
     services.offer_confirm(acting_user=personas.alice, offer=offer)
     assert client.get(api).json()["results"][0]["last_confirmed_at"] != confirmed
+
+
+def test_remembered_page_parts_follow_the_visitor_and_the_words(personas) -> None:
+    """The page shell is reused only for visitors without a session; the form only with the words put in."""
+    from teilhabe.core.testing import login_verified
+
+    make_offer(personas.org_a, title="Sprachcafé")
+    page = reverse("directory:search")
+    visitor = Client()
+    first = visitor.get(page, {"q": "Sprach\"<b>&'", "typ": "leisure"}).content.decode()
+    assert 'value="Sprach&quot;&lt;b&gt;&amp;&#x27;"' in first
+    second = visitor.get(page, {"q": "Café", "typ": "leisure"}).content.decode()
+    assert 'value="Café"' in second and "Sprach&quot;" not in second
+    assert 'value="leisure" selected' in second
+    assert "Abmelden" not in second
+    staff = login_verified(Client(), personas.alice)
+    assert "Abmelden" in staff.get(page, {"q": "Café"}).content.decode()
+    assert "Abmelden" not in visitor.get(page, {"q": "Café"}).content.decode()
+    # Without words the text box has no value at all, as before.
+    assert 'name="q" maxlength="100" id="id_q"' in visitor.get(page, {"typ": "leisure"}).content.decode()
