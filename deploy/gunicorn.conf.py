@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+# Web workers give memory back: replaced when a request left them >10 % above their warm memory (decision 0160).
+from teilhabe.core.gunicorn_hooks import post_fork, post_request  # noqa: F401 - gunicorn reads these names
+
 bind = os.environ.get("TEILHABE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("TEILHABE_WEB_WORKERS", "2"))
 threads = 4
