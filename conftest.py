@@ -27,14 +27,66 @@ def _on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
+# Test modules that run on PostgreSQL as well as SQLite: where the code under test takes a database-specific
+# path (full-text and trigram search, advisory locks, audit triggers, COPY, pg_dump, roles, collation,
+# concurrency, processes killed mid-write), or an issue asks for both databases (search #11/#14, faults #16).
+# Everything else runs once, on SQLite; browser tests and walks run once, on PostgreSQL (decision 0161).
+POSTGRES_ALSO = (
+    "teilhabe/accounts/tests/test_separation_of_duties.py",
+    "teilhabe/audit/tests/",
+    "teilhabe/core/tests/test_backup_restore.py",
+    "teilhabe/core/tests/test_operations.py",
+    "teilhabe/core/tests/test_upgrade.py",
+    "teilhabe/core/tests/test_worker_recycle.py",
+    "teilhabe/directory/tests/test_api_schemathesis.py",
+    "teilhabe/directory/tests/test_import.py",
+    "teilhabe/directory/tests/test_kill_during_import.py",
+    "teilhabe/directory/tests/test_public.py",
+    "teilhabe/directory/tests/test_search_index.py",
+    "teilhabe/directory/tests/test_search_memory.py",
+    "teilhabe/directory/tests/test_search_quality.py",
+    "teilhabe/indicators/tests/test_api_schemathesis.py",
+    "teilhabe/indicators/tests/test_compute.py",
+    "teilhabe/indicators/tests/test_kill_during_import.py",
+    "teilhabe/lib/tests/test_collation.py",
+    "teilhabe/linkage/tests/",
+    "teilhabe/population/tests/test_concurrent_import.py",
+    "teilhabe/population/tests/test_joint.py",
+    "teilhabe/population/tests/test_kill_during_import.py",
+    "teilhabe/population/tests/test_pipeline.py",
+    "teilhabe/population/tests/test_publication.py",
+    "teilhabe/population/tests/test_services.py",
+    "teilhabe/regions/tests/test_regions.py",
+    "teilhabe/registry/tests/test_access_matrix.py",
+    "teilhabe/registry/tests/test_encryption.py",
+    "teilhabe/registry/tests/test_search_and_audit.py",
+    "teilhabe/registry/tests/test_services.py",
+    "teilhabe/registry/tests/test_sharing_matrix.py",
+    "teilhabe/registry/tests/test_statistics_role.py",
+    "teilhabe/registry/tests/test_transmissions.py",
+    "teilhabe/reports/tests/test_worker_kill.py",
+    "teilhabe/surveys/tests/test_flow.py",
+)
+
+
+def _runs_on_postgres(item: pytest.Item) -> bool:
+    if any(mark in item.keywords for mark in ("browser", "walk", "both_databases")):
+        return True
+    path = Path(str(item.fspath)).resolve().relative_to(Path(__file__).resolve().parent).as_posix()
+    return path.startswith(POSTGRES_ALSO)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Browser tests and broad walks (pages × languages) run once, on PostgreSQL, unless marked both_databases:
-    # that keeps `make test` fast while the SQLite run covers everything else.
+    # Browser tests and broad walks (pages × languages) run once, on PostgreSQL, unless marked both_databases;
+    # the rest runs on SQLite, and on PostgreSQL too where POSTGRES_ALSO says so. TEILHABE_TEST_ALL_ON_POSTGRES=1
+    # runs every test on PostgreSQL (before a release).
     if not _on_postgres():
         once = pytest.mark.skip(reason="läuft einmal, im PostgreSQL-Durchlauf (browser/walk)")
         for item in items:
             if ("browser" in item.keywords or "walk" in item.keywords) and "both_databases" not in item.keywords:
                 item.add_marker(once)
+    elif os.environ.get("TEILHABE_TEST_ALL_ON_POSTGRES", "") != "1":
+        items[:] = [item for item in items if _runs_on_postgres(item)]
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
