@@ -121,8 +121,10 @@ def read_extract(data: bytes | Path, filename: str = "", *, stream: bool = False
         return ReadResult(None, problems=[Problem(0, str(refused), "E_FILE_REFUSED")])
     if workbook:
         return _read_workbook(path.read_bytes() if path is not None else data, filename)  # type: ignore[arg-type]
-    source: bytes | Path = path if path is not None else data  # type: ignore[assignment]
-    return _read_plain_csv(source, stream=stream) or _read_csv(source.read_bytes() if path is not None else data)  # type: ignore[union-attr,arg-type]
+    if path is not None:
+        return _read_plain_csv(path, stream=stream) or _read_csv(path.read_bytes())
+    assert isinstance(data, bytes)
+    return _read_plain_csv(data, stream=stream) or _read_csv(data)
 
 
 # Printable ASCII, tab and line ends: a file of only these needs no decoding and no cleaning.
