@@ -160,6 +160,9 @@ def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinde
     state_cols = ",\n".join(
         f"s{i}.code AS {col}, nullif(trim(r.{col}), '') AS raw_{col}" for i, col in enumerate(STATE_COLUMNS)
     )
+    # The file's rows arrive as a stream of unknown length: without this the optimiser may build the hash
+    # tables of the state-key joins over the millions of rows instead of over the alias list (out of memory).
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE v AS SELECT r.zeile,
             nullif(trim(r.ordnungsmerkmal), '') AS ordnungsmerkmal,
@@ -183,6 +186,7 @@ def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinde
               FROM (SELECT {columns}, zeile FROM raw)) r
         {state_joins}
     """)
+    con.execute("RESET disabled_optimizers")
     con.unregister("raw")
     return present - {"zeile"}
 
