@@ -5,6 +5,8 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compiled bytecode at install: management commands start without compiling ~2,000 modules (decision 0120).
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo test lint install assets serve clean-demo stack-test
 

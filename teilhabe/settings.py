@@ -73,8 +73,9 @@ WORKER_RECYCLE_GROWTH = env_int("TEILHABE_WORKER_RECYCLE_GROWTH", 10)
 # Pseudonymous register microdata (Parquet per Stichtag) and staged uploads; never in the repository.
 POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / "population")))
 # Memory the query engine of the register import (DuckDB) may use; beyond it intermediate results spill to
-# POPULATION_DIR/spill. Fixed, so a Land-sized extract fits a small server (docs/decisions/0100-*).
-POPULATION_PIPELINE_MEMORY_MB = env_int("TEILHABE_PIPELINE_MEMORY_MB", 768)
+# POPULATION_DIR/spill. Fixed, so a Land-sized extract fits a small server (docs/decisions/0100-*, 0120-*):
+# the whole import process then stays near 250 MB + this (Kreis: ~500 MB; 5 M rows with 1024: ≤ 1.5 GB).
+POPULATION_PIPELINE_MEMORY_MB = env_int("TEILHABE_PIPELINE_MEMORY_MB", 256)
 # Joint disclosure decision after a register import: "task" = follow-up job on the task worker (db_worker),
 # "inline" = before the commit returns. Tables become visible only once it has run.
 TEILHABE_POPULATION_PUBLISH = env_str("TEILHABE_POPULATION_PUBLISH", "task")

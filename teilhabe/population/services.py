@@ -13,23 +13,20 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.ipc
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from teilhabe.accounts.models import Organisation
 from teilhabe.audit.services import record
-from teilhabe.population import store
-from teilhabe.population.derivation import derive
-from teilhabe.population.importer import Validation, read_extract, validate
 from teilhabe.population.models import PopulationCount, RegisterImport
 from teilhabe.population.signals import register_import_committed
-from teilhabe.population.tables import aggregate
 from teilhabe.regions.models import Gemeinde, Planungsraum
+
+if TYPE_CHECKING:  # the engine (DuckDB, pyarrow) is imported when an import runs, not at start-up
+    from teilhabe.population.validation import Validation
 
 STORED_PROBLEMS = 2000
 
@@ -40,13 +37,14 @@ class ImportRejected(Exception):
 
 @dataclass
 class Timings:
-    read: float = 0.0
-    validate: float = 0.0
-    staged: float = 0.0
-    derive: float = 0.0
-    tables: float = 0.0
-    store: float = 0.0
-    database: float = 0.0
+    """Seconds per step of one import (``manage.py import_register -v 2`` prints them)."""
+
+    read: float = 0.0  # opening the file (a streamed CSV is read during ``validate``)
+    validate: float = 0.0  # loading and checking every row in the engine
+    staged: float = 0.0  # opening the staged checked rows (web: the commit is a later request)
+    store: float = 0.0  # derivation + pseudonyms + Parquet store file, one streamed query
+    tables: float = 0.0  # the counts, read back from the store file
+    database: float = 0.0  # replacing the Stichtag's counts in the main database
 
 
 def _staging_path(register_import: RegisterImport) -> Path:
@@ -54,7 +52,7 @@ def _staging_path(register_import: RegisterImport) -> Path:
 
 
 def _normalised_path(register_import: RegisterImport) -> Path:
-    return Path(settings.POPULATION_DIR) / "uploads" / f"{register_import.pk}.arrow"
+    return Path(settings.POPULATION_DIR) / "uploads" / f"{register_import.pk}.checked.parquet"
 
 
 def _store_path(register_import: RegisterImport) -> Path:
@@ -86,25 +84,34 @@ def pipeline_connection() -> Any:
 
 def _check(
     data: bytes | Path, filename: str, stichtag: date, kreis_ags: str, timings: Timings
-) -> tuple[Validation, Any]:
+) -> tuple[Validation, Any, Any]:
+    """Read and validate inside one pipeline connection; (validation, read result, the connection holding the
+    checked rows as ``validation.CHECKED``, or None if no row is valid)."""
+    from teilhabe.population.importer import read_extract, validate
+
     con = pipeline_connection()
-    started = time.perf_counter()
-    read = read_extract(data, filename)
-    timings.read = time.perf_counter() - started
-    started = time.perf_counter()
     try:
+        started = time.perf_counter()
+        read = read_extract(data, filename, stream=True)
+        timings.read = time.perf_counter() - started
+        started = time.perf_counter()
         result = validate(
             read,
             stichtag,
             district_gemeinden(kreis_ags),
             planungsraeume=district_planungsraeume(kreis_ags),
             connection=con,
+            keep=True,
         )
-    finally:
+        timings.validate = time.perf_counter() - started
+    except BaseException:
         con.close()
-    read.table = None  # the strings of the file are not needed any more; the checked rows are in ``result``
-    timings.validate = time.perf_counter() - started
-    return result, read
+        raise
+    read.table = read.stream = None  # the file's strings are not needed any more; the checked rows are in ``con``
+    if result.rows_valid == 0:
+        con.close()
+        con = None
+    return result, read, con
 
 
 def register_import_check(
@@ -121,63 +128,74 @@ def register_import_check(
     """Dry run: validate the file, keep it staged and store the report. Nothing is imported yet.
 
     ``data``: the uploaded bytes, or the ``Path`` of a file on disk (CLI: read in blocks, never whole).
-    ``stage=False`` (CLI, demo) keeps the checked rows only in memory, on ``register_import.checked``."""
+    ``stage=False`` (CLI, demo) keeps the checked rows only in the query engine, in the pipeline connection
+    on ``register_import.pipeline`` (closed by the commit or the discard)."""
     timings = timings or Timings()
     kreis_ags = kreis_ags or settings.TEILHABE_KREIS
-    result, read = _check(data, filename, stichtag, kreis_ags, timings)
-    if isinstance(data, Path):
-        with data.open("rb") as handle:
-            sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-    else:
-        sha256 = hashlib.sha256(data).hexdigest()
-    register_import = RegisterImport(
-        owner=owner,
-        kreis_ags=kreis_ags,
-        stichtag=stichtag,
-        original_filename=Path(filename).name[:255],
-        file_format=read.file_format,
-        encoding=read.encoding,
-        delimiter=read.delimiter,
-        sha256=sha256,
-        rows_total=result.rows_total,
-        rows_valid=result.rows_valid,
-        error_count=result.error_count,
-        warning_count=result.warning_count,
-        problem_counts=result.counts,
-        problems=[[p.row, p.column, p.code, p.detail] for p in result.problems[:STORED_PROBLEMS]],
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-    )
-    with transaction.atomic():
-        register_import.save()
-        record(
-            "population.import.check",
-            actor=acting_user,
-            organisation=owner,
-            obj=register_import,
-            extra={
-                "rows": result.rows_total,
-                "errors": result.error_count,
-                "warnings": result.warning_count,
-                "stichtag": stichtag.isoformat(),
-            },
+    result, read, con = _check(data, filename, stichtag, kreis_ags, timings)
+    try:
+        if isinstance(data, Path):
+            with data.open("rb") as handle:
+                sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+        else:
+            sha256 = hashlib.sha256(data).hexdigest()
+        register_import = RegisterImport(
+            owner=owner,
+            kreis_ags=kreis_ags,
+            stichtag=stichtag,
+            original_filename=Path(filename).name[:255],
+            file_format=read.file_format,
+            encoding=read.encoding,
+            delimiter=read.delimiter,
+            sha256=sha256,
+            rows_total=result.rows_total,
+            rows_valid=result.rows_valid,
+            error_count=result.error_count,
+            warning_count=result.warning_count,
+            problem_counts=result.counts,
+            problems=[[p.row, p.column, p.code, p.detail] for p in result.problems[:STORED_PROBLEMS]],
+            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
-    register_import.checked = result.normalised  # type: ignore[attr-defined]
-    if not stage:
+        with transaction.atomic():
+            register_import.save()
+            record(
+                "population.import.check",
+                actor=acting_user,
+                organisation=owner,
+                obj=register_import,
+                extra={
+                    "rows": result.rows_total,
+                    "errors": result.error_count,
+                    "warnings": result.warning_count,
+                    "stichtag": stichtag.isoformat(),
+                },
+            )
+        if not stage:
+            register_import.pipeline, con = con, None  # type: ignore[attr-defined]
+            return register_import
+        path = _staging_path(register_import)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            shutil.copyfile(data, path)
+        else:
+            path.write_bytes(data)
+        if con is not None:
+            # The checked rows are kept staged so the commit does not parse and validate the file again.
+            from teilhabe.population.validation import CHECKED
+
+            target = str(_normalised_path(register_import)).replace("'", "''")
+            con.execute(f"COPY (SELECT * FROM {CHECKED} ORDER BY zeile) TO '{target}' (FORMAT parquet)")  # noqa: S608
         return register_import
-    path = _staging_path(register_import)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, Path):
-        shutil.copyfile(data, path)
-    else:
-        path.write_bytes(data)
-    if result.normalised is not None:
-        # The checked rows are kept staged so the commit does not parse and validate the file again.
-        with (
-            pa.OSFile(str(_normalised_path(register_import)), "wb") as sink,
-            pa.ipc.new_file(sink, result.normalised.schema) as writer,
-        ):
-            writer.write_table(result.normalised)
-    return register_import
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _release(register_import: RegisterImport) -> Any:
+    """The pipeline connection kept by a check with ``stage=False`` (None otherwise), detached."""
+    con = getattr(register_import, "pipeline", None)
+    register_import.pipeline = None  # type: ignore[attr-defined]
+    return con
 
 
 def staged_data(register_import: RegisterImport) -> bytes | None:
@@ -228,54 +246,58 @@ def _register_import_commit_locked(
     timings: Timings | None = None,
     publish: str | None = None,
 ) -> RegisterImport:
+    from teilhabe.population import store
+    from teilhabe.population.derivation import derivation_sql
     from teilhabe.population.publication import schedule
+    from teilhabe.population.tables import aggregate_rows
+    from teilhabe.population.validation import CHECKED
 
     timings = timings or Timings()
-    remove_orphans()
-    if register_import.status != RegisterImport.Status.CHECKED:
-        raise ImportRejected("Dieser Import wurde bereits übernommen oder verworfen.")
-    normalised_path = _normalised_path(register_import)
-    if register_import.rows_valid == 0 or (register_import.error_count and not valid_rows_only):
-        raise ImportRejected("Die Datei enthält Fehler. Nichts wurde übernommen.")
-    normalised = getattr(register_import, "checked", None)
-    if normalised is None:
-        if not normalised_path.exists():
-            raise ImportRejected("Die geprüfte Datei liegt nicht mehr vor; bitte erneut hochladen.")
-        started = time.perf_counter()
-        with pa.memory_map(str(normalised_path)) as source:
-            normalised = pa.ipc.open_file(source).read_all()
-        timings.staged = time.perf_counter() - started
-    register_import.checked = None  # type: ignore[attr-defined]
-    con = pipeline_connection()
+    con = _release(register_import)
     try:
+        remove_orphans()
+        if register_import.status != RegisterImport.Status.CHECKED:
+            raise ImportRejected("Dieser Import wurde bereits übernommen oder verworfen.")
+        normalised_path = _normalised_path(register_import)
+        if register_import.rows_valid == 0 or (register_import.error_count and not valid_rows_only):
+            raise ImportRejected("Die Datei enthält Fehler. Nichts wurde übernommen.")
+        if con is None:
+            if not normalised_path.exists():
+                raise ImportRejected("Die geprüfte Datei liegt nicht mehr vor; bitte erneut hochladen.")
+            started = time.perf_counter()
+            con = pipeline_connection()
+            staged = str(normalised_path).replace("'", "''")
+            con.execute(f"CREATE TEMP VIEW {CHECKED} AS SELECT * FROM read_parquet('{staged}')")  # noqa: S608
+            timings.staged = time.perf_counter() - started
+    except BaseException:
+        if con is not None:
+            con.close()
+        raise
+    path = _store_path(register_import)
+    temporary = path.with_suffix(".parquet.tmp")
+    try:
+        # Derivation and pseudonyms stream from the checked rows straight into the store file; the counts are
+        # then read back from that file (only the columns they need). No step holds the rows in Python.
         started = time.perf_counter()
-        derived = derive(normalised, register_import.stichtag, connection=con)
-        del normalised
-        timings.derive = time.perf_counter() - started
-        started = time.perf_counter()
-        counts = aggregate(derived, register_import.kreis_ags, connection=con)
-        timings.tables = time.perf_counter() - started
-        started = time.perf_counter()
-        path = _store_path(register_import)
-        temporary = path.with_suffix(".parquet.tmp")
-        store.write_store(derived, settings.PSEUDONYM_KEY, temporary, connection=con)
-        del derived
+        derived = f"({derivation_sql(CHECKED)})"
+        columns = con.sql(f"SELECT * FROM {derived} LIMIT 0", params={"stichtag": register_import.stichtag}).columns  # noqa: S608
+        store.copy_store(
+            con, derived, columns, settings.PSEUDONYM_KEY, temporary, params={"stichtag": register_import.stichtag}
+        )
+        con.execute(f"DROP VIEW IF EXISTS {CHECKED}; DROP TABLE IF EXISTS v")
         timings.store = time.perf_counter() - started
+        started = time.perf_counter()
+        target = str(temporary).replace("'", "''")
+        counts = aggregate_rows(con, f"read_parquet('{target}')", register_import.kreis_ags)
+        timings.tables = time.perf_counter() - started
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     finally:
         con.close()
     started = time.perf_counter()
-    columns = {name: counts.column(name).to_pylist() for name in counts.column_names}
     population = sum(
-        m + f + o
-        for level, dimension, m, f, o in zip(
-            columns["level"],
-            columns["dimension"],
-            columns["male"],
-            columns["female"],
-            columns["other"],
-            strict=True,
-        )
-        if level == "kreis" and dimension == "bevoelkerung"
+        m + f + o for level, _a, dimension, _c, m, f, o in counts if level == "kreis" and dimension == "bevoelkerung"
     )
     try:
         with transaction.atomic():
@@ -299,7 +321,7 @@ def _register_import_commit_locked(
                     obj=old,
                     extra={"replaced_by": str(register_import.pk), "stichtag": old.stichtag.isoformat()},
                 )
-            _insert_counts(register_import, columns)
+            _insert_counts(register_import, counts)
             register_import.status = RegisterImport.Status.COMMITTED
             register_import.valid_rows_only = bool(register_import.error_count) and valid_rows_only
             register_import.population = population
@@ -333,20 +355,15 @@ def _register_import_commit_locked(
     return register_import
 
 
-def _insert_counts(register_import: RegisterImport, columns: dict[str, list[Any]]) -> None:
-    """Plain executemany: tens of thousands of rows, the ORM's per-object overhead would dominate."""
+def _insert_counts(register_import: RegisterImport, counts: list[tuple[Any, ...]]) -> None:
+    """Plain executemany: tens of thousands of rows, the ORM's per-object overhead would dominate.
+    ``counts``: tuples in ``tables.COUNT_COLUMNS`` order."""
     names = ("level", "area", "dimension", "category", "male", "female", "other")
     table = connection.ops.quote_name(PopulationCount._meta.db_table)
     fields = ", ".join(connection.ops.quote_name(n) for n in ("register_import_id", "stichtag", *names))
     placeholders = ", ".join(["%s"] * (len(names) + 2))
-    rows = [
-        (
-            register_import.pk.hex if connection.vendor == "sqlite" else register_import.pk,
-            register_import.stichtag,
-            *values,
-        )
-        for values in zip(*[columns[n] for n in names], strict=True)
-    ]
+    key = register_import.pk.hex if connection.vendor == "sqlite" else register_import.pk
+    rows = [(key, register_import.stichtag, *values) for values in counts]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 10_000):
             cursor.executemany(
@@ -391,6 +408,9 @@ def _remove_staged(register_import: RegisterImport) -> None:
 
 
 def register_import_discard(*, acting_user: Any, register_import: RegisterImport) -> RegisterImport:
+    con = _release(register_import)
+    if con is not None:
+        con.close()
     if register_import.status != RegisterImport.Status.CHECKED:
         raise ImportRejected("Nur geprüfte, noch nicht übernommene Importe können verworfen werden.")
     with transaction.atomic():

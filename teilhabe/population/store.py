@@ -107,19 +107,34 @@ def write_store(
 ) -> None:
     """Pseudonymise ``derived`` and write it to ``path`` (Parquet, zstd) inside DuckDB: the stored table never
     exists as a whole in Python memory."""
-    pseudonymiser = _key(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
     con = connection or duckdb.connect()
     con.register("store_source", derived)
     try:
-        sql = store_sql("store_source", derived.column_names)
-        target = str(path).replace("'", "''")
-        con.execute(
-            f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)",
-            pseudonymiser.params,
-        )
+        copy_store(con, "store_source", derived.column_names, key, path)
     finally:
         con.unregister("store_source")
+
+
+def copy_store(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    columns: list[str],
+    key: str,
+    path: Path,
+    *,
+    params: dict[str, object] | None = None,
+) -> None:
+    """Write the stored rows of the derived rows in ``source`` (a table, view or parenthesised query in ``con``
+    with the column names ``columns``; its parameters in ``params``) to ``path`` with DuckDB's ``COPY``
+    (Parquet, zstd): streamed by the engine, within its memory limit. The caller makes the file visible
+    atomically (temporary name, then rename)."""
+    pseudonymiser = _key(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = str(path).replace("'", "''")
+    con.execute(
+        f"COPY ({store_sql(source, columns)}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)",
+        {**pseudonymiser.params, **(params or {})},
+    )
 
 
 def write(table: pa.Table, path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -40,18 +41,16 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 LEVELS = ("kreis", "gemeinde", "planungsraum")
 
 
-def aggregate(derived: pa.Table, kreis_ags: str, *, connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
-    """Counts of the counted rows (``zaehlt``) per level, area, dimension and category; one column per sex
-    group (``male``, ``female``, ``other`` = divers/ohne Angabe)."""
-    con = connection or duckdb.connect()
-    con.register("derived", derived)
+def aggregate_sql(source: str) -> str:
+    """The counting query over the derived rows in ``source`` (a table, view or ``read_parquet(…)``);
+    parameter ``$kreis``. Columns: level, area, dimension, category, male, female, other."""
     unions = " UNION ALL ".join(
         f"SELECT ags, planungsraum, geschlecht_gruppe AS sex, '{key}' AS dimension, {expr} AS category "
         f"FROM counted WHERE {condition}"
         for key, (expr, condition) in DIMENSIONS.items()
     )
-    query = f"""
-        WITH counted AS (SELECT * FROM derived WHERE zaehlt),
+    return f"""
+        WITH counted AS (SELECT * FROM {source} WHERE zaehlt),
         dims AS ({unions})
         SELECT CASE WHEN grouping(ags) = 1 THEN 'kreis' WHEN grouping(planungsraum) = 1 THEN 'gemeinde'
                     ELSE 'planungsraum' END AS level,
@@ -66,10 +65,26 @@ def aggregate(derived: pa.Table, kreis_ags: str, *, connection: duckdb.DuckDBPyC
                                 (ags, planungsraum, dimension, category))
         HAVING grouping(planungsraum) = 1 OR planungsraum IS NOT NULL
     """
+
+
+COUNT_COLUMNS = ("level", "area", "dimension", "category", "male", "female", "other")
+
+
+def aggregate(derived: pa.Table, kreis_ags: str, *, connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+    """Counts of the counted rows (``zaehlt``) per level, area, dimension and category; one column per sex
+    group (``male``, ``female``, ``other`` = divers/ohne Angabe)."""
+    con = connection or duckdb.connect()
+    con.register("derived", derived)
     try:
-        return con.sql(query, params={"kreis": kreis_ags}).to_arrow_table()
+        return con.sql(aggregate_sql("derived"), params={"kreis": kreis_ags}).to_arrow_table()
     finally:
         con.unregister("derived")
+
+
+def aggregate_rows(con: duckdb.DuckDBPyConnection, source: str, kreis_ags: str) -> list[tuple[Any, ...]]:
+    """``aggregate`` over rows already in the engine (``source`` as in ``aggregate_sql``), as tuples in
+    ``COUNT_COLUMNS`` order: only these tens of thousands of counts come to Python."""
+    return con.execute(aggregate_sql(source), {"kreis": kreis_ags}).fetchall()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from teilhabe.population import importer, store
-from teilhabe.population.tests.helpers import AGS, csv_text, row
+from teilhabe.population.tests.helpers import AGS, HEADER, csv_text, row
 
 # The date rule before issue 17, kept as the reference the one-pass parser must agree with.
 OLD_DATE = "try_strptime(trim(v), {formats})::DATE"
@@ -45,8 +45,8 @@ def test_one_pass_dates_agree_with_the_strptime_list(values: list[str]) -> None:
     for month_only in (True, False):
         rows = con.execute(
             f"SELECT v, {OLD_DATE.format(formats=OLD_FORMATS[month_only])} AS old, "
-            f"{importer.date_sql('p', month_only)} AS new "
-            f"FROM (SELECT v, {importer.date_parts_sql('v')} AS p FROM t)"
+            f"{importer.parsed_date_sql('d', month_only)} AS new "
+            f"FROM (SELECT v, {importer.date_columns_sql('v', 'd')} FROM t)"
         ).fetchall()
         assert [(v, old) for v, old, _new in rows] == [(v, new) for v, _old, new in rows]
 
@@ -147,3 +147,50 @@ def test_cli_prints_the_german_messages_of_the_report(personas: Any, tmp_path: P
     message = "„geburtsdatum“ ist kein gültiges Datum (JJJJ-MM-TT, JJJJ-MM oder TT.MM.JJJJ)."
     assert f"Zeile 3, geburtsdatum: Fehler – {message} [E_DATE_FORMAT]" in text
     assert "1× Fehler: „…“ ist kein gültiges Datum" in text
+
+
+STREAM_CASES = [
+    csv_text(row("P1"), row("P2", geburtsdatum="01.02.1990", elternteil_1="P1"), row("P3", elternteil_2="X")),
+    csv_text(row("P1"), "kurz;zeile", "", row("P2"), "a;b;c", row("P1"), row("P4", geburtsdatum="2030-01-01")),
+    csv_text(row("P1"), row("P2", geschlecht="q", staatsangehoerigkeit_1="Syrien")).replace("\n", "\r\n"),
+    csv_text(row("P1"), header=HEADER.replace(";religion", ";konfession")),
+    csv_text(row("P1"), header=HEADER.replace("geschlecht;", "sex;")),
+    csv_text(),
+]
+
+
+@pytest.mark.parametrize("text", STREAM_CASES)
+def test_streamed_validation_equals_the_validation_of_the_whole_table(text: str, tmp_path: Path) -> None:
+    """The pipeline's way (blocks streamed into DuckDB, checked rows kept there) gives the same report and
+    the same checked rows as validating the whole table, also with skipped lines across several blocks."""
+    from teilhabe.population import validation
+
+    path = tmp_path / "auszug.csv"
+    path.write_bytes(text.encode("ascii"))
+    gemeinden = {AGS}
+    whole = importer.validate(importer.read_extract(path), date(2025, 12, 31), gemeinden)
+    con = duckdb.connect()
+    streamed = importer.validate(
+        importer.read_extract(path, stream=True), date(2025, 12, 31), gemeinden, connection=con, keep=True
+    )
+    for field in ("problems", "counts", "rows_total", "invalid_rows"):
+        assert getattr(streamed, field) == getattr(whole, field), field
+    assert streamed.normalised is None
+    if whole.normalised is None or whole.rows_valid == 0:
+        assert not con.execute("SELECT * FROM duckdb_views() WHERE view_name = 'checked'").fetchall()
+    else:
+        kept = con.sql(f"SELECT * FROM {validation.CHECKED} ORDER BY zeile").to_arrow_table()
+        assert kept.cast(whole.normalised.schema).equals(whole.normalised)
+
+
+def test_stream_numbers_lines_across_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "STREAM_BLOCK", 600)  # a few rows per block
+    lines = [row(f"P{i}") if i % 7 else "kurz;zeile" for i in range(1, 60)]
+    path = tmp_path / "auszug.csv"
+    path.write_bytes(csv_text(*lines).encode("ascii"))
+    whole = importer.read_extract(path)
+    streamed = importer.read_extract(path, stream=True)
+    reader = streamed.reader()
+    assert reader is not None
+    assert reader.read_all().equals(whole.table)
+    assert streamed.problems == whole.problems and len(whole.problems) == 8

@@ -1,0 +1,347 @@
+# ruff: noqa: S608 - SQL text here interpolates only our own column names and code lists; values are parameters
+"""Checking a register extract inside DuckDB. Django-free.
+
+``validate`` loads the rows of a ``ReadResult`` into the connection once (a streamed plain CSV block by
+block, so the file's strings never exist whole in Python), normalises them (codes, state keys, dates) into
+the temporary table ``v`` and runs every check as SQL; only the problem counts and the first ``limit``
+problems come back to Python. The typed rows without errors are either returned as a pyarrow table
+(``Validation.normalised``, the default) or, with ``keep=True``, left in the connection as the view
+``checked`` (``INPUT_COLUMNS`` + ``zeile``), where derivation, tables and the store read them without a copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+
+from teilhabe.lib import tabular
+from teilhabe.population import codes
+from teilhabe.population.derivation import INPUT_COLUMNS
+from teilhabe.population.problems import ERROR, MESSAGES, REQUIRED, STATE_COLUMNS, WARNING, Problem
+
+if TYPE_CHECKING:
+    from teilhabe.population.importer import ReadResult
+
+CHECKED = "checked"  # the view of the checked rows left in the connection by ``validate(..., keep=True)``
+_ERRORS = tuple(code for code, (severity, _m) in MESSAGES.items() if severity == ERROR)
+_ERROR_FILTER = "code IN (" + ",".join(f"'{c}'" for c in _ERRORS) + ")"
+
+
+@dataclass
+class Validation:
+    normalised: pa.Table | None  # typed rows without errors, INPUT_COLUMNS order (+ zeile); None with keep=True
+    problems: list[Problem]  # at most ``limit`` problems, ordered by row
+    counts: dict[str, int]  # all problems per code
+    rows_total: int
+    invalid_rows: list[int]  # line numbers with at least one error
+
+    @property
+    def error_count(self) -> int:
+        return sum(n for code, n in self.counts.items() if MESSAGES[code][0] == ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(n for code, n in self.counts.items() if MESSAGES[code][0] == WARNING)
+
+    @property
+    def rows_valid(self) -> int:
+        return self.rows_total - len(self.invalid_rows)
+
+
+# Dates: the common shape JJJJ-MM-TT is parsed directly by ``try_strptime`` (only where the fifth character is
+# a hyphen, since a failing ``try_strptime`` is slow); everything else goes through one regular expression
+# that finds which of the accepted shapes a date has and its parts, which are then cast once. Same verdicts
+# as DuckDB's ``try_strptime`` over ['%Y-%m-%d', '%d.%m.%Y', '%Y-%m'] (year 1–4 digits, month and day
+# 1–2 digits; impossible dates such as 30.02. are invalid), which the tests check against that expression.
+_DATE_SHAPES = r"^(?:(\d{1,4})-(\d{1,2})(?:-(\d{1,2}))?|(\d{1,2})\.(\d{1,2})\.(\d{1,4}))$"
+_DATE_PARTS = "['iso_y', 'iso_m', 'iso_d', 'de_d', 'de_m', 'de_y']"
+
+
+def date_parts_sql(column: str) -> str:
+    """A STRUCT of the date parts of ``column`` (empty strings where a shape did not match)."""
+    return f"regexp_extract(trim({column}), '{_DATE_SHAPES}', {_DATE_PARTS})"
+
+
+def date_sql(parts: str, month_only: bool) -> str:
+    """DATE from the parts of ``date_parts_sql``; NULL if the text is no valid date in an accepted shape.
+    ``month_only`` also accepts JJJJ-MM (the first of the month)."""
+    iso = "true" if month_only else f"{parts}.iso_d <> ''"
+    return (
+        f"CASE WHEN {parts}.iso_y <> '' AND {iso} THEN try_cast(lpad({parts}.iso_y, 4, '0') || '-' || "
+        f"{parts}.iso_m || '-' || coalesce(nullif({parts}.iso_d, ''), '1') AS DATE) "
+        f"WHEN {parts}.de_y <> '' THEN try_cast(lpad({parts}.de_y, 4, '0') || '-' || {parts}.de_m || '-' || "
+        f"{parts}.de_d AS DATE) END"
+    )
+
+
+def date_columns_sql(column: str, name: str) -> str:
+    """Two items of a SELECT list: ``{name}_iso`` (a JJJJ-MM-TT date parsed directly) and ``{name}_teile`` (the
+    parts of ``date_parts_sql``, only where the direct way gave nothing). ``parsed_date_sql`` combines them
+    one query level up."""
+    text = f"trim({column})"
+    return (
+        f"CASE WHEN substr({text}, 5, 1) = '-' THEN try_strptime({text}, '%Y-%m-%d')::DATE END AS {name}_iso, "
+        f"CASE WHEN {name}_iso IS NULL THEN {date_parts_sql(column)} END AS {name}_teile"
+    )
+
+
+def parsed_date_sql(name: str, month_only: bool) -> str:
+    """The DATE from the items of ``date_columns_sql`` (NULL if the text is no valid date)."""
+    return f"coalesce({name}_iso, {date_sql(f'{name}_teile', month_only)})"
+
+
+def validate(
+    read: ReadResult,
+    stichtag: date,
+    gemeinden: set[str],
+    *,
+    limit: int = 5000,
+    planungsraeume: dict[str, dict[str, str]] | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+    keep: bool = False,
+) -> Validation:
+    """Check every row. ``gemeinden``: the 8-digit AGS of the district's Gemeinden; ``planungsraeume``:
+    AGS → {code: name} of the defined Planungsräume (a code not defined for a Gemeinde that has some is an
+    error with a "did you mean", so names instead of codes never become new areas; a Gemeinde without any
+    defined Planungsraum gets a warning). ``connection``: the DuckDB connection to run in (e.g. one with a
+    memory limit, ``engine.connect``); its temporary tables are dropped again, except with ``keep=True``:
+    then the rows without errors stay in it as the view ``CHECKED`` and ``normalised`` is None."""
+    source = read.reader()
+    if source is None:
+        counts = Counter(p.code for p in read.problems)
+        return Validation(None, list(read.problems), dict(counts), 0, [])
+    con = connection or duckdb.connect()
+    kept = False
+    try:
+        present = _load(con, source, gemeinden)
+        del source
+        if read.unreadable:
+            problems = [Problem(0, "", "E_FILE_FORMAT")]
+            return Validation(None, problems, {"E_FILE_FORMAT": 1}, 0, [])
+        result = _validate(con, read, present, stichtag, limit, planungsraeume or {}, keep)
+        kept = keep and result.normalised is None and result.rows_valid > 0
+        return result
+    finally:
+        if connection is None:
+            con.close()
+        else:
+            if not kept:
+                con.execute(f"DROP VIEW IF EXISTS {CHECKED}; DROP TABLE IF EXISTS v")
+            con.execute("DROP TABLE IF EXISTS p")
+            for name in ("raw", "aliases", "gemeinden", "state_hints", "planungsraum_problems"):
+                with contextlib.suppress(duckdb.Error):
+                    con.unregister(name)
+
+
+def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinden: set[str]) -> set[str]:
+    """One pass over the rows into the temporary table ``v``: trimmed, codes normalised, state keys mapped to
+    3-digit keys (``raw_*`` keeps the text for the checks), dates parsed; absent columns are empty.
+    Returns the column names of the file."""
+    present = set(source.schema.names)
+    aliases = dict(codes.state_aliases())
+    # Excel drops leading zeros: "0" is Germany "000", "40" is "040".
+    aliases.update(
+        {str(int(code)): code for code in codes.states() if code.isdigit() and str(int(code)) not in aliases}
+    )
+    aliases.update({code.zfill(2)[-2:]: code for code in codes.states() if code.startswith("0") and code.isdigit()})
+    con.register("aliases", pa.table({"alias": list(aliases), "code": list(aliases.values())}))
+    con.register("gemeinden", pa.table({"ags": sorted(gemeinden)}))
+    con.register("raw", source)
+    columns = ", ".join(name if name in present else f"''::VARCHAR AS {name}" for name in INPUT_COLUMNS)
+    state_joins = "\n".join(
+        f"LEFT JOIN aliases s{i} ON s{i}.alias = upper(trim(r.{col}))" for i, col in enumerate(STATE_COLUMNS)
+    )
+    state_cols = ",\n".join(
+        f"s{i}.code AS {col}, nullif(trim(r.{col}), '') AS raw_{col}" for i, col in enumerate(STATE_COLUMNS)
+    )
+    # The file's rows arrive as a stream of unknown length: without this the optimiser may build the hash
+    # tables of the state-key joins over the millions of rows instead of over the alias list (out of memory).
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE v AS SELECT r.zeile,
+            nullif(trim(r.ordnungsmerkmal), '') AS ordnungsmerkmal,
+            CASE WHEN regexp_full_match(trim(r.ags), '\\d{{7,8}}') THEN lpad(trim(r.ags), 8, '0')
+                 ELSE nullif(trim(r.ags), '') END AS ags,
+            nullif(trim(r.planungsraum), '') AS planungsraum,
+            nullif(upper(trim(r.wohnungsstatus)), '') AS wohnungsstatus,
+            nullif(trim(r.geburtsdatum), '') AS raw_geburtsdatum,
+            {parsed_date_sql("r.geburtsdatum", True)} AS geburtsdatum,
+            nullif(lower(trim(r.geschlecht)), '') AS geschlecht,
+            {state_cols},
+            nullif(upper(trim(r.art_deutsche_staatsangehoerigkeit)), '') AS art_deutsche_staatsangehoerigkeit,
+            nullif(trim(r.zuzug_datum), '') AS raw_zuzug_datum,
+            {parsed_date_sql("r.zuzug_datum", False)} AS zuzug_datum,
+            nullif(upper(trim(r.familienstand)), '') AS familienstand,
+            nullif(lower(trim(r.religion)), '') AS religion,
+            nullif(trim(r.elternteil_1), '') AS elternteil_1,
+            nullif(trim(r.elternteil_2), '') AS elternteil_2
+        FROM (SELECT *, {date_columns_sql("geburtsdatum", "geburtsdatum")},
+                     {date_columns_sql("zuzug_datum", "zuzug_datum")}
+              FROM (SELECT {columns}, zeile FROM raw)) r
+        {state_joins}
+    """)
+    con.execute("RESET disabled_optimizers")
+    con.unregister("raw")
+    return present - {"zeile"}
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    read: ReadResult,
+    present: set[str],
+    stichtag: date,
+    limit: int,
+    planungsraeume: dict[str, dict[str, str]],
+    keep: bool,
+) -> Validation:
+    problems = list(read.problems)  # complete now that the rows are loaded
+    ((rows,),) = con.execute("SELECT count(*) FROM v").fetchall()
+    if rows == 0 and not read.problems:
+        problems.append(Problem(0, "", "E_NO_ROWS"))
+        return Validation(None, problems, {"E_NO_ROWS": 1}, 0, [])
+    for name in sorted(present - set(INPUT_COLUMNS)):
+        problems.append(Problem(1, name, "W_COLUMN_UNKNOWN"))
+    missing = [name for name in REQUIRED if name not in present]
+    for name in missing:
+        problems.append(Problem(1, name, "E_COLUMN_MISSING"))
+    if missing:
+        counts = Counter(p.code for p in problems)
+        lines = [line for (line,) in con.execute("SELECT zeile FROM v ORDER BY zeile").fetchall()]
+        return Validation(None, problems, dict(counts), rows, lines)
+    german = " OR ".join(f"coalesce({c} = '000', false)" for c in STATE_COLUMNS[:3])
+    checks: list[tuple[str, str, str]] = [(col, "E_REQUIRED", f"{_raw(col)} IS NULL") for col in REQUIRED]
+    checks += [
+        ("ordnungsmerkmal", "E_KEY_LENGTH", "length(ordnungsmerkmal) > 40"),
+        ("ags", "E_AGS_FORMAT", "ags IS NOT NULL AND NOT regexp_full_match(ags, '\\d{8}')"),
+        (
+            "ags",
+            "E_AGS_OUTSIDE",
+            "regexp_full_match(ags, '\\d{8}') AND ags NOT IN (SELECT ags FROM gemeinden)",
+        ),
+        ("wohnungsstatus", "E_WOHNUNGSSTATUS", "wohnungsstatus NOT IN ('H', 'N', 'A')"),
+        ("geschlecht", "E_GESCHLECHT", "geschlecht NOT IN ('m', 'w', 'd', 'x')"),
+        ("geburtsdatum", "E_DATE_FORMAT", "raw_geburtsdatum IS NOT NULL AND geburtsdatum IS NULL"),
+        ("geburtsdatum", "E_DATE_FUTURE", "geburtsdatum > $stichtag"),
+        ("zuzug_datum", "E_DATE_FORMAT", "raw_zuzug_datum IS NOT NULL AND zuzug_datum IS NULL"),
+        ("zuzug_datum", "E_ZUZUG_AFTER_STICHTAG", "zuzug_datum > $stichtag"),
+        (
+            "art_deutsche_staatsangehoerigkeit",
+            "E_ART_CODE",
+            "art_deutsche_staatsangehoerigkeit NOT IN ('G', 'E', 'O', 'S')",
+        ),
+        (
+            "art_deutsche_staatsangehoerigkeit",
+            "E_ART_FOREIGNER",
+            f"art_deutsche_staatsangehoerigkeit IS NOT NULL AND NOT ({german}) "
+            "AND raw_staatsangehoerigkeit_1 IS NOT NULL AND staatsangehoerigkeit_1 IS NOT NULL",
+        ),
+        ("familienstand", "E_FAMILIENSTAND", "familienstand NOT IN ('LD', 'VH', 'VW', 'GS', 'LP', 'NB')"),
+        ("religion", "E_RELIGION", "religion NOT IN ('ev', 'rk', 'sonstige', 'keine')"),
+    ]
+    selects = [
+        f"SELECT zeile, '{col}' AS spalte, '{code}' AS code, '' AS detail FROM v WHERE {cond}"
+        for col, code, cond in checks
+    ]
+    con.register("state_hints", _state_hints(con))
+    selects += [
+        f"SELECT v.zeile, '{col}', 'E_STATE_UNKNOWN', coalesce(h.detail, '') FROM v LEFT JOIN state_hints h "
+        f"ON h.spalte = '{col}' AND h.raw = v.raw_{col} WHERE v.raw_{col} IS NOT NULL AND v.{col} IS NULL"
+        for col in STATE_COLUMNS
+    ]
+    con.register("planungsraum_problems", _planungsraum_problems(con, planungsraeume))
+    selects.append(
+        "SELECT v.zeile, 'planungsraum', b.code, b.detail FROM v "
+        "JOIN planungsraum_problems b ON b.ags = v.ags AND b.planungsraum = v.planungsraum"
+    )
+    # Duplicates: a grouping finds the (rare) repeated keys; only their rows are numbered.
+    selects.append("""SELECT zeile, 'ordnungsmerkmal', 'E_DUPLICATE', '' FROM (
+        SELECT zeile, row_number() OVER (PARTITION BY ordnungsmerkmal, wohnungsstatus ORDER BY zeile) AS n
+        FROM v SEMI JOIN (SELECT ordnungsmerkmal, wohnungsstatus FROM v WHERE ordnungsmerkmal IS NOT NULL
+                          GROUP BY ALL HAVING count(*) > 1) d
+             ON d.ordnungsmerkmal = v.ordnungsmerkmal AND d.wohnungsstatus IS NOT DISTINCT FROM v.wohnungsstatus
+        ) WHERE n > 1""")
+    for parent in ("elternteil_1", "elternteil_2"):
+        selects.append(
+            f"SELECT zeile, '{parent}', 'W_PARENT_UNKNOWN', '' FROM v WHERE {parent} IS NOT NULL "
+            f"AND {parent} NOT IN (SELECT ordnungsmerkmal FROM v WHERE ordnungsmerkmal IS NOT NULL)"
+        )
+    con.execute("CREATE TEMP TABLE p AS " + " UNION ALL ".join(selects), {"stichtag": stichtag})
+    counts = Counter(dict(con.execute("SELECT code, count(*) FROM p GROUP BY code").fetchall()))
+    counts.update(p.code for p in problems)
+    invalid = [
+        row for (row,) in con.execute(f"SELECT DISTINCT zeile FROM p WHERE {_ERROR_FILTER} ORDER BY 1").fetchall()
+    ]
+    skipped = sorted({p.row for p in read.problems if p.severity == ERROR and p.row})
+    row_problems = con.execute(
+        "SELECT zeile, spalte, code, detail FROM p ORDER BY zeile, spalte LIMIT $limit", {"limit": limit}
+    ).fetchall()
+    problems += [Problem(row, column, code, detail) for row, column, code, detail in row_problems]
+    problems.sort(key=lambda p: (p.row, p.column))
+    typed = ", ".join(INPUT_COLUMNS)
+    normalised = None
+    if keep:
+        if invalid:  # only the rows without errors go on; deleted in place rather than copied
+            con.execute(f"DELETE FROM v WHERE zeile IN (SELECT zeile FROM p WHERE {_ERROR_FILTER})")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {CHECKED} AS SELECT {typed}, zeile FROM v")
+    else:
+        normalised = con.sql(
+            f"SELECT {typed}, zeile FROM v WHERE zeile NOT IN (SELECT zeile FROM p WHERE {_ERROR_FILTER}) "
+            "ORDER BY zeile"
+        ).to_arrow_table()
+        normalised = normalised.cast(
+            pa.schema([*[pa.field(n, t) for n, t in INPUT_COLUMNS.items()], pa.field("zeile", pa.int64())])
+        )
+    return Validation(
+        normalised,
+        problems[: limit + len(read.problems)],
+        dict(counts),
+        rows + len(skipped),
+        sorted(set(invalid) | set(skipped)),
+    )
+
+
+def _state_hints(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """ "Did you mean" for unknown state keys, e.g. a name („Syrien“) where the key (475) is expected."""
+    names = {code: state.name for code, state in codes.states().items() if state.status == "aktuell"}
+    rows: dict[str, list[str]] = {"spalte": [], "raw": [], "detail": []}
+    for col in STATE_COLUMNS:
+        unknown = con.execute(f"SELECT DISTINCT raw_{col} FROM v WHERE raw_{col} IS NOT NULL AND {col} IS NULL")
+        for (raw,) in unknown.fetchall()[:1000]:
+            rows["spalte"].append(col)
+            rows["raw"].append(raw)
+            rows["detail"].append(tabular.suggest(raw, names).strip())
+    return pa.table({name: pa.array(values, type=pa.string()) for name, values in rows.items()})
+
+
+def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, dict[str, str]]) -> pa.Table:
+    """One row per distinct (AGS, Planungsraum) of the extract that is not a defined code."""
+    pairs = con.execute("SELECT DISTINCT ags, planungsraum FROM v WHERE planungsraum IS NOT NULL").fetchall()
+    rows: dict[str, list[str]] = {"ags": [], "planungsraum": [], "code": [], "detail": []}
+    for ags, code in pairs:
+        known = defined.get(ags)
+        if known and code in known:
+            continue
+        rows["ags"].append(ags)
+        rows["planungsraum"].append(code)
+        if known:
+            rows["code"].append("E_PLANUNGSRAUM_UNKNOWN")
+            rows["detail"].append(
+                f"„{code}“ ist kein Planungsraum-Schlüssel dieser Gemeinde; im Auszug stehen Schlüssel, keine Namen."
+                + tabular.suggest(code, known)
+            )
+        else:
+            rows["code"].append("W_PLANUNGSRAUM_UNDEFINED")
+            rows["detail"].append("")
+    return pa.table({name: pa.array(values, type=pa.string()) for name, values in rows.items()})
+
+
+def _raw(column: str) -> str:
+    return {"geburtsdatum": "raw_geburtsdatum", "staatsangehoerigkeit_1": "raw_staatsangehoerigkeit_1"}.get(
+        column, column
+    )
