@@ -89,9 +89,7 @@ def test_a_recomputation_invalidates_exactly_what_changed(
             result = {}
             for code in ("ARB-01", "DEM-01"):
                 ind = Indicator.objects.get(code=code)
-                result[code] = views.body_key(
-                    "indicators/_detail_body.html", code, "", "", ind.updated_at.isoformat()
-                )
+                result[code] = views.body_key("indicators/_detail_body.html", code, "", "", ind.updated_at.isoformat())
             result["index"] = views.body_key("indicators/_index_body.html", views.data_version())
             result["profile"] = views.body_key("indicators/_profile_body.html", published[0], views.data_version())
             return result
