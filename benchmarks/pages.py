@@ -146,12 +146,17 @@ def serve(port: int, workers: int) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env=env,
     )
-    for _ in range(300):
+    # Ready when several answers in a row come fast: every worker has finished its start-up (warm-up) work.
+    fast = 0
+    for _ in range(600):
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/monitoring/")
+            started = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/berichte/")
             conn.getresponse().read()
-            return server
+            fast = fast + 1 if time.perf_counter() - started < 0.5 else 0
+            if fast >= 4 * workers:
+                return server
         except OSError:
             time.sleep(0.2)
     server.terminate()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +36,7 @@ def _request(path: str) -> HttpRequest:
 
 def _jobs() -> list[tuple[str, Callable[[], Any]]]:
     """(description, call) for every public page body; each call stores its fragments when missing."""
-    from teilhabe.indicators import dashboard, views
+    from teilhabe.indicators import views
     from teilhabe.indicators.models import Indicator
     from teilhabe.regions.models import Gemeinde
 
@@ -44,29 +45,26 @@ def _jobs() -> list[tuple[str, Callable[[], Any]]]:
         jobs.append(
             (
                 f"indicator {indicator.code}",
-                lambda i=indicator: views.render_indicator(_request("/monitoring/"), i, staff=False),
+                partial(views.render_indicator, _request("/monitoring/"), indicator, staff=False),
             )
         )
     gemeinden = Gemeinde.objects.filter(kreis_id=settings.TEILHABE_KREIS, is_gemeinde=True).values_list(
         "ags", flat=True
     )
     for ags in gemeinden:
-        jobs.append(
-            (
-                f"gemeinde {ags}",
-                lambda a=ags: views.render_profile(
-                    _request("/monitoring/"),
-                    views.gemeinde_in_kreis_or_404(a),
-                    dashboard.indicators_for(staff=False),
-                    staff=False,
-                ),
-            )
-        )
+        jobs.append((f"gemeinde {ags}", partial(_profile, ags)))
     if _reports_installed():
         from teilhabe.reports.views import prerender_jobs
 
         jobs += prerender_jobs(_request)
     return jobs
+
+
+def _profile(ags: str) -> Any:
+    from teilhabe.indicators import dashboard, views
+
+    gemeinde = views.gemeinde_in_kreis_or_404(ags)
+    return views.render_profile(_request("/monitoring/"), gemeinde, dashboard.indicators_for(staff=False), staff=False)
 
 
 def _reports_installed() -> bool:

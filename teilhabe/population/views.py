@@ -434,22 +434,20 @@ def tables(request: HttpRequest) -> HttpResponse:
         purpose="Bevölkerungstabellen",
         extra={"level": level, "area": area},
     )
+    planungsraeume = [
+        a
+        for a in selectors.areas(register_import.stichtag, "planungsraum", imports=_visible_imports(request))
+        if scope.allows("planungsraum", a)
+    ]
+    names = _planungsraum_names(planungsraeume)
     area_options = {
         "gemeinde": [
             (a, gemeinden.get(a, a))
             for a in selectors.areas(register_import.stichtag, "gemeinde", imports=_visible_imports(request))
             if scope.allows("gemeinde", a)
         ],
-        "planungsraum": [
-            a
-            for a in selectors.areas(register_import.stichtag, "planungsraum", imports=_visible_imports(request))
-            if scope.allows("planungsraum", a)
-        ],
+        "planungsraum": [(a, _area_label("planungsraum", a, gemeinden, names)) for a in planungsraeume],
     }
-    names = _planungsraum_names(area_options["planungsraum"])
-    area_options["planungsraum"] = [
-        (a, _area_label("planungsraum", a, gemeinden, names)) for a in area_options["planungsraum"]
-    ]
     return render(
         request,
         "population/tables.html",

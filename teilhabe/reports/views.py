@@ -9,6 +9,7 @@ and the previous edition's build (key figures compare with it).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -105,12 +106,10 @@ def prerender_jobs(make_request: Callable[[str], HttpRequest]) -> list[tuple[str
     jobs: list[tuple[str, Callable[[], Any]]] = []
     for obj in ReportEdition.objects.published().select_related("definition", "published_build"):
         themes = [c.slug for c in _content(obj).chapters]
-        jobs.append((f"report {obj.slug}", lambda s=obj.slug: edition(make_request("/berichte/"), s)))
-        jobs.append((f"report {obj.slug} methods", lambda s=obj.slug: methods(make_request("/berichte/"), s)))
-        for theme in themes:
-            jobs.append(
-                (f"report {obj.slug} {theme}", lambda s=obj.slug, t=theme: chapter(make_request("/berichte/"), s, t))
-            )
+        request = make_request("/berichte/")
+        jobs.append((f"report {obj.slug}", partial(edition, request, obj.slug)))
+        jobs.append((f"report {obj.slug} methods", partial(methods, request, obj.slug)))
+        jobs += [(f"report {obj.slug} {theme}", partial(chapter, request, obj.slug, theme)) for theme in themes]
     return jobs
 
 

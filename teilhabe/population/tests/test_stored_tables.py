@@ -11,14 +11,20 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from teilhabe.accounts.roles import Role
 from teilhabe.core import fragments
-from teilhabe.core.testing import login_verified
+from teilhabe.core.testing import login_verified, make_user
 from teilhabe.population import table_pages
 from teilhabe.population.models import PublishedTable
 from teilhabe.population.tests.helpers import AGS
-from teilhabe.population.tests.test_publication import _import, statistik  # noqa: F401 - fixture
+from teilhabe.population.tests.test_publication import _import
 
 pytestmark = pytest.mark.usefixtures("regions")
+
+
+@pytest.fixture
+def statistik(personas: Any) -> Any:
+    return make_user("stefanie", personas.landkreis, Role.STATISTIK)
 
 
 def _areas(register_import: Any) -> set[tuple[str, str]]:
@@ -29,7 +35,7 @@ def test_tables_page_reads_stored_html(
     personas: Any,
     statistik: Any,
     django_capture_on_commit_callbacks: Any,
-    client: Client,  # noqa: F811
+    client: Client,
 ) -> None:
     register_import = _import(personas, statistik, date(2024, 12, 31), django_capture_on_commit_callbacks)
     rendered = table_pages.prerender(register_import)
@@ -50,7 +56,7 @@ def test_tables_page_reads_stored_html(
 def test_a_new_import_renders_only_its_own_tables(
     personas: Any,
     statistik: Any,
-    django_capture_on_commit_callbacks: Any,  # noqa: F811
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     first = _import(personas, statistik, date(2023, 12, 31), django_capture_on_commit_callbacks)
     assert table_pages.prerender(first) > 0
