@@ -76,6 +76,9 @@ POPULATION_DIR = Path(env_str("TEILHABE_POPULATION_DIR", str(BASE_DIR / "var" / 
 # POPULATION_DIR/spill. Fixed, so a Land-sized extract fits a small server (docs/decisions/0100-*, 0120-*):
 # the whole import process then stays near 250 MB + this (Kreis: ~500 MB; 5 M rows with 1024: ≤ 1.5 GB).
 POPULATION_PIPELINE_MEMORY_MB = env_int("TEILHABE_PIPELINE_MEMORY_MB", 256)
+# Public monitoring and report pages are rendered into the fragment store after their data change:
+# "task" (job on the task worker), "inline" (before the writing request returns), "off" (on first view).
+TEILHABE_PRERENDER = env_str("TEILHABE_PRERENDER", "task")
 # Joint disclosure decision after a register import: "task" = follow-up job on the task worker (db_worker),
 # "inline" = before the commit returns. Tables become visible only once it has run.
 TEILHABE_POPULATION_PUBLISH = env_str("TEILHABE_POPULATION_PUBLISH", "task")

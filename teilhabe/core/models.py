@@ -101,3 +101,24 @@ class ProcessHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StoredFragment(models.Model):
+    """Rendered HTML (page bodies, SVG charts) stored when the data behind it changes, so a page view
+    reads it instead of building it (``teilhabe.core.fragments``; docs/decisions/0130-*).
+
+    ``key`` is a SHA-256 over everything the HTML depends on (kind, parameters, language and the data
+    version), so a recomputation that writes values makes the old rows unreachable at once; the
+    prerender job deletes rows it did not produce or read for a while.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    title = models.TextField(blank=True)
+    html = models.TextField()
+    stored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["stored_at"])]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,29 +1,28 @@
 """Vega-Lite specs rendered to SVG on the server (vl-convert): readable without JavaScript, CSP-safe.
 
 vl-convert writes presentation attributes only (no ``style=""``), so the markup can be embedded directly.
-Rendered SVGs are cached by the hash of their spec, so repeated page views cost one cache lookup.
+Rendered SVGs are stored by the hash of their spec (``fragments``, in the database, shared by all workers):
+the prerender job after a recomputation draws them, so a page view costs one lookup, never a drawing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from teilhabe.core import fragments
 from teilhabe.indicators import i18n
 
 # Okabe–Ito: distinguishable with the common forms of colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MISSING_COLOUR = "#d9d9d9"
-CACHE_SECONDS = 3600
 FONT = "Fira Sans, Arial, sans-serif"
 _INNER_ROLES = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
 
@@ -34,8 +33,9 @@ def _render(spec: dict[str, Any], label: str) -> SafeString:
     lang = i18n.current_language()
     number_locale = i18n.chart_locale(lang)
     payload = json.dumps([spec, number_locale, lang], sort_keys=True, ensure_ascii=False)
-    cache_key = "indicators:svg:" + hashlib.sha256((payload + label).encode()).hexdigest()
-    svg = cache.get(cache_key)
+    cache_key = fragments.key("svg", payload, label)
+    stored = fragments.read(cache_key)
+    svg = stored[1] if stored is not None else None
     if svg is None:
         svg = vl_convert.vegalite_to_svg(spec, format_locale=number_locale, time_format_locale="de-DE")
         # One accessible name for the whole graphic; the data table below carries the details, so the
@@ -49,7 +49,7 @@ def _render(spec: dict[str, Any], label: str) -> SafeString:
             f'<svg role="img" aria-label="{escape(label)}" lang="{lang}" direction="ltr" class="chart-svg" ',
             1,
         )
-        cache.set(cache_key, svg, CACHE_SECONDS)
+        fragments.store(cache_key, svg)
     return mark_safe(svg)
 
 

@@ -519,6 +519,10 @@ def _persist(
         if to_create or to_update or to_delete:
             # The data version of the public pages (their cache key) moves with every real change.
             Indicator.objects.filter(pk=ind.pk).update(updated_at=now)
+            # …and the same write queues the rendering of the pages that show it (fragment store).
+            from teilhabe.indicators.prerender import schedule
+
+            schedule()
     report.created += len(to_create)
     report.updated += len(to_update)
     report.deleted += len(to_delete)

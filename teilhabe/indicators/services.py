@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from teilhabe.audit.services import Action, record
+from teilhabe.indicators import prerender
 from teilhabe.indicators.catalogue import IndicatorDef, load_catalogue
 from teilhabe.indicators.compute import ComputeReport, compute, recompute_for_change
 from teilhabe.indicators.importer import ParsedRow, ParseResult, Problem
@@ -241,6 +242,7 @@ def indicator_set_published(*, acting_user: Any, indicator: Indicator, published
         indicator.is_published = published
         indicator.ever_published = indicator.ever_published or published
         indicator.save(update_fields=["is_published", "ever_published", "updated_at"])
+        prerender.schedule()
         record(
             ACTION_PUBLISH,
             actor=acting_user,

@@ -1,20 +1,21 @@
 """Public monitoring site (published indicators only) and the rendering shared with the staff view.
 
-The main content of public pages is cached as rendered HTML. The key contains the data version (latest
-``Indicator.updated_at``, touched by every computation that writes and by publishing), the language
-and the full path, so a new value or publication is visible immediately. Staff pages are never cached
-(they carry CSRF tokens and unpublished indicators).
+The main content of public pages is stored as rendered HTML (``fragments``, shared by all workers). The key
+contains the data version (``Indicator.updated_at`` of the indicator shown, or the latest of all for the
+overview and Gemeinde profiles; touched by every computation that writes and by publishing), the language
+and the parameters the body depends on (never the whole query string), so a new value or publication is
+visible immediately and an unrelated parameter does not rebuild a page. The prerender job
+(``prerender.prerender_public``) stores them when values change, so even the first view reads stored HTML.
+Staff bodies are never stored (they carry CSRF tokens and unpublished indicators), but their charts are.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from teilhabe.core import fragments
 from teilhabe.indicators import charts, dashboard, i18n
 from teilhabe.indicators.catalogue import THEMES
 from teilhabe.indicators.exports import table_response
@@ -32,7 +34,6 @@ from teilhabe.lib.disclosure import SUPPRESSED_MARK
 from teilhabe.regions.models import Gemeinde, Kreis, ReferenceValue
 
 EXPORT_FORMATS = ("csv", "xlsx")
-BODY_CACHE_SECONDS = 600
 SUPPRESSION_NOTE = "• = gesperrt (statistische Geheimhaltung)"
 
 
@@ -60,6 +61,18 @@ def data_version() -> str:
     return latest.isoformat() if latest else "0"
 
 
+def body_key(body_template: str, *parts: object) -> str:
+    """Key of a public body: template, language, then the page's own parameters and data version."""
+    return fragments.key("indicators", body_template, get_language(), *parts)
+
+
+def _body(request: HttpRequest, body_template: str, build: Callable[[], dict[str, Any]], key: str | None) -> str:
+    if key is None:
+        return str(render_to_string(body_template, build(), request))
+    _title, html = fragments.get_or_build(key, lambda: ("", str(render_to_string(body_template, build(), request))))
+    return html
+
+
 def _page(
     request: HttpRequest,
     *,
@@ -68,17 +81,9 @@ def _page(
     outer: dict[str, Any],
     build: Callable[[], dict[str, Any]],
     staff: bool,
+    key: str | None,
 ) -> HttpResponse:
-    key = ""
-    body = None
-    if not staff:
-        raw = f"{data_version()}|{get_language()}|{body_template}|{request.get_full_path()}"
-        key = "indicators:body:" + hashlib.sha256(raw.encode()).hexdigest()
-        body = cache.get(key)
-    if body is None:
-        body = str(render_to_string(body_template, build(), request))
-        if key:
-            cache.set(key, body, BODY_CACHE_SECONDS)
+    body = _body(request, body_template, build, None if staff else key)
     base = "staff/base.html" if staff else "base.html"
     context = {**outer, "base_template": base, "body": mark_safe(body)}
     return render(request, template, context)
@@ -112,6 +117,7 @@ def render_index(request: HttpRequest, indicators: Any, *, staff: bool) -> HttpR
         outer={"kreis": kreis},
         build=build,
         staff=staff,
+        key=None if staff else body_key("indicators/_index_body.html", data_version()),
     )
 
 
@@ -123,6 +129,12 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
         view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
         header, rows = dashboard.export_rows_indicator(view)
         return table_response(header, rows, filename=f"{indicator.code}-{kreis.ags}", fmt=fmt, note=SUPPRESSION_NOTE)
+    # Only parameters the page knows are stored (an invented category or year must not fill the store).
+    body = "indicators/_detail_body.html"
+    valid = (category is None or category in {c.code for c in indicator.category_list()}) and (
+        year is None or 1900 <= year <= 2100
+    )
+    version = indicator.updated_at.isoformat() if indicator.updated_at else "0"
 
     def build() -> dict[str, Any]:
         view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
@@ -178,10 +190,11 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
     return _page(
         request,
         template="indicators/detail.html",
-        body_template="indicators/_detail_body.html",
+        body_template=body,
         outer={"indicator": indicator},
         build=build,
         staff=staff,
+        key=None if staff or not valid else body_key(body, indicator.code, category or "", year or "", version),
     )
 
 
@@ -212,6 +225,7 @@ def render_profile(request: HttpRequest, gemeinde: Gemeinde, indicators: Any, *,
         outer={"gemeinde": gemeinde},
         build=build,
         staff=staff,
+        key=None if staff else body_key("indicators/_profile_body.html", gemeinde.ags, data_version()),
     )
 
 

@@ -107,6 +107,9 @@ def publish(register_import: RegisterImport) -> RegisterImport:
         }
         locked.save(update_fields=["published_at", "disclosure"])
         transaction.on_commit(lambda: register_tables_published.send(sender=RegisterImport, register_import=locked))
+        from teilhabe.population.table_pages import schedule as schedule_pages
+
+        schedule_pages(locked)
     return locked
 
 

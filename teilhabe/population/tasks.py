@@ -13,3 +13,13 @@ def publish_task(import_id: str) -> None:
     register_import = RegisterImport.objects.filter(pk=import_id).first()
     if register_import is not None:
         publish(register_import)
+
+
+@task()
+def prerender_task(import_id: str) -> None:
+    from teilhabe.population.models import RegisterImport
+    from teilhabe.population.table_pages import prerender
+
+    register_import = RegisterImport.objects.filter(pk=import_id, published_at__isnull=False).first()
+    if register_import is not None:
+        prerender(register_import)

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +36,7 @@ from teilhabe.population.models import (
 )
 from teilhabe.population.models import PublishedTable as StoredTable
 from teilhabe.population.publication import stored_tables, to_table
+from teilhabe.population.table_pages import tables_html
 from teilhabe.population.tables import PublishedTable
 from teilhabe.regions.models import Gemeinde, Planungsraum, ReferenceValue
 
@@ -251,15 +253,23 @@ def discard(request: HttpRequest, pk: str) -> HttpResponse:
 # -------------------------------------------------------------------------------------------- tables
 
 
-def _area_label(level: str, area: str, gemeinden: dict[str, str]) -> str:
+def _area_label(level: str, area: str, gemeinden: dict[str, str], planungsraeume: dict[str, str] | None = None) -> str:
+    """``planungsraeume``: names by "ags:code" (one query for a whole list, see ``_planungsraum_names``)."""
     if level == "kreis":
         return _("Kreis insgesamt")
     if level == "gemeinde":
         return gemeinden.get(area, area)
     ags, _sep, code = area.partition(":")
-    planungsraum = Planungsraum.objects.filter(gemeinde_id=ags, code=code).first()
-    name = planungsraum.name if planungsraum else _("Planungsraum %(code)s") % {"code": code}
+    if planungsraeume is None:
+        planungsraeume = _planungsraum_names([area])
+    name = planungsraeume.get(area) or _("Planungsraum %(code)s") % {"code": code}
     return f"{gemeinden.get(ags, ags)} – {name}"
+
+
+def _planungsraum_names(areas: list[str]) -> dict[str, str]:
+    ags = {a.partition(":")[0] for a in areas}
+    rows = Planungsraum.objects.filter(gemeinde_id__in=ags).values_list("gemeinde_id", "code", "name")
+    return {f"{g}:{c}": n for g, c, n in rows}
 
 
 class Selection:
@@ -406,7 +416,16 @@ def tables(request: HttpRequest) -> HttpResponse:
     register_import, level, area = selection.register_import, selection.level, selection.area
     scope = scope_for(request.user)
     gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
-    published = _tables(register_import, level, area)
+    # Chart and series need the stored cells; the tables themselves come rendered from the fragment store.
+    chart_table = next(
+        (
+            to_table(row.dimension, row.categories, row.cells)
+            for row in StoredTable.objects.filter(
+                register_import=register_import, level=level, area=area, dimension="staatsangehoerigkeitsgruppe"
+            )
+        ),
+        None,
+    )
     record(
         Action.READ,
         actor=request.user,
@@ -415,19 +434,20 @@ def tables(request: HttpRequest) -> HttpResponse:
         purpose="Bevölkerungstabellen",
         extra={"level": level, "area": area},
     )
+    planungsraeume = [
+        a
+        for a in selectors.areas(register_import.stichtag, "planungsraum", imports=_visible_imports(request))
+        if scope.allows("planungsraum", a)
+    ]
+    names = _planungsraum_names(planungsraeume)
     area_options = {
         "gemeinde": [
             (a, gemeinden.get(a, a))
             for a in selectors.areas(register_import.stichtag, "gemeinde", imports=_visible_imports(request))
             if scope.allows("gemeinde", a)
         ],
-        "planungsraum": [
-            (a, _area_label("planungsraum", a, gemeinden))
-            for a in selectors.areas(register_import.stichtag, "planungsraum", imports=_visible_imports(request))
-            if scope.allows("planungsraum", a)
-        ],
+        "planungsraum": [(a, _area_label("planungsraum", a, gemeinden, names)) for a in planungsraeume],
     }
-    chart_table = next((t for t in published if t.dimension == "staatsangehoerigkeitsgruppe"), None)
     return render(
         request,
         "population/tables.html",
@@ -436,7 +456,7 @@ def tables(request: HttpRequest) -> HttpResponse:
             "level": level,
             "area": area,
             "area_label": _area_label(level, area, gemeinden),
-            "tables": published,
+            "tables_html": mark_safe(tables_html(register_import, level, area)),
             "stichtage": selectors.stichtage(_visible_imports(request)),
             "area_options": area_options,
             "series": _series(request, level, area),

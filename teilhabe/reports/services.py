@@ -278,4 +278,8 @@ def edition_publish(*, acting_user: Any, edition: ReportEdition, build: ReportBu
             changed_fields=["status", "published_build"],
             extra={"build": build.pk, "pdf_sha256": build.pdf_sha256, "snapshot_sha256": build.snapshot_sha256},
         )
+        # The HTML edition's pages are rendered into the fragment store once, not on their first view.
+        from teilhabe.indicators.prerender import schedule
+
+        schedule()
     return edition
