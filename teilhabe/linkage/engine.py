@@ -263,6 +263,7 @@ def _train(linker: Any, db_api: Any, labels: pd.DataFrame) -> str:
     if len(labels) >= MIN_LABELS:
         table = db_api.register(labels, table_name="__teilhabe_labels")
         linker.training.estimate_m_from_pairwise_labels(table)
+        _smooth_m(linker, len(labels))
         return "labels"
     # Two EM passes with different blocks, so that each comparison is estimated at least once.
     linker.training.estimate_parameters_using_expectation_maximisation(
@@ -272,6 +273,23 @@ def _train(linker: Any, db_api: Any, labels: pd.DataFrame) -> str:
         block_on("given_sk", "family_sk"), record_sample_proportion=1.0
     )
     return "em"
+
+
+M_PSEUDOCOUNT = 0.5  # Jeffreys prior: half a pair per comparison level (fixed a priori, not tuned)
+
+
+def _smooth_m(linker: Any, pairs: int) -> None:
+    """m-probabilities from labels with a pseudo-count per level: (count + ½) / (pairs + ½·levels).
+
+    A few hundred labelled pairs leave rare levels unobserved ("year ±1", "family name different"), and
+    Splink then sets m = 10⁻⁶ — a near-veto learnt from having seen nothing. The pseudo-count turns "not
+    seen in n pairs" into "rarer than about 1 in 2n", and leaves well-observed levels practically unchanged."""
+    for comparison in linker._settings_obj.comparisons:
+        levels = comparison._comparison_levels_excluding_null
+        counts = [level.m_probability * pairs if level._m_is_trained else 0.0 for level in levels]
+        total = sum(counts) + M_PSEUDOCOUNT * len(levels)
+        for level, count in zip(levels, counts, strict=True):
+            level.m_probability = (count + M_PSEUDOCOUNT) / total
 
 
 MEMORY_LIMIT = "6GB"  # DuckDB spills to a temporary directory above this (the machine has 24 GiB, shared)
