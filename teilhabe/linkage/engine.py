@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from teilhabe.lib.names import name_keys, parse_birth, split_family_given
+from teilhabe.lib.names import name_keys, parse_birth, skeleton, split_family_given
 from teilhabe.lib.textnorm import fold
 
 # Fixed a priori, not tuned on labels: a pair is a match when the posterior says "more likely than not"
@@ -36,15 +36,18 @@ for _name in ("splink", "splink.internals"):
 
 
 @lru_cache(maxsize=200_000)
-def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...]]:
-    """(latin, skeleton string, first-token skeleton, all skeletons incl. particle variants) of one field."""
+def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...], str]:
+    """(latin, skeleton string, first-token skeleton, all skeletons incl. particle variants, skeleton of the
+    tokens written together) of one field. The joined skeleton makes "Gebre Mariam" = "Gebremariam" and
+    "Ahmed Shah" = "Ahmadshah" (name parts written apart or together)."""
     keys = name_keys(text)
     latin = " ".join(t.latin for t in keys.tokens)
     skeletons = [t.skeleton for t in keys.tokens]
     variants = set(skeletons)
     for token in keys.tokens:
         variants |= {k[2:] for k in token.alternatives if k.startswith("s:")}
-    return latin, " ".join(skeletons), skeletons[0] if skeletons else "", tuple(sorted(variants))
+    joined = skeleton("".join(t.latin for t in keys.tokens)) if keys.tokens else ""
+    return latin, " ".join(skeletons), skeletons[0] if skeletons else "", tuple(sorted(variants)), joined
 
 
 _fold = lru_cache(maxsize=200_000)(fold)
@@ -77,8 +80,12 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
         family = _none_if_blank(record.family_name) or ""
         if not given and "," in family:  # "Family, Given" typed into one field
             family, given = split_family_given(family)
-        g_lat, g_sk, g_first, g_all = _name_features(given)
-        f_lat, f_sk, f_first, f_all = _name_features(_strip_family_article(family))
+        g_lat, g_sk, g_first, g_all, g_skj = _name_features(given)
+        f_lat, f_sk, f_first, f_all, f_skj = _name_features(_strip_family_article(family))
+        # The same fields read the other way round (article split in the given name, not in the family
+        # name), for swapped fields: "Aleksandr" typed as family name is not "Al Eksandr".
+        g_sk2 = _name_features(_strip_family_article(given))[1]
+        f_sk2 = _name_features(family)[1]
         birth = _birth(_none_if_blank(record.birth_date) or "")
         sex = (_none_if_blank(record.sex) or "").lower()[:1]
         row = {
@@ -86,6 +93,10 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
             "given_lat": g_lat or None,
             "given_sk": g_sk or None,
             "given_first": g_first or None,
+            "given_sk2": g_sk2 or None,
+            "given_skj": g_skj or None,
+            "family_sk2": f_sk2 or None,
+            "family_skj": f_skj or None,
             "family_lat": f_lat or None,
             "family_sk": f_sk or None,
             "family_first": f_first or None,
@@ -115,6 +126,18 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _swap_sql(part: str) -> str:
+    """This field of one record equals the other field of the other record, in either reading (with or
+    without a glued article split off)."""
+    other = "family" if part == "given" else "given"
+    return " OR ".join(
+        f"{part}_{mine}_{x} = {other}_{theirs}_{y}"
+        for x, y in (("l", "r"), ("r", "l"))
+        for mine in ("sk", "sk2")
+        for theirs in ("sk", "sk2")
+    )
+
+
 def _name_comparison(part: str) -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
@@ -126,11 +149,9 @@ def _name_comparison(part: str) -> Any:
             cll.NullLevel(sk),
             cll.ExactMatchLevel(lat, term_frequency_adjustments=True),
             cll.ExactMatchLevel(sk, term_frequency_adjustments=True),
+            cll.CustomLevel(f"{part}_skj_l = {part}_skj_r", label_for_charts="zusammengeschrieben gleich"),
             cll.JaroWinklerLevel(lat, 0.92),
-            cll.CustomLevel(
-                f"{sk}_l = family_sk_r OR {sk}_l = given_sk_r OR {sk}_r = family_sk_l OR {sk}_r = given_sk_l",
-                label_for_charts="Name in anderem Feld (vertauscht)",
-            ),
+            cll.CustomLevel(_swap_sql(part), label_for_charts="Name in anderem Feld (vertauscht)"),
             cll.JaroWinklerLevel(lat, 0.80),
             cll.CustomLevel(
                 f"len(list_intersect(string_split({sk}_l, ' '), name_sks_r)) > 0 "
@@ -164,9 +185,11 @@ def _birth_comparison() -> Any:
                 "byear_l = byear_r AND bmonth_l = bday_r AND bday_l = bmonth_r", label_for_charts="Tag/Monat vertauscht"
             ),
             cll.CustomLevel(
-                "(byear_l = byear_r AND (bmonth_l = bmonth_r OR bday_l = bday_r)) "
-                "OR (abs(byear_l - byear_r) <= 10 AND bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r)",
-                label_for_charts="eine Angabe abweichend",
+                "byear_l = byear_r AND (bmonth_l = bmonth_r OR bday_l = bday_r)", label_for_charts="Tag oder Monat abweichend"
+            ),
+            cll.CustomLevel(
+                "bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r",
+                label_for_charts="Tag und Monat gleich, Jahr abweichend",
             ),
             cll.CustomLevel("abs(byear_l - byear_r) <= 1", label_for_charts="Jahr ±1"),
             cll.ElseLevel(),
@@ -200,6 +223,8 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
             block_on("given_sk", "family_sk"),
             block_on("byear", "bmonth", "bday"),
             "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
+            "l.given_sk2 = r.family_sk2 AND l.family_sk2 = r.given_sk2",
+            block_on("given_skj", "family_skj"),
             block_on("family_first", "given_first", "ags"),
             block_on("name_sorted"),
             block_on("g3", "f3", "byear"),
