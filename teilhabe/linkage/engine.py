@@ -102,6 +102,9 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
             "family_first": f_first or None,
             "name_sks": sorted(set(g_all) | set(f_all)),
             "name_sorted": " ".join(sorted((g_sk + " " + f_sk).split())) or None,
+            # Order-free pair of two-letter skeleton prefixes: a loose block for the small-input rules
+            # (variant spelling in both fields plus a swap or a missing or shifted birth date).
+            "name2": " ".join(sorted((g_sk[:2], f_sk[:2]))) if g_sk and f_sk else None,
             "g3": g_sk[:3] or None,
             "f3": f_sk[:3] or None,
             "byear": birth.year,
@@ -225,6 +228,7 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
             "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
             "l.given_sk2 = r.family_sk2 AND l.family_sk2 = r.given_sk2",
             block_on("given_skj", "family_skj"),
+            block_on("name2"),
             block_on("family_first", "given_first", "ags"),
             block_on("name_sorted"),
             block_on("g3", "f3", "byear"),
@@ -361,9 +365,12 @@ def _run(frames: list[pd.DataFrame], link_type: str, threshold: float) -> pd.Dat
     if "source_dataset_l" in pairs.columns:  # link-only: orient every pair as (first list, second list)
         flip = pairs["source_dataset_l"] != frames[0]["source_dataset"].iloc[0]
         pairs.loc[flip, ["unique_id_l", "unique_id_r"]] = pairs.loc[flip, ["unique_id_r", "unique_id_l"]].to_numpy()
-    pairs = pairs[["unique_id_l", "unique_id_r", "match_probability"]].copy()
+    pairs = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].copy()
     pairs["rule"] = "splink"
     return pairs
+
+
+AZR_WEIGHT = 64.0  # match weight (log2 odds) given to a deterministic AZR pair: above any model score
 
 
 def _deterministic(left: pd.DataFrame, right: pd.DataFrame | None) -> pd.DataFrame:
@@ -375,6 +382,7 @@ def _deterministic(left: pd.DataFrame, right: pd.DataFrame | None) -> pd.DataFra
         merged = merged[merged["unique_id_l"] < merged["unique_id_r"]]
     out = merged[["unique_id_l", "unique_id_r"]].copy()
     out["match_probability"] = 1.0
+    out["match_weight"] = AZR_WEIGHT
     out["rule"] = "azr"
     return out
 
@@ -392,15 +400,20 @@ def _combine(rules: pd.DataFrame, scored: pd.DataFrame, left: pd.DataFrame, righ
 
 def one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
     """Greedy best-first assignment: each record of either list links to at most one of the other (two
-    agencies' lists, each already free of duplicates)."""
+    agencies' lists, each already free of duplicates). Ordered by Splink's match weight (log2 odds) where
+    present: probabilities round to 1.0 for many pairs and would leave the order to chance. (An exact
+    maximum-weight assignment was measured and did no better, decision 0141.)"""
+    key = "match_weight" if "match_weight" in pairs.columns else "match_probability"
     used_l: set[str] = set()
     used_r: set[str] = set()
     keep = []
-    for index, row in pairs.sort_values("match_probability", ascending=False).iterrows():
-        if row.unique_id_l in used_l or row.unique_id_r in used_r:
+    for index, left, right in pairs.sort_values(key, ascending=False, kind="stable")[
+        ["unique_id_l", "unique_id_r"]
+    ].itertuples():
+        if left in used_l or right in used_r:
             continue
-        used_l.add(row.unique_id_l)
-        used_r.add(row.unique_id_r)
+        used_l.add(left)
+        used_r.add(right)
         keep.append(index)
     return pairs.loc[keep]
 
