@@ -64,10 +64,17 @@ def show_errors(pairs: pd.DataFrame, scored: pd.DataFrame, a: pd.DataFrame, b: p
     truth_a = dict(zip(ra.index, ra["true_id"], strict=True))
     truth_b = dict(zip(rb.index, rb["true_id"], strict=True))
     by_true_b = {t: u for u, t in truth_b.items()}
-    score = {(l_, r_): p_ for l_, r_, p_ in zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True)}
+    score = {
+        (l_, r_): p_
+        for l_, r_, p_ in zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True)
+    }
     linked_l = dict(zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True))
     linked_r = dict(zip(pairs["unique_id_r"], pairs["unique_id_l"], strict=True))
-    fps = [(l_, r_) for l_, r_ in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True) if truth_a[l_] != truth_b[r_]]
+    fps = [
+        (l_, r_)
+        for l_, r_ in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+        if truth_a[l_] != truth_b[r_]
+    ]
     fns = [(l_, by_true_b[t]) for l_, t in truth_a.items() if t in by_true_b and linked_l.get(l_) != by_true_b[t]]
     print(f"  false positives: {len(fps)}")
     for left, right in fps[:limit]:
@@ -76,7 +83,9 @@ def show_errors(pairs: pd.DataFrame, scored: pd.DataFrame, a: pd.DataFrame, b: p
     for left, right in fns[:limit]:
         own = score.get((left, right))
         taken = linked_l.get(left) or linked_r.get(right)
-        print(f"    FN p={'-' if own is None else f'{own:.3f}'}{' (record linked elsewhere)' if taken else ''}  {show(left, right)}")
+        print(
+            f"    FN p={'-' if own is None else f'{own:.3f}'}{' (record linked elsewhere)' if taken else ''}  {show(left, right)}"
+        )
 
 
 def run(a: pd.DataFrame, b: pd.DataFrame, label: str, plain: bool = False, errors: int = 0) -> None:

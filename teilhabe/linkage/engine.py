@@ -188,7 +188,8 @@ def _birth_comparison() -> Any:
                 "byear_l = byear_r AND bmonth_l = bday_r AND bday_l = bmonth_r", label_for_charts="Tag/Monat vertauscht"
             ),
             cll.CustomLevel(
-                "byear_l = byear_r AND (bmonth_l = bmonth_r OR bday_l = bday_r)", label_for_charts="Tag oder Monat abweichend"
+                "byear_l = byear_r AND (bmonth_l = bmonth_r OR bday_l = bday_r)",
+                label_for_charts="Tag oder Monat abweichend",
             ),
             cll.CustomLevel(
                 "bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r",

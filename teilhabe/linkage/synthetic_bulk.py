@@ -80,7 +80,9 @@ def make_population(n_records: int, seed: int = 5, long_tail: float = REALISTIC_
             "m": np.array([pool.add(f) for f in males]),
             "w": np.array([pool.add(f) for f in females]),
             "tail_family": np.array([pool.add(_tail_family(py, origin), composed=True) for _ in range(tail_n)]),
-            "tail_given": np.array([pool.add(_tail_family(py, origin, given=True), composed=True) for _ in range(given_n)]),
+            "tail_given": np.array(
+                [pool.add(_tail_family(py, origin, given=True), composed=True) for _ in range(given_n)]
+            ),
         }
     latin, offset, count, script = pool.arrays()
 
@@ -183,9 +185,13 @@ def _render(
     day, month = dates.dt.day, dates.dt.month
     swapped = (r < 0.03) & (day <= 12) & (day != month)
     day_month_swapped = year + "-" + day.map("{:02d}".format) + "-" + month.map("{:02d}".format)
-    shifted = (dates.dt.year + np.where(rng.random(n) < 0.5, -1, 1)).astype(str) + "-" + month.map(
-        "{:02d}".format
-    ) + "-" + day.clip(upper=28).map("{:02d}".format)
+    shifted = (
+        (dates.dt.year + np.where(rng.random(n) < 0.5, -1, 1)).astype(str)
+        + "-"
+        + month.map("{:02d}".format)
+        + "-"
+        + day.clip(upper=28).map("{:02d}".format)
+    )
     known = np.select(
         [swapped, r < 0.05, r < 0.07, r < 0.09], [day_month_swapped, shifted, year + "-01-01", ""], default=iso
     )
