@@ -70,62 +70,78 @@ def _none_if_blank(value: Any) -> Any:
     return text or None
 
 
+def _blank_to_empty(series: pd.Series) -> pd.Series:
+    """``_none_if_blank`` per distinct value, as strings ("" for blank); object dtype."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = [_none_if_blank(u) or "" for u in uniques] + [""]  # code -1 (NaN/None) → last entry
+    return pd.Series([values[c] for c in codes], index=series.index, dtype=object)
+
+
+def _per_distinct(series: pd.Series, function: Any) -> list[Any]:
+    """``function`` applied once per distinct value of *series*, mapped back to the rows (list, row order)."""
+    codes, uniques = pd.factorize(series)
+    results = [function(u) for u in uniques]
+    return [results[c] for c in codes]
+
+
+def _given_features(given: str) -> tuple[Any, ...]:
+    return (*_name_features(given), _name_features(_strip_family_article(given))[1])
+
+
+def _family_features(family: str) -> tuple[Any, ...]:
+    return (*_name_features(_strip_family_article(family)), _name_features(family)[1])
+
+
 def features(df: pd.DataFrame) -> pd.DataFrame:
-    """Normalised feature table for Splink (one row per input row, same ``unique_id``)."""
-    rows = []
-    has_street = "street" in df.columns
-    has_locality = "locality" in df.columns
-    for record in df.itertuples(index=False):
-        given = _none_if_blank(record.given_name) or ""
-        family = _none_if_blank(record.family_name) or ""
-        if not given and "," in family:  # "Family, Given" typed into one field
-            family, given = split_family_given(family)
-        g_lat, g_sk, g_first, g_all, g_skj = _name_features(given)
-        f_lat, f_sk, f_first, f_all, f_skj = _name_features(_strip_family_article(family))
-        # The same fields read the other way round (article split in the given name, not in the family
-        # name), for swapped fields: "Aleksandr" typed as family name is not "Al Eksandr".
-        g_sk2 = _name_features(_strip_family_article(given))[1]
-        f_sk2 = _name_features(family)[1]
-        birth = _birth(_none_if_blank(record.birth_date) or "")
-        sex = (_none_if_blank(record.sex) or "").lower()[:1]
-        row = {
-            "unique_id": str(record.unique_id),
-            "given_lat": g_lat or None,
-            "given_sk": g_sk or None,
-            "given_first": g_first or None,
-            "given_sk2": g_sk2 or None,
-            "given_skj": g_skj or None,
-            "family_sk2": f_sk2 or None,
-            "family_skj": f_skj or None,
-            "family_lat": f_lat or None,
-            "family_sk": f_sk or None,
-            "family_first": f_first or None,
-            "name_sks": sorted(set(g_all) | set(f_all)),
-            "name_sorted": " ".join(sorted((g_sk + " " + f_sk).split())) or None,
-            # Order-free pair of two-letter skeleton prefixes: a loose block for the small-input rules
-            # (variant spelling in both fields plus a swap or a missing or shifted birth date).
-            "name2": " ".join(sorted((g_sk[:2], f_sk[:2]))) if g_sk and f_sk else None,
-            "g3": g_sk[:3] or None,
-            "f3": f_sk[:3] or None,
-            "byear": birth.year,
-            "bmonth": birth.month,
-            "bday": birth.day,
-            "b_unc": birth.uncertain,
-            "nationality": _none_if_blank(record.nationality),
-            "sex": sex if sex in {"m", "w", "f", "d"} else None,
-            "azr": (_none_if_blank(record.azr) or "").replace(" ", "") or None,
-            "ags": _none_if_blank(record.gemeinde_ags),
-        }
-        if row["sex"] == "f":
-            row["sex"] = "w"
-        if has_street:
-            row["street"] = _fold(_none_if_blank(record.street) or "") or None
-        if has_locality:
-            row["locality"] = _fold(_none_if_blank(record.locality) or "") or None
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    for column in ("byear", "bmonth", "bday"):
-        out[column] = out[column].astype("Int64")
+    """Normalised feature table for Splink (one row per input row, same ``unique_id``).
+
+    Name keys are computed once per distinct field value (a large population has far fewer distinct
+    names than records) and mapped back to the rows; the result is the same as a per-row computation."""
+    given = _blank_to_empty(df["given_name"]).tolist()
+    family = _blank_to_empty(df["family_name"]).tolist()
+    for i, (g, f) in enumerate(zip(given, family, strict=True)):
+        if not g and "," in f:  # "Family, Given" typed into one field
+            family[i], given[i] = split_family_given(f)
+    gf = _per_distinct(pd.Series(given, dtype=object), _given_features)
+    ff = _per_distinct(pd.Series(family, dtype=object), _family_features)
+    births = _per_distinct(_blank_to_empty(df["birth_date"]), _birth)
+    out = pd.DataFrame({"unique_id": df["unique_id"].astype(str).to_numpy()})
+
+    def col(values: list[Any]) -> list[Any]:
+        return [v or None for v in values]
+
+    g_lat, g_sk, g_first, g_all, g_skj, g_sk2 = (list(x) for x in zip(*gf, strict=True)) if gf else ([],) * 6
+    f_lat, f_sk, f_first, f_all, f_skj, f_sk2 = (list(x) for x in zip(*ff, strict=True)) if ff else ([],) * 6
+    out["given_lat"] = col(g_lat)
+    out["given_sk"] = col(g_sk)
+    out["given_first"] = col(g_first)
+    out["given_sk2"] = col(g_sk2)
+    out["given_skj"] = col(g_skj)
+    out["family_sk2"] = col(f_sk2)
+    out["family_skj"] = col(f_skj)
+    out["family_lat"] = col(f_lat)
+    out["family_sk"] = col(f_sk)
+    out["family_first"] = col(f_first)
+    out["name_sks"] = [sorted(set(a) | set(b)) for a, b in zip(g_all, f_all, strict=True)]
+    out["name_sorted"] = [" ".join(sorted((a + " " + b).split())) or None for a, b in zip(g_sk, f_sk, strict=True)]
+    # Order-free pair of two-letter skeleton prefixes: a loose block for the small-input rules
+    # (variant spelling in both fields plus a swap or a missing or shifted birth date).
+    out["name2"] = [" ".join(sorted((a[:2], b[:2]))) if a and b else None for a, b in zip(g_sk, f_sk, strict=True)]
+    out["g3"] = [a[:3] or None for a in g_sk]
+    out["f3"] = [b[:3] or None for b in f_sk]
+    out["byear"] = pd.array([b.year for b in births], dtype="Int64")
+    out["bmonth"] = pd.array([b.month for b in births], dtype="Int64")
+    out["bday"] = pd.array([b.day for b in births], dtype="Int64")
+    out["b_unc"] = [b.uncertain for b in births]
+    out["nationality"] = col(_blank_to_empty(df["nationality"]).tolist())
+    sex = _blank_to_empty(df["sex"]).str.lower().str[:1].replace({"f": "w"})
+    out["sex"] = [s if s in {"m", "w", "d"} else None for s in sex]
+    out["azr"] = col(_blank_to_empty(df["azr"]).str.replace(" ", "", regex=False).tolist())
+    out["ags"] = col(_blank_to_empty(df["gemeinde_ags"]).tolist())
+    if "street" in df.columns:
+        out["street"] = col(_per_distinct(_blank_to_empty(df["street"]), _fold))
+    if "locality" in df.columns:
+        out["locality"] = col(_per_distinct(_blank_to_empty(df["locality"]), _fold))
     return out
 
 
