@@ -92,6 +92,32 @@ def _family_features(family: str) -> tuple[Any, ...]:
     return (*_name_features(_strip_family_article(family)), _name_features(family)[1])
 
 
+def _names_chunk(given: list[str], family: list[str]) -> tuple[list[Any], list[Any]]:
+    return [_given_features(u) for u in given], [_family_features(u) for u in family]
+
+
+def _name_columns(given: list[str], family: list[str], *, parallel: bool) -> tuple[list[Any], list[Any]]:
+    """Name features per row of both fields, computed once per distinct value. With *parallel* (inputs
+    above ``LARGE``), half of the distinct values go to one worker process while this process does the
+    other half: the name normalisation is pure Python and would otherwise keep one of the two cores idle
+    (decision 0142). Same results either way."""
+    g_codes, g_uniques = pd.factorize(pd.Series(given, dtype=object))
+    f_codes, f_uniques = pd.factorize(pd.Series(family, dtype=object))
+    g_list, f_list = list(g_uniques), list(f_uniques)
+    if parallel:
+        from concurrent.futures import ProcessPoolExecutor
+
+        gh, fh = len(g_list) // 2, len(f_list) // 2
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(_names_chunk, g_list[gh:], f_list[fh:])
+            g_head, f_head = _names_chunk(g_list[:gh], f_list[:fh])
+            g_tail, f_tail = future.result()
+        g_results, f_results = g_head + g_tail, f_head + f_tail
+    else:
+        g_results, f_results = _names_chunk(g_list, f_list)
+    return [g_results[c] for c in g_codes], [f_results[c] for c in f_codes]
+
+
 def features(df: pd.DataFrame) -> pd.DataFrame:
     """Normalised feature table for Splink (one row per input row, same ``unique_id``).
 
@@ -102,8 +128,7 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     for i, (g, f) in enumerate(zip(given, family, strict=True)):
         if not g and "," in f:  # "Family, Given" typed into one field
             family[i], given[i] = split_family_given(f)
-    gf = _per_distinct(pd.Series(given, dtype=object), _given_features)
-    ff = _per_distinct(pd.Series(family, dtype=object), _family_features)
+    gf, ff = _name_columns(given, family, parallel=len(df) > LARGE)
     births = _per_distinct(_blank_to_empty(df["birth_date"]), _birth)
     out = pd.DataFrame({"unique_id": df["unique_id"].astype(str).to_numpy()})
 
