@@ -50,14 +50,52 @@ def score(pairs: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame) -> tuple[float,
     return precision, recall, f1, true_pairs
 
 
-def run(a: pd.DataFrame, b: pd.DataFrame, label: str, plain: bool = False) -> None:
+def show_errors(pairs: pd.DataFrame, scored: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame, limit: int) -> None:
+    """Error analysis at the operating threshold: false positives (linked, different true_id) and false
+    negatives (same true_id, not linked) with the raw fields and the pair's score (for a false negative,
+    the pair's own score if it was scored at all, and the link that took one of its records)."""
+    fields = ["given_name", "family_name", "birth_date", "nationality", "sex", "azr", "gemeinde_ags"]
+    ra, rb = a.set_index(a["unique_id"].astype(str)), b.set_index(b["unique_id"].astype(str))
+
+    def show(left: str, right: str) -> str:
+        x, y = ra.loc[left], rb.loc[right]
+        return " | ".join(f"{x[f]!s:>14} ~ {y[f]!s:<14}" for f in fields[:3]) + f" | {x['sex']}/{y['sex']}"
+
+    truth_a = dict(zip(ra.index, ra["true_id"], strict=True))
+    truth_b = dict(zip(rb.index, rb["true_id"], strict=True))
+    by_true_b = {t: u for u, t in truth_b.items()}
+    score = {
+        (l_, r_): p_
+        for l_, r_, p_ in zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True)
+    }
+    linked_l = dict(zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True))
+    linked_r = dict(zip(pairs["unique_id_r"], pairs["unique_id_l"], strict=True))
+    fps = [
+        (l_, r_)
+        for l_, r_ in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+        if truth_a[l_] != truth_b[r_]
+    ]
+    fns = [(l_, by_true_b[t]) for l_, t in truth_a.items() if t in by_true_b and linked_l.get(l_) != by_true_b[t]]
+    print(f"  false positives: {len(fps)}")
+    for left, right in fps[:limit]:
+        print(f"    FP p={score.get((left, right), 1.0):.3f}  {show(left, right)}")
+    print(f"  false negatives: {len(fns)}")
+    for left, right in fns[:limit]:
+        own = score.get((left, right))
+        taken = linked_l.get(left) or linked_r.get(right)
+        print(
+            f"    FN p={'-' if own is None else f'{own:.3f}'}{' (record linked elsewhere)' if taken else ''}  {show(left, right)}"
+        )
+
+
+def run(a: pd.DataFrame, b: pd.DataFrame, label: str, plain: bool = False, errors: int = 0) -> None:
     inputs_a, inputs_b = a.drop(columns=["true_id"], errors="ignore"), b.drop(columns=["true_id"], errors="ignore")
     import splink  # noqa: F401 - the library import (≈1 s) is not part of the linkage run
 
     load = os.getloadavg()[0]
     started, cpu = time.perf_counter(), time.process_time()
-    pairs = engine.link(inputs_a, inputs_b, threshold=engine.MATCH_THRESHOLD)
-    pairs = engine.one_to_one(pairs[pairs["match_probability"] >= engine.MATCH_THRESHOLD])
+    scored = engine.link(inputs_a, inputs_b, threshold=engine.REVIEW_THRESHOLD if errors else engine.MATCH_THRESHOLD)
+    pairs = engine.one_to_one(scored[scored["match_probability"] >= engine.MATCH_THRESHOLD])
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     if "true_id" in a.columns and "true_id" in b.columns:
         p, r, f1, n_true = score(pairs, a, b)
@@ -65,6 +103,8 @@ def run(a: pd.DataFrame, b: pd.DataFrame, label: str, plain: bool = False) -> No
             f"{label:<44} P {p:.4f}  R {r:.4f}  F1 {f1:.4f}  pairs {len(pairs):>6} / true {n_true:>6}  "
             f"{elapsed:6.1f} s wall, {cpu:5.1f} s CPU, load {load:.1f}"
         )
+        if errors:
+            show_errors(pairs, scored, a.astype({"unique_id": str}), b.astype({"unique_id": str}), errors)
     else:
         print(f"{label:<44} predicted pairs {len(pairs)}  {elapsed:6.1f} s (no true_id: no scores)")
     if plain:
@@ -112,6 +152,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--plain", action="store_true", help="also run plain Splink on the generated set")
+    parser.add_argument("--errors", type=int, default=0, help="print up to N false positives/negatives per run")
     args = parser.parse_args()
     print(f"splink linkage benchmark — cores visible: {os.cpu_count()}; machine shared with other sessions")
     if args.dir:
@@ -122,33 +163,47 @@ def main() -> None:
         return
     if not args.skip_febrl:
         a, b = febrl4()
-        run(a, b, "FEBRL4 5,000 × 5,000 (no ID numbers)")
+        run(a, b, "FEBRL4 5,000 × 5,000 (no ID numbers)", errors=args.errors)
     from teilhabe.linkage.synthetic import make_pair
 
     for variant_set in args.variant_set or ["all", "A", "B"]:
         for seed in args.seed or [1, 2, 3]:
             a, b = make_pair(args.persons, seed=seed, variant_set=variant_set)
-            run(a, b, f"transliteration set seed {seed}, families {variant_set}", plain=args.plain and seed == 1)
+            run(
+                a,
+                b,
+                f"transliteration set seed {seed}, families {variant_set}",
+                plain=args.plain and seed == 1,
+                errors=args.errors,
+            )
 
 
 def dedupe_benchmark(rows: int) -> None:
-    """Deduplicate one list of ``rows`` records: the generated population with the realistic long tail of
-    names (``synthetic.REALISTIC_TAIL``), both agencies' renderings stacked, so about 70 % of the persons
-    have two records. Prints pairs found, precision/recall against ``true_id`` (scoring only), wall and CPU
-    time of the linkage (features, training, prediction) and the process's peak memory (ru_maxrss)."""
+    """Deduplicate one list of ``rows`` records: the realistic long-tail population
+    (``synthetic_bulk.make_population``, vectorised), two agencies' renderings stacked, so about 70 % of
+    the persons have two records. Prints pairs found, precision/recall against ``true_id`` (scoring only),
+    wall and CPU time of the linkage (features, training, prediction; CPU of all threads of this process),
+    the process's peak resident memory (ru_maxrss, generation included) and the load averages before and
+    after. The generated file is cached under the temporary directory (same rows and seed → same file)."""
     import resource
 
-    from teilhabe.linkage.synthetic import REALISTIC_TAIL, make_pair
+    from teilhabe.linkage.synthetic_bulk import make_population
 
+    cache = Path(tempfile.gettempdir()) / f"teilhabe-identity-dedupe-{rows}-seed5.parquet"
     started = time.perf_counter()
-    a, b = make_pair(rows // 2, seed=5, long_tail=REALISTIC_TAIL)
-    frame = pd.concat([a, b], ignore_index=True)
+    if cache.exists():
+        frame = pd.read_parquet(cache)
+        origin = f"read from {cache}"
+    else:
+        frame = make_population(rows, seed=5)
+        frame.to_parquet(cache, index=False)
+        origin = f"generated (cached as {cache})"
     truth = dict(zip(frame["unique_id"], frame["true_id"], strict=True))
     frame = frame.drop(columns=["true_id"])
-    print(f"generated {len(frame):,} records in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"{len(frame):,} records {origin} in {time.perf_counter() - started:.0f} s", flush=True)
     import splink  # noqa: F401 - library import not timed
 
-    load = os.getloadavg()[0]
+    load = os.getloadavg()
     started, cpu = time.perf_counter(), time.process_time()
     pairs = engine.dedupe(frame, threshold=engine.MATCH_THRESHOLD)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -161,7 +216,8 @@ def dedupe_benchmark(rows: int) -> None:
     print(
         f"dedupe {len(frame):,} records: {len(pairs):,} pairs ≥ {engine.MATCH_THRESHOLD} "
         f"(P {tp / max(len(pairs), 1):.4f}, R {tp / max(true_pairs, 1):.4f}) in {elapsed:.1f} s wall, "
-        f"{cpu:.1f} s CPU, peak memory {peak:.1f} GiB, load at start {load:.1f}, at end {os.getloadavg()[0]:.1f}"
+        f"{cpu:.1f} s CPU, peak RSS {peak:.1f} GiB; load averages (1/5/15 min) at start "
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}, at end {'/'.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
 
 

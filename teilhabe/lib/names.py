@@ -118,6 +118,7 @@ def _arabic_to_latin(token: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=2**18)
 def to_latin(token: str) -> str:
     """One folded token in any supported script → lower-case Latin letters (no spelling normalisation)."""
     if not token:
@@ -160,6 +161,7 @@ _VOWELS = re.compile(r"[aeiouyj]")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=2**18)
 def spell(latin: str) -> str:
     """Normalised Latin spelling (vowels kept): ``spell("mouhammed") == "muhamed"``."""
     text = latin
@@ -228,7 +230,9 @@ class TokenKeys:
         return out | set(self.alternatives)
 
 
-def _token_keys(token: str, extra: list[str] = ()) -> TokenKeys:  # type: ignore[assignment]
+@lru_cache(maxsize=2**18)
+def _token_keys(token: str, extra: tuple[str, ...] = ()) -> TokenKeys:
+    """Cached per token: composed names repeat the same tokens far more often than whole names repeat."""
     latin = to_latin(token)
     alternatives: set[str] = set()
     for other in extra:
@@ -287,7 +291,7 @@ def name_tokens(*parts: str) -> list[TokenKeys]:
             pending = []
             if len(word) < 2 and not glued:
                 continue
-            result.append(_token_keys(word, glued))
+            result.append(_token_keys(word, tuple(glued)))
     return result
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from teilhabe.lib.names import name_keys, parse_birth, split_family_given
+from teilhabe.lib.names import name_keys, parse_birth, skeleton, split_family_given
 from teilhabe.lib.textnorm import fold
 
 # Fixed a priori, not tuned on labels: a pair is a match when the posterior says "more likely than not"
@@ -36,15 +36,18 @@ for _name in ("splink", "splink.internals"):
 
 
 @lru_cache(maxsize=200_000)
-def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...]]:
-    """(latin, skeleton string, first-token skeleton, all skeletons incl. particle variants) of one field."""
+def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...], str]:
+    """(latin, skeleton string, first-token skeleton, all skeletons incl. particle variants, skeleton of the
+    tokens written together) of one field. The joined skeleton makes "Gebre Mariam" = "Gebremariam" and
+    "Ahmed Shah" = "Ahmadshah" (name parts written apart or together)."""
     keys = name_keys(text)
     latin = " ".join(t.latin for t in keys.tokens)
     skeletons = [t.skeleton for t in keys.tokens]
     variants = set(skeletons)
     for token in keys.tokens:
         variants |= {k[2:] for k in token.alternatives if k.startswith("s:")}
-    return latin, " ".join(skeletons), skeletons[0] if skeletons else "", tuple(sorted(variants))
+    joined = skeleton("".join(t.latin for t in keys.tokens)) if keys.tokens else ""
+    return latin, " ".join(skeletons), skeletons[0] if skeletons else "", tuple(sorted(variants)), joined
 
 
 _fold = lru_cache(maxsize=200_000)(fold)
@@ -67,52 +70,116 @@ def _none_if_blank(value: Any) -> Any:
     return text or None
 
 
+def _blank_to_empty(series: pd.Series) -> pd.Series:
+    """``_none_if_blank`` per distinct value, as strings ("" for blank); object dtype."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = [_none_if_blank(u) or "" for u in uniques] + [""]  # code -1 (NaN/None) → last entry
+    return pd.Series([values[c] for c in codes], index=series.index, dtype=object)
+
+
+def _per_distinct(series: pd.Series, function: Any) -> list[Any]:
+    """``function`` applied once per distinct value of *series*, mapped back to the rows (list, row order)."""
+    codes, uniques = pd.factorize(series)
+    results = [function(u) for u in uniques]
+    return [results[c] for c in codes]
+
+
+def _given_features(given: str) -> tuple[Any, ...]:
+    return (*_name_features(given), _name_features(_strip_family_article(given))[1])
+
+
+def _family_features(family: str) -> tuple[Any, ...]:
+    return (*_name_features(_strip_family_article(family)), _name_features(family)[1])
+
+
+def _names_chunk(given: list[str], family: list[str]) -> tuple[list[Any], list[Any]]:
+    return [_given_features(u) for u in given], [_family_features(u) for u in family]
+
+
+def _name_columns(given: list[str], family: list[str], *, parallel: bool) -> tuple[list[Any], list[Any]]:
+    """Name features per row of both fields, computed once per distinct value. With *parallel* (inputs
+    above ``LARGE``), half of the distinct values go to one worker process while this process does the
+    other half: the name normalisation is pure Python and would otherwise keep one of the two cores idle
+    (decision 0142). Same results either way."""
+    g_codes, g_uniques = pd.factorize(pd.Series(given, dtype=object))
+    f_codes, f_uniques = pd.factorize(pd.Series(family, dtype=object))
+    g_list, f_list = list(g_uniques), list(f_uniques)
+    if parallel:
+        from concurrent.futures import ProcessPoolExecutor
+
+        gh, fh = len(g_list) // 2, len(f_list) // 2
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(_names_chunk, g_list[gh:], f_list[fh:])
+            g_head, f_head = _names_chunk(g_list[:gh], f_list[:fh])
+            g_tail, f_tail = future.result()
+        g_results, f_results = g_head + g_tail, f_head + f_tail
+    else:
+        g_results, f_results = _names_chunk(g_list, f_list)
+    return [g_results[c] for c in g_codes], [f_results[c] for c in f_codes]
+
+
 def features(df: pd.DataFrame) -> pd.DataFrame:
-    """Normalised feature table for Splink (one row per input row, same ``unique_id``)."""
-    rows = []
-    has_street = "street" in df.columns
-    has_locality = "locality" in df.columns
-    for record in df.itertuples(index=False):
-        given = _none_if_blank(record.given_name) or ""
-        family = _none_if_blank(record.family_name) or ""
-        if not given and "," in family:  # "Family, Given" typed into one field
-            family, given = split_family_given(family)
-        g_lat, g_sk, g_first, g_all = _name_features(given)
-        f_lat, f_sk, f_first, f_all = _name_features(_strip_family_article(family))
-        birth = _birth(_none_if_blank(record.birth_date) or "")
-        sex = (_none_if_blank(record.sex) or "").lower()[:1]
-        row = {
-            "unique_id": str(record.unique_id),
-            "given_lat": g_lat or None,
-            "given_sk": g_sk or None,
-            "given_first": g_first or None,
-            "family_lat": f_lat or None,
-            "family_sk": f_sk or None,
-            "family_first": f_first or None,
-            "name_sks": sorted(set(g_all) | set(f_all)),
-            "name_sorted": " ".join(sorted((g_sk + " " + f_sk).split())) or None,
-            "g3": g_sk[:3] or None,
-            "f3": f_sk[:3] or None,
-            "byear": birth.year,
-            "bmonth": birth.month,
-            "bday": birth.day,
-            "b_unc": birth.uncertain,
-            "nationality": _none_if_blank(record.nationality),
-            "sex": sex if sex in {"m", "w", "f", "d"} else None,
-            "azr": (_none_if_blank(record.azr) or "").replace(" ", "") or None,
-            "ags": _none_if_blank(record.gemeinde_ags),
-        }
-        if row["sex"] == "f":
-            row["sex"] = "w"
-        if has_street:
-            row["street"] = _fold(_none_if_blank(record.street) or "") or None
-        if has_locality:
-            row["locality"] = _fold(_none_if_blank(record.locality) or "") or None
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    for column in ("byear", "bmonth", "bday"):
-        out[column] = out[column].astype("Int64")
+    """Normalised feature table for Splink (one row per input row, same ``unique_id``).
+
+    Name keys are computed once per distinct field value (a large population has far fewer distinct
+    names than records) and mapped back to the rows; the result is the same as a per-row computation."""
+    given = _blank_to_empty(df["given_name"]).tolist()
+    family = _blank_to_empty(df["family_name"]).tolist()
+    for i, (g, f) in enumerate(zip(given, family, strict=True)):
+        if not g and "," in f:  # "Family, Given" typed into one field
+            family[i], given[i] = split_family_given(f)
+    gf, ff = _name_columns(given, family, parallel=len(df) > LARGE)
+    births = _per_distinct(_blank_to_empty(df["birth_date"]), _birth)
+    out = pd.DataFrame({"unique_id": df["unique_id"].astype(str).to_numpy()})
+
+    def col(values: list[Any]) -> list[Any]:
+        return [v or None for v in values]
+
+    g_lat, g_sk, g_first, g_all, g_skj, g_sk2 = (list(x) for x in zip(*gf, strict=True)) if gf else ([],) * 6
+    f_lat, f_sk, f_first, f_all, f_skj, f_sk2 = (list(x) for x in zip(*ff, strict=True)) if ff else ([],) * 6
+    out["given_lat"] = col(g_lat)
+    out["given_sk"] = col(g_sk)
+    out["given_first"] = col(g_first)
+    out["given_sk2"] = col(g_sk2)
+    out["given_skj"] = col(g_skj)
+    out["family_sk2"] = col(f_sk2)
+    out["family_skj"] = col(f_skj)
+    out["family_lat"] = col(f_lat)
+    out["family_sk"] = col(f_sk)
+    out["family_first"] = col(f_first)
+    out["name_sks"] = [sorted(set(a) | set(b)) for a, b in zip(g_all, f_all, strict=True)]
+    out["name_sorted"] = [" ".join(sorted((a + " " + b).split())) or None for a, b in zip(g_sk, f_sk, strict=True)]
+    # Order-free pair of two-letter skeleton prefixes: a loose block for the small-input rules
+    # (variant spelling in both fields plus a swap or a missing or shifted birth date).
+    out["name2"] = [" ".join(sorted((a[:2], b[:2]))) if a and b else None for a, b in zip(g_sk, f_sk, strict=True)]
+    out["g3"] = [a[:3] or None for a in g_sk]
+    out["f3"] = [b[:3] or None for b in f_sk]
+    out["byear"] = pd.array([b.year for b in births], dtype="Int64")
+    out["bmonth"] = pd.array([b.month for b in births], dtype="Int64")
+    out["bday"] = pd.array([b.day for b in births], dtype="Int64")
+    out["b_unc"] = [b.uncertain for b in births]
+    out["nationality"] = col(_blank_to_empty(df["nationality"]).tolist())
+    sex = _blank_to_empty(df["sex"]).str.lower().str[:1].replace({"f": "w"})
+    out["sex"] = [s if s in {"m", "w", "d"} else None for s in sex]
+    out["azr"] = col(_blank_to_empty(df["azr"]).str.replace(" ", "", regex=False).tolist())
+    out["ags"] = col(_blank_to_empty(df["gemeinde_ags"]).tolist())
+    if "street" in df.columns:
+        out["street"] = col(_per_distinct(_blank_to_empty(df["street"]), _fold))
+    if "locality" in df.columns:
+        out["locality"] = col(_per_distinct(_blank_to_empty(df["locality"]), _fold))
     return out
+
+
+def _swap_sql(part: str) -> str:
+    """This field of one record equals the other field of the other record, in either reading (with or
+    without a glued article split off)."""
+    other = "family" if part == "given" else "given"
+    return " OR ".join(
+        f"{part}_{mine}_{x} = {other}_{theirs}_{y}"
+        for x, y in (("l", "r"), ("r", "l"))
+        for mine in ("sk", "sk2")
+        for theirs in ("sk", "sk2")
+    )
 
 
 def _name_comparison(part: str) -> Any:
@@ -126,11 +193,9 @@ def _name_comparison(part: str) -> Any:
             cll.NullLevel(sk),
             cll.ExactMatchLevel(lat, term_frequency_adjustments=True),
             cll.ExactMatchLevel(sk, term_frequency_adjustments=True),
+            cll.CustomLevel(f"{part}_skj_l = {part}_skj_r", label_for_charts="zusammengeschrieben gleich"),
             cll.JaroWinklerLevel(lat, 0.92),
-            cll.CustomLevel(
-                f"{sk}_l = family_sk_r OR {sk}_l = given_sk_r OR {sk}_r = family_sk_l OR {sk}_r = given_sk_l",
-                label_for_charts="Name in anderem Feld (vertauscht)",
-            ),
+            cll.CustomLevel(_swap_sql(part), label_for_charts="Name in anderem Feld (vertauscht)"),
             cll.JaroWinklerLevel(lat, 0.80),
             cll.CustomLevel(
                 f"len(list_intersect(string_split({sk}_l, ' '), name_sks_r)) > 0 "
@@ -164,9 +229,12 @@ def _birth_comparison() -> Any:
                 "byear_l = byear_r AND bmonth_l = bday_r AND bday_l = bmonth_r", label_for_charts="Tag/Monat vertauscht"
             ),
             cll.CustomLevel(
-                "(byear_l = byear_r AND (bmonth_l = bmonth_r OR bday_l = bday_r)) "
-                "OR (abs(byear_l - byear_r) <= 10 AND bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r)",
-                label_for_charts="eine Angabe abweichend",
+                "byear_l = byear_r AND (bmonth_l = bmonth_r OR bday_l = bday_r)",
+                label_for_charts="Tag oder Monat abweichend",
+            ),
+            cll.CustomLevel(
+                "bmonth_l = bmonth_r AND bday_l = bday_r AND NOT b_unc_l AND NOT b_unc_r",
+                label_for_charts="Tag und Monat gleich, Jahr abweichend",
             ),
             cll.CustomLevel("abs(byear_l - byear_r) <= 1", label_for_charts="Jahr ±1"),
             cll.ElseLevel(),
@@ -200,6 +268,9 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
             block_on("given_sk", "family_sk"),
             block_on("byear", "bmonth", "bday"),
             "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
+            "l.given_sk2 = r.family_sk2 AND l.family_sk2 = r.given_sk2",
+            block_on("given_skj", "family_skj"),
+            block_on("name2"),
             block_on("family_first", "given_first", "ags"),
             block_on("name_sorted"),
             block_on("g3", "f3", "byear"),
@@ -263,6 +334,7 @@ def _train(linker: Any, db_api: Any, labels: pd.DataFrame) -> str:
     if len(labels) >= MIN_LABELS:
         table = db_api.register(labels, table_name="__teilhabe_labels")
         linker.training.estimate_m_from_pairwise_labels(table)
+        _smooth_m(linker, len(labels))
         return "labels"
     # Two EM passes with different blocks, so that each comparison is estimated at least once.
     linker.training.estimate_parameters_using_expectation_maximisation(
@@ -272,6 +344,23 @@ def _train(linker: Any, db_api: Any, labels: pd.DataFrame) -> str:
         block_on("given_sk", "family_sk"), record_sample_proportion=1.0
     )
     return "em"
+
+
+M_PSEUDOCOUNT = 0.5  # Jeffreys prior: half a pair per comparison level (fixed a priori, not tuned)
+
+
+def _smooth_m(linker: Any, pairs: int) -> None:
+    """m-probabilities from labels with a pseudo-count per level: (count + ½) / (pairs + ½·levels).
+
+    A few hundred labelled pairs leave rare levels unobserved ("year ±1", "family name different"), and
+    Splink then sets m = 10⁻⁶ — a near-veto learnt from having seen nothing. The pseudo-count turns "not
+    seen in n pairs" into "rarer than about 1 in 2n", and leaves well-observed levels practically unchanged."""
+    for comparison in linker._settings_obj.comparisons:
+        levels = comparison._comparison_levels_excluding_null
+        counts = [level.m_probability * pairs if level._m_is_trained else 0.0 for level in levels]
+        total = sum(counts) + M_PSEUDOCOUNT * len(levels)
+        for level, count in zip(levels, counts, strict=True):
+            level.m_probability = (count + M_PSEUDOCOUNT) / total
 
 
 MEMORY_LIMIT = "6GB"  # DuckDB spills to a temporary directory above this (the machine has 24 GiB, shared)
@@ -318,9 +407,12 @@ def _run(frames: list[pd.DataFrame], link_type: str, threshold: float) -> pd.Dat
     if "source_dataset_l" in pairs.columns:  # link-only: orient every pair as (first list, second list)
         flip = pairs["source_dataset_l"] != frames[0]["source_dataset"].iloc[0]
         pairs.loc[flip, ["unique_id_l", "unique_id_r"]] = pairs.loc[flip, ["unique_id_r", "unique_id_l"]].to_numpy()
-    pairs = pairs[["unique_id_l", "unique_id_r", "match_probability"]].copy()
+    pairs = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]].copy()
     pairs["rule"] = "splink"
     return pairs
+
+
+AZR_WEIGHT = 64.0  # match weight (log2 odds) given to a deterministic AZR pair: above any model score
 
 
 def _deterministic(left: pd.DataFrame, right: pd.DataFrame | None) -> pd.DataFrame:
@@ -332,6 +424,7 @@ def _deterministic(left: pd.DataFrame, right: pd.DataFrame | None) -> pd.DataFra
         merged = merged[merged["unique_id_l"] < merged["unique_id_r"]]
     out = merged[["unique_id_l", "unique_id_r"]].copy()
     out["match_probability"] = 1.0
+    out["match_weight"] = AZR_WEIGHT
     out["rule"] = "azr"
     return out
 
@@ -349,15 +442,20 @@ def _combine(rules: pd.DataFrame, scored: pd.DataFrame, left: pd.DataFrame, righ
 
 def one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
     """Greedy best-first assignment: each record of either list links to at most one of the other (two
-    agencies' lists, each already free of duplicates)."""
+    agencies' lists, each already free of duplicates). Ordered by Splink's match weight (log2 odds) where
+    present: probabilities round to 1.0 for many pairs and would leave the order to chance. (An exact
+    maximum-weight assignment was measured and did no better, decision 0141.)"""
+    key = "match_weight" if "match_weight" in pairs.columns else "match_probability"
     used_l: set[str] = set()
     used_r: set[str] = set()
     keep = []
-    for index, row in pairs.sort_values("match_probability", ascending=False).iterrows():
-        if row.unique_id_l in used_l or row.unique_id_r in used_r:
+    for index, left, right in pairs.sort_values(key, ascending=False, kind="stable")[
+        ["unique_id_l", "unique_id_r"]
+    ].itertuples():
+        if left in used_l or right in used_r:
             continue
-        used_l.add(row.unique_id_l)
-        used_r.add(row.unique_id_r)
+        used_l.add(left)
+        used_r.add(right)
         keep.append(index)
     return pairs.loc[keep]
 
