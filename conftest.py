@@ -85,8 +85,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if ("browser" in item.keywords or "walk" in item.keywords) and "both_databases" not in item.keywords:
                 item.add_marker(once)
-    elif os.environ.get("TEILHABE_TEST_ALL_ON_POSTGRES", "") != "1":
-        items[:] = [item for item in items if _runs_on_postgres(item)]
+    else:
+        if os.environ.get("TEILHABE_TEST_ALL_ON_POSTGRES", "") != "1":
+            items[:] = [item for item in items if _runs_on_postgres(item)]
+        # Longest first: xdist's worksteal hands each worker a contiguous share and idle workers steal from the
+        # *end* of a busy worker's queue, so a walk of several minutes queued last would run alone at the end.
+        # Stable sort: the order within the walks and within the rest stays as collected.
+        items.sort(key=lambda item: 0 if "walk" in item.keywords or "browser" in item.keywords else 1)
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:

@@ -153,6 +153,16 @@ VERBS: dict[str, str] = {
     "verify": "geprüft",
     "view": "angesehen",
     "withdraw": "widerrufen",
+    "body_update": "Gremium geändert",
+    "contact_update": "Kontakt geändert",
+    "field_update": "Handlungsfeld geändert",
+    "goal_update": "Ziel geändert",
+    "measure_update": "Maßnahme geändert",
+    "meeting_update": "Sitzung geändert",
+    "milestone_update": "Meilenstein geändert",
+    "responsibility_update": "Zuständigkeit geändert",
+    "restrict_lift": "Einschränkung aufgehoben (Art. 18)",
+    "target_update": "Zielwert geändert",
 }
 
 OBJECTS: dict[str, str] = {

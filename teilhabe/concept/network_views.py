@@ -28,7 +28,7 @@ from teilhabe.concept.models import (
 )
 from teilhabe.concept.organigram import organigram
 from teilhabe.concept.services import ConceptError
-from teilhabe.concept.staff_views import history
+from teilhabe.concept.staff_views import history, participation_versions
 
 MANAGE = "concept.manage"
 
@@ -46,11 +46,11 @@ def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpRe
 
 @staff_required("staff.access")
 def bodies(request: HttpRequest) -> HttpResponse:
-    from teilhabe.concept.models import ConceptVersion, VersionStatus
+    from teilhabe.concept.models import VersionStatus
 
     visible = Body.objects.visible_to(request.user).select_related("responsible", "parent")
-    drafts = ConceptVersion.objects.filter(
-        status=VersionStatus.DRAFT, comments_open=True, concept__owner__in=visible.values("owner")
+    drafts = participation_versions(request.user).filter(
+        status=VersionStatus.DRAFT, concept__owner__in=visible.values("owner")
     )
     return render(
         request,

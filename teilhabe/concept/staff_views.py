@@ -40,6 +40,14 @@ def _error(request: HttpRequest, exc: services.ConceptError) -> None:
     messages.error(request, str(exc))
 
 
+def participation_versions(user: Any) -> Any:
+    """Versions ``user`` may comment on (QuerySet of ``ConceptVersion``): comments are open and the user is a
+    current member, through a contact, of a body of the concept's owner. The participation page and every link
+    to it use this one rule, so no link leads to a 404."""
+    owners = Body.objects.filter(members__contact__user_id=user.pk or 0, members__until__isnull=True).values("owner")
+    return ConceptVersion.objects.filter(concept__owner__in=owners, comments_open=True)
+
+
 @staff_required(VIEW)
 def index(request: HttpRequest) -> HttpResponse:
     concepts = Concept.objects.visible_to(request.user).prefetch_related("versions")
@@ -503,10 +511,7 @@ def comment_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("staff.access")
 def participation(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft version as body members see it: goals and measures, their comments and the answers."""
-    owners = Body.objects.filter(members__contact__user_id=request.user.pk or 0, members__until__isnull=True).values(
-        "owner"
-    )
-    version = ConceptVersion.objects.filter(pk=pk, concept__owner__in=owners, comments_open=True).first()
+    version = participation_versions(request.user).filter(pk=pk).first()
     if version is None:
         raise Http404
     bodies = _comment_bodies(request, version)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +21,8 @@ class Column:
     name: str
     required: bool
     content: str | Promise
-    example: str = ""
+    example: str = ""  # a cell value exactly as it stands in the file (shown as code)
+    example_label: str | Promise = ""  # what the example means, in words (a catalogue key's name)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,16 @@ TABLE_FILES = _(
 )
 
 FORMATS: dict[str, FileFormat] = {}
+
+
+def _source_key_label(key: str) -> str:
+    """The catalogue's German name of source key ``key`` (``ba_beschaeftigte_auslaender`` → "Sozialvers…")."""
+    from teilhabe.indicators.catalogue import load_catalogue
+
+    return load_catalogue().source_keys[key].label
+
+
+source_key_label = lazy(_source_key_label, str)
 
 
 def register(file_format: FileFormat) -> None:
@@ -167,7 +178,11 @@ register(
         files=TABLE_FILES,
         columns=(
             Column(
-                "quellschluessel", True, _("Quellschlüssel aus dem Indikatorenkatalog"), "ba_beschaeftigte_auslaender"
+                "quellschluessel",
+                True,
+                _("Quellschlüssel aus dem Indikatorenkatalog"),
+                "ba_beschaeftigte_auslaender",
+                source_key_label("ba_beschaeftigte_auslaender"),
             ),
             Column(
                 "ebene", False, _("gemeinde, kreis oder planungsraum (leer: aus dem Schlüssel erkannt)"), "gemeinde"

@@ -1,6 +1,6 @@
 """What a German staff page must not show: raw keys, English status words, ISO dates, ungrouped counts.
 
-Used by the staff walk test (``teilhabe/core/tests/test_staff_language_walk.py``) on every page each demo
+Used by the staff walk test (``teilhabe/core/tests/test_staff_walks.py``) on every page each demo
 role can reach. Text inside ``<code>``, ``<kbd>``, ``<samp>``, ``<pre>``, scripts and styles is technical by
 intent and not checked; attribute values (option values, URLs) are not visible text, and neither is the content
 of a ``<textarea>``: like an input's ``value`` it is what the user typed and edits (e.g. the source of a legal

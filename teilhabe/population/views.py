@@ -79,6 +79,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "own_gemeinden": _own_gemeinden(scope),
             "can_release": has_permission(request.user, RELEASE_PERMISSION),
+            # the comparison lists every Gemeinde of the Kreis: not for a Gemeinde that sees only its own
+            "can_compare": has_permission(request.user, VIEW_PERMISSION),
         },
     )
 

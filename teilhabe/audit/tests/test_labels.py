@@ -10,6 +10,9 @@ from teilhabe.audit.services import Action
 
 ROOT = Path(__file__).resolve().parents[2]
 LITERAL = re.compile(r"(?:record\(\s*|ACTION_[A-Z_]+\s*=\s*)\"([a-z_.]+)\"")
+# ``record("a.create" if created else "a.update", actor=…)``: every literal before the actor argument
+RECORD_CALL = re.compile(r"record\((.{0,300}?)actor=", re.S)
+CODE = re.compile(r"\"([a-z_]+\.[a-z_.]+)\"")
 
 
 def recorded_actions() -> set[str]:
@@ -17,7 +20,10 @@ def recorded_actions() -> set[str]:
     for path in ROOT.rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
-        codes.update(LITERAL.findall(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        codes.update(LITERAL.findall(text))
+        for call in RECORD_CALL.finditer(text):
+            codes.update(CODE.findall(call.group(1)))
     return codes
 
 

@@ -151,14 +151,16 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(_("Ende"))
     location = models.CharField(_("Ort"), max_length=300, blank=True)
     agenda = models.TextField(_("Tagesordnung"), blank=True)
-    invitation_sent_at = models.DateTimeField(null=True, blank=True)
+    invitation_sent_at = models.DateTimeField(_("Einladung versandt am"), null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE: bumped on every re-invitation
     minutes = models.TextField(_("Protokoll"), blank=True)
-    minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, blank=True)
+    minutes_status = models.CharField(
+        _("Stand des Protokolls"), max_length=10, choices=MinutesStatus.choices, blank=True
+    )
     minutes_approved_in = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="approved_minutes"
     )
-    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_at = models.DateTimeField(_("Protokoll genehmigt am"), null=True, blank=True)
 
     class Meta:
         ordering = ["body_id", "-starts_at"]
@@ -183,7 +185,7 @@ class AttendanceStatus(models.TextChoices):
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    status = models.CharField(_("Anwesenheit"), max_length=10, choices=AttendanceStatus.choices)
 
     class Meta:
         ordering = ["meeting_id", "contact__name"]
@@ -230,8 +232,8 @@ class ActionItem(models.Model):
     owner = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="action_items", verbose_name=_("wer"))
     due_date = models.DateField(_("bis wann"))
     status = models.CharField(_("Stand"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    done_on = models.DateField(null=True, blank=True)
-    last_reminded_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(_("erledigt am"), null=True, blank=True)
+    last_reminded_on = models.DateField(_("zuletzt erinnert am"), null=True, blank=True)
 
     objects = ActionItemQuerySet.as_manager()
 

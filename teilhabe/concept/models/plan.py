@@ -70,7 +70,7 @@ class ConceptVersion(models.Model):
     preamble = models.TextField(_("Einleitung"), blank=True)
     valid_from = models.DateField(_("Laufzeit ab"), null=True, blank=True)
     valid_until = models.DateField(_("Laufzeit bis"), null=True, blank=True)
-    status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(_("Stand"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     based_on = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Grundlage")
     )
@@ -78,9 +78,14 @@ class ConceptVersion(models.Model):
     decision_date = models.DateField(_("Beschlussdatum"), null=True, blank=True)
     drucksache = models.CharField(_("Drucksache Nr."), max_length=60, blank=True)
     adopted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beschlossen von"),
     )
-    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_at = models.DateTimeField(_("beschlossen am"), null=True, blank=True)
     is_public = models.BooleanField(_("auf der öffentlichen Seite zeigen"), default=True)
     comments_open = models.BooleanField(_("Gremien können kommentieren"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

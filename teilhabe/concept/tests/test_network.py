@@ -284,6 +284,11 @@ def test_body_members_comment_on_the_draft_and_the_office_answers(world: World, 
         .status_code
         == 404
     )
+    # … and the office, which sees every body but sits in none, gets no link to that page either.
+    participation = reverse("concept_staff:participation", args=[draft.pk])
+    office_bodies = login_verified(Client(), world.office_user).get(reverse("concept_staff:bodies"))
+    assert office_bodies.status_code == 200 and participation not in office_bodies.content.decode()
+    assert login_verified(Client(), world.office_user).get(participation).status_code == 404
     # The office answers on the goal page; the answer is visible to the member.
     office = login_verified(Client(), world.office_user)
     office.post(reverse("concept_staff:comment_answer", args=[comment.pk]), {"answer": "Wird ergänzt."})

@@ -124,7 +124,19 @@ def test_history_lists_changed_fields(world: World) -> None:
         acting_user=world.office_user, goal=world.goal, changes={"budget": 5000}, measure=world.measure_a
     )
     page = _client(world.office_user).get(reverse("concept_staff:measure", args=[world.measure_a.pk])).content.decode()
-    assert "concept.measure_update" in page and "budget" in page
+    # German labels from the audit layer, never the action code or the model field name
+    assert "Integrationskonzept: Maßnahme geändert" in page and "Budget (Euro)" in page
+    assert "concept.measure_update" not in page and ">budget<" not in page
+
+
+def test_version_history_names_fields_in_german(world: World) -> None:
+    version = world.concept.versions.get()
+    services.version_adopt(
+        acting_user=world.office_user, version=version, body="Kreistag", decision_date=date(2025, 3, 1), drucksache="1"
+    )
+    page = _client(world.office_user).get(reverse("concept_staff:version", args=[version.pk])).content.decode()
+    assert "Beschlussgremium, Beschlussdatum, Drucksache Nr., Stand" in page
+    assert "decision_body" not in page
 
 
 def test_milestone_marked_reached(world: World) -> None:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from teilhabe.core.file_formats import FORMATS
+from teilhabe.core.staff_text_checks import check_staff_page
 from teilhabe.core.testing import login_verified
 from teilhabe.directory.forms import OfferImportForm, XliffImportForm
 from teilhabe.indicators.forms import ImportForm
@@ -41,10 +42,16 @@ def test_format_pages_and_examples(personas: Any) -> None:
         assert page.status_code == 200
         for column in file_format.columns:
             assert column.name in page.content.decode()
+        # file values (keys, ISO dates) only as code, with the key's name in words
+        assert check_staff_page(page.content.decode()) == [], slug
         if file_format.example_rows:
             example = client.get(reverse("staff:format_example", args=[slug]))
             assert example.status_code == 200 and example["Content-Type"].startswith("text/csv")
     assert client.get(reverse("staff:format_description", args=["gibt-es-nicht"])).status_code == 404
+    assert (
+        "Sozialversicherungspflichtig beschäftigte Ausländer"
+        in client.get(reverse("staff:format_description", args=["behoerdenwerte"])).content.decode()
+    )
 
 
 def _example(slug: str) -> bytes:

@@ -77,6 +77,10 @@ def test_a_released_gemeinde_sees_exactly_its_published_tables(world: dict[str, 
     kreis = clerk.get(reverse("population:tables"), {"ebene": "kreis"})
     assert kreis.context["level"] == "gemeinde" and kreis.context["selection_error"]
     assert clerk.get(reverse("population:comparison")).status_code == 403
+    # … and the overview offers no link to it (the office's does)
+    comparison = reverse("population:comparison")
+    assert comparison not in clerk.get(reverse("population:home")).content.decode()
+    assert comparison in office.get(reverse("population:home")).content.decode()
 
 
 def test_gemeinde_scope_excludes_planungsraeume(world: dict[str, Any]) -> None:
