@@ -7,6 +7,7 @@ still runs the next task."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import psutil
 import pytest
@@ -21,7 +22,7 @@ pytestmark = [
 ]
 
 
-def wait_finished(result_id: str, timeout: float = 120) -> object:
+def wait_finished(result_id: str, timeout: float = 120) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = hold_memory.get_result(result_id)
