@@ -10,10 +10,14 @@ from functools import cache
 from typing import Any
 
 import lxml.etree
+import pytest
 from django.conf import settings
 from django.utils import translation
 
 from teilhabe.indicators import charts
+
+# Charts are kept in the fragment store (decision 0130), which lives in the database.
+pytestmark = pytest.mark.django_db
 
 DATA = settings.BASE_DIR / "teilhabe" / "regions" / "data"
 
