@@ -129,7 +129,7 @@ class WorkerHealth:
         if not self.alive and self.queued:
             return (
                 f"Kein Hintergrunddienst läuft, aber {self.queued} Aufgabe(n) warten (z. B. Berichtserstellung). "
-                "Starten Sie ihn mit „manage.py run_worker“ (bei „make demo“ startet er mit)."
+                "Bitte lassen Sie ihn vom IT-Betrieb starten (Betriebshandbuch, Abschnitt Prozesse)."
             )
         return ""
 

@@ -26,7 +26,8 @@ from teilhabe.core.testing import login_verified
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b[^\"]*?\"?(?:INTO|FROM)?\s*\"?([a-z0-9_]+)", re.IGNORECASE)
 # The session row is rewritten on every request (sliding idle timeout, SESSION_SAVE_EVERY_REQUEST).
-ALLOWED_TABLES = {"django_session"}
+# The fragment store is a cache of rendered pages (decision 0130): filling it on a first view changes no data.
+ALLOWED_TABLES = {"django_session", "core_storedfragment"}
 READ_ACTIONS = re.compile(r"(^|[._])(read|search|export|print|view|verify|download|list|report|duplicates_report)$")
 PERSONAS = ["admin", "datenschutz", "abh.leitung", "jc.admin", "gemeinde1"]
 MAX_PAGES_PER_PERSONA = 300
