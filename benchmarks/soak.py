@@ -17,6 +17,7 @@ at most 10 %). Loopback only.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -27,8 +28,10 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -36,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import stack_test  # noqa: E402
+
+OPERATIONS = ("Registerimport", "Berichtserstellung")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -52,7 +57,10 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--warmup", type=int, default=60)
     parser.add_argument("--ops-every", type=int, default=120, help="seconds between import + report build")
-    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run (migrated first)")
+    parser.add_argument(
+        "--settle", type=int, default=180, help="seconds to wait after the traffic for the task worker to be at rest"
+    )
     parser.add_argument("--full", action="store_true", help="all regions and the whole demo (as make demo)")
     options = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -66,35 +74,82 @@ def main() -> int:
         "TEILHABE_STATIC_MANIFEST": "1",
         "TEILHABE_AUDIT_CHECKPOINT_FILE": "/tmp/teilhabe-soak-checkpoints.jsonl",  # noqa: S108 - loopback test
     }
-    if not options.reuse:
+    if options.reuse:
+        # A database of an earlier run may lack newer migrations; a stale schema must not hide a fault.
+        subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+    else:
         # The demo Kreis only (not all regions): offers, monitoring, KiIM cases and one report edition.
         stack_test.prepare(env, full=options.full, parts=f"{stack_test.SMALL_DEMO},linkage,registry")
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
     )
-    devnull = subprocess.DEVNULL
+    work = Path(tempfile.mkdtemp(prefix="teilhabe-soak-"))
     gunicorn = [
         sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
         "teilhabe.wsgi:application", "--bind", f"127.0.0.1:{stack_test.PORT}",
     ]  # fmt: skip
-    processes = {
-        "web": subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=devnull, stderr=devnull),
-        "worker": subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env, stdout=devnull, stderr=devnull
-        ),
-        "scheduler": subprocess.Popen(
-            [sys.executable, "manage.py", "run_scheduler"], cwd=ROOT, env=env, stdout=devnull, stderr=devnull
-        ),
+    commands = {
+        "web": gunicorn,
+        "worker": [sys.executable, "manage.py", "run_worker"],
+        "scheduler": [sys.executable, "manage.py", "run_scheduler"],
     }
+    logs = {name: (work / f"{name}.log").open("w") for name in commands}
+    processes = {
+        name: subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
+        for name, command in commands.items()
+    }
+    for name, process in processes.items():
+        print(f"Prozess {name}: PID {process.pid}, Ausgabe in {logs[name].name}", flush=True)
+    watch = WorkerWatch(Path(logs["worker"].name), processes["worker"].pid)
+    exits: dict[str, str] = {}  # process name -> "Exit-Code n nach t s" (a process that ended during the run)
+    launched = time.monotonic()
+
+    def check_exits() -> None:
+        for name, process in processes.items():
+            code = process.poll()
+            if code is not None and name not in exits:
+                exits[name] = f"Exit-Code {code} nach {time.monotonic() - launched:.0f} s"
+                print(f"!! Prozess {name} (PID {process.pid}) beendet: {exits[name]}", flush=True)
 
     def memory() -> dict[str, float]:
+        """Resident MiB per process: ``web`` (master), ``web.1``, ``web.2`` (its workers, by PID order),
+        ``worker``, ``scheduler``. The task worker re-executes itself under the same PID (decision 0160), so
+        ``worker`` is always the process that serves tasks now; its re-execs are counted from its log. Child
+        processes (e.g. a linkage pool) are listed as ``<name>.<n>``. A process that ended is left out."""
         result: dict[str, float] = {}
+        check_exits()
         for name, process in processes.items():
-            parent = psutil.Process(process.pid)
-            for index, proc in enumerate([parent, *parent.children(recursive=True)]):
-                result[f"{name}{'' if index == 0 else f'.{index}'}"] = proc.memory_info().rss / 2**20
+            try:
+                parent = psutil.Process(process.pid)
+                children = sorted(parent.children(recursive=True), key=lambda child: child.pid)
+                result[name] = parent.memory_info().rss / 2**20
+            except psutil.Error:  # ended (or a zombie not yet reaped)
+                continue
+            for index, child in enumerate(children, start=1):
+                try:
+                    result[f"{name}.{index}"] = child.memory_info().rss / 2**20
+                except psutil.Error:
+                    continue
         return result
 
+    def pids() -> dict[str, list[int]]:
+        result: dict[str, list[int]] = {}
+        for name, process in processes.items():
+            try:
+                parent = psutil.Process(process.pid)
+                result[name] = [process.pid, *sorted(child.pid for child in parent.children(recursive=True))]
+            except psutil.Error:
+                result[name] = []
+        return result
+
+    start_memory: dict[str, float] = {}
+    end_memory: dict[str, float] = {}
+    launch_memory: dict[str, float] = {}
+    launch_pids: dict[str, list[int]] = {}
+    start_pids: dict[str, list[int]] = {}
+    end_pids: dict[str, list[int]] = {}
+    count = [0]
+    health: dict[str, Any] = {}
     try:
         stack_test.wait_http("/readyz")
         staff = stack_test.login(env, "koordination")
@@ -103,6 +158,7 @@ def main() -> int:
         cases = sorted(set(re.findall(r'href="(/staff/kiim/\d+/)"', body))) or ["/staff/kiim/"]
         statistik = stack_test.login(env, "statistik")
         launch_memory = memory()
+        launch_pids = pids()
         kinds = {
             "öffentlich": ["/", "/monitoring/", "/gemeinden/", "/berichte/"],
             "suche": ["/angebote/?q=Deutsch", "/angebote/?q=Beratung", "/angebote/?typ=leisure"],
@@ -114,10 +170,8 @@ def main() -> int:
         errors: dict[str, int] = defaultdict(int)
         operations: list[str] = []
         lock = threading.Lock()
-        count = [0]
         warmup_end = time.monotonic() + options.warmup
         deadline = warmup_end + options.seconds
-        work = Path(tempfile.mkdtemp(prefix="teilhabe-soak-"))
 
         def client(seed: int) -> None:
             rng = random.Random(seed)
@@ -147,7 +201,7 @@ def main() -> int:
             while time.monotonic() < deadline - 60:
                 round_ += 1
                 stichtag = "2026-06-30" if round_ % 2 else "2026-12-31"
-                for name in ("Registerimport", "Berichtserstellung"):
+                for name in OPERATIONS:
                     started = time.perf_counter()
                     try:
                         if name == "Registerimport":
@@ -170,21 +224,47 @@ def main() -> int:
             thread.start()
         while time.monotonic() < warmup_end:
             time.sleep(0.5)
+            check_exits()
+            watch.poll()
         start_memory = memory()
-        for thread in threads:
-            thread.join()
+        start_pids = pids()
+        while any(thread.is_alive() for thread in threads):
+            time.sleep(1)
+            check_exits()
+            watch.poll()
+        # The traffic has ended; the task worker finishes what is queued and comes to rest (not in a task,
+        # not re-executing), so its end figure is not a snapshot of a task or of a fresh interpreter.
+        traffic_end = time.monotonic()
+        while time.monotonic() < traffic_end + options.settle:
+            check_exits()
+            watch.poll()
+            health = healthz()
+            queue = health.get("worker", {})
+            if watch.resting() and isinstance(queue, dict) and not queue.get("queued") and not queue.get("running"):
+                break
+            time.sleep(1)
+        watch.poll()
         end_memory = memory()
+        end_pids = pids()
+        health = healthz()
     finally:
+        check_exits()
         for process in processes.values():
-            process.send_signal(signal.SIGTERM)
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
         for process in processes.values():
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for log in logs.values():
+            log.close()
+    load = os.getloadavg()
+    done = {name: sum(1 for line in operations if line.startswith(name) and ": ok " in line) for name in OPERATIONS}
     print(
         f"Soak: {options.seconds} s nach {options.warmup} s Aufwärmen, {options.clients} Clients, {count[0]} Anfragen, "
-        f"{sum(errors.values())} Fehler; Last {os.getloadavg()[0]:.1f}"
+        f"{sum(errors.values())} Fehler; Registerimporte fertig {done['Registerimport']}, Berichte fertig "
+        f"{done['Berichtserstellung']}; Last {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     for line in operations:
         print("  " + line)
@@ -193,13 +273,136 @@ def main() -> int:
             f"  {kind:18} n={len(values):6}  Fehler={errors[kind]:3}  p50={statistics.median(values):7.1f} ms  "
             f"p95={percentile(values, 0.95):7.1f} ms  p99={percentile(values, 0.99):7.1f} ms"
         )
-    for name in sorted(start_memory):
-        launch, before, after = launch_memory.get(name, 0.0), start_memory[name], end_memory.get(name, 0.0)
+    growths: list[float] = []
+    for name in sorted(set(launch_memory) | set(start_memory) | set(end_memory)):
+        launch, before, after = launch_memory.get(name), start_memory.get(name), end_memory.get(name)
+        growth = (after / before - 1) * 100 if before and after else None
+        if growth is not None and name != "worker":  # the worker's snapshot may be inside a task: see below
+            growths.append(growth)
         print(
-            f"  Speicher {name:12} Start {launch:7.1f} MB, nach Aufwärmen {before:7.1f} MB → Ende {after:7.1f} MB "
-            f"({(after / before - 1) * 100 if before else 0:+.1f} %)"
+            f"  Speicher {name:12} Start {figure(launch)}, nach Aufwärmen {figure(before)} → Ende {figure(after)} "
+            + (f"({growth:+.1f} %)" if growth is not None else "(–)")
+            + pid_note(name, launch_pids, start_pids, end_pids)
         )
-    return 0 if not sum(errors.values()) else 1
+    rest_start, rest_end = watch.rest_after(warmup_end), watch.rest_last()
+    rest_growth = (rest_end / rest_start - 1) * 100 if rest_start and rest_end else None
+    if rest_growth is not None:
+        growths.append(rest_growth)
+    print(
+        f"  Speicher worker in Ruhe (bereit, keine Aufgabe) erste nach Aufwärmen {figure(rest_start)} → letzte "
+        f"{figure(rest_end)} "
+        + (f"({rest_growth:+.1f} %)" if rest_growth is not None else "(–)")
+        + f"; Höchstwert {watch.peak:.1f} MB; Neustarts (os.execv, gleiche PID {watch.pid}): {watch.recycles}, "
+        f"Starts {watch.starts}; Zustand am Ende: {watch.state}"
+    )
+    for name in processes:
+        print(f"  Prozess {name:10} {exits.get(name, 'lief bis zum Ende')}; Ausgabe: {logs[name].name}")
+    worker_state = health.get("worker", health)
+    print(f"  /healthz am Ende: {json.dumps(worker_state, ensure_ascii=False)[:400]}")
+    ok_memory = all(growth <= 10 for growth in growths)
+    print(
+        f"  Kriterien: Fehler 0: {'ja' if not sum(errors.values()) else 'NEIN'}; alle Prozesse liefen: "
+        f"{'ja' if not exits else 'NEIN'}; Speicherwachstum ≤ 10 %: {'ja' if ok_memory else 'NEIN'}"
+    )
+    return 0 if not sum(errors.values()) and not exits and ok_memory else 1
+
+
+def healthz() -> dict[str, Any]:
+    try:
+        with urllib.request.urlopen(stack_test.BASE + "/healthz", timeout=30) as response:  # noqa: S310 - loopback
+            return dict(json.loads(response.read()))
+    except (OSError, ValueError) as error:
+        return {"fehler": str(error)}
+
+
+class WorkerWatch:
+    """The task worker seen from outside: its state from its log, its re-execs and its memory at rest.
+
+    The worker re-executes itself under the same PID after a task that left it more than 10 % above its start
+    memory (decision 0160), so a single RSS reading may catch it inside a task (hundreds of MB more) or as a
+    fresh interpreter (tens of MB). ``poll()`` (about once a second) reads new log lines — ``Starting worker``
+    (ready), ``state=RUNNING`` (in a task), ``state=SUCCESSFUL|FAILED`` (done), ``startet neu`` (re-exec) —
+    and keeps the RSS whenever the worker has been ready and idle for ``REST_SECONDS``: the comparable figure.
+    """
+
+    REST_SECONDS = 2.0
+
+    def __init__(self, log: Path, pid: int) -> None:
+        self.log, self.pid = log, pid
+        self.offset = 0
+        self.state = "Start"
+        self.since = time.monotonic()
+        self.starts = self.recycles = 0
+        self.peak = 0.0
+        self.rest: list[tuple[float, float]] = []  # (monotonic seconds, MiB) while at rest
+
+    def poll(self) -> None:
+        now = time.monotonic()
+        try:
+            with self.log.open("rb") as handle:
+                handle.seek(self.offset)
+                data = handle.read()
+        except OSError:
+            data = b""
+        complete = data[: data.rfind(b"\n") + 1]
+        self.offset += len(complete)
+        for line in complete.decode("utf-8", "replace").splitlines():
+            state = self.state
+            if "Starting worker" in line:
+                self.starts += 1
+                state = "bereit"
+            elif "state=RUNNING" in line:
+                state = "Aufgabe"
+            elif "state=SUCCESSFUL" in line or "state=FAILED" in line:
+                state = "bereit"
+            elif "startet neu" in line:
+                self.recycles += 1
+                state = "Neustart"
+            if state != self.state:
+                self.state, self.since = state, now
+        try:
+            rss = psutil.Process(self.pid).memory_info().rss / 2**20
+        except psutil.Error:
+            return
+        self.peak = max(self.peak, rss)
+        if self.resting(now):
+            self.rest.append((now, rss))
+
+    def resting(self, now: float | None = None) -> bool:
+        return self.state == "bereit" and (now or time.monotonic()) - self.since >= self.REST_SECONDS
+
+    def rest_after(self, moment: float) -> float | None:
+        """The first figure at rest from ``moment`` on (else the last one before it)."""
+        later = [rss for at, rss in self.rest if at >= moment]
+        if later:
+            return later[0]
+        return self.rest[-1][1] if self.rest else None
+
+    def rest_last(self) -> float | None:
+        return self.rest[-1][1] if self.rest else None
+
+
+def figure(megabytes: float | None) -> str:
+    return f"{megabytes:7.1f} MB" if megabytes is not None else "      – MB"
+
+
+def pid_note(name: str, *snapshots: dict[str, list[int]]) -> str:
+    """`` [PID a → b]`` when the process behind ``name`` (``web.1`` = the master's first child) changed."""
+    base, _, index = name.partition(".")
+    seen = []
+    for snapshot in snapshots:
+        pids = snapshot.get(base, [])
+        position = int(index) if index else 0
+        seen.append(pids[position] if position < len(pids) else None)
+    changed = [pid for i, pid in enumerate(seen) if i == 0 or pid != seen[i - 1]]
+    return f"  [PID {' → '.join(str(pid) for pid in changed)}]" if len(changed) > 1 else f"  [PID {seen[0]}]"
+
+
+def logs_text(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 if __name__ == "__main__":
