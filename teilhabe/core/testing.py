@@ -126,19 +126,25 @@ def kill_9_while_writing(code: str, table: str, timeout: float = 300) -> None:
             time.sleep(0.05)
 
 
-def start_worker_process() -> subprocess.Popen[bytes]:
-    """``manage.py run_worker`` as a separate process on the test database (PostgreSQL), polling every 0.2 s."""
+def start_worker_process(log: Path | None = None) -> subprocess.Popen[bytes]:
+    """``manage.py run_worker`` as a separate process on the test database (PostgreSQL), polling every 0.2 s.
+    ``log``: file for its output (stdout and stderr), else discarded."""
     from django.db import connection
 
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay"],
-        cwd=Path(__file__).resolve().parents[2],
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    output = log.open("wb") if log is not None else subprocess.DEVNULL
+    try:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay"],
+            cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "DATABASE_URL": url},
+            stdout=output,
+            stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
+        )
+    finally:
+        if log is not None:
+            output.close()  # type: ignore[union-attr]
 
 
 # Held by ``hold_memory`` so the allocation outlives the task, as Typst's or DuckDB's caches do.

@@ -6,6 +6,8 @@
   is marked failed with a German message; apps register a hook (``register_reaper_hook``) to fail their own
   job rows (e.g. report builds), which can then be started again.
 * ``worker_health()``: what the staff area and ``/healthz`` show.
+* ``wait_for_database(seconds)``: at the start of ``run_worker`` (also after each re-exec), a database that is
+  briefly unavailable (PostgreSQL restarting) is retried instead of ending the process.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from teilhabe.core.models import ProcessHeartbeat
@@ -78,6 +81,40 @@ class HeartbeatThread(threading.Thread):
                 self.stopped.wait(HEARTBEAT_SECONDS)
         finally:
             connection.close()
+
+
+def wait_for_database(seconds: float, pause: float = 1.0) -> int:
+    """Connect to the default database, retrying every ``pause`` seconds for at most ``seconds`` seconds.
+
+    Returns the number of failed attempts before the connection worked (0: at once). Each failure is logged
+    as a German warning. Raises the last ``OperationalError`` when the database is still unreachable after
+    ``seconds`` (the process then ends, and systemd's ``Restart=always`` tries again later)."""
+    deadline = time.monotonic() + seconds
+    failures = 0
+    while True:
+        try:
+            connection.ensure_connection()
+            if failures:
+                logger.warning("Datenbank wieder erreichbar nach %d Fehlversuch(en).", failures)
+            return failures
+        except OperationalError as error:
+            failures += 1
+            connection.close()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                logger.error(
+                    "Datenbank nach %.0f s nicht erreichbar; der Hintergrunddienst endet (%s).",
+                    seconds,
+                    str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+                )
+                raise
+            logger.warning(
+                "Datenbank nicht erreichbar (Versuch %d); neuer Versuch in %.0f s, höchstens noch %.0f s.",
+                failures,
+                pause,
+                left,
+            )
+            time.sleep(min(pause, max(left, 0.1)))
 
 
 def _alive_names(now: datetime) -> set[str]:

@@ -6,7 +6,9 @@ still runs the next task."""
 
 from __future__ import annotations
 
+import signal
 import time
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -51,3 +53,33 @@ def test_worker_recycles_after_a_task_that_keeps_memory_and_keeps_its_pid() -> N
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def wait_for_line(log: Path, text: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text(encoding="utf-8", errors="replace"):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{text!r} nicht im Protokoll des Workers: {log.read_text()[-2000:]}")
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.5])
+def test_a_stop_during_the_reexec_ends_the_worker_gracefully(tmp_path: Path, delay: float) -> None:
+    """SIGTERM (systemctl stop, make demo's Ctrl+C, the soak's end) right when the worker re-executes: before
+    the fix the fresh interpreter had no handler yet and was killed by the default action (exit -15, no log
+    line), or the old one ended with status 1 ("terminating current task"). Now the stop waits, blocked,
+    until the new process has its handlers, and the worker ends gracefully with status 0."""
+    log = tmp_path / "worker.log"
+    worker = start_worker_process(log)
+    try:
+        wait_finished(hold_memory.enqueue(1).id)
+        hold_memory.enqueue(200)
+        wait_for_line(log, "startet neu")
+        time.sleep(delay)  # 0: still the old process; 0.5: the new interpreter is starting
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0, log.read_text()[-3000:]
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=30)
