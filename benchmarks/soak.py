@@ -142,6 +142,23 @@ def main() -> int:
                 result[name] = []
         return result
 
+    # Every process (also web workers that gunicorn's memory hook replaced) sampled about once a second:
+    # pid -> [(monotonic seconds, age in seconds, MiB)] and pid -> name of its slot when first seen.
+    samples: dict[int, list[tuple[float, float, float]]] = defaultdict(list)
+    slot_of: dict[int, str] = {}
+
+    def sample() -> None:
+        now, wall = time.monotonic(), time.time()
+        for name, pid_list in pids().items():
+            for index, pid in enumerate(pid_list):
+                try:
+                    proc = psutil.Process(pid)
+                    rss, age = proc.memory_info().rss / 2**20, wall - proc.create_time()
+                except psutil.Error:
+                    continue
+                slot_of.setdefault(pid, f"{name}.{index}" if index else name)
+                samples[pid].append((now, age, rss))
+
     start_memory: dict[str, float] = {}
     end_memory: dict[str, float] = {}
     launch_memory: dict[str, float] = {}
@@ -226,24 +243,28 @@ def main() -> int:
             time.sleep(0.5)
             check_exits()
             watch.poll()
+            sample()
         start_memory = memory()
         start_pids = pids()
         while any(thread.is_alive() for thread in threads):
             time.sleep(1)
             check_exits()
             watch.poll()
+            sample()
         # The traffic has ended; the task worker finishes what is queued and comes to rest (not in a task,
         # not re-executing), so its end figure is not a snapshot of a task or of a fresh interpreter.
         traffic_end = time.monotonic()
         while time.monotonic() < traffic_end + options.settle:
             check_exits()
             watch.poll()
+            sample()
             health = healthz()
             queue = health.get("worker", {})
             if watch.resting() and isinstance(queue, dict) and not queue.get("queued") and not queue.get("running"):
                 break
             time.sleep(1)
         watch.poll()
+        sample()
         end_memory = memory()
         end_pids = pids()
         health = healthz()
@@ -273,16 +294,42 @@ def main() -> int:
             f"  {kind:18} n={len(values):6}  Fehler={errors[kind]:3}  p50={statistics.median(values):7.1f} ms  "
             f"p95={percentile(values, 0.95):7.1f} ms  p99={percentile(values, 0.99):7.1f} ms"
         )
+    with (work / "memory.csv").open("w") as table:  # every reading, for a closer look
+        table.write("pid,slot,seconds,age_s,rss_mb\n")
+        for pid, readings in sorted(samples.items()):
+            for at, age, rss in readings:
+                table.write(f"{pid},{slot_of[pid]},{at - launched:.1f},{age:.1f},{rss:.1f}\n")
+    print(f"  Speicher-Verlauf je Prozess: {work / 'memory.csv'}")
     growths: list[float] = []
+    print(
+        "  Speicher je Platz (web.N: N-ter Worker des gunicorn-Masters; wechselt die PID, ist es ein anderer Prozess):"
+    )
     for name in sorted(set(launch_memory) | set(start_memory) | set(end_memory)):
         launch, before, after = launch_memory.get(name), start_memory.get(name), end_memory.get(name)
         growth = (after / before - 1) * 100 if before and after else None
-        if growth is not None and name != "worker":  # the worker's snapshot may be inside a task: see below
-            growths.append(growth)
         print(
             f"  Speicher {name:12} Start {figure(launch)}, nach Aufwärmen {figure(before)} → Ende {figure(after)} "
             + (f"({growth:+.1f} %)" if growth is not None else "(–)")
             + pid_note(name, launch_pids, start_pids, end_pids)
+        )
+    # Each process from its own warm state to the end: the first reading once the soak's warm-up is over and
+    # the process itself is at least --warmup seconds old (a web worker forked by gunicorn's memory hook
+    # during the run warms up like the first ones did), to its last reading.
+    for pid in sorted(pid for pid in samples if pid != processes["worker"].pid):
+        readings = samples[pid]
+        warm = [r for r in readings if r[0] >= warmup_end and r[1] >= options.warmup]
+        last = readings[-1]
+        if pid not in {alive for pid_list in end_pids.values() for alive in pid_list}:
+            continue  # replaced during the run (gunicorn's memory hook): its successor is measured
+        if not warm:
+            print(f"  Prozess {slot_of[pid]:9} PID {pid}: erst {last[1]:.0f} s alt, jünger als das Aufwärmen (–)")
+            continue
+        growth = (last[2] / warm[0][2] - 1) * 100
+        growths.append(growth)
+        print(
+            f"  Prozess {slot_of[pid]:9} PID {pid}: nach eigenem Aufwärmen {warm[0][2]:7.1f} MB (Alter "
+            f"{warm[0][1]:.0f} s) → Ende {last[2]:7.1f} MB (Alter {last[1]:.0f} s) ({growth:+.1f} %), "
+            f"Höchstwert {max(r[2] for r in readings):.1f} MB"
         )
     rest_start, rest_end = watch.rest_after(warmup_end), watch.rest_last()
     rest_growth = (rest_end / rest_start - 1) * 100 if rest_start and rest_end else None
