@@ -103,19 +103,42 @@ def _is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
 
 
+_LONG_VOWEL_LETTERS = "اوي"
+# Latin zh/kh/gh stand for the single letters ژ/خ/غ; ز, ك, گ followed by ه or ح are two sounds with a short
+# vowel between them that the script does not write (زهرا = Zahra, not "Zhra"). The mark keeps them apart
+# through the spelling rules and is removed at the end of :func:`spell`.
+_APART = "|"
+
+
 def _arabic_to_latin(token: str) -> str:
-    out = []
+    out: list[str] = []
     for i, ch in enumerate(token):
         nxt = token[i + 1] if i + 1 < len(token) else ""
-        if ch == "و":  # consonant w at the start or before alef (Walid, Marwan), else long u (Yusuf)
-            out.append("w" if i == 0 or nxt == "ا" else "u")
+        if ch == "و":
+            # consonant w at the start or before a long-vowel letter (Walid, Marwan, نوید = Navid, داوود =
+            # Dawud), else long u (Yusuf)
+            out.append("w" if i == 0 or nxt in _LONG_VOWEL_LETTERS else "u")
         elif ch == "ي":
-            out.append("y" if i == 0 or nxt == "ا" else "i")
+            out.append("y" if i == 0 or nxt in _LONG_VOWEL_LETTERS else "i")
         elif ch == "ه" and i == len(token) - 1 and i > 0:
             out.append("a")  # taa marbuta folded to ه, or final ha: both sound as a vowel ending
         else:
-            out.append(_ARABIC.get(ch, ""))
+            latin = _ARABIC.get(ch, "")
+            if ch in "هح" and out and out[-1][-1:] in ("z", "k", "g"):
+                latin = _APART + latin
+            out.append(latin)
     return "".join(out)
+
+
+# Persian, Dari, Pashto and Urdu read the Arabic letters ض ظ ذ as z and ث ص as s (رضا = Reza, not "Rida").
+# A field written with a letter only these alphabets have (ی ک پ چ ژ گ ۀ, before folding) is read so.
+_PERSIAN_LETTERS = frozenset("یکپچژگۀ")
+_PERSIAN_READING = str.maketrans({"ض": "ز", "ظ": "ز", "ذ": "ز", "ث": "س", "ص": "س"})
+
+
+def is_persian_script(text: str) -> bool:
+    """True when *text* (unfolded) holds a letter of the Persian alphabet that Arabic does not have."""
+    return any(ch in _PERSIAN_LETTERS for ch in text)
 
 
 @lru_cache(maxsize=2**18)
@@ -167,7 +190,7 @@ def spell(latin: str) -> str:
     text = latin
     for pattern, repl in _SPELLING:
         text = pattern.sub(repl, text)
-    return _DOUBLE.sub(r"\1", text)
+    return _DOUBLE.sub(r"\1", text.replace(_APART, ""))
 
 
 def skeleton(latin: str) -> str:
@@ -183,6 +206,21 @@ def skeleton(latin: str) -> str:
     if core.endswith("b"):
         core = core[:-1] + "p"
     return core or spelled[:3]
+
+
+# Consonant classes that transcriptions of these name families confuse with each other (linkage only; the
+# search keys are unchanged): Ukrainian г is h where Russian writes g (Serhii/Sergej, Hryhorii/Grigorij);
+# č/ç written without the diacritic as c, i.e. k (Sevcenko/Shevchenko, Celik/Çelik); Arabic ق/غ as q, g, gh
+# or k (Ghorbani/Qorbani/Gorbani); v/f (Ivanov/Iwanoff → v; Persian/Kurdish f/v), b/p and d/t voicing.
+_LOOSE = str.maketrans({"g": "k", "h": "k", "f": "v", "b": "p", "d": "t"})
+
+
+def loose_skeleton(skeleton_text: str) -> str:
+    """A coarser skeleton for linkage comparisons: ``skeleton`` with the consonant classes g/h/k, f/v,
+    b/p, d/t merged and doubled letters collapsed. ``loose_skeleton("srh") == loose_skeleton("srg")``
+    (Serhii/Sergej); ``"svknk"`` (Sevcenko) = ``"svhnk"`` (Shevchenko). Works on a space-separated string
+    of skeletons (one per token)."""
+    return _DOUBLE.sub(r"\1", skeleton_text.translate(_LOOSE))
 
 
 def gap_pattern(latin: str) -> str:
@@ -231,12 +269,13 @@ class TokenKeys:
 
 
 @lru_cache(maxsize=2**18)
-def _token_keys(token: str, extra: tuple[str, ...] = ()) -> TokenKeys:
-    """Cached per token: composed names repeat the same tokens far more often than whole names repeat."""
-    latin = to_latin(token)
+def _token_keys(token: str, extra: tuple[str, ...] = (), persian: bool = False) -> TokenKeys:
+    """Cached per token: composed names repeat the same tokens far more often than whole names repeat.
+    *persian*: Arabic-script letters are read as in Persian (``_PERSIAN_READING``)."""
+    latin = to_latin(token.translate(_PERSIAN_READING) if persian else token)
     alternatives: set[str] = set()
     for other in extra:
-        other_latin = to_latin(other)
+        other_latin = to_latin(other.translate(_PERSIAN_READING) if persian else other)
         alternatives |= {f"t:{other}", f"s:{skeleton(other_latin)}"}
     return TokenKeys(token, spell(latin), skeleton(latin), phonetic(latin), frozenset(alternatives))
 
@@ -266,6 +305,7 @@ def name_tokens(*parts: str) -> list[TokenKeys]:
     result: list[TokenKeys] = []
     for part in parts:
         words = _prefold(part or "").split()
+        persian = is_persian_script(part or "")
         pending: list[str] = []
         abd = ""
         for index, word in enumerate(words):
@@ -291,7 +331,7 @@ def name_tokens(*parts: str) -> list[TokenKeys]:
             pending = []
             if len(word) < 2 and not glued:
                 continue
-            result.append(_token_keys(word, tuple(glued)))
+            result.append(_token_keys(word, tuple(glued), persian))
     return result
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from teilhabe.lib.names import name_keys, parse_birth, skeleton, split_family_given
+from teilhabe.lib.names import loose_skeleton, name_keys, parse_birth, skeleton, split_family_given
 from teilhabe.lib.textnorm import fold
 
 # Fixed a priori, not tuned on labels: a pair is a match when the posterior says "more likely than not"
@@ -147,6 +147,8 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     out["family_lat"] = col(f_lat)
     out["family_sk"] = col(f_sk)
     out["family_first"] = col(f_first)
+    out["given_lx"] = col([loose_skeleton(x) for x in g_sk])
+    out["family_lx"] = col([loose_skeleton(x) for x in f_sk])
     out["name_sks"] = [sorted(set(a) | set(b)) for a, b in zip(g_all, f_all, strict=True)]
     out["name_sorted"] = [" ".join(sorted((a + " " + b).split())) or None for a, b in zip(g_sk, f_sk, strict=True)]
     # Order-free pair of two-letter skeleton prefixes: a loose block for the small-input rules
@@ -170,37 +172,60 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _swap_sql(part: str) -> str:
-    """This field of one record equals the other field of the other record, in either reading (with or
-    without a glued article split off)."""
+def _similarity_sql(mine: str, theirs: str, *, cross: bool) -> str:
+    """0..1 similarity of field *mine* of the left record and field *theirs* of the right record: 1.0 when
+    the skeletons are equal (for a cross comparison also in the other reading of a glued article), else the
+    Jaro-Winkler similarity of the spelled Latin forms; 0 where a side is empty."""
+    pairs = [("sk", "sk")] + ([("sk", "sk2"), ("sk2", "sk"), ("sk2", "sk2")] if cross else [])
+    equal = " OR ".join(f"{mine}_{x}_l = {theirs}_{y}_r" for x, y in pairs)
+    return f"CASE WHEN {equal} THEN 1.0 ELSE coalesce(jaro_winkler_similarity({mine}_lat_l, {theirs}_lat_r), 0) END"
+
+
+# The pair is compared crosswise (left given name against right family name and vice versa) when that
+# reading fits the two names better than the straight one: an order swap is then compared as what it is,
+# the same two names, and a single name found in the other field counts once, not for both fields
+# (decision 0143). Ties keep the straight reading.
+SWAPPED_SQL = (
+    f"(({_similarity_sql('given', 'family', cross=True)}) + ({_similarity_sql('family', 'given', cross=True)}))"
+    f" > (({_similarity_sql('given', 'given', cross=False)}) + ({_similarity_sql('family', 'family', cross=False)}))"
+)
+
+
+def _aligned(part: str, condition: Any) -> str:
+    """SQL for ``condition(left_field, right_field, cross)`` on the reading chosen by ``SWAPPED_SQL``."""
     other = "family" if part == "given" else "given"
-    return " OR ".join(
-        f"{part}_{mine}_{x} = {other}_{theirs}_{y}"
-        for x, y in (("l", "r"), ("r", "l"))
-        for mine in ("sk", "sk2")
-        for theirs in ("sk", "sk2")
-    )
+    straight, crossed = condition(part, part, False), condition(part, other, True)
+    return f"((NOT ({SWAPPED_SQL})) AND ({straight})) OR (({SWAPPED_SQL}) AND ({crossed}))"
 
 
 def _name_comparison(part: str) -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
-    lat, sk = f"{part}_lat", f"{part}_sk"
+    def level(condition: Any, label: str, tf: str | None = None) -> Any:
+        created = cll.CustomLevel(_aligned(part, condition), label_for_charts=label)
+        if tf:  # the level is an exact match on the aligned field: its own u is the base of the adjustment
+            created = created.configure(tf_adjustment_column=tf, disable_tf_exact_match_detection=True)
+        return created
+
+    def exact_sk(mine: str, theirs: str, cross: bool) -> str:
+        pairs = [("sk", "sk")] + ([("sk", "sk2"), ("sk2", "sk"), ("sk2", "sk2")] if cross else [])
+        return " OR ".join(f"{mine}_{x}_l = {theirs}_{y}_r" for x, y in pairs)
+
     return cl.CustomComparison(
         output_column_name=part,
         comparison_levels=[
-            cll.NullLevel(sk),
-            cll.ExactMatchLevel(lat, term_frequency_adjustments=True),
-            cll.ExactMatchLevel(sk, term_frequency_adjustments=True),
-            cll.CustomLevel(f"{part}_skj_l = {part}_skj_r", label_for_charts="zusammengeschrieben gleich"),
-            cll.JaroWinklerLevel(lat, 0.92),
-            cll.CustomLevel(_swap_sql(part), label_for_charts="Name in anderem Feld (vertauscht)"),
-            cll.JaroWinklerLevel(lat, 0.80),
-            cll.CustomLevel(
-                f"len(list_intersect(string_split({sk}_l, ' '), name_sks_r)) > 0 "
-                f"OR len(list_intersect(string_split({sk}_r, ' '), name_sks_l)) > 0",
-                label_for_charts="ein Namensteil gleich",
+            level(lambda m, t, c: f"{m}_sk_l IS NULL OR {t}_sk_r IS NULL", "leer").configure(is_null_level=True),
+            level(lambda m, t, c: f"{m}_lat_l = {t}_lat_r", "gleich", tf=f"{part}_sk"),
+            level(exact_sk, "Skelett gleich", tf=f"{part}_sk"),
+            level(lambda m, t, c: f"{m}_skj_l = {t}_skj_r", "zusammengeschrieben gleich"),
+            level(lambda m, t, c: f"jaro_winkler_similarity({m}_lat_l, {t}_lat_r) >= 0.92", "sehr ähnlich"),
+            level(lambda m, t, c: f"{m}_lx_l = {t}_lx_r", "Konsonantenklassen gleich"),
+            level(lambda m, t, c: f"jaro_winkler_similarity({m}_lat_l, {t}_lat_r) >= 0.80", "ähnlich"),
+            level(
+                lambda m, t, c: f"len(list_intersect(string_split({m}_sk_l, ' '), name_sks_r)) > 0 "
+                f"OR len(list_intersect(string_split({t}_sk_r, ' '), name_sks_l)) > 0",
+                "ein Namensteil gleich",
             ),
             cll.ElseLevel(),
         ],
@@ -270,6 +295,9 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
             "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
             "l.given_sk2 = r.family_sk2 AND l.family_sk2 = r.given_sk2",
             block_on("given_skj", "family_skj"),
+            # consonant classes (Serhii/Sergej, Sevcenko/Shevchenko), straight and swapped
+            block_on("given_lx", "family_lx"),
+            "l.given_lx = r.family_lx AND l.family_lx = r.given_lx",
             block_on("name2"),
             block_on("family_first", "given_first", "ags"),
             block_on("name_sorted"),
