@@ -70,7 +70,7 @@ _ARABIC = {
     # Persian, Dari, Pashto, Kurdish (Sorani), Urdu letters that fold leaves alone
     "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ټ": "t", "ډ": "d", "ړ": "r", "ږ": "zh", "ښ": "sh",
     "ځ": "z", "څ": "s", "ڼ": "n", "ڕ": "r", "ڵ": "l", "ۆ": "o", "ێ": "e", "ڤ": "v", "ڠ": "ng",
-    "ۇ": "u", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ے": "e",
+    "ۇ": "u", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ے": "e", "ە": "e",
 }  # fmt: skip
 
 _CYRILLIC = {
@@ -117,9 +117,11 @@ def _arabic_to_latin(token: str) -> str:
         if ch == "و":
             # consonant w at the start or before a long-vowel letter (Walid, Marwan, نوید = Navid, داوود =
             # Dawud), else long u (Yusuf)
-            out.append("w" if i == 0 or nxt in _LONG_VOWEL_LETTERS else "u")
+            # Kurdish (Sorani) writes every vowel; و after its vowel letters ە ێ ۆ is w (هەورامی = Hewrami)
+            prev = token[i - 1] if i else ""
+            out.append("w" if i == 0 or (nxt != "" and nxt in _LONG_VOWEL_LETTERS) or prev in "ەێۆ" else "u")
         elif ch == "ي":
-            out.append("y" if i == 0 or nxt in _LONG_VOWEL_LETTERS else "i")
+            out.append("y" if i == 0 or (nxt != "" and nxt in _LONG_VOWEL_LETTERS) else "i")
         elif ch == "ه" and i == len(token) - 1 and i > 0:
             out.append("a")  # taa marbuta folded to ه, or final ha: both sound as a vowel ending
         else:

@@ -147,7 +147,7 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     out["family_lat"] = col(f_lat)
     out["family_sk"] = col(f_sk)
     out["family_first"] = col(f_first)
-    out["given_lx"] = col([loose_skeleton(x) for x in g_sk])
+    out["given_lx"] = col([loose_skeleton(x) for x in g_sk2])  # both fields in the article-stripped reading
     out["family_lx"] = col([loose_skeleton(x) for x in f_sk])
     out["name_sks"] = [sorted(set(a) | set(b)) for a, b in zip(g_all, f_all, strict=True)]
     out["name_sorted"] = [" ".join(sorted((a + " " + b).split())) or None for a, b in zip(g_sk, f_sk, strict=True)]
@@ -294,6 +294,10 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
             block_on("byear", "bmonth", "bday"),
             "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
             "l.given_sk2 = r.family_sk2 AND l.family_sk2 = r.given_sk2",
+            # swapped, both fields in the same reading: as typed (given_sk, family_sk2) or article-stripped
+            # (given_sk2, family_sk) - "Alhassan" typed as given name meets "Alhassan"/"Al-Hassan" as family name
+            "l.given_sk = r.family_sk2 AND l.family_sk2 = r.given_sk",
+            "l.given_sk2 = r.family_sk AND l.family_sk = r.given_sk2",
             block_on("given_skj", "family_skj"),
             # consonant classes (Serhii/Sergej, Sevcenko/Shevchenko), straight and swapped
             block_on("given_lx", "family_lx"),
