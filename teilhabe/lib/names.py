@@ -215,14 +215,23 @@ def skeleton(latin: str) -> str:
 # č/ç written without the diacritic as c, i.e. k (Sevcenko/Shevchenko, Celik/Çelik); Arabic ق/غ as q, g, gh
 # or k (Ghorbani/Qorbani/Gorbani); v/f (Ivanov/Iwanoff → v; Persian/Kurdish f/v), b/p and d/t voicing.
 _LOOSE = str.maketrans({"g": "k", "h": "k", "f": "v", "b": "p", "d": "t"})
+# Turkish ğ between back vowels is silent and written g or left out (Doğan = Dogan = Doan, Oğuz = Oguz).
+_SOFT_G = re.compile(r"(?<=[aou])g(?=[aou])")
 
 
-def loose_skeleton(skeleton_text: str) -> str:
-    """A coarser skeleton for linkage comparisons: ``skeleton`` with the consonant classes g/h/k, f/v,
-    b/p, d/t merged and doubled letters collapsed. ``loose_skeleton("srh") == loose_skeleton("srg")``
-    (Serhii/Sergej); ``"svknk"`` (Sevcenko) = ``"svhnk"`` (Shevchenko). Works on a space-separated string
-    of skeletons (one per token)."""
-    return _DOUBLE.sub(r"\1", skeleton_text.translate(_LOOSE))
+def loose_skeleton(latin: str) -> str:
+    """A coarser consonant key for linkage comparisons, from the spelled Latin form of a name (tokens
+    separated by spaces). Per token: a Turkish soft g between back vowels is dropped, then the
+    :func:`skeleton` is taken, an ``h`` that ends the token dropped (Latin writes ح and a vowel-ending ه alike, and drops
+    both: صالح = Saleh, Salih) and the consonant classes g/h/k, f/v, b/p, d/t merged.
+    ``loose_skeleton("serhii") == loose_skeleton("sergej")``; ``"sevkenko"`` = ``"sevhenko"``."""
+    keys = []
+    for token in latin.split():
+        core = skeleton(_SOFT_G.sub("", token))
+        if len(core) > 1 and token.endswith("h"):  # written last, not only last consonant (Serhii keeps it)
+            core = core[:-1]
+        keys.append(_DOUBLE.sub(r"\1", core.translate(_LOOSE)))
+    return " ".join(keys)
 
 
 def gap_pattern(latin: str) -> str:

@@ -85,11 +85,13 @@ def _per_distinct(series: pd.Series, function: Any) -> list[Any]:
 
 
 def _given_features(given: str) -> tuple[Any, ...]:
-    return (*_name_features(given), _name_features(_strip_family_article(given))[1])
+    stripped = _name_features(_strip_family_article(given))
+    return (*_name_features(given), stripped[1], loose_skeleton(stripped[0]))
 
 
 def _family_features(family: str) -> tuple[Any, ...]:
-    return (*_name_features(_strip_family_article(family)), _name_features(family)[1])
+    stripped = _name_features(_strip_family_article(family))
+    return (*stripped, _name_features(family)[1], loose_skeleton(stripped[0]))
 
 
 def _names_chunk(given: list[str], family: list[str]) -> tuple[list[Any], list[Any]]:
@@ -135,8 +137,8 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     def col(values: list[Any]) -> list[Any]:
         return [v or None for v in values]
 
-    g_lat, g_sk, g_first, g_all, g_skj, g_sk2 = (list(x) for x in zip(*gf, strict=True)) if gf else ([],) * 6
-    f_lat, f_sk, f_first, f_all, f_skj, f_sk2 = (list(x) for x in zip(*ff, strict=True)) if ff else ([],) * 6
+    g_lat, g_sk, g_first, g_all, g_skj, g_sk2, g_lx = (list(x) for x in zip(*gf, strict=True)) if gf else ([],) * 7
+    f_lat, f_sk, f_first, f_all, f_skj, f_sk2, f_lx = (list(x) for x in zip(*ff, strict=True)) if ff else ([],) * 7
     out["given_lat"] = col(g_lat)
     out["given_sk"] = col(g_sk)
     out["given_first"] = col(g_first)
@@ -147,8 +149,8 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     out["family_lat"] = col(f_lat)
     out["family_sk"] = col(f_sk)
     out["family_first"] = col(f_first)
-    out["given_lx"] = col([loose_skeleton(x) for x in g_sk2])  # both fields in the article-stripped reading
-    out["family_lx"] = col([loose_skeleton(x) for x in f_sk])
+    out["given_lx"] = col(g_lx)  # both fields in the article-stripped reading
+    out["family_lx"] = col(f_lx)
     out["name_sks"] = [sorted(set(a) | set(b)) for a, b in zip(g_all, f_all, strict=True)]
     out["name_sorted"] = [" ".join(sorted((a + " " + b).split())) or None for a, b in zip(g_sk, f_sk, strict=True)]
     # Order-free pair of two-letter skeleton prefixes: a loose block for the small-input rules
