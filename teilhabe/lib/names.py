@@ -217,17 +217,21 @@ def skeleton(latin: str) -> str:
 _LOOSE = str.maketrans({"g": "k", "h": "k", "f": "v", "b": "p", "d": "t"})
 # Turkish ğ between back vowels is silent and written g or left out (Doğan = Dogan = Doan, Oğuz = Oguz).
 _SOFT_G = re.compile(r"(?<=[aou])g(?=[aou])")
+# German writers mark a long vowel with a silent h (Pohpal = Popal, Gühl = Gül, Hamdahn); an h between a
+# vowel and a consonant is dropped in the loose key (Ahmad → "amad" on every side alike).
+_LENGTH_H = re.compile(r"(?<=[aeiou])h(?=[^aeiouy])")
 
 
 def loose_skeleton(latin: str) -> str:
     """A coarser consonant key for linkage comparisons, from the spelled Latin form of a name (tokens
-    separated by spaces). Per token: a Turkish soft g between back vowels is dropped, then the
+    separated by spaces). Per token: a Turkish soft g between back vowels and an h between a vowel and a
+    consonant (German length mark) are dropped, then the
     :func:`skeleton` is taken, an ``h`` that ends the token dropped (Latin writes ح and a vowel-ending ه alike, and drops
     both: صالح = Saleh, Salih) and the consonant classes g/h/k, f/v, b/p, d/t merged.
     ``loose_skeleton("serhii") == loose_skeleton("sergej")``; ``"sevkenko"`` = ``"sevhenko"``."""
     keys = []
     for token in latin.split():
-        core = skeleton(_SOFT_G.sub("", token))
+        core = skeleton(_LENGTH_H.sub("", _SOFT_G.sub("", token)))
         if len(core) > 1 and token.endswith("h"):  # written last, not only last consonant (Serhii keeps it)
             core = core[:-1]
         keys.append(_DOUBLE.sub(r"\1", core.translate(_LOOSE)))
@@ -306,17 +310,19 @@ def _abd(token: str) -> str:
     return token
 
 
-def name_tokens(*parts: str) -> list[TokenKeys]:
+def name_tokens(*parts: str, persian: bool = False) -> list[TokenKeys]:
     """Core tokens of one or more name fields, in order, with their keys.
 
     A particle is merged into the following token as an alternative (``al ahmad`` → token ``ahmad`` with the
     alternative ``alahmad``); a glued article yields the stripped form as a token and the glued form as an
-    alternative (``alahmad`` → ``ahmad`` + ``alahmad``). Tokens of one letter are dropped.
+    alternative (``alahmad`` → ``ahmad`` + ``alahmad``). Tokens of one letter are dropped. Arabic-script
+    parts are read as Persian (ض ظ ذ = z, ث ص = s) when they hold a Persian letter or *persian* is set
+    (the caller knows the record is Persian/Dari/Pashto, e.g. from the other name field).
     """
     result: list[TokenKeys] = []
     for part in parts:
         words = _prefold(part or "").split()
-        persian = is_persian_script(part or "")
+        persian_part = persian or is_persian_script(part or "")
         pending: list[str] = []
         abd = ""
         for index, word in enumerate(words):
@@ -342,7 +348,7 @@ def name_tokens(*parts: str) -> list[TokenKeys]:
             pending = []
             if len(word) < 2 and not glued:
                 continue
-            result.append(_token_keys(word, tuple(glued), persian))
+            result.append(_token_keys(word, tuple(glued), persian_part))
     return result
 
 
@@ -366,11 +372,11 @@ class NameKeys:
 
 
 @lru_cache(maxsize=50_000)
-def name_keys(*parts: str) -> NameKeys:
+def name_keys(*parts: str, persian: bool = False) -> NameKeys:
     """All keys of a person's name fields (any script, any order, ``Family, Given`` allowed).
 
     Cached (the result is immutable): search ranking and linkage see the same names again and again."""
-    return NameKeys(tuple(name_tokens(*(part or "" for part in parts))))
+    return NameKeys(tuple(name_tokens(*(part or "" for part in parts), persian=persian)))
 
 
 def token_similarity(a: TokenKeys, b: TokenKeys) -> float:

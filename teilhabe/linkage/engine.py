@@ -21,7 +21,14 @@ from typing import Any
 
 import pandas as pd
 
-from teilhabe.lib.names import loose_skeleton, name_keys, parse_birth, skeleton, split_family_given
+from teilhabe.lib.names import (
+    is_persian_script,
+    loose_skeleton,
+    name_keys,
+    parse_birth,
+    skeleton,
+    split_family_given,
+)
 from teilhabe.lib.textnorm import fold
 
 # Fixed a priori, not tuned on labels: a pair is a match when the posterior says "more likely than not"
@@ -36,11 +43,11 @@ for _name in ("splink", "splink.internals"):
 
 
 @lru_cache(maxsize=200_000)
-def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...], str]:
+def _name_features(text: str, persian: bool = False) -> tuple[str, str, str, tuple[str, ...], str]:
     """(latin, skeleton string, first-token skeleton, all skeletons incl. particle variants, skeleton of the
     tokens written together) of one field. The joined skeleton makes "Gebre Mariam" = "Gebremariam" and
     "Ahmed Shah" = "Ahmadshah" (name parts written apart or together)."""
-    keys = name_keys(text)
+    keys = name_keys(text, persian=persian)
     latin = " ".join(t.latin for t in keys.tokens)
     skeletons = [t.skeleton for t in keys.tokens]
     variants = set(skeletons)
@@ -52,6 +59,10 @@ def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...], str]:
 
 _fold = lru_cache(maxsize=200_000)(fold)
 _birth = lru_cache(maxsize=200_000)(parse_birth)
+
+
+def _has_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
 def _strip_family_article(family: str) -> str:
@@ -84,14 +95,25 @@ def _per_distinct(series: pd.Series, function: Any) -> list[Any]:
     return [results[c] for c in codes]
 
 
+# Destatis nationality keys whose Arabic-script names are Persian, Dari or Pashto: Afghanistan, Iran.
+PERSIAN_NATIONALITIES = frozenset({"423", "439"})
+_PERSIAN_MARK = "\x00"  # appended to a field value whose Arabic script is to be read as Persian
+
+
+def _unmark(value: str) -> tuple[str, bool]:
+    return (value[:-1], True) if value.endswith(_PERSIAN_MARK) else (value, False)
+
+
 def _given_features(given: str) -> tuple[Any, ...]:
-    stripped = _name_features(_strip_family_article(given))
-    return (*_name_features(given), stripped[1], loose_skeleton(stripped[0]))
+    given, persian = _unmark(given)
+    stripped = _name_features(_strip_family_article(given), persian)
+    return (*_name_features(given, persian), stripped[1], loose_skeleton(stripped[0]))
 
 
 def _family_features(family: str) -> tuple[Any, ...]:
-    stripped = _name_features(_strip_family_article(family))
-    return (*stripped, _name_features(family)[1], loose_skeleton(stripped[0]))
+    family, persian = _unmark(family)
+    stripped = _name_features(_strip_family_article(family), persian)
+    return (*stripped, _name_features(family, persian)[1], loose_skeleton(stripped[0]))
 
 
 def _names_chunk(given: list[str], family: list[str]) -> tuple[list[Any], list[Any]]:
@@ -130,6 +152,12 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     for i, (g, f) in enumerate(zip(given, family, strict=True)):
         if not g and "," in f:  # "Family, Given" typed into one field
             family[i], given[i] = split_family_given(f)
+    # Arabic script of a record whose other name field is written in the Persian alphabet, or whose
+    # nationality is Afghan or Iranian, is read as Persian (رضا = Reza, not "Rida"; decision 0143).
+    nationality = _blank_to_empty(df["nationality"]).tolist()
+    for i, (g, f, n) in enumerate(zip(given, family, nationality, strict=True)):
+        if (n in PERSIAN_NATIONALITIES or is_persian_script(g) or is_persian_script(f)) and _has_arabic(g + f):
+            given[i], family[i] = g + _PERSIAN_MARK, f + _PERSIAN_MARK
     gf, ff = _name_columns(given, family, parallel=len(df) > LARGE)
     births = _per_distinct(_blank_to_empty(df["birth_date"]), _birth)
     out = pd.DataFrame({"unique_id": df["unique_id"].astype(str).to_numpy()})
