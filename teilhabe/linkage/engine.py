@@ -16,6 +16,7 @@ Every setting — comparisons, blocking, training steps, thresholds — is fixed
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -221,7 +222,7 @@ SWAPPED_SQL = (
 )
 
 
-def _aligned(part: str, condition: Any) -> str:
+def _aligned(part: str, condition: Callable[[str, str, bool], str]) -> str:
     """SQL for ``condition(left_field, right_field, cross)`` on the reading chosen by ``SWAPPED_SQL``."""
     other = "family" if part == "given" else "given"
     straight, crossed = condition(part, part, False), condition(part, other, True)
@@ -232,8 +233,8 @@ def _name_comparison(part: str) -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
-    def level(condition: Any, label: str, tf: str | None = None) -> Any:
-        created = cll.CustomLevel(_aligned(part, condition), label_for_charts=label)
+    def level(condition: Callable[[str, str, bool], str], label: str, tf: str | None = None) -> Any:
+        created: Any = cll.CustomLevel(_aligned(part, condition), label_for_charts=label)
         if tf:  # the level is an exact match on the aligned field: its own u is the base of the adjustment
             created = created.configure(tf_adjustment_column=tf, disable_tf_exact_match_detection=True)
         return created
@@ -253,8 +254,10 @@ def _name_comparison(part: str) -> Any:
             level(lambda m, t, c: f"{m}_lx_l = {t}_lx_r", "Konsonantenklassen gleich"),
             level(lambda m, t, c: f"jaro_winkler_similarity({m}_lat_l, {t}_lat_r) >= 0.80", "ähnlich"),
             level(
-                lambda m, t, c: f"len(list_intersect(string_split({m}_sk_l, ' '), name_sks_r)) > 0 "
-                f"OR len(list_intersect(string_split({t}_sk_r, ' '), name_sks_l)) > 0",
+                lambda m, t, c: (
+                    f"len(list_intersect(string_split({m}_sk_l, ' '), name_sks_r)) > 0 "
+                    f"OR len(list_intersect(string_split({t}_sk_r, ' '), name_sks_l)) > 0"
+                ),
                 "ein Namensteil gleich",
             ),
             cll.ElseLevel(),
