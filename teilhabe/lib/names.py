@@ -238,6 +238,17 @@ def loose_skeleton(latin: str) -> str:
     return " ".join(keys)
 
 
+_FRENCH_CH = re.compile(r"(?<![stSTßz])ch", re.IGNORECASE)
+
+
+def french_reading(text: str) -> str | None:
+    """The name as French transcription reads it: ``ch`` is ʃ (Aicha = Aisha, Hicham = Hisham, Chadi =
+    Shadi), where German reads it as kh (Chaled = Khaled). ``None`` when the text has no such ``ch``
+    (``sch``/``tsch`` are German ʃ/tʃ in both readings)."""
+    reading = _FRENCH_CH.sub("sh", text)
+    return reading if reading != text else None
+
+
 def gap_pattern(latin: str) -> str:
     """Skeleton with vowel gaps marked: ``"muhamad"`` → ``"m.h.m.d"``, ``"mahmud"`` → ``"m.hm.d"``."""
     spelled = _VOWELS.sub(".", spell(latin))

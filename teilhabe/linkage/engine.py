@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from teilhabe.lib.names import (
+    french_reading,
     is_persian_script,
     loose_skeleton,
     name_keys,
@@ -105,16 +106,24 @@ def _unmark(value: str) -> tuple[str, bool]:
     return (value[:-1], True) if value.endswith(_PERSIAN_MARK) else (value, False)
 
 
+def _french_loose(text: str, persian: bool) -> str:
+    """Loose key of the French reading of ch (Aicha = Aisha), "" when the text has no such ch."""
+    reading = french_reading(text)
+    return loose_skeleton(_name_features(reading, persian)[0]) if reading else ""
+
+
 def _given_features(given: str) -> tuple[Any, ...]:
     given, persian = _unmark(given)
-    stripped = _name_features(_strip_family_article(given), persian)
-    return (*_name_features(given, persian), stripped[1], loose_skeleton(stripped[0]))
+    text = _strip_family_article(given)
+    stripped = _name_features(text, persian)
+    return (*_name_features(given, persian), stripped[1], loose_skeleton(stripped[0]), _french_loose(text, persian))
 
 
 def _family_features(family: str) -> tuple[Any, ...]:
     family, persian = _unmark(family)
-    stripped = _name_features(_strip_family_article(family), persian)
-    return (*stripped, _name_features(family, persian)[1], loose_skeleton(stripped[0]))
+    text = _strip_family_article(family)
+    stripped = _name_features(text, persian)
+    return (*stripped, _name_features(family, persian)[1], loose_skeleton(stripped[0]), _french_loose(text, persian))
 
 
 def _names_chunk(given: list[str], family: list[str]) -> tuple[list[Any], list[Any]]:
@@ -166,8 +175,12 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     def col(values: list[Any]) -> list[Any]:
         return [v or None for v in values]
 
-    g_lat, g_sk, g_first, g_all, g_skj, g_sk2, g_lx = (list(x) for x in zip(*gf, strict=True)) if gf else ([],) * 7
-    f_lat, f_sk, f_first, f_all, f_skj, f_sk2, f_lx = (list(x) for x in zip(*ff, strict=True)) if ff else ([],) * 7
+    g_lat, g_sk, g_first, g_all, g_skj, g_sk2, g_lx, g_fr = (
+        (list(x) for x in zip(*gf, strict=True)) if gf else ([],) * 8
+    )
+    f_lat, f_sk, f_first, f_all, f_skj, f_sk2, f_lx, f_fr = (
+        (list(x) for x in zip(*ff, strict=True)) if ff else ([],) * 8
+    )
     out["given_lat"] = col(g_lat)
     out["given_sk"] = col(g_sk)
     out["given_first"] = col(g_first)
@@ -180,6 +193,8 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     out["family_first"] = col(f_first)
     out["given_lx"] = col(g_lx)  # both fields in the article-stripped reading
     out["family_lx"] = col(f_lx)
+    out["given_lxf"] = col(g_fr)  # French reading of ch, where the field has one (Aicha = Aisha)
+    out["family_lxf"] = col(f_fr)
     out["name_sks"] = [sorted(set(a) | set(b)) for a, b in zip(g_all, f_all, strict=True)]
     out["name_sorted"] = [" ".join(sorted((a + " " + b).split())) or None for a, b in zip(g_sk, f_sk, strict=True)]
     # Order-free pair of two-letter skeleton prefixes: a loose block for the small-input rules
@@ -251,7 +266,10 @@ def _name_comparison(part: str) -> Any:
             level(exact_sk, "Skelett gleich", tf=f"{part}_sk"),
             level(lambda m, t, c: f"{m}_skj_l = {t}_skj_r", "zusammengeschrieben gleich"),
             level(lambda m, t, c: f"jaro_winkler_similarity({m}_lat_l, {t}_lat_r) >= 0.92", "sehr ähnlich"),
-            level(lambda m, t, c: f"{m}_lx_l = {t}_lx_r", "Konsonantenklassen gleich"),
+            level(
+                lambda m, t, c: f"{m}_lx_l = {t}_lx_r OR {m}_lxf_l = {t}_lx_r OR {m}_lx_l = {t}_lxf_r",
+                "Konsonantenklassen gleich",
+            ),
             level(lambda m, t, c: f"jaro_winkler_similarity({m}_lat_l, {t}_lat_r) >= 0.80", "ähnlich"),
             level(
                 lambda m, t, c: (
@@ -335,6 +353,10 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
             # consonant classes (Serhii/Sergej, Sevcenko/Shevchenko), straight and swapped
             block_on("given_lx", "family_lx"),
             "l.given_lx = r.family_lx AND l.family_lx = r.given_lx",
+            "l.given_lxf = r.given_lx AND l.family_lx = r.family_lx",  # French ch on either side
+            "l.given_lx = r.given_lxf AND l.family_lx = r.family_lx",
+            "l.given_lxf = r.family_lx AND l.family_lx = r.given_lx",
+            "l.given_lx = r.family_lxf AND l.family_lx = r.given_lx",
             block_on("name2"),
             block_on("family_first", "given_first", "ags"),
             block_on("name_sorted"),

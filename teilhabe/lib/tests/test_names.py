@@ -179,3 +179,15 @@ def test_loose_skeleton_keeps_different_names_apart(a: str, b: str) -> None:
     from teilhabe.lib.names import loose_skeleton
 
     assert loose_skeleton(name_keys(a).latin) != loose_skeleton(name_keys(b).latin)
+
+
+def test_french_reading_of_ch() -> None:
+    """French transcription writes ʃ as ch (Aicha, Hicham); German sch/tsch stay as they are."""
+    from teilhabe.lib.names import french_reading, loose_skeleton
+
+    assert french_reading("Aicha") == "Aisha"
+    assert french_reading("Tschelik") is None
+    assert french_reading("Aysha") is None
+    aicha = french_reading("Aicha")
+    assert aicha is not None
+    assert loose_skeleton(name_keys(aicha).latin) == loose_skeleton(name_keys("Aischa").latin)
