@@ -70,7 +70,7 @@ _ARABIC = {
     # Persian, Dari, Pashto, Kurdish (Sorani), Urdu letters that fold leaves alone
     "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ټ": "t", "ډ": "d", "ړ": "r", "ږ": "zh", "ښ": "sh",
     "ځ": "z", "څ": "s", "ڼ": "n", "ڕ": "r", "ڵ": "l", "ۆ": "o", "ێ": "e", "ڤ": "v", "ڠ": "ng",
-    "ۇ": "u", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ے": "e",
+    "ۇ": "u", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ے": "e", "ە": "e",
 }  # fmt: skip
 
 _CYRILLIC = {
@@ -103,19 +103,44 @@ def _is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
 
 
+_LONG_VOWEL_LETTERS = "اوي"
+# Latin zh/kh/gh stand for the single letters ژ/خ/غ; ز, ك, گ followed by ه or ح are two sounds with a short
+# vowel between them that the script does not write (زهرا = Zahra, not "Zhra"). The mark keeps them apart
+# through the spelling rules and is removed at the end of :func:`spell`.
+_APART = "|"
+
+
 def _arabic_to_latin(token: str) -> str:
-    out = []
+    out: list[str] = []
     for i, ch in enumerate(token):
         nxt = token[i + 1] if i + 1 < len(token) else ""
-        if ch == "و":  # consonant w at the start or before alef (Walid, Marwan), else long u (Yusuf)
-            out.append("w" if i == 0 or nxt == "ا" else "u")
+        if ch == "و":
+            # consonant w at the start or before a long-vowel letter (Walid, Marwan, نوید = Navid, داوود =
+            # Dawud), else long u (Yusuf)
+            # Kurdish (Sorani) writes every vowel; و after its vowel letters ە ێ ۆ is w (هەورامی = Hewrami)
+            prev = token[i - 1] if i else ""
+            out.append("w" if i == 0 or (nxt != "" and nxt in _LONG_VOWEL_LETTERS) or prev in "ەێۆ" else "u")
         elif ch == "ي":
-            out.append("y" if i == 0 or nxt == "ا" else "i")
+            out.append("y" if i == 0 or (nxt != "" and nxt in _LONG_VOWEL_LETTERS) else "i")
         elif ch == "ه" and i == len(token) - 1 and i > 0:
             out.append("a")  # taa marbuta folded to ه, or final ha: both sound as a vowel ending
         else:
-            out.append(_ARABIC.get(ch, ""))
+            latin = _ARABIC.get(ch, "")
+            if ch in "هح" and out and out[-1][-1:] in ("z", "k", "g"):
+                latin = _APART + latin
+            out.append(latin)
     return "".join(out)
+
+
+# Persian, Dari, Pashto and Urdu read the Arabic letters ض ظ ذ as z and ث ص as s (رضا = Reza, not "Rida").
+# A field written with a letter only these alphabets have (ی ک پ چ ژ گ ۀ, before folding) is read so.
+_PERSIAN_LETTERS = frozenset("یکپچژگۀ")
+_PERSIAN_READING = str.maketrans({"ض": "ز", "ظ": "ز", "ذ": "ز", "ث": "س", "ص": "س"})
+
+
+def is_persian_script(text: str) -> bool:
+    """True when *text* (unfolded) holds a letter of the Persian alphabet that Arabic does not have."""
+    return any(ch in _PERSIAN_LETTERS for ch in text)
 
 
 @lru_cache(maxsize=2**18)
@@ -167,7 +192,7 @@ def spell(latin: str) -> str:
     text = latin
     for pattern, repl in _SPELLING:
         text = pattern.sub(repl, text)
-    return _DOUBLE.sub(r"\1", text)
+    return _DOUBLE.sub(r"\1", text.replace(_APART, ""))
 
 
 def skeleton(latin: str) -> str:
@@ -183,6 +208,45 @@ def skeleton(latin: str) -> str:
     if core.endswith("b"):
         core = core[:-1] + "p"
     return core or spelled[:3]
+
+
+# Consonant classes that transcriptions of these name families confuse with each other (linkage only; the
+# search keys are unchanged): Ukrainian г is h where Russian writes g (Serhii/Sergej, Hryhorii/Grigorij);
+# č/ç written without the diacritic as c, i.e. k (Sevcenko/Shevchenko, Celik/Çelik); Arabic ق/غ as q, g, gh
+# or k (Ghorbani/Qorbani/Gorbani); v/f (Ivanov/Iwanoff → v; Persian/Kurdish f/v), b/p and d/t voicing.
+_LOOSE = str.maketrans({"g": "k", "h": "k", "f": "v", "b": "p", "d": "t"})
+# Turkish ğ between back vowels is silent and written g or left out (Doğan = Dogan = Doan, Oğuz = Oguz).
+_SOFT_G = re.compile(r"(?<=[aou])g(?=[aou])")
+# German writers mark a long vowel with a silent h (Pohpal = Popal, Gühl = Gül, Hamdahn); an h between a
+# vowel and a consonant is dropped in the loose key (Ahmad → "amad" on every side alike).
+_LENGTH_H = re.compile(r"(?<=[aeiou])h(?=[^aeiouy])")
+
+
+def loose_skeleton(latin: str) -> str:
+    """A coarser consonant key for linkage comparisons, from the spelled Latin form of a name (tokens
+    separated by spaces). Per token: a Turkish soft g between back vowels and an h between a vowel and a
+    consonant (German length mark) are dropped, then the
+    :func:`skeleton` is taken, an ``h`` that ends the token dropped (Latin writes ح and a vowel-ending ه alike, and drops
+    both: صالح = Saleh, Salih) and the consonant classes g/h/k, f/v, b/p, d/t merged.
+    ``loose_skeleton("serhii") == loose_skeleton("sergej")``; ``"sevkenko"`` = ``"sevhenko"``."""
+    keys = []
+    for token in latin.split():
+        core = skeleton(_LENGTH_H.sub("", _SOFT_G.sub("", token)))
+        if len(core) > 1 and token.endswith("h"):  # written last, not only last consonant (Serhii keeps it)
+            core = core[:-1]
+        keys.append(_DOUBLE.sub(r"\1", core.translate(_LOOSE)))
+    return " ".join(keys)
+
+
+_FRENCH_CH = re.compile(r"(?<![stSTßz])ch", re.IGNORECASE)
+
+
+def french_reading(text: str) -> str | None:
+    """The name as French transcription reads it: ``ch`` is ʃ (Aicha = Aisha, Hicham = Hisham, Chadi =
+    Shadi), where German reads it as kh (Chaled = Khaled). ``None`` when the text has no such ``ch``
+    (``sch``/``tsch`` are German ʃ/tʃ in both readings)."""
+    reading = _FRENCH_CH.sub("sh", text)
+    return reading if reading != text else None
 
 
 def gap_pattern(latin: str) -> str:
@@ -231,12 +295,13 @@ class TokenKeys:
 
 
 @lru_cache(maxsize=2**18)
-def _token_keys(token: str, extra: tuple[str, ...] = ()) -> TokenKeys:
-    """Cached per token: composed names repeat the same tokens far more often than whole names repeat."""
-    latin = to_latin(token)
+def _token_keys(token: str, extra: tuple[str, ...] = (), persian: bool = False) -> TokenKeys:
+    """Cached per token: composed names repeat the same tokens far more often than whole names repeat.
+    *persian*: Arabic-script letters are read as in Persian (``_PERSIAN_READING``)."""
+    latin = to_latin(token.translate(_PERSIAN_READING) if persian else token)
     alternatives: set[str] = set()
     for other in extra:
-        other_latin = to_latin(other)
+        other_latin = to_latin(other.translate(_PERSIAN_READING) if persian else other)
         alternatives |= {f"t:{other}", f"s:{skeleton(other_latin)}"}
     return TokenKeys(token, spell(latin), skeleton(latin), phonetic(latin), frozenset(alternatives))
 
@@ -256,16 +321,19 @@ def _abd(token: str) -> str:
     return token
 
 
-def name_tokens(*parts: str) -> list[TokenKeys]:
+def name_tokens(*parts: str, persian: bool = False) -> list[TokenKeys]:
     """Core tokens of one or more name fields, in order, with their keys.
 
     A particle is merged into the following token as an alternative (``al ahmad`` → token ``ahmad`` with the
     alternative ``alahmad``); a glued article yields the stripped form as a token and the glued form as an
-    alternative (``alahmad`` → ``ahmad`` + ``alahmad``). Tokens of one letter are dropped.
+    alternative (``alahmad`` → ``ahmad`` + ``alahmad``). Tokens of one letter are dropped. Arabic-script
+    parts are read as Persian (ض ظ ذ = z, ث ص = s) when they hold a Persian letter or *persian* is set
+    (the caller knows the record is Persian/Dari/Pashto, e.g. from the other name field).
     """
     result: list[TokenKeys] = []
     for part in parts:
         words = _prefold(part or "").split()
+        persian_part = persian or is_persian_script(part or "")
         pending: list[str] = []
         abd = ""
         for index, word in enumerate(words):
@@ -291,7 +359,7 @@ def name_tokens(*parts: str) -> list[TokenKeys]:
             pending = []
             if len(word) < 2 and not glued:
                 continue
-            result.append(_token_keys(word, tuple(glued)))
+            result.append(_token_keys(word, tuple(glued), persian_part))
     return result
 
 
@@ -315,11 +383,11 @@ class NameKeys:
 
 
 @lru_cache(maxsize=50_000)
-def name_keys(*parts: str) -> NameKeys:
+def name_keys(*parts: str, persian: bool = False) -> NameKeys:
     """All keys of a person's name fields (any script, any order, ``Family, Given`` allowed).
 
     Cached (the result is immutable): search ranking and linkage see the same names again and again."""
-    return NameKeys(tuple(name_tokens(*(part or "" for part in parts))))
+    return NameKeys(tuple(name_tokens(*(part or "" for part in parts), persian=persian)))
 
 
 def token_similarity(a: TokenKeys, b: TokenKeys) -> float:

@@ -16,12 +16,21 @@ Every setting — comparisons, blocking, training steps, thresholds — is fixed
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-from teilhabe.lib.names import name_keys, parse_birth, skeleton, split_family_given
+from teilhabe.lib.names import (
+    french_reading,
+    is_persian_script,
+    loose_skeleton,
+    name_keys,
+    parse_birth,
+    skeleton,
+    split_family_given,
+)
 from teilhabe.lib.textnorm import fold
 
 # Fixed a priori, not tuned on labels: a pair is a match when the posterior says "more likely than not"
@@ -36,11 +45,11 @@ for _name in ("splink", "splink.internals"):
 
 
 @lru_cache(maxsize=200_000)
-def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...], str]:
+def _name_features(text: str, persian: bool = False) -> tuple[str, str, str, tuple[str, ...], str]:
     """(latin, skeleton string, first-token skeleton, all skeletons incl. particle variants, skeleton of the
     tokens written together) of one field. The joined skeleton makes "Gebre Mariam" = "Gebremariam" and
     "Ahmed Shah" = "Ahmadshah" (name parts written apart or together)."""
-    keys = name_keys(text)
+    keys = name_keys(text, persian=persian)
     latin = " ".join(t.latin for t in keys.tokens)
     skeletons = [t.skeleton for t in keys.tokens]
     variants = set(skeletons)
@@ -52,6 +61,10 @@ def _name_features(text: str) -> tuple[str, str, str, tuple[str, ...], str]:
 
 _fold = lru_cache(maxsize=200_000)(fold)
 _birth = lru_cache(maxsize=200_000)(parse_birth)
+
+
+def _has_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
 def _strip_family_article(family: str) -> str:
@@ -84,12 +97,33 @@ def _per_distinct(series: pd.Series, function: Any) -> list[Any]:
     return [results[c] for c in codes]
 
 
+# Destatis nationality keys whose Arabic-script names are Persian, Dari or Pashto: Afghanistan, Iran.
+PERSIAN_NATIONALITIES = frozenset({"423", "439"})
+_PERSIAN_MARK = "\x00"  # appended to a field value whose Arabic script is to be read as Persian
+
+
+def _unmark(value: str) -> tuple[str, bool]:
+    return (value[:-1], True) if value.endswith(_PERSIAN_MARK) else (value, False)
+
+
+def _french_loose(text: str, persian: bool) -> str:
+    """Loose key of the French reading of ch (Aicha = Aisha), "" when the text has no such ch."""
+    reading = french_reading(text)
+    return loose_skeleton(_name_features(reading, persian)[0]) if reading else ""
+
+
 def _given_features(given: str) -> tuple[Any, ...]:
-    return (*_name_features(given), _name_features(_strip_family_article(given))[1])
+    given, persian = _unmark(given)
+    text = _strip_family_article(given)
+    stripped = _name_features(text, persian)
+    return (*_name_features(given, persian), stripped[1], loose_skeleton(stripped[0]), _french_loose(text, persian))
 
 
 def _family_features(family: str) -> tuple[Any, ...]:
-    return (*_name_features(_strip_family_article(family)), _name_features(family)[1])
+    family, persian = _unmark(family)
+    text = _strip_family_article(family)
+    stripped = _name_features(text, persian)
+    return (*stripped, _name_features(family, persian)[1], loose_skeleton(stripped[0]), _french_loose(text, persian))
 
 
 def _names_chunk(given: list[str], family: list[str]) -> tuple[list[Any], list[Any]]:
@@ -128,6 +162,12 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     for i, (g, f) in enumerate(zip(given, family, strict=True)):
         if not g and "," in f:  # "Family, Given" typed into one field
             family[i], given[i] = split_family_given(f)
+    # Arabic script of a record whose other name field is written in the Persian alphabet, or whose
+    # nationality is Afghan or Iranian, is read as Persian (رضا = Reza, not "Rida"; decision 0143).
+    nationality = _blank_to_empty(df["nationality"]).tolist()
+    for i, (g, f, n) in enumerate(zip(given, family, nationality, strict=True)):
+        if (n in PERSIAN_NATIONALITIES or is_persian_script(g) or is_persian_script(f)) and _has_arabic(g + f):
+            given[i], family[i] = g + _PERSIAN_MARK, f + _PERSIAN_MARK
     gf, ff = _name_columns(given, family, parallel=len(df) > LARGE)
     births = _per_distinct(_blank_to_empty(df["birth_date"]), _birth)
     out = pd.DataFrame({"unique_id": df["unique_id"].astype(str).to_numpy()})
@@ -135,8 +175,12 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     def col(values: list[Any]) -> list[Any]:
         return [v or None for v in values]
 
-    g_lat, g_sk, g_first, g_all, g_skj, g_sk2 = (list(x) for x in zip(*gf, strict=True)) if gf else ([],) * 6
-    f_lat, f_sk, f_first, f_all, f_skj, f_sk2 = (list(x) for x in zip(*ff, strict=True)) if ff else ([],) * 6
+    g_lat, g_sk, g_first, g_all, g_skj, g_sk2, g_lx, g_fr = (
+        (list(x) for x in zip(*gf, strict=True)) if gf else ([],) * 8
+    )
+    f_lat, f_sk, f_first, f_all, f_skj, f_sk2, f_lx, f_fr = (
+        (list(x) for x in zip(*ff, strict=True)) if ff else ([],) * 8
+    )
     out["given_lat"] = col(g_lat)
     out["given_sk"] = col(g_sk)
     out["given_first"] = col(g_first)
@@ -147,6 +191,10 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     out["family_lat"] = col(f_lat)
     out["family_sk"] = col(f_sk)
     out["family_first"] = col(f_first)
+    out["given_lx"] = col(g_lx)  # both fields in the article-stripped reading
+    out["family_lx"] = col(f_lx)
+    out["given_lxf"] = col(g_fr)  # French reading of ch, where the field has one (Aicha = Aisha)
+    out["family_lxf"] = col(f_fr)
     out["name_sks"] = [sorted(set(a) | set(b)) for a, b in zip(g_all, f_all, strict=True)]
     out["name_sorted"] = [" ".join(sorted((a + " " + b).split())) or None for a, b in zip(g_sk, f_sk, strict=True)]
     # Order-free pair of two-letter skeleton prefixes: a loose block for the small-input rules
@@ -170,37 +218,65 @@ def features(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _swap_sql(part: str) -> str:
-    """This field of one record equals the other field of the other record, in either reading (with or
-    without a glued article split off)."""
+def _similarity_sql(mine: str, theirs: str, *, cross: bool) -> str:
+    """0..1 similarity of field *mine* of the left record and field *theirs* of the right record: 1.0 when
+    the skeletons are equal (for a cross comparison also in the other reading of a glued article), else the
+    Jaro-Winkler similarity of the spelled Latin forms; 0 where a side is empty."""
+    pairs = [("sk", "sk")] + ([("sk", "sk2"), ("sk2", "sk"), ("sk2", "sk2")] if cross else [])
+    equal = " OR ".join(f"{mine}_{x}_l = {theirs}_{y}_r" for x, y in pairs)
+    return f"CASE WHEN {equal} THEN 1.0 ELSE coalesce(jaro_winkler_similarity({mine}_lat_l, {theirs}_lat_r), 0) END"
+
+
+# The pair is compared crosswise (left given name against right family name and vice versa) when that
+# reading fits the two names better than the straight one: an order swap is then compared as what it is,
+# the same two names, and a single name found in the other field counts once, not for both fields
+# (decision 0143). Ties keep the straight reading.
+SWAPPED_SQL = (
+    f"(({_similarity_sql('given', 'family', cross=True)}) + ({_similarity_sql('family', 'given', cross=True)}))"
+    f" > (({_similarity_sql('given', 'given', cross=False)}) + ({_similarity_sql('family', 'family', cross=False)}))"
+)
+
+
+def _aligned(part: str, condition: Callable[[str, str, bool], str]) -> str:
+    """SQL for ``condition(left_field, right_field, cross)`` on the reading chosen by ``SWAPPED_SQL``."""
     other = "family" if part == "given" else "given"
-    return " OR ".join(
-        f"{part}_{mine}_{x} = {other}_{theirs}_{y}"
-        for x, y in (("l", "r"), ("r", "l"))
-        for mine in ("sk", "sk2")
-        for theirs in ("sk", "sk2")
-    )
+    straight, crossed = condition(part, part, False), condition(part, other, True)
+    return f"((NOT ({SWAPPED_SQL})) AND ({straight})) OR (({SWAPPED_SQL}) AND ({crossed}))"
 
 
 def _name_comparison(part: str) -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
-    lat, sk = f"{part}_lat", f"{part}_sk"
+    def level(condition: Callable[[str, str, bool], str], label: str, tf: str | None = None) -> Any:
+        created: Any = cll.CustomLevel(_aligned(part, condition), label_for_charts=label)
+        if tf:  # the level is an exact match on the aligned field: its own u is the base of the adjustment
+            created = created.configure(tf_adjustment_column=tf, disable_tf_exact_match_detection=True)
+        return created
+
+    def exact_sk(mine: str, theirs: str, cross: bool) -> str:
+        pairs = [("sk", "sk")] + ([("sk", "sk2"), ("sk2", "sk"), ("sk2", "sk2")] if cross else [])
+        return " OR ".join(f"{mine}_{x}_l = {theirs}_{y}_r" for x, y in pairs)
+
     return cl.CustomComparison(
         output_column_name=part,
         comparison_levels=[
-            cll.NullLevel(sk),
-            cll.ExactMatchLevel(lat, term_frequency_adjustments=True),
-            cll.ExactMatchLevel(sk, term_frequency_adjustments=True),
-            cll.CustomLevel(f"{part}_skj_l = {part}_skj_r", label_for_charts="zusammengeschrieben gleich"),
-            cll.JaroWinklerLevel(lat, 0.92),
-            cll.CustomLevel(_swap_sql(part), label_for_charts="Name in anderem Feld (vertauscht)"),
-            cll.JaroWinklerLevel(lat, 0.80),
-            cll.CustomLevel(
-                f"len(list_intersect(string_split({sk}_l, ' '), name_sks_r)) > 0 "
-                f"OR len(list_intersect(string_split({sk}_r, ' '), name_sks_l)) > 0",
-                label_for_charts="ein Namensteil gleich",
+            level(lambda m, t, c: f"{m}_sk_l IS NULL OR {t}_sk_r IS NULL", "leer").configure(is_null_level=True),
+            level(lambda m, t, c: f"{m}_lat_l = {t}_lat_r", "gleich", tf=f"{part}_sk"),
+            level(exact_sk, "Skelett gleich", tf=f"{part}_sk"),
+            level(lambda m, t, c: f"{m}_skj_l = {t}_skj_r", "zusammengeschrieben gleich"),
+            level(lambda m, t, c: f"jaro_winkler_similarity({m}_lat_l, {t}_lat_r) >= 0.92", "sehr ähnlich"),
+            level(
+                lambda m, t, c: f"{m}_lx_l = {t}_lx_r OR {m}_lxf_l = {t}_lx_r OR {m}_lx_l = {t}_lxf_r",
+                "Konsonantenklassen gleich",
+            ),
+            level(lambda m, t, c: f"jaro_winkler_similarity({m}_lat_l, {t}_lat_r) >= 0.80", "ähnlich"),
+            level(
+                lambda m, t, c: (
+                    f"len(list_intersect(string_split({m}_sk_l, ' '), name_sks_r)) > 0 "
+                    f"OR len(list_intersect(string_split({t}_sk_r, ' '), name_sks_l)) > 0"
+                ),
+                "ein Namensteil gleich",
             ),
             cll.ElseLevel(),
         ],
@@ -269,7 +345,18 @@ def _settings(link_type: str, columns: set[str], records: int = 0) -> Any:
             block_on("byear", "bmonth", "bday"),
             "l.given_sk = r.family_sk AND l.family_sk = r.given_sk",
             "l.given_sk2 = r.family_sk2 AND l.family_sk2 = r.given_sk2",
+            # swapped, both fields in the same reading: as typed (given_sk, family_sk2) or article-stripped
+            # (given_sk2, family_sk) - "Alhassan" typed as given name meets "Alhassan"/"Al-Hassan" as family name
+            "l.given_sk = r.family_sk2 AND l.family_sk2 = r.given_sk",
+            "l.given_sk2 = r.family_sk AND l.family_sk = r.given_sk2",
             block_on("given_skj", "family_skj"),
+            # consonant classes (Serhii/Sergej, Sevcenko/Shevchenko), straight and swapped
+            block_on("given_lx", "family_lx"),
+            "l.given_lx = r.family_lx AND l.family_lx = r.given_lx",
+            "l.given_lxf = r.given_lx AND l.family_lx = r.family_lx",  # French ch on either side
+            "l.given_lx = r.given_lxf AND l.family_lx = r.family_lx",
+            "l.given_lxf = r.family_lx AND l.family_lx = r.given_lx",
+            "l.given_lx = r.family_lxf AND l.family_lx = r.given_lx",
             block_on("name2"),
             block_on("family_first", "given_first", "ags"),
             block_on("name_sorted"),

@@ -141,3 +141,53 @@ def test_tigrinya_spirant_k_is_written_k_in_latin() -> None:
     from teilhabe.lib.names import name_keys as keys_of
 
     assert {"s:tkl"} <= keys_of("ተኽለ").keys() & keys_of("Tekle").keys() & keys_of("Teklay").keys()
+
+
+def test_arabic_script_reading_of_two_letter_sequences_and_persian_letters() -> None:
+    """زهرا is Zahra (ز + ه are two sounds, not "zh"); نوید is Navid (و before ی is w); Persian reads ض as z."""
+    from teilhabe.lib.names import name_keys as keys_of
+
+    assert keys_of("زهرا").skeletons == keys_of("Zahra").skeletons == ("shr",)
+    assert keys_of("نوید").skeletons == keys_of("Navid").skeletons
+    assert keys_of("رضایی").skeletons == keys_of("Rezaei").skeletons  # ی marks Persian script
+    assert keys_of("رضا", persian=True).skeletons == keys_of("Reza").skeletons
+    assert keys_of("رضا").skeletons != keys_of("Reza").skeletons  # Arabic reading: Rida
+    assert keys_of("هەورامی").skeletons == keys_of("Hewrami").skeletons  # Sorani ە, و after it is w
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Serhii", "Sergej"),  # Ukrainian г = h, Russian g
+        ("Сергій", "Sergej"),
+        ("Sevcenko", "Shevchenko"),  # č written without the diacritic
+        ("Celik", "Tschelik"),
+        ("Doğan", "Dogan"),  # Turkish soft g
+        ("Doan", "Dogan"),
+        ("Pohpal", "Popal"),  # German length h
+        ("صالح", "Saleh"),  # a final h that Latin drops
+    ],
+)
+def test_loose_skeleton_merges_the_families_consonant_alternations(a: str, b: str) -> None:
+    from teilhabe.lib.names import loose_skeleton
+
+    assert loose_skeleton(name_keys(a).latin) == loose_skeleton(name_keys(b).latin)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Ahmad", "Hamid"), ("Karim", "Hakim"), ("Malik", "Mansour")])
+def test_loose_skeleton_keeps_different_names_apart(a: str, b: str) -> None:
+    from teilhabe.lib.names import loose_skeleton
+
+    assert loose_skeleton(name_keys(a).latin) != loose_skeleton(name_keys(b).latin)
+
+
+def test_french_reading_of_ch() -> None:
+    """French transcription writes ʃ as ch (Aicha, Hicham); German sch/tsch stay as they are."""
+    from teilhabe.lib.names import french_reading, loose_skeleton
+
+    assert french_reading("Aicha") == "Aisha"
+    assert french_reading("Tschelik") is None
+    assert french_reading("Aysha") is None
+    aicha = french_reading("Aicha")
+    assert aicha is not None
+    assert loose_skeleton(name_keys(aicha).latin) == loose_skeleton(name_keys("Aischa").latin)

@@ -67,3 +67,32 @@ def test_bulk_population_has_two_renderings_for_most_persons() -> None:
     assert frame["birth_date"].str.fullmatch(r"\d{4}").any()  # year-only placeholders
     assert frame["given_name"].str.contains(r"[\u0600-\u06ff]").any()  # original script
     assert make_population(4000, seed=3).equals(frame)  # deterministic per seed
+
+
+def _reading(left: tuple[str, str, str], right: tuple[str, str, str]) -> tuple[bool, str | None, str | None]:
+    """(crossed?, given level, family level) of one pair, evaluated in DuckDB on the engine's features."""
+    import duckdb
+
+    features = engine.features(_frame(left, right))
+    pair = pd.concat(
+        [
+            features.iloc[[0]].add_suffix("_l").reset_index(drop=True),
+            features.iloc[[1]].add_suffix("_r").reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    exact = engine._aligned("given", lambda m, t, c: f"{m}_sk_l = {t}_sk_r")
+    exact_family = engine._aligned("family", lambda m, t, c: f"{m}_sk_l = {t}_sk_r")
+    row = duckdb.query_df(pair, "pair", f"SELECT {engine.SWAPPED_SQL}, {exact}, {exact_family} FROM pair").fetchall()[0]  # noqa: S608 - fixed SQL
+    assert row is not None
+    return bool(row[0]), "same" if row[1] else None, "same" if row[2] else None
+
+
+def test_a_full_swap_is_compared_as_the_same_two_names() -> None:
+    assert _reading(("Yuliia", "Olijnyk", ""), ("Oliinyk", "Yuliia", "")) == (True, "same", "same")
+
+
+def test_one_name_in_the_other_field_counts_once_not_for_both_fields() -> None:
+    """Melnik Nataliia ~ Elena Melnyck: only the family name agrees (typed as given name on one side)."""
+    _crossed, given, family = _reading(("Melnik", "Nataliia", ""), ("Elena", "Melnyck", ""))
+    assert [given, family].count("same") == 1
