@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
+from teilhabe.lib.names import parse_birth  # noqa: E402
 from teilhabe.linkage import engine  # noqa: E402
 
 COLUMNS = ["unique_id", "given_name", "family_name", "birth_date", "nationality", "sex", "azr", "gemeinde_ags"]
@@ -268,7 +269,7 @@ def search_benchmark(cases: int, queries: int) -> None:
         started = time.perf_counter()
         batch = []
         for row in a.iloc[existing:].itertuples(index=False):
-            birth = engine.parse_birth(row.birth_date)
+            birth = parse_birth(row.birth_date)
             batch.append(
                 Case(
                     owner=org,
