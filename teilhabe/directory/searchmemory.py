@@ -228,6 +228,16 @@ def _last_change_id() -> int:
 
 def _load(version: int) -> Vocabulary:
     change_id = _last_change_id()  # before reading: a change during the load is applied again, harmlessly
+    # The log entries visible now are contained in what is read below: mark them applied, or the grace
+    # window would see a rebuild's entry as new and reload everything again on every check for 10 minutes.
+    now = time.monotonic()
+    since = timezone.now() - timedelta(seconds=GRACE_SECONDS)
+    applied = {
+        change: now
+        for change in SearchIndexChange.objects.filter(id__lte=change_id, created_at__gte=since).values_list(
+            "id", flat=True
+        )
+    }
     postings = load_postings()
     display = {
         term: shown for term, shown in SearchWord.objects.values_list("term", "display") if term in postings.slices
@@ -259,6 +269,7 @@ def _load(version: int) -> Vocabulary:
         facts=_facts(Offer.objects.filter(status=Status.PUBLISHED)),
         coordinates={},
         change_id=change_id,
+        applied=applied,
     )
     _index_facts(vocab)
     _load_synonyms(vocab)
