@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ class LoadReport:
     duration: float  # seconds of arrivals
     latencies_ms: list[float] = field(default_factory=list)  # successful answers only
     errors: int = 0  # non-2xx answers, timeouts, refused connections
+    error_kinds: Counter[str] = field(default_factory=Counter)  # "HTTP 404", "timeout", "connection" → count
     sent: int = 0
     wall_s: float = 0.0  # from the first arrival to the last answer
     send_span_s: float = 0.0  # from the first to the last actual send
@@ -55,7 +57,8 @@ class LoadReport:
 
     def summary(self) -> str:
         return (
-            f"rate {self.rate:.0f}/s for {self.duration:.0f} s: {self.sent} sent, {self.errors} errors, "
+            f"rate {self.rate:.0f}/s for {self.duration:.0f} s: {self.sent} sent, {self.errors} errors"
+            f"{' (' + ', '.join(f'{k} {n}' for k, n in self.error_kinds.most_common()) + ')' if self.errors else ''}, "
             f"p50 {self.percentile(0.5):.0f} ms, p95 {self.percentile(0.95):.0f} ms, "
             f"p99 {self.percentile(0.99):.0f} ms, achieved {self.achieved_rate:.1f}/s "
             f"(driver lag max {self.max_lateness_ms:.0f} ms), "
@@ -77,12 +80,16 @@ async def _one(url: str, scheduled: float, report: LoadReport, headers: dict[str
             data = await reader.read()
             writer.close()
         status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
-    except (OSError, TimeoutError, ValueError, IndexError):
-        status = 0
+        kind = f"HTTP {status}" if status else "no answer"
+    except TimeoutError:
+        status, kind = 0, f"timeout {TIMEOUT_S:.0f} s"
+    except (OSError, ValueError, IndexError) as error:
+        status, kind = 0, type(error).__name__
     if 200 <= status < 300:
         report.latencies_ms.append((loop.time() - scheduled) * 1000)
     else:
         report.errors += 1
+        report.error_kinds[kind] += 1
 
 
 async def _run(urls: list[str], rate: float, duration: float, headers: dict[str, str]) -> LoadReport:

@@ -141,6 +141,7 @@ def serve(port: int, workers: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
+            *("-c", str(ROOT / "deploy" / "gunicorn.conf.py")),  # the production settings (threads, preload)
             *("teilhabe.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"),
         ],
         cwd=ROOT,

@@ -209,7 +209,13 @@ TEMPLATES = [
 
 # Database: embedded SQLite by default, PostgreSQL in production via DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'teilhabe.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("TEILHABE_DB_CONN_MAX_AGE", 0))}
+# Persistent connections (60 s, checked before reuse): opening a PostgreSQL connection per request cost more
+# than many pages themselves (issue 17: staff pages p50 1.4 s → 37 ms at 20 req/s). 0 turns it off.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("TEILHABE_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions serialise writers up front, so the audit hash chain never forks.
     DATABASES["default"]["OPTIONS"] = {
