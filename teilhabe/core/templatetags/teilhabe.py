@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -230,35 +231,46 @@ def language_links(context: template.Context, staff: bool = False) -> list[dict[
     ``{"code", "name", "url" (same page in that language), "switch" (link that also stores the choice),
     "absolute", "current", "bidi"}``. ``staff=True`` limits the list to the staff languages (de, en)."""
     from django.conf import settings
-    from django.urls import reverse
-    from django.utils.http import urlencode
-    from django.utils.translation import get_language, get_language_info
-
-    from teilhabe.core.i18n_urls import language_url
+    from django.utils.translation import get_language
 
     request = context.get("request")
     if request is None:
         return []
-    path = request.path
     current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    result = []
+    return [
+        {**entry, "absolute": request.build_absolute_uri(entry["url"]), "current": entry["code"] == current}
+        for entry in _language_entries(request.path, staff, get_language())
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _language_entries(path: str, staff: bool, active: str | None) -> tuple[dict[str, Any], ...]:
+    """The request-independent part of ``language_links`` per path and active language (resolving a
+    prefixed path depends on it): resolving and reversing the path once per language was a quarter of a
+    stored page's time (issue 17). Bounded; the URLconf never changes while a process runs."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django.utils.translation import get_language_info
+
+    from teilhabe.core.i18n_urls import language_url
+
+    entries = []
     for code, _name in settings.LANGUAGES:
         if staff and code not in settings.STAFF_LANGUAGES:
             continue
         info = get_language_info(code)
         url = language_url(path, code)
-        result.append(
+        entries.append(
             {
                 "code": code,
                 "name": info["name_local"],
                 "url": url,
-                "absolute": request.build_absolute_uri(url),
                 "switch": reverse("switch_language", args=[code]) + "?" + urlencode({"next": url}),
-                "current": code == current,
                 "bidi": info["bidi"],
             }
         )
-    return result
+    return tuple(entries)
 
 
 # --- Bidirectional text (right-to-left pages) -----------------------------------------------------------
