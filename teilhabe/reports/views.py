@@ -25,8 +25,13 @@ from teilhabe.reports.services import previous_snapshot
 
 
 def _published_or_404(slug: str) -> ReportEdition:
+    # The snapshot (a large JSON document) and the PDF are read only when needed, not for a stored page.
     edition = (
-        ReportEdition.objects.published().select_related("definition", "published_build").filter(slug=slug).first()
+        ReportEdition.objects.published()
+        .select_related("definition", "published_build", "previous")
+        .defer("published_build__snapshot", "published_build__pdf")
+        .filter(slug=slug)
+        .first()
     )
     if edition is None:
         raise Http404
