@@ -147,6 +147,34 @@ def test_idle_timeout_is_enforced_by_the_session_store(client: Client, personas:
         assert client.get(reverse("staff:home")).status_code == 302
 
 
+def test_activity_slides_the_idle_timeout_with_at_most_one_session_write_a_minute(  # type: ignore[no-untyped-def]
+    client: Client, personas: Personas, settings
+) -> None:
+    import time_machine
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_verified(client, personas.alice)
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        assert client.get(reverse("staff:home")).status_code == 200
+        key = client.cookies["sessionid"].value
+        expiry = Session.objects.get(session_key=key).expire_date
+        with CaptureQueriesContext(connection) as queries:
+            for _ in range(3):  # further pages within the minute write nothing to the session store
+                assert client.get(reverse("staff:home")).status_code == 200
+        writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+        assert not [sql for sql in writes if "django_session" in sql]
+    # Active every 20 minutes for an hour: more than the 30-minute idle timeout in all, never logged out.
+    for minutes in (20, 40, 60):
+        with time_machine.travel(start + minutes * 60, tick=False):
+            assert client.get(reverse("staff:home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > expiry
+    with time_machine.travel(start + 60 * 60 + settings.SESSION_IDLE_TIMEOUT + 60, tick=False):
+        assert client.get(reverse("staff:home")).status_code == 302
+
+
 def test_a_disabled_users_live_session_ends(client: Client, personas: Personas) -> None:
     login_verified(client, personas.alice)
     assert client.get(reverse("staff:home")).status_code == 200
