@@ -22,19 +22,35 @@ from django.utils import timezone
 
 from teilhabe.core.models import StoredFragment
 
-_LOCAL_MAX = 256  # fragments kept per process (page bodies are 5–60 KB)
+# Fragments kept per process: at most this many, and at most this many characters in all. Stored bodies
+# reach 170 KB (report chapters with their maps); by count alone the map grew to 85 MB and pushed every web
+# worker over its recycle limit (decision 0160) under traffic over many pages.
+_LOCAL_MAX = 256
+_LOCAL_MAX_CHARS = 4_000_000
 _local: OrderedDict[str, tuple[str, str]] = OrderedDict()
+_local_chars = 0
 
 
 def key(*parts: object) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
 
 
+def _size(value: tuple[str, str]) -> int:
+    return len(value[0]) + len(value[1])
+
+
 def _remember(fragment_key: str, value: tuple[str, str]) -> None:
+    global _local_chars
+    if _size(value) > _LOCAL_MAX_CHARS // 8:
+        return  # a very large fragment is read from the database each time rather than crowding out the rest
+    old = _local.pop(fragment_key, None)
+    if old is not None:
+        _local_chars -= _size(old)
     _local[fragment_key] = value
-    _local.move_to_end(fragment_key)
-    while len(_local) > _LOCAL_MAX:
-        _local.popitem(last=False)
+    _local_chars += _size(value)
+    while len(_local) > _LOCAL_MAX or _local_chars > _LOCAL_MAX_CHARS:
+        _key, dropped = _local.popitem(last=False)
+        _local_chars -= _size(dropped)
 
 
 def read(fragment_key: str) -> tuple[str, str] | None:
@@ -73,7 +89,9 @@ def get_or_build(fragment_key: str, build: Callable[[], tuple[str, str]]) -> tup
 
 def forget_local() -> None:
     """Drop this process's map (tests; the database rows stay)."""
+    global _local_chars
     _local.clear()
+    _local_chars = 0
 
 
 def prune(keep: set[str], older_than: timedelta = timedelta(days=1)) -> int:

@@ -243,7 +243,7 @@ def language_links(context: template.Context, staff: bool = False) -> list[dict[
     ]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=2048)
 def _language_entries(path: str, staff: bool, active: str | None) -> tuple[dict[str, Any], ...]:
     """The request-independent part of ``language_links`` per path and active language (resolving a
     prefixed path depends on it): resolving and reversing the path once per language was a quarter of a

@@ -46,3 +46,20 @@ def test_growth_zero_turns_it_off(worker: Any, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(gunicorn_hooks, "_resident", lambda: 10**12)
     serve(worker, gunicorn_hooks.WARM_REQUESTS + 10)
     assert worker.alive
+
+
+def test_the_per_process_fragment_map_is_bounded_by_size_not_only_by_count(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Stored page bodies reach 170 KB; 256 of them kept per web worker grew it by 85 MB, over the recycle
+    limit, so workers were replaced again and again under traffic across many pages."""
+    from teilhabe.core import fragments
+
+    fragments.forget_local()
+    body = "ä" * 150_000
+    for number in range(200):
+        fragments.store(fragments.key("test", number), body, title="Seite")
+    assert sum(len(html) + len(title) for title, html in fragments._local.values()) <= fragments._LOCAL_MAX_CHARS
+    assert 0 < len(fragments._local) < 200
+    # The newest are the ones kept; older ones still come from the database.
+    assert fragments.read(fragments.key("test", 199)) == ("Seite", body)
+    fragments.forget_local()
+    assert fragments.read(fragments.key("test", 0)) == ("Seite", body)
