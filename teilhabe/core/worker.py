@@ -203,3 +203,12 @@ def worker_health() -> WorkerHealth:
             .values_list("name", "beat_at")
         ],
     )
+
+
+# Task priorities (django-tasks: higher runs first; one worker runs tasks one after another). A report build
+# is waited for by a person in the staff area; the joint disclosure decision makes new register data visible;
+# storing rendered pages only saves later requests work (a page is built on request when nothing is stored).
+# Before, a report build could wait minutes behind prerender jobs (issue 16 soak: "wartet" for 300 s).
+PRIORITY_WAITED_FOR = 10
+PRIORITY_PUBLISH = 0
+PRIORITY_BACKGROUND = -10

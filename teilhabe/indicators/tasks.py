@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from teilhabe.core.worker import PRIORITY_BACKGROUND
 
-@task()
+
+@task(priority=PRIORITY_BACKGROUND)
 def prerender_task() -> None:
     from teilhabe.indicators.prerender import prerender_public
 

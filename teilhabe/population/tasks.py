@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from teilhabe.core.worker import PRIORITY_BACKGROUND, PRIORITY_PUBLISH
 
-@task()
+
+@task(priority=PRIORITY_PUBLISH)
 def publish_task(import_id: str) -> None:
     from teilhabe.population.models import RegisterImport
     from teilhabe.population.publication import publish
@@ -15,7 +17,7 @@ def publish_task(import_id: str) -> None:
         publish(register_import)
 
 
-@task()
+@task(priority=PRIORITY_BACKGROUND)
 def prerender_task(import_id: str) -> None:
     from teilhabe.population.models import RegisterImport
     from teilhabe.population.table_pages import prerender

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from teilhabe.core.worker import PRIORITY_WAITED_FOR
 
-@task()
+
+@task(priority=PRIORITY_WAITED_FOR)
 def build_report_task(build_id: int) -> None:
     from teilhabe.reports.services import run_build
 

@@ -65,3 +65,24 @@ def test_run_worker_without_database_retries_then_ends_with_a_german_message() -
     assert "Datenbank nicht erreichbar (Versuch 2)" in out.stderr
     assert "Datenbank nach 2 s nicht erreichbar" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.django_db
+def test_a_report_build_runs_before_queued_background_jobs() -> None:
+    """One worker runs tasks one after another; a report build somebody waits for must not queue behind
+    minutes of page prerendering or a disclosure decision (the soak of issue 16 saw "wartet" for 300 s)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from teilhabe.indicators.tasks import prerender_task as monitoring_prerender
+    from teilhabe.population.tasks import prerender_task as tables_prerender
+    from teilhabe.population.tasks import publish_task
+    from teilhabe.reports.tasks import build_report_task
+
+    monitoring_prerender.enqueue()
+    tables_prerender.enqueue("00000000-0000-0000-0000-000000000000")
+    publish_task.enqueue("00000000-0000-0000-0000-000000000000")
+    build_report_task.enqueue(1)
+    paths = [row.task_path for row in DBTaskResult.objects.ready()]
+    assert paths[0] == "teilhabe.reports.tasks.build_report_task"
+    assert paths[1] == "teilhabe.population.tasks.publish_task"
+    assert set(paths[2:]) == {"teilhabe.indicators.tasks.prerender_task", "teilhabe.population.tasks.prerender_task"}
