@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from teilhabe.population.joint import AreaId, Decision, Key, decide
+from teilhabe.population.joint import AreaId, Decision, Joint, Key
 
 Equation = tuple[list[tuple[Key, int]], int]  # (key, coefficient) terms; = right-hand side 0
 
@@ -173,33 +173,38 @@ def decide_verified(
     skipped: list[int] | None = None,
 ) -> Decision:
     """``joint.decide``, then the exact differencing check; while a small count is recoverable through a chain
-    of relations, suppress the smallest positive published member of an equation holding it and decide
-    again (suppression only grows, so this ends)."""
-    forced: set[Key] = set()
-    decision = decide(areas, k, kreis=kreis, extra_keys=extra_keys)
-    for _round in range(max_repairs):
-        sizes: list[int] = []
-        found = recovered(decision, decision.keys.values(), k=k, max_unknowns=max_unknowns, skipped=sizes)
-        if skipped is not None:
-            skipped[:] = sizes
-        if not found:
-            return decision
-        for key in found:
-            forced.add(_breaker(decision, key))
-        decision = decide(areas, k, kreis=kreis, extra_keys=extra_keys, forced=forced)
+    of relations, suppress the smallest positive published member of an equation holding it and continue the
+    fixed point from there (``joint.Joint.settle``: suppression only grows, so this ends; the tables, keys and
+    relations are built once). BLAS runs single-threaded throughout (many small SVDs)."""
+    with _one_thread():
+        state = Joint(areas, k, kreis=kreis, extra_keys=extra_keys)
+        decision = state.settle()
+        for _round in range(max_repairs):
+            sizes: list[int] = []
+            found = _recovered(decision, decision.keys.values(), k, False, 0, max_unknowns, sizes)
+            if skipped is not None:
+                skipped[:] = sizes
+            if not found:
+                return decision
+            decision = state.settle(_breakers(decision, found))
     return decision
 
 
-def _breaker(decision: Decision, key: Key) -> Key:
-    best: tuple[bool, int, Key] | None = None
+def _breakers(decision: Decision, found: Iterable[Key]) -> set[Key]:
+    """Per recovered key the smallest positive published member of an equation holding it (the key itself if
+    there is none). One pass over the equations for all keys."""
+    wanted = set(found)
+    best: dict[Key, tuple[bool, int, Key]] = {}
     for terms in equations(decision, decision.keys.values()):
-        if not any(term == key for term, _sign in terms):
+        held = [term for term, _sign in terms if term in wanted]
+        if not held:
             continue
         for term, _sign in terms:
             if term in decision.suppressed:
                 continue
             value = decision.values[term]
             candidate = (value == 0, value, term)
-            if best is None or candidate[:2] < best[:2]:
-                best = candidate
-    return best[2] if best is not None else key
+            for key in held:
+                if key not in best or candidate[:2] < best[key][:2]:
+                    best[key] = candidate
+    return {best[key][2] if key in best else key for key in wanted}
