@@ -11,11 +11,16 @@ with the attacker's knowledge "counts are ≥ 0" pins it to one value (``scipy.o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+import logging
 from contextlib import contextmanager
 
 import numpy as np
 
+from teilhabe.population import sparse_rank
 from teilhabe.population.joint import AreaId, Decision, Joint, Key
+
+log = logging.getLogger(__name__)
+DENSE_MAX = 300  # larger components: exact sparse elimination modulo a prime instead of a dense SVD
 
 Equation = tuple[list[tuple[Key, int]], int]  # (key, coefficient) terms; = right-hand side 0
 
@@ -118,6 +123,13 @@ def _recovered(
             continue
         local = {i: n for n, i in enumerate(members)}
         eqs = by_component.get(root, [])
+        if len(members) > DENSE_MAX:  # exact sparse test; no LP bounds for a component of this size
+            fixed = sparse_rank.determined([{local[i]: v for i, v in c.items()} for c, _constant in eqs], len(members))
+            for i in small:
+                if fixed[local[i]]:
+                    value = float(decision.values[unknown[i]])
+                    found[unknown[i]] = (value, value)
+            continue
         matrix = np.zeros((len(eqs), len(members)))
         rhs = np.zeros(len(eqs))
         for row, (coefficients, constant) in enumerate(eqs):
@@ -179,13 +191,14 @@ def decide_verified(
     with _one_thread():
         state = Joint(areas, k, kreis=kreis, extra_keys=extra_keys)
         decision = state.settle()
-        for _round in range(max_repairs):
+        for repair in range(max_repairs):
             sizes: list[int] = []
             found = _recovered(decision, decision.keys.values(), k, False, 0, max_unknowns, sizes)
             if skipped is not None:
                 skipped[:] = sizes
             if not found:
                 return decision
+            log.info("differencing repair %d: %d recoverable small counts", repair + 1, len(found))
             decision = state.settle(_breakers(decision, found))
     return decision
 
