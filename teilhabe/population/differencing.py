@@ -10,8 +10,8 @@ with the attacker's knowledge "counts are ≥ 0" pins it to one value (``scipy.o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
 import logging
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import numpy as np
