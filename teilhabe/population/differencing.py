@@ -55,7 +55,7 @@ def recovered(
     ``max_unknowns``: components with more suppressed counts are not checked (their sizes go to ``skipped``);
     a dense SVD grows with the cube of the component size."""
     with _one_thread():
-        return _recovered(decision, grids, k, bounds, max_lp, max_unknowns, skipped)
+        return _recovered(decision, equations(decision, grids), k, bounds, max_lp, max_unknowns, skipped)
 
 
 @contextmanager
@@ -72,7 +72,7 @@ def _one_thread() -> Iterator[None]:
 
 def _recovered(
     decision: Decision,
-    grids: Iterable[list[list[Key]]],
+    system: list[list[tuple[Key, int]]],
     k: int,
     bounds: bool,
     max_lp: int,
@@ -82,7 +82,7 @@ def _recovered(
     unknown = sorted(decision.suppressed, key=repr)
     index = {key: i for i, key in enumerate(unknown)}
     rows: list[tuple[dict[int, int], float]] = []
-    for terms in equations(decision, grids):
+    for terms in system:
         coefficients: dict[int, int] = {}
         constant = 0.0
         for key, sign in terms:
@@ -191,24 +191,31 @@ def decide_verified(
     with _one_thread():
         state = Joint(areas, k, kreis=kreis, extra_keys=extra_keys)
         decision = state.settle()
-        for repair in range(max_repairs):
+        system = equations(decision, decision.keys.values())  # keys and relations do not change
+        for repair in range(max_repairs + 1):
             sizes: list[int] = []
-            found = _recovered(decision, decision.keys.values(), k, False, 0, max_unknowns, sizes)
+            found = _recovered(decision, system, k, False, 0, max_unknowns, sizes)
             if skipped is not None:
                 skipped[:] = sizes
             if not found:
                 return decision
+            if repair == max_repairs:
+                break
             log.info("differencing repair %d: %d recoverable small counts", repair + 1, len(found))
-            decision = state.settle(_breakers(decision, found))
-    return decision
+            decision = state.settle(_breakers(decision, system, found))
+    raise Unprotected(f"{len(found)} kleine Werte sind nach {max_repairs} Reparaturen noch rückrechenbar")
 
 
-def _breakers(decision: Decision, found: Iterable[Key]) -> set[Key]:
+class Unprotected(RuntimeError):
+    """The repairs did not end in a decision without recoverable small counts: nothing may be published."""
+
+
+def _breakers(decision: Decision, system: list[list[tuple[Key, int]]], found: Iterable[Key]) -> set[Key]:
     """Per recovered key the smallest positive published member of an equation holding it (the key itself if
     there is none). One pass over the equations for all keys."""
     wanted = set(found)
     best: dict[Key, tuple[bool, int, Key]] = {}
-    for terms in equations(decision, decision.keys.values()):
+    for terms in system:
         held = [term for term, _sign in terms if term in wanted]
         if not held:
             continue

@@ -281,8 +281,9 @@ class Joint:
                 if key in pool.values:
                     candidates.append(key)
             for parent in set(candidates):
+                names = {name for name, _values in parent[1]}
                 for table, keys in zip(area_tables, own, strict=True):
-                    if parent in keys:
+                    if parent in keys or not names <= table.names:
                         continue
                     children = _relation(parent, table)
                     if children is not None:
@@ -295,6 +296,11 @@ class Joint:
             [(key, (i, j)) for i, row in enumerate(table.keys) for j, key in enumerate(row)] for table in pool.tables
         ]
         self.touching = _touching_all(self.positions, pool.relations)
+        self.relations_of: dict[Key, list[int]] = {}
+        for number, (parent, children) in enumerate(pool.relations):
+            for key in {parent, *children}:
+                self.relations_of.setdefault(key, []).append(number)
+        self.lined: set[Key] = set()  # suppressed keys whose relations ``_line`` has seen
         self.suppressed = {key for key, value in pool.values.items() if needs_primary(value, k)}
         self.tables: dict[tuple[str, str, str], tuple[list[str], list[list[Cell]]]] = {}
         # a table is protected again only if its input (forced cells, sums known from elsewhere) changed
@@ -324,7 +330,11 @@ class Joint:
                     for j, cell in enumerate(row):
                         if cell.suppressed:
                             suppressed.add(table.keys[i][j])
-            for parent, children in pool.relations:
+            # "never exactly one suppressed member": only relations with a member suppressed since the last pass
+            fresh = suppressed - self.lined
+            self.lined = set(suppressed)
+            for number in sorted({n for key in fresh for n in self.relations_of.get(key, ())}):
+                parent, children = pool.relations[number]
                 _line(parent, children, suppressed, pool.values)
             if len(suppressed) == before:
                 break
