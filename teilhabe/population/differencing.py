@@ -11,7 +11,7 @@ with the attacker's knowledge "counts are ≥ 0" pins it to one value (``scipy.o
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import numpy as np
@@ -192,6 +192,7 @@ def decide_verified(
         state = Joint(areas, k, kreis=kreis, extra_keys=extra_keys)
         decision = state.settle()
         system = equations(decision, decision.keys.values())  # keys and relations do not change
+        seen: dict[Key, int] = {}  # recovered key → in how many checks
         for repair in range(max_repairs + 1):
             sizes: list[int] = []
             found = _recovered(decision, system, k, False, 0, max_unknowns, sizes)
@@ -202,7 +203,9 @@ def decide_verified(
             if repair == max_repairs:
                 break
             log.info("differencing repair %d: %d recoverable small counts", repair + 1, len(found))
-            decision = state.settle(_breakers(decision, system, found))
+            for key in found:
+                seen[key] = seen.get(key, 0) + 1
+            decision = state.settle(_breakers(decision, system, found, {key for key in found if seen[key] > 2}))
     raise Unprotected(f"{len(found)} kleine Werte sind nach {max_repairs} Reparaturen noch rückrechenbar")
 
 
@@ -210,21 +213,33 @@ class Unprotected(RuntimeError):
     """The repairs did not end in a decision without recoverable small counts: nothing may be published."""
 
 
-def _breakers(decision: Decision, system: list[list[tuple[Key, int]]], found: Iterable[Key]) -> set[Key]:
+def _breakers(
+    decision: Decision, system: list[list[tuple[Key, int]]], found: Iterable[Key], again: Collection[Key] = ()
+) -> set[Key]:
     """Per recovered key the smallest positive published member of an equation holding it (the key itself if
-    there is none). One pass over the equations for all keys."""
+    there is none); for a key in ``again`` (recovered in two earlier checks already) the smallest positive
+    published member of *every* equation holding it, so that long chains close in few repairs. One pass over
+    the equations for all keys."""
     wanted = set(found)
     best: dict[Key, tuple[bool, int, Key]] = {}
+    extra: set[Key] = set()
     for terms in system:
         held = [term for term, _sign in terms if term in wanted]
         if not held:
             continue
+        local: tuple[bool, int, Key] | None = None
         for term, _sign in terms:
             if term in decision.suppressed:
                 continue
             value = decision.values[term]
             candidate = (value == 0, value, term)
-            for key in held:
-                if key not in best or candidate[:2] < best[key][:2]:
-                    best[key] = candidate
-    return {best[key][2] if key in best else key for key in wanted}
+            if local is None or candidate[:2] < local[:2]:
+                local = candidate
+        if local is None:
+            continue
+        for key in held:
+            if key not in best or local[:2] < best[key][:2]:
+                best[key] = local
+            if key in again:
+                extra.add(local[2])
+    return {best[key][2] if key in best else key for key in wanted} | extra
