@@ -37,9 +37,10 @@ def determined(rows: Sequence[dict[int, int]], n: int, *, trials: int = 2, seed:
     pivots: list[tuple[int, dict[int, int]]] = []
     while heap:
         length, number = heapq.heappop(heap)
-        row = active.get(number)
-        if row is None:
+        current = active.get(number)
+        if current is None:
             continue
+        row = current
         if len(row) != length:
             if row:
                 heapq.heappush(heap, (len(row), number))
