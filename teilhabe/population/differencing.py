@@ -180,7 +180,7 @@ def decide_verified(
     *,
     kreis: str,
     extra_keys: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
-    max_repairs: int = 20,
+    max_repairs: int = 60,
     max_unknowns: int | None = None,
     skipped: list[int] | None = None,
 ) -> Decision:
@@ -216,30 +216,31 @@ class Unprotected(RuntimeError):
 def _breakers(
     decision: Decision, system: list[list[tuple[Key, int]]], found: Iterable[Key], again: Collection[Key] = ()
 ) -> set[Key]:
-    """Per recovered key the smallest positive published member of an equation holding it (the key itself if
-    there is none); for a key in ``again`` (recovered in two earlier checks already) the smallest positive
-    published member of *every* equation holding it, so that long chains close in few repairs. One pass over
-    the equations for all keys."""
-    wanted = set(found)
-    best: dict[Key, tuple[bool, int, Key]] = {}
-    extra: set[Key] = set()
-    for terms in system:
-        held = [term for term, _sign in terms if term in wanted]
-        if not held:
-            continue
-        local: tuple[bool, int, Key] | None = None
+    """Per recovered key the smallest positive published member of the equations nearest to it: those holding
+    it, or, if all their members are suppressed, those holding their members, and so on (breadth first). For a
+    key in ``again`` (recovered in two earlier checks already) the smallest published member of *every*
+    equation of that nearest layer, so that long chains close in few repairs."""
+    holding: dict[Key, list[int]] = {}
+    for number, terms in enumerate(system):
         for term, _sign in terms:
-            if term in decision.suppressed:
-                continue
-            value = decision.values[term]
-            candidate = (value == 0, value, term)
-            if local is None or candidate[:2] < local[:2]:
-                local = candidate
-        if local is None:
-            continue
-        for key in held:
-            if key not in best or local[:2] < best[key][:2]:
-                best[key] = local
-            if key in again:
-                extra.add(local[2])
-    return {best[key][2] if key in best else key for key in wanted} | extra
+            holding.setdefault(term, []).append(number)
+    chosen: set[Key] = set()
+    for key in found:
+        frontier, seen_keys, seen_equations = {key}, {key}, set()
+        while frontier:
+            layer = sorted({n for k in frontier for n in holding.get(k, ())} - seen_equations)
+            seen_equations.update(layer)
+            smallest = []
+            for number in layer:
+                published = [term for term, _sign in system[number] if term not in decision.suppressed]
+                if published:
+                    smallest.append(min(published, key=lambda t: (decision.values[t] == 0, decision.values[t])))
+            if smallest:
+                if key in again:
+                    chosen.update(smallest)
+                else:
+                    chosen.add(min(smallest, key=lambda t: (decision.values[t] == 0, decision.values[t])))
+                break
+            frontier = {term for n in layer for term, _sign in system[n]} - seen_keys
+            seen_keys |= frontier
+    return chosen
