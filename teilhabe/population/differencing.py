@@ -226,7 +226,8 @@ def _breakers(
             holding.setdefault(term, []).append(number)
     chosen: set[Key] = set()
     for key in found:
-        frontier, seen_keys, seen_equations = {key}, {key}, set()
+        frontier, seen_keys = {key}, {key}
+        seen_equations: set[int] = set()
         while frontier:
             layer = sorted({n for k in frontier for n in holding.get(k, ())} - seen_equations)
             seen_equations.update(layer)
