@@ -81,7 +81,7 @@ def compile_bytecode(cwd: Path) -> None:
 PUBLICATION = """
 import django; django.setup()
 from teilhabe.population.models import RegisterImport
-latest = RegisterImport.objects.filter(status="committed").order_by("-committed_at").first()
+latest = RegisterImport.objects.filter(status=RegisterImport.Status.COMMITTED).order_by("-committed_at").first()
 d = latest.disclosure if latest else {}
 print(f"published: {latest.published_at is not None if latest else False}, decision {d.get('seconds')} s, "
       f"{d.get('tables')} tables, {d.get('suppressed')} cells suppressed, {d.get('rounds')} rounds")

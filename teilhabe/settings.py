@@ -84,7 +84,7 @@ TEILHABE_PRERENDER = env_str("TEILHABE_PRERENDER", "task")
 TEILHABE_POPULATION_PUBLISH = env_str("TEILHABE_POPULATION_PUBLISH", "task")
 # The exact differencing check after the joint decision covers groups of up to this many linked suppressed
 # counts (dense linear algebra, cubic in the size); larger groups are listed as unchecked in the import.
-TEILHABE_POPULATION_CHECK_MAX = env_int("TEILHABE_POPULATION_CHECK_MAX", 1500)
+TEILHABE_POPULATION_CHECK_MAX = env_int("TEILHABE_POPULATION_CHECK_MAX", 500_000)
 # Register vs. Zensus 2022 foreign share: deviations beyond this many percentage points are flagged.
 TEILHABE_POPULATION_TOLERANCE_PP = float(env_str("TEILHABE_POPULATION_TOLERANCE_PP", "2"))
 

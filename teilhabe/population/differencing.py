@@ -10,12 +10,17 @@ with the attacker's knowledge "counts are ≥ 0" pins it to one value (``scipy.o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import logging
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import numpy as np
 
-from teilhabe.population.joint import AreaId, Decision, Key, decide
+from teilhabe.population import sparse_rank
+from teilhabe.population.joint import AreaId, Decision, Joint, Key
+
+log = logging.getLogger(__name__)
+DENSE_MAX = 300  # larger components: exact sparse elimination modulo a prime instead of a dense SVD
 
 Equation = tuple[list[tuple[Key, int]], int]  # (key, coefficient) terms; = right-hand side 0
 
@@ -50,7 +55,7 @@ def recovered(
     ``max_unknowns``: components with more suppressed counts are not checked (their sizes go to ``skipped``);
     a dense SVD grows with the cube of the component size."""
     with _one_thread():
-        return _recovered(decision, grids, k, bounds, max_lp, max_unknowns, skipped)
+        return _recovered(decision, equations(decision, grids), k, bounds, max_lp, max_unknowns, skipped)
 
 
 @contextmanager
@@ -67,7 +72,7 @@ def _one_thread() -> Iterator[None]:
 
 def _recovered(
     decision: Decision,
-    grids: Iterable[list[list[Key]]],
+    system: list[list[tuple[Key, int]]],
     k: int,
     bounds: bool,
     max_lp: int,
@@ -77,7 +82,7 @@ def _recovered(
     unknown = sorted(decision.suppressed, key=repr)
     index = {key: i for i, key in enumerate(unknown)}
     rows: list[tuple[dict[int, int], float]] = []
-    for terms in equations(decision, grids):
+    for terms in system:
         coefficients: dict[int, int] = {}
         constant = 0.0
         for key, sign in terms:
@@ -118,6 +123,13 @@ def _recovered(
             continue
         local = {i: n for n, i in enumerate(members)}
         eqs = by_component.get(root, [])
+        if len(members) > DENSE_MAX:  # exact sparse test; no LP bounds for a component of this size
+            fixed = sparse_rank.determined([{local[i]: v for i, v in c.items()} for c, _constant in eqs], len(members))
+            for i in small:
+                if fixed[local[i]]:
+                    value = float(decision.values[unknown[i]])
+                    found[unknown[i]] = (value, value)
+            continue
         matrix = np.zeros((len(eqs), len(members)))
         rhs = np.zeros(len(eqs))
         for row, (coefficients, constant) in enumerate(eqs):
@@ -168,38 +180,68 @@ def decide_verified(
     *,
     kreis: str,
     extra_keys: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
-    max_repairs: int = 20,
+    max_repairs: int = 60,
     max_unknowns: int | None = None,
     skipped: list[int] | None = None,
 ) -> Decision:
     """``joint.decide``, then the exact differencing check; while a small count is recoverable through a chain
-    of relations, suppress the smallest positive published member of an equation holding it and decide
-    again (suppression only grows, so this ends)."""
-    forced: set[Key] = set()
-    decision = decide(areas, k, kreis=kreis, extra_keys=extra_keys)
-    for _round in range(max_repairs):
-        sizes: list[int] = []
-        found = recovered(decision, decision.keys.values(), k=k, max_unknowns=max_unknowns, skipped=sizes)
-        if skipped is not None:
-            skipped[:] = sizes
-        if not found:
-            return decision
-        for key in found:
-            forced.add(_breaker(decision, key))
-        decision = decide(areas, k, kreis=kreis, extra_keys=extra_keys, forced=forced)
-    return decision
+    of relations, suppress the smallest positive published member of an equation holding it and continue the
+    fixed point from there (``joint.Joint.settle``: suppression only grows, so this ends; the tables, keys and
+    relations are built once). BLAS runs single-threaded throughout (many small SVDs)."""
+    with _one_thread():
+        state = Joint(areas, k, kreis=kreis, extra_keys=extra_keys)
+        decision = state.settle()
+        system = equations(decision, decision.keys.values())  # keys and relations do not change
+        seen: dict[Key, int] = {}  # recovered key → in how many checks
+        for repair in range(max_repairs + 1):
+            sizes: list[int] = []
+            found = _recovered(decision, system, k, False, 0, max_unknowns, sizes)
+            if skipped is not None:
+                skipped[:] = sizes
+            if not found:
+                return decision
+            if repair == max_repairs:
+                break
+            log.info("differencing repair %d: %d recoverable small counts", repair + 1, len(found))
+            for key in found:
+                seen[key] = seen.get(key, 0) + 1
+            decision = state.settle(_breakers(decision, system, found, {key for key in found if seen[key] > 2}))
+    raise Unprotected(f"{len(found)} kleine Werte sind nach {max_repairs} Reparaturen noch rückrechenbar")
 
 
-def _breaker(decision: Decision, key: Key) -> Key:
-    best: tuple[bool, int, Key] | None = None
-    for terms in equations(decision, decision.keys.values()):
-        if not any(term == key for term, _sign in terms):
-            continue
+class Unprotected(RuntimeError):
+    """The repairs did not end in a decision without recoverable small counts: nothing may be published."""
+
+
+def _breakers(
+    decision: Decision, system: list[list[tuple[Key, int]]], found: Iterable[Key], again: Collection[Key] = ()
+) -> set[Key]:
+    """Per recovered key the smallest positive published member of the equations nearest to it: those holding
+    it, or, if all their members are suppressed, those holding their members, and so on (breadth first). For a
+    key in ``again`` (recovered in two earlier checks already) the smallest published member of *every*
+    equation of that nearest layer, so that long chains close in few repairs."""
+    holding: dict[Key, list[int]] = {}
+    for number, terms in enumerate(system):
         for term, _sign in terms:
-            if term in decision.suppressed:
-                continue
-            value = decision.values[term]
-            candidate = (value == 0, value, term)
-            if best is None or candidate[:2] < best[:2]:
-                best = candidate
-    return best[2] if best is not None else key
+            holding.setdefault(term, []).append(number)
+    chosen: set[Key] = set()
+    for key in found:
+        frontier, seen_keys = {key}, {key}
+        seen_equations: set[int] = set()
+        while frontier:
+            layer = sorted({n for k in frontier for n in holding.get(k, ())} - seen_equations)
+            seen_equations.update(layer)
+            smallest = []
+            for number in layer:
+                published = [term for term, _sign in system[number] if term not in decision.suppressed]
+                if published:
+                    smallest.append(min(published, key=lambda t: (decision.values[t] == 0, decision.values[t])))
+            if smallest:
+                if key in again:
+                    chosen.update(smallest)
+                else:
+                    chosen.add(min(smallest, key=lambda t: (decision.values[t] == 0, decision.values[t])))
+                break
+            frontier = {term for n in layer for term, _sign in system[n]} - seen_keys
+            seen_keys |= frontier
+    return chosen

@@ -238,84 +238,132 @@ def decide(
     ``parents``: area → parent area (Gemeinde → Kreis, "AGS:code" → AGS); default from the area codes.
     ``extra_keys``: further published counts by name → attributes (register-based indicator inputs).
     """
-    pool = _Pool(k)
-    by_area: dict[str, list[TableInstance]] = {}
-    for area, dimensions in areas.items():
-        for dimension in TABLE_ORDER:
-            table = _table(area, dimension, dimensions.get(dimension, {}))
-            if table is not None:
-                pool.add_table(table)
-                by_area.setdefault(area[1], []).append(table)
-    extra: dict[str, dict[Key, int]] = {}
-    for area_label, area_tables in by_area.items():
-        own_keys = {key for table in area_tables for row in table.keys for key in row}
-        candidates = list(own_keys)
-        for name, attrs in (extra_keys or {}).items():
-            key = (area_label, canonical(attrs))
-            for table in area_tables:
-                children = _relation(key, table)
-                if children is not None and all(c in pool.values for c in children):
-                    pool.values.setdefault(key, sum(pool.values[c] for c in children))
-                    extra.setdefault(name, {})[key] = pool.values[key]
-                    break
-            if key in pool.values:
-                candidates.append(key)
-        for parent in set(candidates):
-            for table in area_tables:
-                if any(parent in row for row in table.keys):
+    state = Joint(areas, k, kreis=kreis, parents=parents, extra_keys=extra_keys)
+    return state.settle(forced, max_rounds=max_rounds)
+
+
+class Joint:
+    """The prepared decision of one Stichtag: tables, keys and relations (built once), and the fixed point,
+    which can be continued with further forced keys (``settle``) instead of being decided again from scratch.
+    Suppression only grows, so continuing from the previous result reaches a fixed point of the same rules."""
+
+    def __init__(
+        self,
+        areas: Mapping[AreaId, Mapping[str, Mapping[tuple[str, str], int]]],
+        k: int,
+        *,
+        kreis: str,
+        parents: Mapping[str, str] | None = None,
+        extra_keys: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+    ) -> None:
+        pool = _Pool(k)
+        self.k = k
+        self.pool = pool
+        by_area: dict[str, list[TableInstance]] = {}
+        for area, dimensions in areas.items():
+            for dimension in TABLE_ORDER:
+                table = _table(area, dimension, dimensions.get(dimension, {}))
+                if table is not None:
+                    pool.add_table(table)
+                    by_area.setdefault(area[1], []).append(table)
+        self.extra: dict[str, dict[Key, int]] = {}
+        for area_label, area_tables in by_area.items():
+            own = [{key for row in table.keys for key in row} for table in area_tables]
+            candidates = list(set().union(*own))
+            for name, attrs in (extra_keys or {}).items():
+                key = (area_label, canonical(attrs))
+                for table in area_tables:
+                    children = _relation(key, table)
+                    if children is not None and all(c in pool.values for c in children):
+                        pool.values.setdefault(key, sum(pool.values[c] for c in children))
+                        self.extra.setdefault(name, {})[key] = pool.values[key]
+                        break
+                if key in pool.values:
+                    candidates.append(key)
+            for parent in set(candidates):
+                names = {name for name, _values in parent[1]}
+                for table, keys in zip(area_tables, own, strict=True):
+                    if parent in keys or not names <= table.names:
+                        continue
+                    children = _relation(parent, table)
+                    if children is not None:
+                        pool.relate(parent, children)
+        _area_relations(pool, by_area, kreis, parents)
+        self.positions = [
+            {key: (i, j) for i, row in enumerate(table.keys) for j, key in enumerate(row)} for table in pool.tables
+        ]
+        self.cells = [
+            [(key, (i, j)) for i, row in enumerate(table.keys) for j, key in enumerate(row)] for table in pool.tables
+        ]
+        self.touching = _touching_all(self.positions, pool.relations)
+        self.relations_of: dict[Key, list[int]] = {}
+        for number, (parent, children) in enumerate(pool.relations):
+            for key in {parent, *children}:
+                self.relations_of.setdefault(key, []).append(number)
+        self.lined: set[Key] = set()  # suppressed keys whose relations ``_line`` has seen
+        self.suppressed = {key for key, value in pool.values.items() if needs_primary(value, k)}
+        self.tables: dict[tuple[str, str, str], tuple[list[str], list[list[Cell]]]] = {}
+        # a table is protected again only if its input (forced cells, sums known from elsewhere) changed
+        self.done: dict[int, tuple[frozenset[tuple[int, int]], tuple[tuple[tuple[int, int, int], ...], ...]]] = {}
+        self.rounds = 0
+
+    def settle(self, forced: Iterable[Key] = (), *, max_rounds: int = 50) -> Decision:
+        """Run the fixed point with ``forced`` keys suppressed in addition; returns the decision so far."""
+        pool, k, suppressed = self.pool, self.k, self.suppressed
+        suppressed.update(forced)
+        rounds = 0
+        while rounds < max_rounds:
+            rounds += 1
+            before = len(suppressed)
+            for index, table in enumerate(pool.tables):
+                fixed = frozenset(position for key, position in self.cells[index] if key in suppressed)
+                known = _known_sums(table, self.touching[index], suppressed)
+                if self.done.get(index) == (fixed, known):
                     continue
-                children = _relation(parent, table)
-                if children is not None:
-                    pool.relate(parent, children)
-    _area_relations(pool, by_area, kreis, parents)
-    suppressed = {key for key, value in pool.values.items() if needs_primary(value, k)} | set(forced)
-    tables: dict[tuple[str, str, str], tuple[list[str], list[list[Cell]]]] = {}
-    # a table is protected again only if its input (forced cells, sums known from elsewhere) changed
-    done: dict[int, tuple[frozenset[tuple[int, int]], tuple[tuple[tuple[int, int, int], ...], ...]]] = {}
-    positions = [
-        {key: (i, j) for i, row in enumerate(table.keys) for j, key in enumerate(row)} for table in pool.tables
-    ]
-    touching = [_touching(p, pool.relations) for p in positions]
-    rounds = 0
-    while rounds < max_rounds:
-        rounds += 1
-        before = len(suppressed)
-        for index, table in enumerate(pool.tables):
-            fixed = frozenset(
-                (i, j) for i, row in enumerate(table.keys) for j, key in enumerate(row) if key in suppressed
-            )
-            known = _known_sums(table, touching[index], suppressed)
-            if done.get(index) == (fixed, known):
-                continue
-            grid = protect_table(table.matrix, k, fixed, known)
-            done[index] = (
-                frozenset((i, j) for i, row in enumerate(grid) for j, cell in enumerate(row) if cell.suppressed),
-                known,
-            )
-            tables[(table.area[0], table.area[1], table.dimension)] = (table.categories, grid)
-            for i, row in enumerate(grid):
-                for j, cell in enumerate(row):
-                    if cell.suppressed:
-                        suppressed.add(table.keys[i][j])
-        for parent, children in pool.relations:
-            _line(parent, children, suppressed, pool.values)
-        if len(suppressed) == before:
-            break
-    keys = {(t.area[0], t.area[1], t.dimension): t.keys for t in pool.tables}
-    return Decision(tables, suppressed, pool.values, pool.relations, keys, rounds, extra)
+                grid = protect_table(table.matrix, k, fixed, known)
+                self.done[index] = (
+                    frozenset((i, j) for i, row in enumerate(grid) for j, cell in enumerate(row) if cell.suppressed),
+                    known,
+                )
+                self.tables[(table.area[0], table.area[1], table.dimension)] = (table.categories, grid)
+                for i, row in enumerate(grid):
+                    for j, cell in enumerate(row):
+                        if cell.suppressed:
+                            suppressed.add(table.keys[i][j])
+            # "never exactly one suppressed member": only relations with a member suppressed since the last pass
+            fresh = suppressed - self.lined
+            self.lined = set(suppressed)
+            for number in sorted({n for key in fresh for n in self.relations_of.get(key, ())}):
+                parent, children = pool.relations[number]
+                _line(parent, children, suppressed, pool.values)
+            if len(suppressed) == before:
+                break
+        self.rounds += rounds
+        keys = {(t.area[0], t.area[1], t.dimension): t.keys for t in pool.tables}
+        return Decision(dict(self.tables), set(suppressed), pool.values, pool.relations, keys, self.rounds, self.extra)
 
 
 Touching = list[tuple[tuple[tuple[int, int, int], ...], list[Key]]]  # (signed cells inside, keys outside)
 
 
-def _touching(positions: Mapping[Key, tuple[int, int]], relations: list[tuple[Key, list[Key]]]) -> Touching:
-    """The relations with members both in this table and elsewhere."""
-    result: Touching = []
+def _touching_all(
+    positions: list[dict[Key, tuple[int, int]]], relations: list[tuple[Key, list[Key]]]
+) -> list[Touching]:
+    """Per table: the relations with members both in this table and elsewhere (in relation order). Only the
+    tables holding a member of a relation are visited (an index key → tables), not every table."""
+    holders: dict[Key, list[int]] = {}
+    for index, table_positions in enumerate(positions):
+        for key in table_positions:
+            holders.setdefault(key, []).append(index)
+    result: list[Touching] = [[] for _ in positions]
     for parent, children in relations:
         members = [(parent, -1), *((child, 1) for child in children)]
-        inside = tuple((*positions[key], sign) for key, sign in members if key in positions)
-        if len(inside) >= 2 and len(inside) < len(members):  # one member alone: ``_line`` handles it
-            result.append((inside, [key for key, _sign in members if key not in positions]))
+        tables = sorted({index for key, _sign in members for index in holders.get(key, ())})
+        for index in tables:
+            table_positions = positions[index]
+            inside = tuple((*table_positions[key], sign) for key, sign in members if key in table_positions)
+            if len(inside) >= 2 and len(inside) < len(members):  # one member alone: ``_line`` handles it
+                result[index].append((inside, [key for key, _sign in members if key not in table_positions]))
     return result
 
 
