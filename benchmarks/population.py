@@ -190,16 +190,20 @@ def bare(file: str) -> None:
     print(f"bare DuckDB: {rows:,} count rows")
 
 
-def compare(label: str, file: Path, kreis: str, env: dict[str, str], before: Path | None) -> None:
+def compare(
+    label: str, file: Path, kreis: str, env: dict[str, str], before: Path | None, with_worker: bool = True
+) -> None:
     print(f"\n{label}: {file} ({file.stat().st_size / 2**20:,.0f} MB), Kreis {kreis}")
     product = [sys.executable, "manage.py", "import_register", str(file), "--stichtag", str(STICHTAG), "--kreis", kreis]
     worker = [sys.executable, "manage.py", "run_worker", "--batch", "--no-startup-delay", "--no-reload"]
     runs = [("bare DuckDB", [sys.executable, str(Path(__file__).resolve()), "--bare", str(file)], ROOT)]
     runs.append(("product CLI", [*product, "-v", "2"], ROOT))
-    runs.append(("joint decision (worker)", worker, ROOT))
+    if with_worker:
+        runs.append(("joint decision (worker)", worker, ROOT))
     if before is not None:
         runs.append(("product CLI, before", product, before))
-        runs.append(("joint decision, before", worker, before))
+        if with_worker:
+            runs.append(("joint decision, before", worker, before))
     results: dict[str, tuple[float, float]] = {}
     for name, argv, cwd in runs:
         load_before = load()
@@ -242,6 +246,7 @@ def main() -> None:
         "--big-memory-mb", type=int, default=1024, help="TEILHABE_PIPELINE_MEMORY_MB for the big extract (both runs)"
     )
     parser.add_argument("--database", help="DATABASE_URL with the regions loaded (default: a throw-away SQLite)")
+    parser.add_argument("--no-worker", action="store_true", help="only the import, not the joint decision after it")
     parser.add_argument("--before", type=Path, help="checkout of the old code: its CLI runs beside, same file")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "teilhabe-bench-population")
     args = parser.parse_args()
@@ -289,7 +294,7 @@ def main() -> None:
         if path.name.startswith(f"synthetisch_{BIG_KREIS}_"):
             job_env = {**env, "TEILHABE_PIPELINE_MEMORY_MB": str(args.big_memory_mb)}
             print(f"\n(memory limit for this extract: {args.big_memory_mb} MB)")
-        compare(label, path, kreis, job_env, args.before)
+        compare(label, path, kreis, job_env, args.before, not args.no_worker)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, lis
     ``pa.array``/``pa.table``: pyarrow imports pandas the first time it converts Python or NumPy data
     (~0.4 s of every CLI run), DuckDB's list parameters do not."""
     selects = ", ".join(f"unnest(${column}::VARCHAR[]) AS {column}" for column in columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {selects}", columns)  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {selects}", columns)
 
 
 def lean_arrow_memory() -> None:

@@ -322,9 +322,7 @@ def _state_hints(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return rows
 
 
-def _planungsraum_problems(
-    con: duckdb.DuckDBPyConnection, defined: dict[str, dict[str, str]]
-) -> dict[str, list[str]]:
+def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, dict[str, str]]) -> dict[str, list[str]]:
     """One row per distinct (AGS, Planungsraum) of the extract that is not a defined code."""
     pairs = con.execute("SELECT DISTINCT ags, planungsraum FROM v WHERE planungsraum IS NOT NULL").fetchall()
     rows: dict[str, list[str]] = {"ags": [], "planungsraum": [], "code": [], "detail": []}
