@@ -5,6 +5,7 @@
                                                                     #   memory limit --big-memory-mb, default 1024)
     .venv/bin/python benchmarks/population.py --file X.csv --kreis 08215 --database sqlite:////tmp/b.sqlite3
     .venv/bin/python benchmarks/population.py --before /path/to/old/checkout   # old code, same file, same load
+    .venv/bin/python benchmarks/population.py --no-worker          # the import only, without the joint decision
 
 Each run is a separate process, measured from outside: wall time, CPU time (user + system, all threads) and
 the peak resident memory of exactly that process (``os.wait4``). Linux starts a child's peak at the high-water
