@@ -107,7 +107,7 @@ def derivation_sql(source: str = "persons") -> str:
         f"WHEN {foreign_real(sa[2])} THEN {sa[2]} END"
     )
     return f"""
-WITH base AS (
+WITH base AS NOT MATERIALIZED (
     SELECT *,
         coalesce({sa[0]} = '000', false) OR coalesce({sa[1]} = '000', false)
             OR coalesce({sa[2]} = '000', false) AS deutsch,
@@ -117,7 +117,7 @@ WITH base AS (
         {_full_years("geburtsdatum", "$stichtag")} AS alter
     FROM {source}
 ),
-own AS (
+own AS NOT MATERIALIZED (
     SELECT *,
         NOT deutsch AS auslaender,
         deutsch AND (weitere_staatsangehoerigkeit IS NOT NULL
@@ -125,7 +125,7 @@ own AS (
                      OR (im_ausland_geboren AND zuzug_aus_ausland)) AS deutsch_mit_eigenem_mh
     FROM base
 ),
-own2 AS (
+own2 AS NOT MATERIALIZED (
     SELECT *,
         auslaender OR deutsch_mit_eigenem_mh AS eigener_mh,
         CASE WHEN auslaender THEN coalesce({sa[0]}, '{codes.UNRESOLVED}')

@@ -28,6 +28,16 @@ def connect(memory_mb: int = 0, spill_dir: Path | None = None) -> duckdb.DuckDBP
     return duckdb.connect(config=config)
 
 
+def temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[str]]) -> None:
+    """(Re)create the temporary table ``name`` of VARCHAR columns from equally long Python lists, inside DuckDB.
+
+    Small lookup tables of the import (aliases, Gemeinden, hints) are built this way rather than as
+    ``pa.array``/``pa.table``: pyarrow imports pandas the first time it converts Python or NumPy data
+    (~0.4 s of every CLI run), DuckDB's list parameters do not."""
+    selects = ", ".join(f"unnest(${column}::VARCHAR[]) AS {column}" for column in columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {selects}", columns)
+
+
 def lean_arrow_memory() -> None:
     """pyarrow: jemalloc pool, freed memory returned at once (process-wide; a no-op where jemalloc is missing)."""
     with contextlib.suppress(NotImplementedError, AttributeError, pa.ArrowNotImplementedError):

@@ -23,11 +23,13 @@ import pyarrow as pa
 from teilhabe.lib import tabular
 from teilhabe.population import codes
 from teilhabe.population.derivation import INPUT_COLUMNS
+from teilhabe.population.engine import temp_table
 from teilhabe.population.problems import ERROR, MESSAGES, REQUIRED, STATE_COLUMNS, WARNING, Problem
 
 if TYPE_CHECKING:
     from teilhabe.population.importer import ReadResult
 
+_LOOKUPS = ("aliases", "gemeinden", "state_hints", "planungsraum_problems")  # temporary tables of ``validate``
 CHECKED = "checked"  # the view of the checked rows left in the connection by ``validate(..., keep=True)``
 _ERRORS = tuple(code for code, (severity, _m) in MESSAGES.items() if severity == ERROR)
 _ERROR_FILTER = "code IN (" + ",".join(f"'{c}'" for c in _ERRORS) + ")"
@@ -134,9 +136,10 @@ def validate(
             if not kept:
                 con.execute(f"DROP VIEW IF EXISTS {CHECKED}; DROP TABLE IF EXISTS v")
             con.execute("DROP TABLE IF EXISTS p")
-            for name in ("raw", "aliases", "gemeinden", "state_hints", "planungsraum_problems"):
-                with contextlib.suppress(duckdb.Error):
-                    con.unregister(name)
+            for name in _LOOKUPS:
+                con.execute(f"DROP TABLE IF EXISTS {name}")
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("raw")
 
 
 def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinden: set[str]) -> set[str]:
@@ -150,8 +153,8 @@ def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinde
         {str(int(code)): code for code in codes.states() if code.isdigit() and str(int(code)) not in aliases}
     )
     aliases.update({code.zfill(2)[-2:]: code for code in codes.states() if code.startswith("0") and code.isdigit()})
-    con.register("aliases", pa.table({"alias": list(aliases), "code": list(aliases.values())}))
-    con.register("gemeinden", pa.table({"ags": sorted(gemeinden)}))
+    temp_table(con, "aliases", {"alias": list(aliases), "code": list(aliases.values())})
+    temp_table(con, "gemeinden", {"ags": sorted(gemeinden)})
     con.register("raw", source)
     columns = ", ".join(name if name in present else f"''::VARCHAR AS {name}" for name in INPUT_COLUMNS)
     state_joins = "\n".join(
@@ -248,13 +251,13 @@ def _validate(
         f"SELECT zeile, '{col}' AS spalte, '{code}' AS code, '' AS detail FROM v WHERE {cond}"
         for col, code, cond in checks
     ]
-    con.register("state_hints", _state_hints(con))
+    temp_table(con, "state_hints", _state_hints(con))
     selects += [
         f"SELECT v.zeile, '{col}', 'E_STATE_UNKNOWN', coalesce(h.detail, '') FROM v LEFT JOIN state_hints h "
         f"ON h.spalte = '{col}' AND h.raw = v.raw_{col} WHERE v.raw_{col} IS NOT NULL AND v.{col} IS NULL"
         for col in STATE_COLUMNS
     ]
-    con.register("planungsraum_problems", _planungsraum_problems(con, planungsraeume))
+    temp_table(con, "planungsraum_problems", _planungsraum_problems(con, planungsraeume))
     selects.append(
         "SELECT v.zeile, 'planungsraum', b.code, b.detail FROM v "
         "JOIN planungsraum_problems b ON b.ags = v.ags AND b.planungsraum = v.planungsraum"
@@ -306,7 +309,7 @@ def _validate(
     )
 
 
-def _state_hints(con: duckdb.DuckDBPyConnection) -> pa.Table:
+def _state_hints(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """ "Did you mean" for unknown state keys, e.g. a name („Syrien“) where the key (475) is expected."""
     names = {code: state.name for code, state in codes.states().items() if state.status == "aktuell"}
     rows: dict[str, list[str]] = {"spalte": [], "raw": [], "detail": []}
@@ -316,10 +319,10 @@ def _state_hints(con: duckdb.DuckDBPyConnection) -> pa.Table:
             rows["spalte"].append(col)
             rows["raw"].append(raw)
             rows["detail"].append(tabular.suggest(raw, names).strip())
-    return pa.table({name: pa.array(values, type=pa.string()) for name, values in rows.items()})
+    return rows
 
 
-def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, dict[str, str]]) -> pa.Table:
+def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, dict[str, str]]) -> dict[str, list[str]]:
     """One row per distinct (AGS, Planungsraum) of the extract that is not a defined code."""
     pairs = con.execute("SELECT DISTINCT ags, planungsraum FROM v WHERE planungsraum IS NOT NULL").fetchall()
     rows: dict[str, list[str]] = {"ags": [], "planungsraum": [], "code": [], "detail": []}
@@ -338,7 +341,7 @@ def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, di
         else:
             rows["code"].append("W_PLANUNGSRAUM_UNDEFINED")
             rows["detail"].append("")
-    return pa.table({name: pa.array(values, type=pa.string()) for name, values in rows.items()})
+    return rows
 
 
 def _raw(column: str) -> str:

@@ -133,6 +133,47 @@ def test_django_setup_imports_no_demo_module() -> None:
     assert all(isinstance(builders[app], str) for app in ("surveys", "registry", "indicators", "reports"))
 
 
+def test_import_path_does_not_import_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (~0.4 s, ~60 MB) the first time it converts Python or NumPy data; the import path
+    (streamed read, validation with its lookup tables, derivation, store) must not trigger that (decision 0172).
+    Runs in a fresh interpreter: other tests import pandas in this one."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "auszug.csv"
+    path.write_text(csv_text(row("1"), row("2", staatsangehoerigkeit_1="Syrien"), row("3", planungsraum="X")))
+    script = f"""
+import sys
+from datetime import date
+from pathlib import Path
+from teilhabe.population import engine, store
+from teilhabe.population.derivation import derivation_sql
+from teilhabe.population.importer import read_extract, validate
+con = engine.connect(64)
+read = read_extract(Path({str(path)!r}), "auszug.csv", stream=True)
+result = validate(read, date(2025, 12, 31), {{{AGS!r}}}, planungsraeume={{{AGS!r}: {{"1": "Mitte"}}}},
+                  connection=con, keep=True)
+assert result.counts.get("E_STATE_UNKNOWN") == 1 and result.counts.get("E_PLANUNGSRAUM_UNKNOWN") == 1, result.counts
+derived = f"({{derivation_sql('checked')}})"
+columns = con.sql(f"SELECT * FROM {{derived}} LIMIT 0", params={{"stichtag": date(2025, 12, 31)}}).columns
+store.copy_store(con, derived, columns, "k", Path({str(tmp_path / "s.parquet")!r}), params={{"stichtag": date(2025, 12, 31)}})
+assert "pandas" not in sys.modules, "pandas was imported"
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_temp_table_holds_the_lists_and_empty_lists() -> None:
+    from teilhabe.population.engine import temp_table
+
+    con = duckdb.connect()
+    temp_table(con, "t", {"a": ["x", "y"], "b": ["1", ""]})
+    assert con.execute("SELECT a, b FROM t ORDER BY a").fetchall() == [("x", "1"), ("y", "")]
+    temp_table(con, "t", {"a": [], "b": []})
+    assert con.execute("SELECT count(*), typeof(any_value(a)) FROM t").fetchall()[0][0] == 0
+    assert [c[1] for c in con.execute("DESCRIBE t").fetchall()] == ["VARCHAR", "VARCHAR"]
+
+
 @pytest.mark.usefixtures("regions")
 def test_cli_prints_the_german_messages_of_the_report(personas: Any, tmp_path: Path) -> None:
     from io import StringIO
