@@ -13,6 +13,7 @@ front saves the query for fragments this worker has just read (bounded, see ``_L
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
@@ -29,6 +30,7 @@ _LOCAL_MAX = 256
 _LOCAL_MAX_CHARS = 4_000_000
 _local: OrderedDict[str, tuple[str, str]] = OrderedDict()
 _local_chars = 0
+_local_lock = threading.Lock()  # gunicorn's threads share the map and its character count
 
 
 def key(*parts: object) -> str:
@@ -43,14 +45,15 @@ def _remember(fragment_key: str, value: tuple[str, str]) -> None:
     global _local_chars
     if _size(value) > _LOCAL_MAX_CHARS // 8:
         return  # a very large fragment is read from the database each time rather than crowding out the rest
-    old = _local.pop(fragment_key, None)
-    if old is not None:
-        _local_chars -= _size(old)
-    _local[fragment_key] = value
-    _local_chars += _size(value)
-    while len(_local) > _LOCAL_MAX or _local_chars > _LOCAL_MAX_CHARS:
-        _key, dropped = _local.popitem(last=False)
-        _local_chars -= _size(dropped)
+    with _local_lock:
+        old = _local.pop(fragment_key, None)
+        if old is not None:
+            _local_chars -= _size(old)
+        _local[fragment_key] = value
+        _local_chars += _size(value)
+        while len(_local) > _LOCAL_MAX or _local_chars > _LOCAL_MAX_CHARS:
+            _key, dropped = _local.popitem(last=False)
+            _local_chars -= _size(dropped)
 
 
 def read(fragment_key: str) -> tuple[str, str] | None:
@@ -90,8 +93,9 @@ def get_or_build(fragment_key: str, build: Callable[[], tuple[str, str]]) -> tup
 def forget_local() -> None:
     """Drop this process's map (tests; the database rows stay)."""
     global _local_chars
-    _local.clear()
-    _local_chars = 0
+    with _local_lock:
+        _local.clear()
+        _local_chars = 0
 
 
 def prune(keep: set[str], older_than: timedelta = timedelta(days=1)) -> int:
