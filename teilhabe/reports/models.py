@@ -101,7 +101,8 @@ class ReportEdition(models.Model):
         return self.status == EditionStatus.PUBLISHED
 
     def latest_done_build(self) -> ReportBuild | None:
-        return self.builds.filter(status=BuildStatus.DONE).order_by("-pk").first()
+        # Callers read its snapshot; the PDF (megabytes) is loaded only if asked for.
+        return self.builds.filter(status=BuildStatus.DONE).defer("pdf").order_by("-pk").first()
 
 
 class ReportChapter(models.Model):

@@ -109,7 +109,9 @@ def methods(request: HttpRequest, slug: str) -> HttpResponse:
 def prerender_jobs(make_request: Callable[[str], HttpRequest]) -> list[tuple[str, Callable[[], Any]]]:
     """(description, call) storing every page of every published edition (``indicators.prerender``)."""
     jobs: list[tuple[str, Callable[[], Any]]] = []
-    for obj in ReportEdition.objects.published().select_related("definition", "published_build"):
+    for obj in (
+        ReportEdition.objects.published().select_related("definition", "published_build").defer("published_build__pdf")
+    ):
         themes = [c.slug for c in _content(obj).chapters]
         request = make_request("/berichte/")
         jobs.append((f"report {obj.slug}", partial(edition, request, obj.slug)))
