@@ -160,3 +160,46 @@ def test_random_input_never_crashes(data: bytes) -> None:
     assert all(code in MESSAGES for code in result.counts)
     if result.normalised is not None:
         assert result.normalised.num_rows == result.rows_valid
+
+
+def test_gemeinde_without_planungsraeume_is_one_warning_not_one_per_row() -> None:
+    rows = [row(f"A{i}", planungsraum=f"0{i % 3}") for i in range(5)]
+    rows += [row(f"B{i}", ags=OTHER_AGS, planungsraum="07") for i in range(2)]
+    rows.append(row("C0"))  # no Planungsraum: nothing to warn about
+    result = _check(csv_text(*rows))
+    warnings = [p for p in result.problems if p.code == "W_PLANUNGSRAUM_UNDEFINED"]
+    assert result.counts == {"W_PLANUNGSRAUM_UNDEFINED": 2} and result.rows_valid == 8
+    assert [(p.row, p.detail) for p in warnings] == [
+        (2, f"Gemeinde {AGS}: 5 Zeilen mit Planungsraum-Schlüssel, die erste in dieser Zeile."),
+        (7, f"Gemeinde {OTHER_AGS}: 2 Zeilen mit Planungsraum-Schlüssel, die erste in dieser Zeile."),
+    ]
+    # A defined Gemeinde still checks every row.
+    defined = validate(
+        read_extract(csv_text(*rows).encode()), STICHTAG, GEMEINDEN, planungsraeume={AGS: {"00": "Nord", "01": "Süd"}}
+    )
+    assert [p.row for p in defined.problems if p.code == "E_PLANUNGSRAUM_UNKNOWN"] == [4]
+    assert defined.counts["W_PLANUNGSRAUM_UNDEFINED"] == 1
+
+
+def test_streamed_file_in_many_chunks_gives_the_same_report(tmp_path: Any, monkeypatch: Any) -> None:
+    """The engine takes a streamed file in chunks; line numbers, problems and rows do not depend on where a
+    chunk ends (here every 3 rows, with a ragged line and errors on both sides of a boundary)."""
+    from teilhabe.population import importer, validation
+
+    rows = [*valid_rows(7), "X;12073008;;A", row("E1", geschlecht="q"), *valid_rows(4, "Q"), row("E2", ags="1")]
+    path = tmp_path / "auszug.csv"
+    path.write_text(csv_text(*rows))
+
+    def report() -> tuple[Any, ...]:
+        result = validate(read_extract(path, stream=True), STICHTAG, GEMEINDEN)
+        return result.problems, result.counts, result.invalid_rows, result.normalised.to_pylist()
+
+    whole = report()
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(importer, "STREAM_BLOCK", 64)  # many small batches
+    assert report() == whole
+    assert [(p.row, p.code) for p in whole[0] if p.severity == "error"] == [
+        (10, "E_ROW_COLUMNS"),
+        (11, "E_GESCHLECHT"),
+        (17, "E_AGS_FORMAT"),
+    ]
