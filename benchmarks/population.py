@@ -26,8 +26,8 @@ Start-up is measured as deployed: if the virtualenv has no compiled bytecode (``
 CPU), it is compiled once first and the benchmark says so.
 
 Synthetic extracts are written to /tmp (``--workdir``) by ``teilhabe.population.synth`` and reused.
-The database (``--database``) must have the Kreis's regions; without it a throw-away SQLite file is migrated
-and filled first (not timed). ``TEILHABE_PIPELINE_MEMORY_MB`` is passed through to both (default 256;
+The database (``--database``, e.g. PostgreSQL as in production; default a throw-away SQLite file) is migrated and
+given the Kreis's regions first (not timed). ``TEILHABE_PIPELINE_MEMORY_MB`` is passed through to both (default 256;
 the 5 M-row budget is measured with ``TEILHABE_PIPELINE_MEMORY_MB=1024``).
 """
 
@@ -246,7 +246,9 @@ def main() -> None:
     parser.add_argument(
         "--big-memory-mb", type=int, default=1024, help="TEILHABE_PIPELINE_MEMORY_MB for the big extract (both runs)"
     )
-    parser.add_argument("--database", help="DATABASE_URL with the regions loaded (default: a throw-away SQLite)")
+    parser.add_argument(
+        "--database", help="DATABASE_URL (migrated and given the Kreis's regions first; default: a throw-away SQLite)"
+    )
     parser.add_argument("--no-worker", action="store_true", help="only the import, not the joint decision after it")
     parser.add_argument("--before", type=Path, help="checkout of the old code: its CLI runs beside, same file")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "teilhabe-bench-population")
@@ -288,8 +290,7 @@ def main() -> None:
         if not path.exists():
             synthesise_file(BIG_KREIS, path, args.big_rows)
         jobs.append((f"{args.big_rows:,} rows", path, BIG_KREIS))
-    if not args.database:
-        prepare_database(env["DATABASE_URL"], sorted({kreis for _l, _p, kreis in jobs}), env)
+    prepare_database(env["DATABASE_URL"], sorted({kreis for _l, _p, kreis in jobs}), env)  # idempotent
     for label, path, kreis in jobs:
         job_env = env
         if path.name.startswith(f"synthetisch_{BIG_KREIS}_"):

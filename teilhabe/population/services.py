@@ -282,7 +282,13 @@ def _register_import_commit_locked(
         derived = f"({derivation_sql(CHECKED)})"
         columns = con.sql(f"SELECT * FROM {derived} LIMIT 0", params={"stichtag": register_import.stichtag}).columns  # noqa: S608
         store.copy_store(
-            con, derived, columns, settings.PSEUDONYM_KEY, temporary, params={"stichtag": register_import.stichtag}
+            con,
+            derived,
+            columns,
+            settings.PSEUDONYM_KEY,
+            temporary,
+            params={"stichtag": register_import.stichtag},
+            values_from=CHECKED,
         )
         con.execute(f"DROP VIEW IF EXISTS {CHECKED}; DROP TABLE IF EXISTS v")
         timings.store = time.perf_counter() - started

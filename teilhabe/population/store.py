@@ -15,6 +15,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from teilhabe.population import codes
+from teilhabe.population.engine import temp_table
+from teilhabe.population.problems import STATE_COLUMNS
+
 # The store file's Parquet settings (decision 0172). Row groups of 50,000 rows instead of DuckDB's 122,880: the
 # writer's buffers then fit beside the derivation's joins within the default 256 MB engine limit (Karlsruhe:
 # 1 s less CPU, no eviction); zstd level 1 writes the same 12 MB as level 3 for less CPU.
@@ -80,10 +84,12 @@ def pseudonymise(values: pa.ChunkedArray, key: bytes) -> pa.ChunkedArray:
     return Pseudonymiser(key).columns([values])[0]
 
 
-def store_sql(source: str, columns: list[str]) -> str:
+def store_sql(source: str, columns: list[str], types: dict[str, str] | None = None) -> str:
     """SELECT of the stored rows from the derived rows in ``source`` (with column names ``columns``): the
-    key columns replaced by their pseudonyms, exact dates by the move-in year. Parameters: ``Pseudonymiser.params``."""
-    kept = ", ".join(c for c in columns if c not in DROPPED)
+    key columns replaced by their pseudonyms, exact dates by the move-in year; the columns in ``types`` cast to
+    those (ENUM) types. Parameters: ``Pseudonymiser.params``."""
+    types = types or {}
+    kept = ", ".join(f"{c}::{types[c]} AS {c}" if c in types else c for c in columns if c not in DROPPED)
     pseudonyms = ", ".join(f"{Pseudonymiser.sql(c)} AS {target}" for c, target in KEY_COLUMNS.items())
     return f"SELECT {kept}, {pseudonyms}, year(zuzug_datum) AS zuzug_jahr FROM {source}"
 
@@ -128,18 +134,76 @@ def copy_store(
     path: Path,
     *,
     params: dict[str, object] | None = None,
+    values_from: str | None = None,
 ) -> None:
     """Write the stored rows of the derived rows in ``source`` (a table, view or parenthesised query in ``con``
     with the column names ``columns``; its parameters in ``params``) to ``path`` with DuckDB's ``COPY``
     (Parquet, ``PARQUET_OPTIONS``): streamed by the engine, within its memory limit. The caller makes the file visible
-    atomically (temporary name, then rename)."""
+    atomically (temporary name, then rename). Code columns are written as ENUMs (``categories``); the values of
+    ``ags`` and ``planungsraum`` are read from ``values_from`` (a relation with those input columns; default
+    ``source``, which then runs once more)."""
     pseudonymiser = _key(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     target = str(path).replace("'", "''")
+    types = _enum_types(con, values_from or source, columns, params or {})
     con.execute(
-        f"COPY ({store_sql(source, columns)}) TO '{target}' ({PARQUET_OPTIONS})",
+        f"COPY ({store_sql(source, columns, types)}) TO '{target}' ({PARQUET_OPTIONS})",
         {**pseudonymiser.params, **(params or {})},
     )
+
+
+# The code columns of the store and their possible values. Written as ENUMs, a code column costs the Parquet
+# writer a fifth of what the same VARCHAR costs (which it hashes value by value into a dictionary): Karlsruhe,
+# 19 code columns, 0.86 s → 0.18 s CPU; in the file it is the same dictionary-encoded string column, read back as
+# VARCHAR. A value outside its list stops the import with an error (a strict cast), it is never stored as NULL.
+def categories() -> dict[str, list[str]]:
+    states = sorted(codes.states())
+    groups = list(codes.NATIONALITY_GROUPS)
+    return {
+        "wohnungsstatus": list(codes.WOHNUNGSSTATUS),
+        "geschlecht": list(codes.GESCHLECHT),
+        "art_deutsche_staatsangehoerigkeit": list(codes.ART_DEUTSCH),
+        "familienstand": list(codes.FAMILIENSTAND),
+        "religion": list(codes.RELIGION),
+        **dict.fromkeys(STATE_COLUMNS, states),
+        "herkunftsgruppe": states,
+        "altersgruppe": [band[0] for band in codes.AGE_BANDS] + [codes.UNKNOWN],
+        "aufenthaltsdauer": [band[0] for band in codes.DURATION_BANDS] + [codes.NO_MOVE_IN],
+        "geschlecht_gruppe": list(codes.SEX_GROUPS),
+        "mh_typ": list(codes.MH_TYPES),
+        "herkunftsregion": groups,
+        "staatsangehoerigkeitsgruppe": groups,
+    }
+
+
+DATA_CATEGORIES = ("ags", "planungsraum")  # code columns whose values come from the extract itself
+
+
+def _enum_types(
+    con: duckdb.DuckDBPyConnection, values_from: str, columns: list[str], params: dict[str, object]
+) -> dict[str, str]:
+    """Create the ENUM types of the code columns in ``con``; column → type name."""
+    types: dict[str, str] = {}
+    listed = {column: values for column, values in categories().items() if column in columns}
+    data = [column for column in DATA_CATEGORIES if column in columns]
+    if data:
+        found = con.execute(
+            "SELECT "
+            + ", ".join(f"list(DISTINCT {c}) FILTER ({c} IS NOT NULL)" for c in data)
+            + f" FROM {values_from}",
+            {k: v for k, v in params.items() if f"${k}" in values_from},
+        ).fetchone()
+        listed.update({c: sorted(values or []) for c, values in zip(data, found or (), strict=True)})
+    for column, values in listed.items():
+        if not values:
+            continue
+        name = f"store_{column}"
+        temp_table(con, "store_enum_values", {"v": values})
+        con.execute(f"DROP TYPE IF EXISTS {name}")
+        con.execute(f"CREATE TYPE {name} AS ENUM (SELECT v FROM store_enum_values)")
+        types[column] = name
+    con.execute("DROP TABLE IF EXISTS store_enum_values")
+    return types
 
 
 def write(table: pa.Table, path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -89,6 +90,19 @@ def test_stored_file_has_the_same_pseudonyms_and_columns(tmp_path: Path) -> None
     assert written.column("elternteil_1_pseudonym").to_pylist() == _old_pseudonyms(["P2", None], b"schluessel")
     assert written.column("zuzug_jahr").to_pylist() == [2016, None]
     assert not {"ordnungsmerkmal", "geburtsdatum", "zuzug_datum", "elternteil_1"} & set(written.column_names)
+    # Code columns are written as ENUMs and read back as the same strings; the file records them dictionary-encoded.
+    metadata = pq.ParquetFile(tmp_path / "s.parquet").metadata.row_group(0)
+    nationality = written.column_names.index("staatsangehoerigkeit_1")
+    assert "RLE_DICTIONARY" in metadata.column(nationality).encodings
+    assert written.column("staatsangehoerigkeit_1").to_pylist() == ["475", "475"]
+
+
+def test_a_code_outside_its_list_stops_the_store_instead_of_storing_null(tmp_path: Path) -> None:
+    from teilhabe.population.derivation import derive, input_table
+
+    persons = input_table([{"ordnungsmerkmal": "P1", "ags": AGS, "wohnungsstatus": "H", "religion": "jedi"}])
+    with pytest.raises(duckdb.ConversionException):
+        store.write_store(derive(persons, date(2025, 12, 31)), "schluessel", tmp_path / "s.parquet")
 
 
 @pytest.mark.parametrize(
