@@ -192,6 +192,7 @@ def test_streamed_file_in_many_chunks_gives_the_same_report(tmp_path: Any, monke
 
     def report() -> tuple[Any, ...]:
         result = validate(read_extract(path, stream=True), STICHTAG, GEMEINDEN)
+        assert result.normalised is not None
         return result.problems, result.counts, result.invalid_rows, result.normalised.to_pylist()
 
     whole = report()
