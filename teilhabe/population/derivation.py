@@ -134,9 +134,11 @@ own2 AS NOT MATERIALIZED (
         END AS eigene_herkunft
     FROM own
 ),
--- One row per person for the parent lookup; a person with two dwellings prefers the main one.
+-- One row per person for the parent lookup; a person with two dwellings prefers the main one. Only persons
+-- someone names as a parent are ranked (Karlsruhe: a quarter of the rows; same result, 0.2 s less CPU).
 parents AS (
     SELECT ordnungsmerkmal, eigener_mh, eigene_herkunft FROM own2
+    WHERE ordnungsmerkmal IN (SELECT elternteil_1 FROM {source} UNION SELECT elternteil_2 FROM {source})
     QUALIFY row_number() OVER (PARTITION BY ordnungsmerkmal
                                ORDER BY CASE wohnungsstatus WHEN 'N' THEN 1 ELSE 0 END) = 1
 ),
