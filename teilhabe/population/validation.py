@@ -145,7 +145,9 @@ def validate(
 
 def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinden: set[str]) -> set[str]:
     """One pass over the rows into the temporary table ``v``: trimmed, codes normalised, state keys mapped to
-    3-digit keys (``raw_*`` keeps the text for the checks), dates parsed; absent columns are empty.
+    3-digit keys, dates parsed; absent columns are empty. ``raw_*`` keeps the text only where the checks may need it
+    (a state key that is not known, a date not in the form JJJJ-MM-TT) and is NULL elsewhere: at 5 M rows the
+    text of every row would be a fifth of the table the engine holds (and spills).
     Returns the column names of the file."""
     present = set(source.schema.names)
     aliases = dict(codes.state_aliases())
@@ -161,7 +163,8 @@ def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinde
         f"LEFT JOIN aliases s{i} ON s{i}.alias = upper(trim(r.{col}))" for i, col in enumerate(STATE_COLUMNS)
     )
     state_cols = ",\n".join(
-        f"s{i}.code AS {col}, nullif(trim(r.{col}), '') AS raw_{col}" for i, col in enumerate(STATE_COLUMNS)
+        f"s{i}.code AS {col}, CASE WHEN s{i}.code IS NULL THEN nullif(trim(r.{col}), '') END AS raw_{col}"
+        for i, col in enumerate(STATE_COLUMNS)
     )
     select = f"""SELECT r.zeile,
             nullif(trim(r.ordnungsmerkmal), '') AS ordnungsmerkmal,
@@ -169,12 +172,12 @@ def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinde
                  ELSE nullif(trim(r.ags), '') END AS ags,
             nullif(trim(r.planungsraum), '') AS planungsraum,
             nullif(upper(trim(r.wohnungsstatus)), '') AS wohnungsstatus,
-            nullif(trim(r.geburtsdatum), '') AS raw_geburtsdatum,
+            CASE WHEN r.geburtsdatum_iso IS NULL THEN nullif(trim(r.geburtsdatum), '') END AS raw_geburtsdatum,
             {parsed_date_sql("r.geburtsdatum", True)} AS geburtsdatum,
             nullif(lower(trim(r.geschlecht)), '') AS geschlecht,
             {state_cols},
             nullif(upper(trim(r.art_deutsche_staatsangehoerigkeit)), '') AS art_deutsche_staatsangehoerigkeit,
-            nullif(trim(r.zuzug_datum), '') AS raw_zuzug_datum,
+            CASE WHEN r.zuzug_datum_iso IS NULL THEN nullif(trim(r.zuzug_datum), '') END AS raw_zuzug_datum,
             {parsed_date_sql("r.zuzug_datum", False)} AS zuzug_datum,
             nullif(upper(trim(r.familienstand)), '') AS familienstand,
             nullif(lower(trim(r.religion)), '') AS religion,
@@ -242,7 +245,7 @@ def _validate(
         lines = [line for (line,) in con.execute("SELECT zeile FROM v ORDER BY zeile").fetchall()]
         return Validation(None, problems, dict(counts), rows, lines)
     german = " OR ".join(f"coalesce({c} = '000', false)" for c in STATE_COLUMNS[:3])
-    checks: list[tuple[str, str, str]] = [(col, "E_REQUIRED", f"{_raw(col)} IS NULL") for col in REQUIRED]
+    checks: list[tuple[str, str, str]] = [(col, "E_REQUIRED", _empty(col)) for col in REQUIRED]
     checks += [
         ("ordnungsmerkmal", "E_KEY_LENGTH", "length(ordnungsmerkmal) > 40"),
         ("ags", "E_AGS_FORMAT", "ags IS NOT NULL AND NOT regexp_full_match(ags, '\\d{8}')"),
@@ -265,8 +268,7 @@ def _validate(
         (
             "art_deutsche_staatsangehoerigkeit",
             "E_ART_FOREIGNER",
-            f"art_deutsche_staatsangehoerigkeit IS NOT NULL AND NOT ({german}) "
-            "AND raw_staatsangehoerigkeit_1 IS NOT NULL AND staatsangehoerigkeit_1 IS NOT NULL",
+            f"art_deutsche_staatsangehoerigkeit IS NOT NULL AND NOT ({german}) AND staatsangehoerigkeit_1 IS NOT NULL",
         ),
         ("familienstand", "E_FAMILIENSTAND", "familienstand NOT IN ('LD', 'VH', 'VW', 'GS', 'LP', 'NB')"),
         ("religion", "E_RELIGION", "religion NOT IN ('ev', 'rk', 'sonstige', 'keine')"),
@@ -378,7 +380,9 @@ def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, di
     return rows
 
 
-def _raw(column: str) -> str:
-    return {"geburtsdatum": "raw_geburtsdatum", "staatsangehoerigkeit_1": "raw_staatsangehoerigkeit_1"}.get(
-        column, column
-    )
+def _empty(column: str) -> str:
+    """The condition "the field is empty"; a parsed or mapped column is NULL also for a value that is not valid,
+    whose text ``raw_*`` then keeps."""
+    if column in ("geburtsdatum", "staatsangehoerigkeit_1"):
+        return f"{column} IS NULL AND raw_{column} IS NULL"
+    return f"{column} IS NULL"
