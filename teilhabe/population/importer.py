@@ -89,6 +89,7 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)  # of a streamed file: complete once it has been read
     stream: Callable[[], pa.RecordBatchReader] | None = None  # a fresh pass over a streamed file
     unreadable: bool = False  # a streamed file turned out not to be CSV after all (E_FILE_FORMAT)
+    plain: bool = False  # read the fast way: printable ASCII text only (see ``_read_plain_csv``)
 
     def reader(self) -> pa.RecordBatchReader | None:
         """The rows as record batches (strings plus ``zeile``); None if the file could not be read."""
@@ -162,7 +163,7 @@ def _read_plain_csv(source: bytes | Path, *, stream: bool = False) -> ReadResult
             first = _stream(source, header, delimiter)
         except (pa.ArrowInvalid, UnicodeDecodeError):
             return None
-        result = ReadResult(None, "csv", "UTF-8", delimiter)
+        result = ReadResult(None, "csv", "UTF-8", delimiter, plain=True)
         opened = [first]  # the first pass uses the reader opened here, later passes open the file again
 
         def reader() -> pa.RecordBatchReader:
@@ -177,7 +178,9 @@ def _read_plain_csv(source: bytes | Path, *, stream: bool = False) -> ReadResult
             table = _csv_reader(opened, header, delimiter, skipped).read_all()
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
-    return _with_lines(table, skipped, "UTF-8", delimiter)
+    result = _with_lines(table, skipped, "UTF-8", delimiter)
+    result.plain = True
+    return result
 
 
 def _open(source: bytes | Path) -> pa.NativeFile:

@@ -66,9 +66,11 @@ _DATE_SHAPES = r"^(?:(\d{1,4})-(\d{1,2})(?:-(\d{1,2}))?|(\d{1,2})\.(\d{1,2})\.(\
 _DATE_PARTS = "['iso_y', 'iso_m', 'iso_d', 'de_d', 'de_m', 'de_y']"
 
 
-def date_parts_sql(column: str) -> str:
-    """A STRUCT of the date parts of ``column`` (empty strings where a shape did not match)."""
-    return f"regexp_extract(trim({column}), '{_DATE_SHAPES}', {_DATE_PARTS})"
+def date_parts_sql(column: str, *, trimmed: bool = False) -> str:
+    """A STRUCT of the date parts of ``column`` (empty strings where a shape did not match); ``trimmed``: the
+    text has no surrounding spaces already."""
+    text = column if trimmed else f"trim({column})"
+    return f"regexp_extract({text}, '{_DATE_SHAPES}', {_DATE_PARTS})"
 
 
 def date_sql(parts: str, month_only: bool) -> str:
@@ -83,14 +85,14 @@ def date_sql(parts: str, month_only: bool) -> str:
     )
 
 
-def date_columns_sql(column: str, name: str) -> str:
+def date_columns_sql(column: str, name: str, *, trimmed: bool = False) -> str:
     """Two items of a SELECT list: ``{name}_iso`` (a JJJJ-MM-TT date parsed directly) and ``{name}_teile`` (the
     parts of ``date_parts_sql``, only where the direct way gave nothing). ``parsed_date_sql`` combines them
     one query level up."""
-    text = f"trim({column})"
+    text = column if trimmed else f"trim({column})"
     return (
         f"CASE WHEN substr({text}, 5, 1) = '-' THEN try_strptime({text}, '%Y-%m-%d')::DATE END AS {name}_iso, "
-        f"CASE WHEN {name}_iso IS NULL THEN {date_parts_sql(column)} END AS {name}_teile"
+        f"CASE WHEN {name}_iso IS NULL THEN {date_parts_sql(column, trimmed=trimmed)} END AS {name}_teile"
     )
 
 
@@ -122,7 +124,7 @@ def validate(
     con = connection or duckdb.connect()
     kept = False
     try:
-        present = _load(con, source, gemeinden)
+        present = _load(con, source, gemeinden, read.plain)
         del source
         if read.unreadable:
             problems = [Problem(0, "", "E_FILE_FORMAT")]
@@ -143,7 +145,9 @@ def validate(
                 con.unregister("raw")
 
 
-def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinden: set[str]) -> set[str]:
+def _load(
+    con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinden: set[str], ascii_only: bool = False
+) -> set[str]:
     """One pass over the rows into the temporary table ``v``: trimmed, codes normalised, state keys mapped to
     3-digit keys, dates parsed; absent columns are empty. ``raw_*`` keeps the text only where the checks may need it
     (a state key that is not known, a date not in the form JJJJ-MM-TT) and is NULL elsewhere: at 5 M rows the
@@ -158,34 +162,33 @@ def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinde
     aliases.update({code.zfill(2)[-2:]: code for code in codes.states() if code.startswith("0") and code.isdigit()})
     temp_table(con, "aliases", {"alias": list(aliases), "code": list(aliases.values())})
     temp_table(con, "gemeinden", {"ags": sorted(gemeinden)})
-    columns = ", ".join(name if name in present else f"''::VARCHAR AS {name}" for name in INPUT_COLUMNS)
     state_joins = "\n".join(
-        f"LEFT JOIN aliases s{i} ON s{i}.alias = upper(trim(r.{col}))" for i, col in enumerate(STATE_COLUMNS)
+        f"LEFT JOIN aliases s{i} ON s{i}.alias = upper(r.{col})" for i, col in enumerate(STATE_COLUMNS)
     )
     state_cols = ",\n".join(
-        f"s{i}.code AS {col}, CASE WHEN s{i}.code IS NULL THEN nullif(trim(r.{col}), '') END AS raw_{col}"
+        f"s{i}.code AS {col}, CASE WHEN s{i}.code IS NULL THEN nullif(r.{col}, '') END AS raw_{col}"
         for i, col in enumerate(STATE_COLUMNS)
     )
     select = f"""SELECT r.zeile,
-            nullif(trim(r.ordnungsmerkmal), '') AS ordnungsmerkmal,
-            CASE WHEN regexp_full_match(trim(r.ags), '\\d{{7,8}}') THEN lpad(trim(r.ags), 8, '0')
-                 ELSE nullif(trim(r.ags), '') END AS ags,
-            nullif(trim(r.planungsraum), '') AS planungsraum,
-            nullif(upper(trim(r.wohnungsstatus)), '') AS wohnungsstatus,
-            CASE WHEN r.geburtsdatum_iso IS NULL THEN nullif(trim(r.geburtsdatum), '') END AS raw_geburtsdatum,
+            nullif(r.ordnungsmerkmal, '') AS ordnungsmerkmal,
+            CASE WHEN regexp_full_match(r.ags, '\\d{{7,8}}') THEN lpad(r.ags, 8, '0')
+                 ELSE nullif(r.ags, '') END AS ags,
+            nullif(r.planungsraum, '') AS planungsraum,
+            nullif(upper(r.wohnungsstatus), '') AS wohnungsstatus,
+            CASE WHEN r.geburtsdatum_iso IS NULL THEN nullif(r.geburtsdatum, '') END AS raw_geburtsdatum,
             {parsed_date_sql("r.geburtsdatum", True)} AS geburtsdatum,
-            nullif(lower(trim(r.geschlecht)), '') AS geschlecht,
+            nullif(lower(r.geschlecht), '') AS geschlecht,
             {state_cols},
-            nullif(upper(trim(r.art_deutsche_staatsangehoerigkeit)), '') AS art_deutsche_staatsangehoerigkeit,
-            CASE WHEN r.zuzug_datum_iso IS NULL THEN nullif(trim(r.zuzug_datum), '') END AS raw_zuzug_datum,
+            nullif(upper(r.art_deutsche_staatsangehoerigkeit), '') AS art_deutsche_staatsangehoerigkeit,
+            CASE WHEN r.zuzug_datum_iso IS NULL THEN nullif(r.zuzug_datum, '') END AS raw_zuzug_datum,
             {parsed_date_sql("r.zuzug_datum", False)} AS zuzug_datum,
-            nullif(upper(trim(r.familienstand)), '') AS familienstand,
-            nullif(lower(trim(r.religion)), '') AS religion,
-            nullif(trim(r.elternteil_1), '') AS elternteil_1,
-            nullif(trim(r.elternteil_2), '') AS elternteil_2
-        FROM (SELECT *, {date_columns_sql("geburtsdatum", "geburtsdatum")},
-                     {date_columns_sql("zuzug_datum", "zuzug_datum")}
-              FROM (SELECT {columns}, zeile FROM raw)) r
+            nullif(upper(r.familienstand), '') AS familienstand,
+            nullif(lower(r.religion), '') AS religion,
+            nullif(r.elternteil_1, '') AS elternteil_1,
+            nullif(r.elternteil_2, '') AS elternteil_2
+        FROM (SELECT *, {date_columns_sql("geburtsdatum", "geburtsdatum", trimmed=True)},
+                     {date_columns_sql("zuzug_datum", "zuzug_datum", trimmed=True)}
+              FROM (SELECT __COLUMNS__, zeile FROM raw)) r
         {state_joins}
     """
     # The rows go in chunk by chunk (``CHUNK_ROWS``): DuckDB runs this on all cores over a table of known size,
@@ -195,16 +198,46 @@ def _load(con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinde
     created = False
     for chunk in _chunks(source):
         con.register("raw", chunk)
-        con.execute(("INSERT INTO v " if created else "CREATE OR REPLACE TEMP TABLE v AS ") + select)
+        columns = _trimmed_columns(chunk, present, ascii_only)
+        con.execute(
+            ("INSERT INTO v " if created else "CREATE OR REPLACE TEMP TABLE v AS ")
+            + select.replace("__COLUMNS__", columns)
+        )
         con.unregister("raw")
         created = True
     if not created:
         con.register("raw", source.schema.empty_table())
-        con.execute("CREATE OR REPLACE TEMP TABLE v AS " + select)
+        columns = _trimmed_columns(None, present, ascii_only)
+        con.execute("CREATE OR REPLACE TEMP TABLE v AS " + select.replace("__COLUMNS__", columns))
     return present - {"zeile"}
 
 
 CHUNK_ROWS = 1 << 18  # rows per chunk of ``_load`` (~30 MB of an extract's strings)
+
+
+def _trimmed_columns(chunk: pa.Table | None, present: set[str], ascii_only: bool) -> str:
+    """The innermost projection of ``_load``: every input column, trimmed of surrounding spaces like DuckDB's
+    ``trim`` (absent columns empty). Of plain ASCII text, where ``trim`` only removes the space character, a column
+    without a leading or trailing space in this chunk is passed through untrimmed (``trim`` on every value of 17
+    columns cost 0.4 s CPU on Karlsruhe, the check 0.1 s); other text is always trimmed (``trim`` also removes
+    Unicode spaces)."""
+    import pyarrow.compute as pc
+
+    items = []
+    for name in INPUT_COLUMNS:
+        if name not in present:
+            items.append(f"''::VARCHAR AS {name}")
+        elif (
+            ascii_only
+            and chunk is not None
+            and not pc.any(
+                pc.or_(pc.starts_with(chunk.column(name), " "), pc.ends_with(chunk.column(name), " "))
+            ).as_py()
+        ):
+            items.append(name)
+        else:
+            items.append(f"trim({name}) AS {name}")
+    return ", ".join(items)
 
 
 def _chunks(source: pa.RecordBatchReader) -> Iterator[pa.Table]:

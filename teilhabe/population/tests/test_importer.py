@@ -204,3 +204,25 @@ def test_streamed_file_in_many_chunks_gives_the_same_report(tmp_path: Any, monke
         (11, "E_GESCHLECHT"),
         (17, "E_AGS_FORMAT"),
     ]
+
+
+def test_surrounding_spaces_are_trimmed_in_every_chunk_and_encoding(tmp_path: Any, monkeypatch: Any) -> None:
+    """Plain ASCII chunks skip ``trim`` for columns without a surrounding space; a space that turns up only in a
+    later chunk, and Unicode spaces in a UTF-8 file, are still removed."""
+    from teilhabe.population import validation
+
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 3)
+    clean = [
+        *valid_rows(5),
+        row("S1", geschlecht="m", staatsangehoerigkeit_1="475", art_deutsche_staatsangehoerigkeit=""),
+    ]
+    spaced = [
+        *valid_rows(5),
+        row("S1 ", geschlecht="  m", staatsangehoerigkeit_1=" 475 ", art_deutsche_staatsangehoerigkeit=""),
+    ]
+    expected = _check(csv_text(*clean)).normalised
+    for rows, text in [(spaced, csv_text(*spaced)), (spaced, csv_text(*spaced).replace(" 475 ", "\u00a0475\u2002"))]:
+        path = tmp_path / "auszug.csv"
+        path.write_bytes(text.encode("utf-8"))
+        result = validate(read_extract(path, stream=True), STICHTAG, GEMEINDEN)
+        assert result.counts == {} and result.normalised == expected, rows[-1]
