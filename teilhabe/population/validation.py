@@ -360,6 +360,8 @@ def _validate(
     if keep:
         if invalid:  # only the rows without errors go on; deleted in place rather than copied
             con.execute(f"DELETE FROM v WHERE zeile IN (SELECT zeile FROM p WHERE {_ERROR_FILTER})")
+        for column in ["raw_geburtsdatum", "raw_zuzug_datum", *(f"raw_{c}" for c in STATE_COLUMNS)]:
+            con.execute(f"ALTER TABLE v DROP COLUMN {column}")  # the checks are done; frees their memory at once
         con.execute(f"CREATE OR REPLACE TEMP VIEW {CHECKED} AS SELECT {typed}, zeile FROM v")
     else:
         normalised = con.sql(
