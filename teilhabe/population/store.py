@@ -156,21 +156,25 @@ def copy_store(
 # writer a fifth of what the same VARCHAR costs (which it hashes value by value into a dictionary): Karlsruhe,
 # 19 code columns, 0.86 s → 0.18 s CPU; in the file it is the same dictionary-encoded string column, read back as
 # VARCHAR. A value outside its list stops the import with an error (a strict cast), it is never stored as NULL.
-def categories() -> dict[str, list[str]]:
-    states = sorted(codes.states())
-    groups = list(codes.NATIONALITY_GROUPS)
+def categories() -> dict[str, tuple[str, list[str]]]:
+    """Column → (ENUM type name, values): the code lists of ``codes``; columns with the same list share a type."""
+    states = ("kategorie_staat", sorted(codes.states()))
+    groups = ("kategorie_staatsangehoerigkeitsgruppe", list(codes.NATIONALITY_GROUPS))
     return {
-        "wohnungsstatus": list(codes.WOHNUNGSSTATUS),
-        "geschlecht": list(codes.GESCHLECHT),
-        "art_deutsche_staatsangehoerigkeit": list(codes.ART_DEUTSCH),
-        "familienstand": list(codes.FAMILIENSTAND),
-        "religion": list(codes.RELIGION),
+        "wohnungsstatus": ("kategorie_wohnungsstatus", list(codes.WOHNUNGSSTATUS)),
+        "geschlecht": ("kategorie_geschlecht", list(codes.GESCHLECHT)),
+        "art_deutsche_staatsangehoerigkeit": ("kategorie_art", list(codes.ART_DEUTSCH)),
+        "familienstand": ("kategorie_familienstand", list(codes.FAMILIENSTAND)),
+        "religion": ("kategorie_religion", list(codes.RELIGION)),
         **dict.fromkeys(STATE_COLUMNS, states),
         "herkunftsgruppe": states,
-        "altersgruppe": [band[0] for band in codes.AGE_BANDS] + [codes.UNKNOWN],
-        "aufenthaltsdauer": [band[0] for band in codes.DURATION_BANDS] + [codes.NO_MOVE_IN],
-        "geschlecht_gruppe": list(codes.SEX_GROUPS),
-        "mh_typ": list(codes.MH_TYPES),
+        "altersgruppe": ("kategorie_altersgruppe", [band[0] for band in codes.AGE_BANDS] + [codes.UNKNOWN]),
+        "aufenthaltsdauer": (
+            "kategorie_aufenthaltsdauer",
+            [band[0] for band in codes.DURATION_BANDS] + [codes.NO_MOVE_IN],
+        ),
+        "geschlecht_gruppe": ("kategorie_geschlecht_gruppe", list(codes.SEX_GROUPS)),
+        "mh_typ": ("kategorie_mh_typ", list(codes.MH_TYPES)),
         "herkunftsregion": groups,
         "staatsangehoerigkeitsgruppe": groups,
     }
@@ -179,12 +183,24 @@ def categories() -> dict[str, list[str]]:
 DATA_CATEGORIES = ("ags", "planungsraum")  # code columns whose values come from the extract itself
 
 
+def code_types(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[str, str]:
+    """Create (once per connection) the ENUM types of the listed code columns among ``columns``; column → type.
+    The check table of an import takes them too (``validation``), so the store's casts are no-ops then."""
+    types: dict[str, str] = {}
+    for column, (name, values) in categories().items():
+        if column in columns:
+            temp_table(con, "kategorie_werte", {"v": values})
+            con.execute(f"CREATE TYPE IF NOT EXISTS {name} AS ENUM (SELECT v FROM kategorie_werte)")
+            types[column] = name
+    con.execute("DROP TABLE IF EXISTS kategorie_werte")
+    return types
+
+
 def _enum_types(
     con: duckdb.DuckDBPyConnection, values_from: str, columns: list[str], params: dict[str, object]
 ) -> dict[str, str]:
-    """Create the ENUM types of the code columns in ``con``; column → type name."""
-    types: dict[str, str] = {}
-    listed = {column: values for column, values in categories().items() if column in columns}
+    """``code_types`` plus the types of ``DATA_CATEGORIES`` from the values in ``values_from``; column → type."""
+    types = code_types(con, columns)
     data = [column for column in DATA_CATEGORIES if column in columns]
     if data:
         found = con.execute(
@@ -193,16 +209,14 @@ def _enum_types(
             + f" FROM {values_from}",
             {k: v for k, v in params.items() if f"${k}" in values_from},
         ).fetchone()
-        listed.update({c: sorted(values or []) for c, values in zip(data, found or (), strict=True)})
-    for column, values in listed.items():
-        if not values:
-            continue
-        name = f"store_{column}"
-        temp_table(con, "store_enum_values", {"v": values})
-        con.execute(f"DROP TYPE IF EXISTS {name}")
-        con.execute(f"CREATE TYPE {name} AS ENUM (SELECT v FROM store_enum_values)")
-        types[column] = name
-    con.execute("DROP TABLE IF EXISTS store_enum_values")
+        for column, values in zip(data, found or (), strict=True):
+            if values:
+                name = f"auszug_{column}"
+                temp_table(con, "kategorie_werte", {"v": sorted(values)})
+                con.execute(f"DROP TYPE IF EXISTS {name}")
+                con.execute(f"CREATE TYPE {name} AS ENUM (SELECT v FROM kategorie_werte)")
+                types[column] = name
+        con.execute("DROP TABLE IF EXISTS kategorie_werte")
     return types
 
 

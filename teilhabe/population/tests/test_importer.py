@@ -226,3 +226,22 @@ def test_surrounding_spaces_are_trimmed_in_every_chunk_and_encoding(tmp_path: An
         path.write_bytes(text.encode("utf-8"))
         result = validate(read_extract(path, stream=True), STICHTAG, GEMEINDEN)
         assert result.counts == {} and result.normalised == expected, rows[-1]
+
+
+def test_a_checked_code_that_does_not_convert_stops_instead_of_turning_null() -> None:
+    """The checked rows' code columns become ENUMs; a value outside its list (which the checks should have
+    stopped) must never become NULL silently."""
+    import duckdb
+    import pytest
+
+    from teilhabe.population import validation
+
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE v AS SELECT 'w' AS geschlecht, 'H' AS wohnungsstatus UNION ALL SELECT 'm', 'A'")
+    validation._compact(con)
+    assert con.execute("SELECT typeof(geschlecht), count(*) FROM v GROUP BY 1").fetchall() == [
+        ("ENUM('m', 'w', 'd', 'x')", 2)
+    ]
+    con.execute("CREATE OR REPLACE TEMP TABLE v AS SELECT 'q' AS geschlecht")
+    with pytest.raises(ValueError, match="nicht als Code"):
+        validation._compact(con)
