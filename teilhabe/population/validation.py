@@ -161,6 +161,11 @@ def _load(
     )
     aliases.update({code.zfill(2)[-2:]: code for code in codes.states() if code.startswith("0") and code.isdigit()})
     temp_table(con, "aliases", {"alias": list(aliases), "code": list(aliases.values())})
+    # The mapped state keys come out of the join as ENUMs (1 byte per value instead of 16 in the check table).
+    from teilhabe.population.store import code_types
+
+    state_type = code_types(con, ["staatsangehoerigkeit_1"])["staatsangehoerigkeit_1"]
+    con.execute(f"ALTER TABLE aliases ALTER COLUMN code SET DATA TYPE {state_type}")
     temp_table(con, "gemeinden", {"ags": sorted(gemeinden)})
     state_joins = "\n".join(
         f"LEFT JOIN aliases s{i} ON s{i}.alias = upper(r.{col})" for i, col in enumerate(STATE_COLUMNS)
@@ -382,8 +387,8 @@ def _validate(
 
 
 def _compact(con: duckdb.DuckDBPyConnection) -> None:
-    """The code columns of the checked rows become ENUMs (1 byte instead of a 16-byte string: at 5 M rows the
-    table is then small enough for the derivation's joins beside it); every remaining value is valid, so the
+    """The other code columns of the checked rows become ENUMs too (1 byte instead of a 16-byte string: at 5 M
+    rows the table is then small enough for the derivation's joins beside it); every remaining value is valid, so the
     values stay the same. ``try_cast`` because DuckDB also converts the rows just deleted; the non-NULL counts
     are compared, so a value that did not convert stops the import instead of turning NULL."""
     from teilhabe.population.store import code_types
@@ -391,7 +396,9 @@ def _compact(con: duckdb.DuckDBPyConnection) -> None:
     present = [
         name for (name,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'v'").fetchall()
     ]
-    types = code_types(con, present)
+    types = code_types(con, [name for name in present if name not in STATE_COLUMNS])  # those are ENUMs already
+    if not types:
+        return
     counting = "SELECT " + ", ".join(f"count({column})" for column in types) + " FROM v"
     before = con.execute(counting).fetchone()
     for column, type_name in types.items():
