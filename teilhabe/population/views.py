@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -279,6 +280,31 @@ def _planungsraum_names(areas: list[str]) -> dict[str, str]:
     return {f"{g}:{c}": n for g, c, n in rows}
 
 
+def _area_names(kreis_ags: str, planungsraeume: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Names of the Kreis's Gemeinden (by AGS) and of the given Planungsräume (by "AGS:code"), in one query."""
+    gemeinde_rows = (
+        Gemeinde.objects.filter(kreis_id=kreis_ags)
+        .order_by()
+        .annotate(kind=Value("g"), code=Value(""))
+        .values_list("kind", "ags", "code", "name")
+    )
+    ags = {a.partition(":")[0] for a in planungsraeume}
+    planungsraum_rows = (
+        Planungsraum.objects.filter(gemeinde_id__in=ags)
+        .order_by()
+        .annotate(kind=Value("p"))
+        .values_list("kind", "gemeinde_id", "code", "name")
+    )
+    gemeinden: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for kind, gemeinde, code, name in gemeinde_rows.union(planungsraum_rows, all=True) if ags else gemeinde_rows:
+        if kind == "g":
+            gemeinden[gemeinde] = name
+        else:
+            names[f"{gemeinde}:{code}"] = name
+    return gemeinden, names
+
+
 class Selection:
     """The Stichtag, level and area a table page shows, and a German message if the request had to be corrected."""
 
@@ -286,8 +312,9 @@ class Selection:
         self.register_import, self.level, self.area, self.error = register_import, level, area, error
 
 
-# Fields of RegisterImport that table pages never read (large JSON: the check report, the disclosure record).
-_HEAVY_FIELDS = ("problems", "problem_counts", "disclosure")
+# The fields of RegisterImport the table pages read (never the large JSON: check report, disclosure record);
+# of the owner only what the audit event copies.
+_LIST_FIELDS = ("id", "owner", "kreis_ags", "stichtag", "status", "committed_at", "published_at", "created_at")
 
 
 def _committed_list(request: HttpRequest) -> list[RegisterImport]:
@@ -296,7 +323,9 @@ def _committed_list(request: HttpRequest) -> list[RegisterImport]:
     cached: list[RegisterImport] | None = getattr(request, "_population_committed", None)
     if cached is None:
         cached = list(
-            selectors.committed_imports(_visible_imports(request)).select_related("owner").defer(*_HEAVY_FIELDS)
+            selectors.committed_imports(_visible_imports(request))
+            .select_related("owner")
+            .only(*_LIST_FIELDS, "owner__id", "owner__name")
         )
         request._population_committed = cached  # type: ignore[attr-defined]
     return cached
@@ -465,11 +494,6 @@ def _bars(table: PublishedTable) -> list[dict[str, Any]]:
     return bars
 
 
-# Where the stored tables (``table_pages.tables_html``, stored once per area) go into a stored page body: the
-# body does not repeat them, so the per-process fragment map holds both without holding the tables twice.
-_TABLES_MARK = "<!--population-tables-->"
-
-
 def _content_key(
     imports: list[RegisterImport],
     selection: Selection,
@@ -531,7 +555,7 @@ def _tables_content(
         "level": level,
         "area": area,
         "area_label": _area_label(level, area, gemeinden, names),
-        "tables_slot": mark_safe(_TABLES_MARK),  # stored on their own (``table_pages``), put in per request
+        "tables_slot": mark_safe(tables_html(register_import, level, area)),
         "stichtage": sorted({i.stichtag for i in imports}, reverse=True),
         "area_options": area_options,
         "series": _series(imports, level, area),
@@ -559,15 +583,11 @@ def tables(request: HttpRequest) -> HttpResponse:
     selection = _selection(request)
     register_import, level, area = selection.register_import, selection.level, selection.area
     imports = _committed_list(request)
-    gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
     planungsraeume = [
         a for a in _areas(imports, register_import.stichtag, "planungsraum") if scope.allows("planungsraum", a)
     ]
-    if level == "planungsraum" and area not in planungsraeume:
-        planungsraeume_named = [*planungsraeume, area]
-    else:
-        planungsraeume_named = planungsraeume
-    names = _planungsraum_names(planungsraeume_named) if planungsraeume_named else {}
+    named = [*planungsraeume, area] if level == "planungsraum" else planungsraeume
+    gemeinden, names = _area_names(register_import.kreis_ags, named)
     record(
         Action.READ,
         actor=request.user,
@@ -580,18 +600,15 @@ def tables(request: HttpRequest) -> HttpResponse:
         _content_key(imports, selection, scope, gemeinden, names),
         lambda: ("", _tables_content(imports, selection, scope, gemeinden, names, planungsraeume)),
     )
-    tables = tables_html(register_import, level, area)
     return render(
         request,
         "population/tables.html",
         {
-            "content": mark_safe(content.replace(_TABLES_MARK, tables, 1)),
+            "content": mark_safe(content),
             "imp": register_import,
             "level": level,
             "area": area,
             "selection_error": selection.error,
-            # the same tables as in the body (read from the per-process map), for tests
-            "tables_html": mark_safe(tables),
         },
     )
 
