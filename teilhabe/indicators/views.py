@@ -6,7 +6,9 @@ overview and Gemeinde profiles; touched by every computation that writes and by 
 and the parameters the body depends on (never the whole query string), so a new value or publication is
 visible immediately and an unrelated parameter does not rebuild a page. The prerender job
 (``prerender.prerender_public``) stores them when values change, so even the first view reads stored HTML.
-Staff bodies are never stored (they carry CSRF tokens and unpublished indicators), but their charts are.
+Staff bodies of the overview and the Gemeinde profiles are not stored (their content depends on the reader's
+organisations and permissions), their charts are; the staff indicator body is stored under its own key (with
+"staff") without its action bar, which carries the CSRF token and is rendered per request.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -73,6 +76,10 @@ def _body(request: HttpRequest, body_template: str, build: Callable[[], dict[str
     return html
 
 
+# Where the per-request staff action bar (CSRF token, state of the indicator) goes into a stored staff body.
+STAFF_ACTIONS_MARK = "<!--staff-actions-->"
+
+
 def _page(
     request: HttpRequest,
     *,
@@ -82,8 +89,14 @@ def _page(
     build: Callable[[], dict[str, Any]],
     staff: bool,
     key: str | None,
+    staff_key: str | None = None,
+    staff_actions: Callable[[], str] | None = None,
 ) -> HttpResponse:
-    body = _body(request, body_template, build, None if staff else key)
+    """``key``: the stored public body. ``staff_key``: the stored staff body, for bodies whose only per-request
+    part is the action bar ``staff_actions()`` (rendered with the request, put in at ``STAFF_ACTIONS_MARK``)."""
+    body = _body(request, body_template, build, staff_key if staff else key)
+    if staff and staff_actions is not None:
+        body = body.replace(STAFF_ACTIONS_MARK, staff_actions(), 1)
     base = "staff/base.html" if staff else "base.html"
     context = {**outer, "base_template": base, "body": mark_safe(body)}
     return render(request, template, context)
@@ -171,6 +184,7 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
             "view": view,
             "indicator": indicator,
             "staff": staff,
+            "staff_actions": mark_safe(STAFF_ACTIONS_MARK),
             "categories": indicator.category_list(),
             "series_chart": charts.time_series_svg(
                 points, title=_("%(t)s im Zeitverlauf") % {"t": title}, unit=str(i18n.unit_label(indicator.unit))
@@ -195,7 +209,18 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
         build=build,
         staff=staff,
         key=None if staff or not valid else body_key(body, indicator.code, category or "", year or "", version),
+        # The staff body is the same for everyone who may open the indicator (access is checked before; the
+        # values do not depend on the reader); publishing and every computation touch ``updated_at``.
+        staff_key=body_key(body, "staff", indicator.code, category or "", year or "", version) if valid else None,
+        staff_actions=lambda: _staff_actions(request, indicator),
     )
+
+
+def _staff_actions(request: HttpRequest, indicator: Indicator) -> str:
+    """The action bar of the staff indicator page; rendered without the context processors (it needs only the
+    indicator and the request's CSRF token)."""
+    context = {"indicator": indicator, "csrf_token": get_token(request)}
+    return str(render_to_string("indicators/_staff_actions.html", context))
 
 
 def render_profile(request: HttpRequest, gemeinde: Gemeinde, indicators: Any, *, staff: bool) -> HttpResponse:

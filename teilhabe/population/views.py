@@ -6,6 +6,8 @@ Only ``population.import`` (Kommunalstatistik) sees check reports and failed row
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import uuid
 from datetime import date
 from typing import Any
@@ -13,14 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teilhabe.accounts.access import has_permission, staff_required
 from teilhabe.audit.services import Action, record
+from teilhabe.core import fragments
 from teilhabe.lib.disclosure import SUPPRESSED_MARK
 from teilhabe.lib.exports import Sheet, csv_response, xlsx_response
 from teilhabe.population import selectors, services
@@ -274,11 +280,88 @@ def _planungsraum_names(areas: list[str]) -> dict[str, str]:
     return {f"{g}:{c}": n for g, c, n in rows}
 
 
+def _area_names(kreis_ags: str, planungsraeume: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Names of the Kreis's Gemeinden (by AGS) and of the given Planungsräume (by "AGS:code"), in one query."""
+    gemeinde_rows = (
+        Gemeinde.objects.filter(kreis_id=kreis_ags)
+        .order_by()
+        .annotate(kind=Value("g"), code=Value(""))
+        .values_list("kind", "ags", "code", "name")
+    )
+    ags = {a.partition(":")[0] for a in planungsraeume}
+    planungsraum_rows = (
+        Planungsraum.objects.filter(gemeinde_id__in=ags)
+        .order_by()
+        .annotate(kind=Value("p"))
+        .values_list("kind", "gemeinde_id", "code", "name")
+    )
+    gemeinden: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for kind, gemeinde, code, name in gemeinde_rows.union(planungsraum_rows, all=True) if ags else gemeinde_rows:
+        if kind == "g":
+            gemeinden[gemeinde] = name
+        else:
+            names[f"{gemeinde}:{code}"] = name
+    return gemeinden, names
+
+
 class Selection:
     """The Stichtag, level and area a table page shows, and a German message if the request had to be corrected."""
 
     def __init__(self, register_import: RegisterImport, level: str, area: str, error: str = "") -> None:
         self.register_import, self.level, self.area, self.error = register_import, level, area, error
+
+
+# The fields of RegisterImport the table pages read (never the large JSON: check report, disclosure record);
+# of the owner only what the audit event copies.
+_LIST_FIELDS = ("id", "owner", "kreis_ags", "stichtag", "status", "committed_at", "published_at", "created_at")
+
+
+def _committed_list(request: HttpRequest) -> list[RegisterImport]:
+    """The committed imports the user may read, newest Stichtag first, with their owner; one query per request
+    (the selection, the Stichtag list, the series and the audit event all read this list)."""
+    cached: list[RegisterImport] | None = getattr(request, "_population_committed", None)
+    if cached is None:
+        cached = list(
+            selectors.committed_imports(_visible_imports(request))
+            .select_related("owner")
+            .only(*_LIST_FIELDS, "owner__id", "owner__name")
+        )
+        request._population_committed = cached  # type: ignore[attr-defined]
+    return cached
+
+
+# (level, area, dimension) triples with counts, per committed import. Counts of a committed import are never
+# changed (a new extract for the same Stichtag is a new import with its own key), so a worker reads them once.
+_AREAS: dict[tuple[str, str], frozenset[tuple[str, str, str]]] = {}
+_AREAS_MAX = 16
+_areas_lock = threading.Lock()
+
+
+def _import_areas(register_import: RegisterImport) -> frozenset[tuple[str, str, str]]:
+    cache_key = (
+        str(register_import.pk),
+        register_import.committed_at.isoformat() if register_import.committed_at else "",
+    )
+    found = _AREAS.get(cache_key)
+    if found is None:
+        found = frozenset(register_import.counts.values_list("level", "area", "dimension").distinct())
+        with _areas_lock:
+            if len(_AREAS) >= _AREAS_MAX:
+                _AREAS.clear()
+            _AREAS[cache_key] = found
+    return found
+
+
+def _areas(imports: list[RegisterImport], stichtag: date, level: str) -> list[str]:
+    """``selectors.areas`` over already-read imports: areas of the level with population counts."""
+    found: set[str] = set()
+    for register_import in imports:
+        if register_import.stichtag == stichtag:
+            found |= {
+                a for lv, a, dimension in _import_areas(register_import) if lv == level and dimension == "bevoelkerung"
+            }
+    return sorted(found)
 
 
 def _selection(request: HttpRequest) -> Selection:
@@ -288,21 +371,22 @@ def _selection(request: HttpRequest) -> Selection:
     page shows the default selection and says what to change. Areas outside the user's scope are 404.
     """
     scope = scope_for(request.user)
-    imports = selectors.committed_imports(scope.imports(request.user))
+    imports = _committed_list(request)
     error = ""
     wanted = request.GET.get("stichtag")
     if wanted:
         try:
-            chosen = imports.filter(stichtag=date.fromisoformat(wanted))
+            day: date | None = date.fromisoformat(wanted)
         except ValueError:
-            chosen = imports.none()
-        if chosen.exists():
+            day = None
+        chosen = [i for i in imports if i.stichtag == day]
+        if chosen:
             imports = chosen
         else:
             error = _("Für den Stichtag „%(tag)s“ gibt es keine übernommenen Daten; gezeigt wird der neueste.") % {
                 "tag": wanted
             }
-    register_import = imports.first()
+    register_import = imports[0] if imports else None
     if register_import is None:
         raise Http404
     if scope.full:
@@ -347,7 +431,7 @@ def _selection(request: HttpRequest) -> Selection:
         )
     if not scope.allows(level, area):
         raise Http404
-    if not register_import.counts.filter(level=level, area=area).exists():
+    if not any(lv == level and a == area for lv, a, _d in _import_areas(register_import)):
         return Selection(
             register_import,
             default_level,
@@ -362,12 +446,12 @@ def _tables(register_import: RegisterImport, level: str, area: str) -> list[Publ
     return stored_tables(register_import, level, area)
 
 
-def _series(request: HttpRequest, level: str, area: str) -> list[dict[str, Any]]:
+def _series(imports: list[RegisterImport], level: str, area: str) -> list[dict[str, Any]]:
     """Population, foreigners and persons with migration background per Stichtag, read from the stored
-    decisions (grand total and "Ausländer/innen" row of the migration table, total of the origin table)."""
-    imports = selectors.committed_imports(_visible_imports(request)).filter(published_at__isnull=False)
+    decisions (grand total and "Ausländer/innen" row of the migration table, total of the origin table).
+    ``imports``: the committed imports the user may read (``_committed_list``)."""
     stored = StoredTable.objects.filter(
-        register_import__in=imports,
+        register_import__in=[i.pk for i in imports if i.published_at is not None],
         level=level,
         area=area,
         dimension__in=["migrationshintergrund", "herkunftsregion"],
@@ -410,14 +494,44 @@ def _bars(table: PublishedTable) -> list[dict[str, Any]]:
     return bars
 
 
-@staff_required((VIEW_PERMISSION, GEMEINDE_PERMISSION))
-def tables(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).any:
-        return redirect("population:home")
-    selection = _selection(request)
+def _content_key(
+    imports: list[RegisterImport],
+    selection: Selection,
+    scope: PopulationScope,
+    gemeinden: dict[str, str],
+    names: dict[str, str],
+) -> str:
+    """Key of a stored tables page body: everything it shows depends on these (never on the user as such).
+
+    The visible imports with their ``published_at`` (the Stichtag list, the series, the pending note; a new
+    import or a new disclosure decision changes it), the selection, the scope (which areas the form lists),
+    the names of the areas (Gemeinden, Planungsräume can be renamed), language and demo mode.
+    """
+    register_import = selection.register_import
+    return fragments.key(
+        "population-tables-page",
+        get_language(),
+        settings.DEMO,
+        settings.DISCLOSURE_MIN_COUNT,
+        register_import.pk,
+        selection.level,
+        selection.area,
+        selection.error,
+        "full" if scope.full else sorted(scope.gemeinden.items()),
+        [(i.pk, i.stichtag, i.published_at.isoformat() if i.published_at else "") for i in imports],
+        hashlib.sha256(repr((sorted(gemeinden.items()), sorted(names.items()))).encode()).hexdigest(),
+    )
+
+
+def _tables_content(
+    imports: list[RegisterImport],
+    selection: Selection,
+    scope: PopulationScope,
+    gemeinden: dict[str, str],
+    names: dict[str, str],
+    planungsraeume: list[str],
+) -> str:
     register_import, level, area = selection.register_import, selection.level, selection.area
-    scope = scope_for(request.user)
-    gemeinden = dict(Gemeinde.objects.filter(kreis_id=register_import.kreis_ags).values_list("ags", "name"))
     # Chart and series need the stored cells; the tables themselves come rendered from the fragment store.
     chart_table = next(
         (
@@ -428,6 +542,52 @@ def tables(request: HttpRequest) -> HttpResponse:
         ),
         None,
     )
+    area_options = {
+        "gemeinde": [
+            (a, gemeinden.get(a, a))
+            for a in _areas(imports, register_import.stichtag, "gemeinde")
+            if scope.allows("gemeinde", a)
+        ],
+        "planungsraum": [(a, _area_label("planungsraum", a, gemeinden, names)) for a in planungsraeume],
+    }
+    context = {
+        "imp": register_import,
+        "level": level,
+        "area": area,
+        "area_label": _area_label(level, area, gemeinden, names),
+        "tables_slot": mark_safe(tables_html(register_import, level, area)),
+        "stichtage": sorted({i.stichtag for i in imports}, reverse=True),
+        "area_options": area_options,
+        "series": _series(imports, level, area),
+        "mark": SUPPRESSED_MARK,
+        "k": settings.DISCLOSURE_MIN_COUNT,
+        "bars": _bars(chart_table) if chart_table else [],
+        "chart_title": chart_table.title if chart_table else "",
+        "chart_height": len(chart_table.rows) * 26 if chart_table else 0,
+        "pending": register_import.published_at is None,
+        "selection_error": selection.error,
+        "scope": scope,
+        "demo_mode": settings.DEMO,
+    }
+    return render_to_string("population/_tables_content.html", context)
+
+
+@staff_required((VIEW_PERMISSION, GEMEINDE_PERMISSION))
+def tables(request: HttpRequest) -> HttpResponse:
+    """The page body (form, series, chart, tables) is stored HTML keyed by what it shows (``_content_key``);
+    only the staff shell (user menu, CSRF token, messages) is rendered per request. The scope check, the
+    selection (404 outside the scope) and the audit event run on every request."""
+    scope = scope_for(request.user)
+    if not scope.any:
+        return redirect("population:home")
+    selection = _selection(request)
+    register_import, level, area = selection.register_import, selection.level, selection.area
+    imports = _committed_list(request)
+    planungsraeume = [
+        a for a in _areas(imports, register_import.stichtag, "planungsraum") if scope.allows("planungsraum", a)
+    ]
+    named = [*planungsraeume, area] if level == "planungsraum" else planungsraeume
+    gemeinden, names = _area_names(register_import.kreis_ags, named)
     record(
         Action.READ,
         actor=request.user,
@@ -436,40 +596,19 @@ def tables(request: HttpRequest) -> HttpResponse:
         purpose="Bevölkerungstabellen",
         extra={"level": level, "area": area},
     )
-    planungsraeume = [
-        a
-        for a in selectors.areas(register_import.stichtag, "planungsraum", imports=_visible_imports(request))
-        if scope.allows("planungsraum", a)
-    ]
-    names = _planungsraum_names(planungsraeume)
-    area_options = {
-        "gemeinde": [
-            (a, gemeinden.get(a, a))
-            for a in selectors.areas(register_import.stichtag, "gemeinde", imports=_visible_imports(request))
-            if scope.allows("gemeinde", a)
-        ],
-        "planungsraum": [(a, _area_label("planungsraum", a, gemeinden, names)) for a in planungsraeume],
-    }
+    _title, content = fragments.get_or_build(
+        _content_key(imports, selection, scope, gemeinden, names),
+        lambda: ("", _tables_content(imports, selection, scope, gemeinden, names, planungsraeume)),
+    )
     return render(
         request,
         "population/tables.html",
         {
+            "content": mark_safe(content),
             "imp": register_import,
             "level": level,
             "area": area,
-            "area_label": _area_label(level, area, gemeinden),
-            "tables_html": mark_safe(tables_html(register_import, level, area)),
-            "stichtage": selectors.stichtage(_visible_imports(request)),
-            "area_options": area_options,
-            "series": _series(request, level, area),
-            "mark": SUPPRESSED_MARK,
-            "k": settings.DISCLOSURE_MIN_COUNT,
-            "bars": _bars(chart_table) if chart_table else [],
-            "chart_title": chart_table.title if chart_table else "",
-            "chart_height": len(chart_table.rows) * 26 if chart_table else 0,
-            "pending": register_import.published_at is None,
             "selection_error": selection.error,
-            "scope": scope,
         },
     )
 
@@ -578,6 +717,6 @@ def comparison(request: HttpRequest) -> HttpResponse:
             "mark": SUPPRESSED_MARK,
             "k": k,
             "flagged": sum(1 for r in result if r["flagged"]),
-            "stichtage": selectors.stichtage(_visible_imports(request)),
+            "stichtage": sorted({i.stichtag for i in _committed_list(request)}, reverse=True),
         },
     )

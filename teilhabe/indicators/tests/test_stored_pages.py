@@ -120,16 +120,15 @@ def test_a_recomputation_invalidates_exactly_what_changed(
     assert page.status_code == 200 and guard.call_count == 0
 
 
-def test_staff_pages_are_not_stored_but_use_stored_charts(published: list[str], statistik: Any) -> None:
+def test_staff_overview_is_not_stored_but_uses_stored_charts(published: list[str], statistik: Any) -> None:
     from teilhabe.core.testing import login_verified
 
     prerender.prerender_public(["de"])
     stored = StoredFragment.objects.count()
     client = login_verified(Client(), statistik)
-    with mock.patch("vl_convert.vegalite_to_svg", side_effect=AssertionError("chart drawn on request")):
-        page = client.get(reverse("indicators_staff:indicator", args=["ARB-01"]))
+    page = client.get(reverse("indicators_staff:index"))
     assert page.status_code == 200 and "csrfmiddlewaretoken" in page.content.decode()
-    assert StoredFragment.objects.count() == stored  # staff bodies (CSRF tokens) are never stored
+    assert StoredFragment.objects.count() == stored  # depends on the reader's organisations and permissions
 
 
 def test_invented_parameters_do_not_fill_the_store(published: list[str], client: Client) -> None:
