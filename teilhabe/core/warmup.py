@@ -27,12 +27,29 @@ TEMPLATES = (
 )
 
 
+def _data_files() -> None:
+    """The YAML and CSV files pages read through a per-process cache: the indicator catalogue and its
+    translations (1 s the first time an indicator's name is shown, measured on the public indicator page, so a
+    fresh worker held every request behind it) and the state key list."""
+    from teilhabe.indicators.catalogue import load_catalogue
+    from teilhabe.indicators.i18n import _data
+    from teilhabe.population.codes import states
+
+    load_catalogue()
+    _data()
+    states()
+
+
 def warm_up() -> None:
     from django.template.loader import get_template
     from django.urls import get_resolver
     from django.utils import translation
 
     get_resolver().url_patterns  # noqa: B018 - the import side effect is the point
+    try:
+        _data_files()
+    except Exception:  # a broken file shows on its page, not at start
+        log.exception("data files could not be loaded at start")
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Integrationsmonitoring")
