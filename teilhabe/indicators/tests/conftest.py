@@ -10,6 +10,21 @@ from teilhabe.core.testing import make_user
 from teilhabe.indicators.models import AgencyValue
 from teilhabe.indicators.services import catalogue_sync
 
+# The form of one own indicator (employed foreigners per 1,000 foreigners aged 15–64), as staff post it.
+CUSTOM_INDICATOR_FORM = {
+    "code": "KR-01",
+    "name_de": "Beschäftigte je Ausländer 15–64",
+    "name_en": "",
+    "theme": "E",
+    "numerator": ["ba_beschaeftigte_auslaender"],
+    "denominator": ["ew_auslaender_15_65"],
+    "multiplier": "1000",
+    "definition": "Test",
+    "caveats": "",
+    "disclosure_method": "suppress",
+    "min_count": "",
+}
+
 
 def put(key: str, ags: str, year: int, value: float, owner: Any, level: str | None = None) -> AgencyValue:
     """Write a source value directly (tests of the computation, no audit needed)."""

@@ -12,24 +12,13 @@ from teilhabe.audit.models import AuditEvent
 from teilhabe.core.testing import login_verified
 from teilhabe.indicators.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from teilhabe.indicators.models import Indicator, IndicatorValue
+from teilhabe.indicators.tests.conftest import CUSTOM_INDICATOR_FORM
 from teilhabe.indicators.tests.test_views import KREIS
 from teilhabe.indicators.tests.test_views import data as _data_fixture
 
 data = _data_fixture  # the monitoring test data: 40 employed of 100 foreigners per Gemeinde, 2024
 
-FORM = {
-    "code": "KR-01",
-    "name_de": "Beschäftigte je Ausländer 15–64",
-    "name_en": "",
-    "theme": "E",
-    "numerator": ["ba_beschaeftigte_auslaender"],
-    "denominator": ["ew_auslaender_15_65"],
-    "multiplier": "1000",
-    "definition": "Test",
-    "caveats": "",
-    "disclosure_method": "suppress",
-    "min_count": "",
-}
+FORM = CUSTOM_INDICATOR_FORM
 
 
 def _create(client: Client, personas: Any, **changes: Any) -> Any:

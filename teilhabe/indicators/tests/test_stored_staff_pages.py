@@ -19,7 +19,7 @@ from teilhabe.core.testing import login_verified, make_user
 from teilhabe.indicators import prerender, views
 from teilhabe.indicators.compute import recompute_for_change
 from teilhabe.indicators.models import Indicator
-from teilhabe.indicators.tests.conftest import put
+from teilhabe.indicators.tests.conftest import CUSTOM_INDICATOR_FORM, put
 from teilhabe.indicators.tests.test_stored_pages import KREIS, _forbidden, published  # noqa: F401 - fixture
 from teilhabe.regions.models import Kreis
 
@@ -91,20 +91,7 @@ def test_a_stored_custom_indicator_stays_closed_to_other_organisations(
     owner = make_user("kora", personas.org_b, Role.KOORDINATION)
     other = make_user("gerd", personas.org_a, Role.GEMEINDE)
     client = login_verified(Client(), owner)
-    form = {
-        "organisation": personas.org_b.pk,
-        "code": "KR-01",
-        "name_de": "Beschäftigte je Ausländer 15–64",
-        "name_en": "",
-        "theme": "E",
-        "numerator": ["ba_beschaeftigte_auslaender"],
-        "denominator": ["ew_auslaender_15_65"],
-        "multiplier": "1000",
-        "definition": "Test",
-        "caveats": "",
-        "disclosure_method": "suppress",
-        "min_count": "",
-    }
+    form = {"organisation": personas.org_b.pk, **CUSTOM_INDICATOR_FORM}
     with mock.patch("teilhabe.indicators.prerender._enqueue"):
         assert client.post(reverse("indicators_staff:indicator_create"), form).status_code == 302
     assert client.get(_url("KR-01", 1)).status_code == 200

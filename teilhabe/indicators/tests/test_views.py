@@ -10,7 +10,7 @@ from teilhabe.audit.models import AuditEvent
 from teilhabe.core.testing import login_verified
 from teilhabe.indicators.compute import compute
 from teilhabe.indicators.models import AgencyValue, Indicator, IndicatorValue
-from teilhabe.indicators.tests.conftest import put
+from teilhabe.indicators.tests.conftest import CUSTOM_INDICATOR_FORM, put
 from teilhabe.regions.models import Gemeinde, Kreis
 
 pytestmark = pytest.mark.django_db
@@ -223,21 +223,7 @@ def test_custom_indicator_without_code(data: list[str], personas: Any, statistik
     login_verified(client, statistik)
     response = client.post(
         "/staff/monitoring/indikator/neu/",
-        {
-            "organisation": personas.landkreis.pk,
-            "code": "KR-01",
-            "name_de": "Beschäftigte je Ausländer 15–64",
-            "name_en": "",
-            "theme": "E",
-            "numerator": ["ba_beschaeftigte_auslaender"],
-            "denominator": ["ew_auslaender_15_65"],
-            "multiplier": "100",
-            "unit": "%",
-            "definition": "Test",
-            "caveats": "",
-            "disclosure_method": "suppress",
-            "min_count": "",
-        },
+        {"organisation": personas.landkreis.pk, **CUSTOM_INDICATOR_FORM, "multiplier": "100", "unit": "%"},
     )
     assert response.status_code == 302
     indicator = Indicator.objects.get(code="KR-01")
