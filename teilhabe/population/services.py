@@ -371,11 +371,11 @@ def _insert_counts(register_import: RegisterImport, counts: list[tuple[Any, ...]
     table = connection.ops.quote_name(PopulationCount._meta.db_table)
     fields = ", ".join(connection.ops.quote_name(n) for n in ("register_import_id", "stichtag", *names))
     placeholders = ", ".join(["%s"] * (len(names) + 2))
-    key = register_import.pk.hex if connection.vendor == "sqlite" else register_import.pk
-    rows = [(key, register_import.stichtag, *values) for values in counts]
     if connection.vendor == "postgresql":
         # One CSV text from the csv module (C) instead of psycopg's write_row per row (Python): 38,000 rows
-        # 0.46 → 0.05 s. Every field is NOT NULL; strings quoted, so an empty one stays an empty string.
+        # 0.46 → 0.05 s. Every field is NOT NULL; strings quoted, so an empty one stays an empty string. The key
+        # and the date go in as text, converted once: as objects, str() per row cost 0.14 s of Karlsruhe's 0.25 s.
+        rows = [(str(register_import.pk), register_import.stichtag.isoformat(), *values) for values in counts]
         text = io.StringIO()
         csv.writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
         with (
@@ -384,6 +384,8 @@ def _insert_counts(register_import: RegisterImport, counts: list[tuple[Any, ...]
         ):
             copy.write(text.getvalue())
         return
+    key = register_import.pk.hex if connection.vendor == "sqlite" else register_import.pk
+    rows = [(key, register_import.stichtag, *values) for values in counts]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 10_000):
             cursor.executemany(
