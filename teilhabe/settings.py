@@ -155,7 +155,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "teilhabe.accounts.middleware.OTPMiddleware",  # django-otp's, with a fixed statement
     "django.contrib.messages.middleware.MessageMiddleware",
     # Audit by construction: a staff/API response naming a person always has an audit event (issue 10).
     "teilhabe.registry.ledger.PersonDataAuditMiddleware",
@@ -264,7 +264,7 @@ AXES_CLIENT_IP_CALLABLE = "teilhabe.core.client.axes_client_address"
 TEILHABE_TRUSTED_PROXIES = env_list("TEILHABE_TRUSTED_PROXIES")
 
 # Sessions (DP-23): idle timeout slides with every request, absolute lifetime is enforced by middleware.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "teilhabe.accounts.sessions"  # database sessions, read by a fixed statement (decision 0176)
 SESSION_IDLE_TIMEOUT = env_int("TEILHABE_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_LIFETIME = env_int("TEILHABE_SESSION_MAX_HOURS", 10) * 3600
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT

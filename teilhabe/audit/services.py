@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from teilhabe.audit.models import AuditEvent
@@ -34,6 +35,31 @@ class Action:
     READ = "read"
     SEARCH = "search"
     EXPORT = "export"
+
+
+# The chain head and the append as fixed statements: every audited page view writes one event, and compiling the
+# two querysets cost more CPU than the database took for them (issue 17, decision 0176). Same rows as
+# ``AuditEvent.objects.order_by("-id").values_list("hash").first()`` and ``event.save()``.
+_HEAD_SQL = 'SELECT "hash" FROM "audit_auditevent" ORDER BY "id" DESC LIMIT 1'
+_INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_INSERT_SQL = 'INSERT INTO "audit_auditevent" ({}) VALUES ({})'.format(  # noqa: S608 - column names, no input
+    ", ".join(f'"{f.column}"' for f in _INSERT_FIELDS), ", ".join("%s" for _f in _INSERT_FIELDS)
+)
+
+
+def _insert(event: AuditEvent) -> None:
+    """``event.save()`` (a new row) as one fixed statement; sends ``post_save`` as the save would."""
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _INSERT_FIELDS]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(_INSERT_SQL + ' RETURNING "id"', values)
+            event.pk = cursor.fetchone()[0]
+        else:  # pragma: no cover - SQLite < 3.35
+            cursor.execute(_INSERT_SQL, values)
+            event.pk = cursor.lastrowid
+    event._state.adding = False
+    event._state.db = connection.alias
+    post_save.send(sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False, using=connection.alias)
 
 
 def _lock_chain() -> None:
@@ -66,7 +92,10 @@ def record(
     user = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
     with transaction.atomic():
         _lock_chain()
-        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        with connection.cursor() as cursor:
+            cursor.execute(_HEAD_SQL)
+            head = cursor.fetchone()
+        previous = head[0] if head else None
         event = AuditEvent(
             created_at=timezone.now(),
             user=user,
@@ -85,7 +114,7 @@ def record(
             prev_hash=previous or GENESIS_HASH,
         )
         event.hash = event.compute_hash()
-        event.save()
+        _insert(event)
     return event
 
 

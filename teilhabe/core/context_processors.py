@@ -3,14 +3,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import translation
 
+# Every page reads the Kreis's name for its header; a fixed statement instead of a compiled queryset (issue 17,
+# decision 0176). Same as ``Kreis.objects.filter(ags=…).only("ags", "name", "kreis_typ").first()``.
+_KREIS_SQL = 'SELECT "ags", "name", "kreis_typ" FROM "regions_kreis" WHERE "ags" = %s'
 
-def site(request: HttpRequest) -> dict[str, Any]:
+
+def site_kreis() -> Any:
+    """The installation's Kreis with only ``ags``, ``name`` and ``kreis_typ`` loaded, or None."""
     from teilhabe.regions.models import Kreis
 
-    kreis = Kreis.objects.filter(ags=settings.TEILHABE_KREIS).only("ags", "name", "kreis_typ").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_KREIS_SQL, [settings.TEILHABE_KREIS])
+        row = cursor.fetchone()
+    return Kreis.from_db(connection.alias, ["ags", "name", "kreis_typ"], row) if row else None
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    kreis = site_kreis()
     language = translation.get_language() or settings.LANGUAGE_CODE
     from teilhabe.core.navigation import PUBLIC_AREAS
 
