@@ -59,7 +59,9 @@ def _insert(event: AuditEvent) -> None:
             event.pk = cursor.lastrowid
     event._state.adding = False
     event._state.db = connection.alias
-    post_save.send(sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False, using=connection.alias)
+    post_save.send(
+        sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False, using=connection.alias
+    )
 
 
 def _lock_chain() -> None:

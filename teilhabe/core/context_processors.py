@@ -12,18 +12,24 @@ from django.utils import translation
 _KREIS_SQL = 'SELECT "ags", "name", "kreis_typ" FROM "regions_kreis" WHERE "ags" = %s'
 
 
-def site_kreis() -> Any:
-    """The installation's Kreis with only ``ags``, ``name`` and ``kreis_typ`` loaded, or None."""
+def site_kreis(request: HttpRequest | None = None) -> Any:
+    """The installation's Kreis with only ``ags``, ``name`` and ``kreis_typ`` loaded, or None; read once per
+    request when ``request`` is given (a view's 404 check and the page header)."""
     from teilhabe.regions.models import Kreis
 
+    if request is not None and hasattr(request, "_site_kreis"):
+        return request._site_kreis
     with connection.cursor() as cursor:
         cursor.execute(_KREIS_SQL, [settings.TEILHABE_KREIS])
         row = cursor.fetchone()
-    return Kreis.from_db(connection.alias, ["ags", "name", "kreis_typ"], row) if row else None
+    kreis = Kreis.from_db(connection.alias, ["ags", "name", "kreis_typ"], row) if row else None
+    if request is not None:
+        request._site_kreis = kreis  # type: ignore[attr-defined]
+    return kreis
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    kreis = site_kreis()
+    kreis = site_kreis(request)
     language = translation.get_language() or settings.LANGUAGE_CODE
     from teilhabe.core.navigation import PUBLIC_AREAS
 

@@ -43,6 +43,18 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
         orgs = organisation_ids_with(user, "indicators.view") | organisation_ids_with(user, "indicators.manage")
         return self.filter(models.Q(is_custom=False) | models.Q(owner_id__in=orgs) | models.Q(is_published=True))
 
+    @staticmethod
+    def is_visible_to(indicator: Indicator, user: Any) -> bool:
+        """``visible_to`` for one loaded indicator (``indicator in Indicator.objects.visible_to(user)``)."""
+        from teilhabe.accounts.access import has_district_permission, organisation_ids_with
+
+        if has_district_permission(user, "indicators.view"):
+            return True
+        if not indicator.is_custom or indicator.is_published:
+            return True
+        orgs = organisation_ids_with(user, "indicators.view") | organisation_ids_with(user, "indicators.manage")
+        return indicator.owner_id in orgs
+
 
 class Indicator(models.Model):
     """One indicator. Catalogue rows are synced from catalogue.yaml; custom rows are created in the UI."""

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,19 +15,29 @@ from django.views.decorators.http import require_POST
 
 from teilhabe.accounts.access import has_permission, organisations_with, staff_required
 from teilhabe.accounts.models import OrganisationKind
+from teilhabe.core import fixed_sql
 from teilhabe.indicators import dashboard, importer, plausibility, services
 from teilhabe.indicators.catalogue import load_catalogue
 from teilhabe.indicators.forms import AgencyValueForm, CustomIndicatorForm, ImportForm, region_choices
-from teilhabe.indicators.models import AgencyValue, Indicator
+from teilhabe.indicators.models import AgencyValue, Indicator, IndicatorQuerySet
 from teilhabe.indicators.plausibility import fmt
 from teilhabe.indicators.views import gemeinde_in_kreis_or_404, render_index, render_indicator, render_profile
 
+_FIELDS = tuple(f.attname for f in Indicator._meta.concrete_fields)
+# Every staff indicator request reads its indicator: one fixed statement instead of a compiled queryset (issue
+# 17, decision 0176); the same row as ``Indicator.objects.filter(code=code)``, visibility checked on it.
+_BY_CODE_SQL = f'SELECT {fixed_sql.columns(Indicator, _FIELDS)} FROM "indicators_indicator" WHERE "code" = %s'  # noqa: S608
+
 
 def get_indicator_for_user(request: HttpRequest, code: str) -> Indicator:
-    indicator = Indicator.objects.visible_to(request.user).filter(code=code).first()
-    if indicator is None:
+    """The indicator if ``Indicator.objects.visible_to(request.user)`` holds it; 404 otherwise."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BY_CODE_SQL, [code])
+        rows = cursor.fetchall()
+    found = fixed_sql.instances(Indicator, _FIELDS, rows)
+    if not found or not IndicatorQuerySet.is_visible_to(found[0], request.user):
         raise Http404
-    return indicator
+    return found[0]
 
 
 def get_agency_value_for_user(request: HttpRequest, pk: int) -> AgencyValue:

@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from teilhabe.core import fragments
+from teilhabe.core.context_processors import site_kreis
 from teilhabe.indicators import charts, dashboard, i18n
 from teilhabe.indicators.catalogue import THEMES
 from teilhabe.indicators.exports import table_response
@@ -135,10 +136,13 @@ def render_index(request: HttpRequest, indicators: Any, *, staff: bool) -> HttpR
 
 
 def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool) -> HttpResponse:
-    kreis = _kreis_or_404()
+    # The header's Kreis (name only) answers the 404 check; the full row is read only to build a body or export.
+    if site_kreis(request) is None:
+        raise Http404
     category, year = request.GET.get("kategorie"), _int(request.GET.get("jahr"))
     fmt = _export_format(request)
     if fmt:
+        kreis = _kreis_or_404()
         view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
         header, rows = dashboard.export_rows_indicator(view)
         return table_response(header, rows, filename=f"{indicator.code}-{kreis.ags}", fmt=fmt, note=SUPPRESSION_NOTE)
@@ -150,6 +154,7 @@ def render_indicator(request: HttpRequest, indicator: Indicator, *, staff: bool)
     version = indicator.updated_at.isoformat() if indicator.updated_at else "0"
 
     def build() -> dict[str, Any]:
+        kreis = _kreis_or_404()
         view = dashboard.indicator_view(indicator, kreis, category=category, year=year)
         title = str(i18n.figure_label(indicator, view.category))
         points = [(kreis.name, c.year, c.value) for c in view.kreis_series if c.value is not None]

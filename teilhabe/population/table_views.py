@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,7 +25,7 @@ from teilhabe.audit.services import Action, record
 from teilhabe.core import fragments
 from teilhabe.lib.disclosure import SUPPRESSED_MARK
 from teilhabe.lib.exports import Sheet, csv_response, xlsx_response
-from teilhabe.population import selectors
+from teilhabe.population import table_reads
 from teilhabe.population.access import PopulationScope, scope_for
 from teilhabe.population.models import (
     GEMEINDE_PERMISSION,
@@ -61,27 +60,7 @@ def _planungsraum_names(areas: list[str]) -> dict[str, str]:
 
 def _area_names(kreis_ags: str, planungsraeume: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Names of the Kreis's Gemeinden (by AGS) and of the given Planungsräume (by "AGS:code"), in one query."""
-    gemeinde_rows = (
-        Gemeinde.objects.filter(kreis_id=kreis_ags)
-        .order_by()
-        .annotate(kind=Value("g"), code=Value(""))
-        .values_list("kind", "ags", "code", "name")
-    )
-    ags = {a.partition(":")[0] for a in planungsraeume}
-    planungsraum_rows = (
-        Planungsraum.objects.filter(gemeinde_id__in=ags)
-        .order_by()
-        .annotate(kind=Value("p"))
-        .values_list("kind", "gemeinde_id", "code", "name")
-    )
-    gemeinden: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for kind, gemeinde, code, name in gemeinde_rows.union(planungsraum_rows, all=True) if ags else gemeinde_rows:
-        if kind == "g":
-            gemeinden[gemeinde] = name
-        else:
-            names[f"{gemeinde}:{code}"] = name
-    return gemeinden, names
+    return table_reads.area_names(kreis_ags, planungsraeume)
 
 
 class Selection:
@@ -91,22 +70,22 @@ class Selection:
         self.register_import, self.level, self.area, self.error = register_import, level, area, error
 
 
-# The fields of RegisterImport the table pages read (never the large JSON: check report, disclosure record);
-# of the owner only what the audit event copies.
-_LIST_FIELDS = ("id", "owner", "kreis_ags", "stichtag", "status", "committed_at", "published_at", "created_at")
-
-
 def _committed_list(request: HttpRequest) -> list[RegisterImport]:
     """The committed imports the user may read, newest Stichtag first, with their owner; one query per request
     (the selection, the Stichtag list, the series and the audit event all read this list)."""
     cached: list[RegisterImport] | None = getattr(request, "_population_committed", None)
     if cached is None:
-        cached = list(
-            selectors.committed_imports(scope_for(request.user).imports(request.user))
-            .select_related("owner")
-            .only(*_LIST_FIELDS, "owner__id", "owner__name")
-        )
+        cached = table_reads.committed_imports(request.user, _scope(request))
         request._population_committed = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _scope(request: HttpRequest) -> PopulationScope:
+    """``scope_for(request.user)``, once per request (the view, the selection and the list ask for it)."""
+    cached: PopulationScope | None = getattr(request, "_population_scope", None)
+    if cached is None:
+        cached = scope_for(request.user)
+        request._population_scope = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -149,7 +128,7 @@ def _selection(request: HttpRequest) -> Selection:
     Combinations that do not fit (Ebene Planungsraum with a Gemeinde, an unknown Stichtag) are form errors: the
     page shows the default selection and says what to change. Areas outside the user's scope are 404.
     """
-    scope = scope_for(request.user)
+    scope = _scope(request)
     imports = _committed_list(request)
     error = ""
     wanted = request.GET.get("stichtag")
@@ -356,7 +335,7 @@ def tables(request: HttpRequest) -> HttpResponse:
     """The page body (form, series, chart, tables) is stored HTML keyed by what it shows (``TablesPage.key``);
     only the staff shell (user menu, CSRF token, messages) is rendered per request. The scope check, the
     selection (404 outside the scope) and the audit event run on every request."""
-    scope = scope_for(request.user)
+    scope = _scope(request)
     if not scope.any:
         return redirect("population:home")
     selection = _selection(request)
