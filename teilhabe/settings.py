@@ -230,7 +230,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "teilhabe.accounts.backends.ModelBackend",  # Django's ModelBackend, reading the user by a fixed statement
     # Answers only the OIDC callback (code + state); it never creates accounts (decision 0024).
     "teilhabe.accounts.sso.StaffOIDCBackend",
 ]

@@ -34,7 +34,7 @@ PENDING_FAILURES = "mfa_pending_failures"
 # The second factor must follow the password within this many seconds and after at most 5 wrong codes.
 PENDING_MAX_AGE = 300
 PENDING_MAX_FAILURES = 5
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "teilhabe.accounts.backends.ModelBackend"  # Django's, with a fixed statement (decision 0176)
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:

@@ -36,7 +36,7 @@ def login_verified(client: Client, user: User) -> Client:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="Test", confirmed=True
     )
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="teilhabe.accounts.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session["auth_started_at"] = time.time()

@@ -69,7 +69,7 @@ def test_anonymous_visitors_are_sent_to_the_login_on_every_staff_route(client: C
 
 @pytest.mark.parametrize("route", [r for r, _n, _p in staff_routes()])
 def test_a_user_without_second_factor_gets_no_staff_page(client: Client, personas: Personas, route: str) -> None:
-    client.force_login(personas.kreisadmin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(personas.kreisadmin, backend="teilhabe.accounts.backends.ModelBackend")
     response = (
         client.get(fill(route)) if "sperren" not in route and "zuruecksetzen" not in route else client.post(fill(route))
     )

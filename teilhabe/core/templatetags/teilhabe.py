@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
 from django.forms import BaseForm, BaseFormSet, BoundField
+from django.template.base import VariableNode
+from django.template.loader_tags import BlockNode
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -322,3 +326,53 @@ def number_unit(value: object, unit: str) -> SafeString:
     if value in (None, ""):
         return mark_safe("")
     return mark_safe(f'<bdi dir="ltr" class="ltr-run">{escape(value)}\u00a0{escape(unit)}</bdi>')
+
+
+# --- Parts of the page shell rendered once per language (decision 0176) -------------------------------
+
+
+_ONCE_NODES: weakref.WeakSet[OncePerLanguageNode] = weakref.WeakSet()
+
+
+class OncePerLanguageNode(template.Node):
+    """Renders its content once per language and process, then repeats it.
+
+    Only for content that depends on nothing but the active language and what is fixed while a process runs
+    (``{% url %}`` without arguments, ``{% static %}``, ``{% translate %}``): the footer links, the style sheets.
+    Every staff page repeats them; reversing and translating them per request was a third of the shell's CPU
+    (issue 17). Never around a variable, a request, user or CSRF value, or data from the database.
+    """
+
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[str, str] = {}
+        _ONCE_NODES.add(self)
+
+    def render(self, context: template.Context) -> str:
+        from django.utils.translation import get_language
+
+        language = get_language() or ""
+        html = self.rendered.get(language)
+        if html is None:
+            html = self.nodelist.render(context)
+            self.rendered[language] = html
+        return html
+
+
+@register.tag("once_per_language")
+def once_per_language(parser: template.base.Parser, token: template.base.Token) -> OncePerLanguageNode:
+    nodelist = parser.parse(("endonce_per_language",))
+    parser.delete_first_token()
+    # Blocks (overridden per page) and variables (per request) inside would be repeated from the first render.
+    if nodelist.get_nodes_by_type(BlockNode) or nodelist.get_nodes_by_type(VariableNode):
+        raise template.TemplateSyntaxError("once_per_language: no {% block %} and no {{ variable }} inside")
+    return OncePerLanguageNode(nodelist)
+
+
+def forget_once_per_language(**kwargs: Any) -> None:
+    """Drop what the nodes rendered (a changed setting in tests: URL configuration, static files)."""
+    for node in _ONCE_NODES:
+        node.rendered.clear()
+
+
+setting_changed.connect(forget_once_per_language, dispatch_uid="teilhabe_once_per_language")

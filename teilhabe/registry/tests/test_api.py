@@ -33,7 +33,7 @@ def test_token_is_created_in_an_mfa_session_and_shown_once(world: World) -> None
     assert plaintext not in client.get(reverse("registry:api_tokens")).content.decode()
     # Without a second factor in the session there is no token page at all.
     unverified = Client()
-    unverified.force_login(world.p.alice, backend="django.contrib.auth.backends.ModelBackend")
+    unverified.force_login(world.p.alice, backend="teilhabe.accounts.backends.ModelBackend")
     assert unverified.post(reverse("registry:api_tokens"), {"action": "create"}).status_code == 302
 
 
