@@ -51,7 +51,9 @@ def test_the_staff_body_is_stored_without_token_and_reused(
     public = Client().get(reverse("indicators:indicator", args=["ARB-01"])).content.decode()
     assert "veroeffentlichung" not in public  # the public page never gets the staff body
     stack, guard = _forbidden()
-    with stack, django_assert_max_num_queries(8):
+    # session, user, device, memberships (middleware); the indicator; the Kreis name (header); the body and the
+    # chart come from this process's map. Before decision 0176 also the full Kreis row: 8.
+    with stack, django_assert_max_num_queries(7):
         second = client.get(_url("ARB-01", 2))
     assert second.status_code == 200 and guard.call_count == 0  # nothing computed or drawn on request
     html = second.content.decode()
@@ -100,3 +102,37 @@ def test_a_stored_custom_indicator_stays_closed_to_other_organisations(
     assert reader.get(_url("KR-01", 2)).status_code == 404
     assert reader.get(_url("ARB-01", 3)).status_code == 200  # a catalogue indicator: open to every reader
     assert Client().get(_url("KR-01", 4)).status_code == 302  # not logged in: to the login
+
+
+def test_the_indicator_statement_admits_exactly_the_visible_indicators(
+    published: list[str],  # noqa: F811 - fixture
+    personas: Any,
+) -> None:
+    """``get_indicator_for_user`` reads by a fixed statement and checks ``is_visible_to`` (decision 0176): the same
+    answer as ``Indicator.objects.visible_to(user)`` for every reader and kind of indicator."""
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from teilhabe.accounts.models import User
+    from teilhabe.indicators.staff_views import get_indicator_for_user
+
+    codes = list(Indicator.objects.order_by("code").values_list("code", flat=True)[:3])
+    Indicator.objects.filter(code=codes[0]).update(is_custom=True, owner=personas.org_b, is_published=False)
+    Indicator.objects.filter(code=codes[1]).update(is_custom=True, owner=personas.org_a, is_published=True)
+    make_user("kora", personas.org_b, Role.KOORDINATION)
+    make_user("gerd", personas.org_a, Role.GEMEINDE)
+    for user in User.objects.all():
+        request = RequestFactory().get("/")
+        request.user = user
+        visible = set(Indicator.objects.visible_to(user).values_list("code", flat=True))
+        for code in codes:
+            try:
+                found = get_indicator_for_user(request, code)
+            except Http404:
+                assert code not in visible, (user.username, code)
+            else:
+                assert code in visible and found == Indicator.objects.get(code=code), (user.username, code)
+                assert found.categories == Indicator.objects.get(code=code).categories
+    assert codes[0] not in set(
+        Indicator.objects.visible_to(User.objects.get(username="gerd")).values_list("code", flat=True)
+    )
