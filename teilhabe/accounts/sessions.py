@@ -19,12 +19,15 @@ _LOAD_SQL = 'SELECT "session_data" FROM "django_session" WHERE "session_key" = %
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
+        key = self.session_key
+        if key is None:  # Django loads only sessions with a key; as its own lookup would, find nothing
+            return None
         connection = connections[router.db_for_read(self.model)]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(_LOAD_SQL, [self.session_key, now])
+            cursor.execute(_LOAD_SQL, [key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
-        return self.model(session_key=self.session_key, session_data=row[0])
+        return self.model(session_key=key, session_data=row[0])

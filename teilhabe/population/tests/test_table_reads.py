@@ -90,7 +90,7 @@ def test_every_reader_gets_the_imports_the_queryset_gives(
 def test_area_names_match_the_queryset(world: dict[str, Any]) -> None:  # noqa: F811 - fixture
     Planungsraum.objects.create(gemeinde_id=AGS, code="01", name="Altstadt", owner=world["town"])
     Planungsraum.objects.create(gemeinde_id=AGS, code="02", name="Neustadt", owner=world["town"])
-    kreis = Gemeinde.objects.get(ags=AGS).kreis_id
+    kreis = str(Gemeinde.objects.get(ags=AGS).kreis_id)
     gemeinden = dict(Gemeinde.objects.filter(kreis_id=kreis).values_list("ags", "name"))
     names = {
         f"{g}:{c}": n
