@@ -10,10 +10,15 @@ between the steps do not linger. Settings: ``POPULATION_PIPELINE_MEMORY_MB`` (en
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
+
+T = TypeVar("T")
 
 
 def connect(memory_mb: int = 0, spill_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -43,3 +48,26 @@ def lean_arrow_memory() -> None:
     with contextlib.suppress(NotImplementedError, AttributeError, pa.ArrowNotImplementedError):
         pa.set_memory_pool(pa.jemalloc_memory_pool())
         pa.jemalloc_set_decay_ms(0)
+
+
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """The items of ``items`` in order, each produced in a worker thread while the caller still uses the one
+    before: the register load parses the next chunk of the file (pyarrow) while DuckDB loads this one; both
+    release the GIL, so on two cores the file's parsing no longer adds to the load's wall time (5 M rows: ≈ 3 s
+    of single-threaded parsing). At most one item is held ahead. An exception of ``items`` is raised here, at
+    its place in the order; if the caller stops early, the item being produced is finished and ``items``
+    closed (a generator's ``finally`` runs)."""
+    end = object()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="teilhabe-prefetch") as pool:
+            pending = pool.submit(next, items, end)
+            while True:
+                item = pending.result()
+                if item is end:
+                    return
+                pending = pool.submit(next, items, end)
+                yield item  # type: ignore[misc]
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -249,3 +251,49 @@ def test_stream_numbers_lines_across_blocks(tmp_path: Path, monkeypatch: pytest.
     assert reader is not None
     assert reader.read_all().equals(whole.table)
     assert streamed.problems == whole.problems and len(whole.problems) == 8
+
+
+def test_prefetched_items_come_in_order_and_the_next_is_read_while_this_one_is_used() -> None:
+    from teilhabe.population.engine import prefetched
+
+    second_read = threading.Event()
+
+    def chunks() -> Iterator[int]:
+        yield 1
+        second_read.set()
+        yield 2
+
+    items = prefetched(chunks())
+    assert next(items) == 1
+    assert second_read.wait(timeout=30)  # produced before the caller asked for it (never set without a thread)
+    assert list(items) == [2]
+
+
+def test_a_read_error_surfaces_at_its_place_and_an_early_stop_closes_the_source() -> None:
+    from teilhabe.population.engine import prefetched
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise ValueError("Zeile 2 unlesbar")
+
+    seen: list[int] = []
+    with pytest.raises(ValueError, match="Zeile 2"):
+        for item in prefetched(failing()):
+            seen.append(item)
+    assert seen == [1]
+
+    closed = threading.Event()
+
+    def endless() -> Iterator[int]:
+        try:
+            n = 0
+            while True:
+                n += 1
+                yield n
+        finally:
+            closed.set()
+
+    items = prefetched(endless())
+    assert next(items) == 1
+    items.close()  # the load stopped (an error in the engine): the file is closed, no thread is left reading
+    assert closed.is_set()
