@@ -10,6 +10,7 @@ it stores the choice in the language cookie and goes to the same page in that la
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
@@ -36,7 +37,13 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
 
 def language_url(path: str, code: str) -> str:
-    """The same page in ``code`` (``/angebote/1/`` → ``/ar/angebote/1/``); the path itself if not public."""
+    """The same page in ``code`` (``/angebote/1/`` → ``/ar/angebote/1/``, query string kept); the path itself if
+    not public. A prefixed path is read in its own language (``/ar/…`` resolves only in Arabic), whatever
+    language is active: the switch back from ``/ar/monitoring/`` to German is ``/monitoring/``."""
+    source = translation.get_language_from_path(urlsplit(path).path)
+    if source and source != translation.get_language():
+        with translation.override(source):
+            return translate_url(path, code)
     return translate_url(path, code)
 
 

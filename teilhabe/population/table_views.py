@@ -156,6 +156,17 @@ def _selection(request: HttpRequest) -> Selection:
     if level not in ("kreis", "gemeinde", "planungsraum") or (level == "kreis" and not scope.full):
         return Selection(register_import, default_level, default_area, _("Bitte eine gültige Ebene wählen."))
     if level == "kreis":
+        if area and area != register_import.kreis_ags:
+            # Same answer for every reader: an area that does not fit the level is a form error, never ignored.
+            return Selection(
+                register_import,
+                default_level,
+                default_area,
+                _(
+                    "Ebene „Kreis“ und das gewählte Gebiet passen nicht zusammen. "
+                    "Bitte die Ebene „Gemeinde“ oder „Planungsraum“ wählen."
+                ),
+            )
         return Selection(register_import, level, register_import.kreis_ags, error)
     if not area:
         if level == "gemeinde" and not scope.full:

@@ -232,8 +232,8 @@ def error_title_prefix(context: template.Context) -> str:
 @register.simple_tag(takes_context=True)
 def language_links(context: template.Context, staff: bool = False) -> list[dict[str, Any]]:
     """One entry per language for the switch and the hreflang alternates of the current page:
-    ``{"code", "name", "url" (same page in that language), "switch" (link that also stores the choice),
-    "absolute", "current", "bidi"}``. ``staff=True`` limits the list to the staff languages (de, en)."""
+    ``{"code", "name", "url" (same page in that language, with the request's query string), "switch" (link that
+    also stores the choice), "switch_to" (that link without ``next``), "absolute", "current", "bidi"}``. ``staff=True`` limits the list to the staff languages (de, en)."""
     from django.conf import settings
     from django.utils.translation import get_language
 
@@ -241,9 +241,24 @@ def language_links(context: template.Context, staff: bool = False) -> list[dict[
     if request is None:
         return []
     current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    entries = _language_entries(request.path, staff, get_language())
+    # The page's selection (Stichtag, area, search words) stays when the language changes: the query string is
+    # part of "the same page" (a table chosen in German opens as the same table in English).
+    query = request.GET.urlencode()
+    if query:
+        from django.utils.http import urlencode
+
+        entries = tuple(
+            {
+                **entry,
+                "url": f"{entry['url']}?{query}",
+                "switch": entry["switch_to"] + "?" + urlencode({"next": f"{entry['url']}?{query}"}),
+            }
+            for entry in entries
+        )
     return [
         {**entry, "absolute": request.build_absolute_uri(entry["url"]), "current": entry["code"] == current}
-        for entry in _language_entries(request.path, staff, get_language())
+        for entry in entries
     ]
 
 
@@ -265,12 +280,14 @@ def _language_entries(path: str, staff: bool, active: str | None) -> tuple[dict[
             continue
         info = get_language_info(code)
         url = language_url(path, code)
+        switch_to = reverse("switch_language", args=[code])
         entries.append(
             {
                 "code": code,
                 "name": info["name_local"],
                 "url": url,
-                "switch": reverse("switch_language", args=[code]) + "?" + urlencode({"next": url}),
+                "switch": switch_to + "?" + urlencode({"next": url}),
+                "switch_to": switch_to,
                 "bidi": info["bidi"],
             }
         )

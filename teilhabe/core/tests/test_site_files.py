@@ -96,3 +96,18 @@ def test_staff_login_is_named_for_staff(client: Client, regions: None) -> None:
     labels = [a.text_content().strip() for a in page.xpath("//nav[@aria-label]//a")]
     assert "Anmelden" not in labels
     assert "Anmeldung für Mitarbeitende" in labels
+
+
+def test_the_language_switch_keeps_the_page_selection(client: Client, regions: None) -> None:
+    page = lxml.html.fromstring(client.get("/datenquellen/?jahr=2024&q=Kita").content)
+    alternates = {link.get("hreflang"): link.get("href") for link in page.xpath("//link[@rel='alternate']")}
+    assert alternates["en"].endswith("/en/datenquellen/?jahr=2024&q=Kita")
+    link = page.xpath("//nav[contains(@class,'language-switch')]//a[@hreflang='ar']")[0]
+    response = client.get(link.get("href"))
+    assert response.status_code == 302 and response["Location"] == "/ar/datenquellen/?jahr=2024&q=Kita"
+
+
+def test_switching_from_a_prefixed_page_changes_its_prefix(client: Client, regions: None) -> None:
+    # Found by a tester: /sprache/de/?next=/ar/… stayed on the Arabic address.
+    assert client.get("/sprache/de/?next=/ar/datenquellen/")["Location"] == "/datenquellen/"
+    assert client.get("/sprache/en/?next=/fa/datenquellen/%3Fq%3Dx")["Location"] == "/en/datenquellen/?q=x"

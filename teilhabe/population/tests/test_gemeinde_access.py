@@ -128,6 +128,17 @@ def test_planungsraum_level_with_a_gemeinde_is_a_form_error_not_404(world: dict[
     assert "passen nicht zusammen" in response.content.decode()
 
 
+def test_an_area_that_does_not_fit_the_level_is_a_form_error_for_every_reader(world: dict[str, Any]) -> None:
+    # Found by a tester: the district office got "Kreis insgesamt" without a word for ?gebiet=<Planungsraum>
+    # (no level, so the Kreis) and for ?ebene=kreis&gebiet=<Gemeinde>; a Gemeinde clerk got the form error.
+    office = login_verified(Client(), world["statistik"])
+    for query in ({"gebiet": f"{AGS}:99"}, {"ebene": "kreis", "gebiet": AGS}):
+        response = office.get(reverse("population:tables"), query)
+        assert response.status_code == 200, query
+        assert "passen nicht zusammen" in response.content.decode(), query
+    assert "passen nicht zusammen" not in office.get(reverse("population:tables"), {"ebene": "kreis"}).content.decode()
+
+
 def test_opening_a_post_only_address_explains_instead_of_a_blank_405(world: dict[str, Any]) -> None:
     office = login_verified(Client(), world["statistik"])
     response = office.get(reverse("population:upload"))
