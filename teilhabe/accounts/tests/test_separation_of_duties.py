@@ -105,6 +105,9 @@ def test_person_data_role_takes_effect_only_after_a_second_person_confirms(
         services.membership_confirm(acting_user=personas.bob, membership=membership)
     with pytest.raises(PermissionDenied):
         services.membership_confirm(acting_user=eve, membership=membership)
+    # The organisation's member list says the grant waits; it never shows it as active (found by a tester).
+    members = login_verified(Client(), personas.bob).get(reverse("staff:organisation", args=[personas.org_a.pk]))
+    assert "wartet auf Bestätigung" in members.content.decode()
     # A single admin: the district's data-protection officer confirms (via the page).
     dpo = login_verified(Client(), personas.dpo)
     assert membership in dpo.get(reverse("staff:membership_confirmations")).context["pending"]
