@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from teilhabe.population import sparse_rank
-from teilhabe.population.joint import AreaId, Decision, Joint, Key
+from teilhabe.population.joint import AreaId, Decision, Joint, Key, order
 
 log = logging.getLogger(__name__)
 DENSE_MAX = 300  # larger components: exact sparse elimination modulo a prime instead of a dense SVD
@@ -79,7 +79,7 @@ def _recovered(
     max_unknowns: int | None,
     skipped: list[int] | None,
 ) -> dict[Key, tuple[float, float]]:
-    unknown = sorted(decision.suppressed, key=repr)
+    unknown = sorted(decision.suppressed, key=order)
     index = {key: i for i, key in enumerate(unknown)}
     rows: list[tuple[dict[int, int], float]] = []
     for terms in system:

@@ -70,6 +70,15 @@ def canonical(attrs: Mapping[str, frozenset[str]]) -> Attrs:
     return frozenset((name, values) for name, values in a.items() if values != DOMAINS.get(name))
 
 
+def order(key: Key) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """A sort key of ``key`` that is the same in every process. Sets of strings iterate (and ``repr`` prints them)
+    in an order that changes with ``PYTHONHASHSEED``; the fixed point depends on the order of the relations, so
+    without this the same counts were published with different cells suppressed (26,654–26,837 of Karlsruhe's
+    cells under three seeds)."""
+    area, attrs = key
+    return area, tuple(sorted((name, tuple(sorted(values))) for name, values in attrs))
+
+
 def expanded(attrs: Attrs) -> dict[str, frozenset[str]]:
     """The attributes a key implies (for membership tests): a state its group, a group its migration type."""
     a = dict(attrs)
@@ -280,7 +289,7 @@ class Joint:
                         break
                 if key in pool.values:
                     candidates.append(key)
-            for parent in set(candidates):
+            for parent in sorted(set(candidates), key=order):
                 names = {name for name, _values in parent[1]}
                 for table, keys in zip(area_tables, own, strict=True):
                     if parent in keys or not names <= table.names:
@@ -397,7 +406,7 @@ def _area_relations(
         if sum(pool.values.get((c, frozenset()), 0) for c in children) != pool.values.get((parent, frozenset())):
             continue  # persons without a Planungsraum: no exact relation
         attrs_sets = {key[1] for key in pool.values if key[0] == parent}
-        for attrs in attrs_sets:
+        for attrs in sorted(attrs_sets, key=lambda attrs: order((parent, attrs))):
             child_keys = [(c, attrs) for c in children]
             pool.relate((parent, attrs), child_keys)
 

@@ -59,9 +59,12 @@ def publish(register_import: RegisterImport) -> RegisterImport:
     if register_import.status != RegisterImport.Status.COMMITTED:
         return register_import
     areas: dict[tuple[str, str], dict[str, dict[tuple[str, str], int]]] = defaultdict(lambda: defaultdict(dict))
-    for level, area, dimension, category, male, female, other in register_import.counts.values_list(
-        "level", "area", "dimension", "category", "male", "female", "other"
-    ).iterator(chunk_size=10_000):
+    # Sorted here (code point order, not the database's collation): the decision depends on the order of the
+    # areas and categories, and the same counts must give the same decision everywhere (``joint.order``).
+    counts = sorted(
+        register_import.counts.values_list("level", "area", "dimension", "category", "male", "female", "other")
+    )
+    for level, area, dimension, category, male, female, other in counts:
         target = areas[(level, area)][dimension]
         for sex, value in (("m", male), ("w", female), ("x", other)):
             target[(category, sex)] = value

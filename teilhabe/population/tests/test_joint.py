@@ -26,15 +26,21 @@ Areas = dict[tuple[str, str], dict[str, dict[tuple[str, str], int]]]
 
 @pytest.fixture(scope="module")
 def demo_areas() -> Areas:
-    """Counts of a synthetic extract of two Gemeinden of the demo district (with their Planungsräume)."""
-    specs = [s for s in specs_from_files(KREIS) if s.ags in ("12073069", "12073008")]
+    return synthetic_areas()
+
+
+def synthetic_areas(gemeinden: tuple[str, ...] = ("12073069", "12073008")) -> Areas:
+    """Counts of a synthetic extract of Gemeinden of the demo district (with their Planungsräume)."""
+    specs = [s for s in specs_from_files(KREIS) if s.ags in gemeinden]
     table = synthesise(specs, STICHTAG, seed=2024)
     buffer = io.BytesIO()
     pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(delimiter=";"))
     checked = validate(read_extract(buffer.getvalue(), "synthetisch.csv"), STICHTAG, {s.ags for s in specs})
     counts = aggregate(derive(checked.normalised, STICHTAG), KREIS)
     areas: Areas = defaultdict(lambda: defaultdict(dict))
-    for row in counts.to_pylist():
+    # In the order publication.publish reads them (sorted): DuckDB returns groups in any order.
+    rows = sorted(counts.to_pylist(), key=lambda r: (r["level"], r["area"], r["dimension"], r["category"]))
+    for row in rows:
         for sex, column in (("m", "male"), ("w", "female"), ("x", "other")):
             areas[(row["level"], row["area"])][row["dimension"]][(row["category"], sex)] = row[column]
     return areas
