@@ -28,39 +28,27 @@ from teilhabe.regions.models import Gemeinde, Planungsraum
 pytestmark = [pytest.mark.usefixtures("regions"), pytest.mark.both_databases]
 
 
+def _row(i: Any) -> tuple[Any, ...]:
+    return (
+        i.pk,
+        i.owner_id,
+        i.owner.name,
+        i.kreis_ags,
+        i.stichtag,
+        i.status,
+        i.committed_at,
+        i.published_at,
+        i.created_at,
+    )
+
+
 def _queryset_imports(user: Any) -> list[tuple[Any, ...]]:
     scope = scope_for(user)
-    return [
-        (
-            i.pk,
-            i.owner_id,
-            i.owner.name,
-            i.kreis_ags,
-            i.stichtag,
-            i.status,
-            i.committed_at,
-            i.published_at,
-            i.created_at,
-        )
-        for i in selectors.committed_imports(scope.imports(user)).select_related("owner")
-    ]
+    return [_row(i) for i in selectors.committed_imports(scope.imports(user)).select_related("owner")]
 
 
 def _statement_imports(user: Any) -> list[tuple[Any, ...]]:
-    return [
-        (
-            i.pk,
-            i.owner_id,
-            i.owner.name,
-            i.kreis_ags,
-            i.stichtag,
-            i.status,
-            i.committed_at,
-            i.published_at,
-            i.created_at,
-        )
-        for i in table_reads.committed_imports(user, scope_for(user))
-    ]
+    return [_row(i) for i in table_reads.committed_imports(user, scope_for(user))]
 
 
 def test_every_reader_gets_the_imports_the_queryset_gives(
