@@ -227,3 +227,15 @@ def test_approver_must_not_be_an_account_the_requester_created_or_empowered(pers
     transmission.refresh_from_db()
     assert transmission.status == TransmissionStatus.SENT and transmission.approved_by == dora
     assert Transmission.objects.filter(approved_by=paula).count() == 0
+
+
+def test_a_waiting_grant_shows_as_waiting_on_the_holders_own_overview(
+    personas: Personas, django_capture_on_commit_callbacks
+) -> None:
+    finn = make_user("finn", personas.org_b, Role.KOORDINATION)  # already staff elsewhere
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_add(
+            acting_user=personas.bob, user=finn, organisation=personas.org_a, role=Role.FALLBEARBEITUNG
+        )
+    overview = login_verified(Client(), finn).get(reverse("staff:home")).content.decode()
+    assert "wartet auf Bestätigung durch eine zweite Person" in overview
