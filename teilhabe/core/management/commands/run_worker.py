@@ -68,14 +68,20 @@ class RecyclingWorker(Worker):
         if self.ceiling_mb is not None and self.running:
             now = resident_mb()
             if now > self.ceiling_mb:
+                # From here on a stop must not end the process halfway ("terminating current task", status 1)
+                # nor be taken by the library's handler and forgotten: the handler changes first, then the
+                # decision. Before, a SIGTERM right after the log line below reached ``shutdown`` (which only
+                # cleared ``running``), the worker re-executed anyway and ran on (a CI run's 60 s timeout).
+                for signum in STOP_SIGNALS:
+                    signal.signal(signum, self.note_stop)
+                if not self.running:  # a stop arrived during the task or just now: end as asked, no restart
+                    self.configure_signals()
+                    return
                 logger.warning(  # a warning, so that the log at the default level shows why the process restarts
                     "Speicher %.0f MB > %.0f MB nach einer Aufgabe: der Dienst startet neu.", now, self.ceiling_mb
                 )
                 self.recycle = True
                 self.running = False
-                # From here on a stop must not end the process halfway ("terminating current task", status 1).
-                for signum in STOP_SIGNALS:
-                    signal.signal(signum, self.note_stop)
 
 
 class Command(DbWorkerCommand):
