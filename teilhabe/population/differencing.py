@@ -55,7 +55,27 @@ def recovered(
     ``max_unknowns``: components with more suppressed counts are not checked (their sizes go to ``skipped``);
     a dense SVD grows with the cube of the component size."""
     with _one_thread():
-        return _recovered(decision, equations(decision, grids), k, bounds, max_lp, max_unknowns, skipped)
+        system = System(equations(decision, grids))
+        return _recovered(decision, system, k, bounds, max_lp, max_unknowns, skipped)
+
+
+class System:
+    """The equations of one decision, indexed once (they do not change while suppression grows): per key the
+    numbers of the equations holding it, and every key's ``order`` (the check sorts its unknowns by it)."""
+
+    def __init__(self, rows: list[list[tuple[Key, int]]]) -> None:
+        self.rows = rows
+        self.holding: dict[Key, list[int]] = {}
+        for number, terms in enumerate(rows):
+            for key, _sign in terms:
+                self.holding.setdefault(key, []).append(number)
+        self._order: dict[Key, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+
+    def order(self, key: Key) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+        cached = self._order.get(key)
+        if cached is None:
+            cached = self._order[key] = order(key)
+        return cached
 
 
 @contextmanager
@@ -72,24 +92,28 @@ def _one_thread() -> Iterator[None]:
 
 def _recovered(
     decision: Decision,
-    system: list[list[tuple[Key, int]]],
+    system: System,
     k: int,
     bounds: bool,
     max_lp: int,
     max_unknowns: int | None,
     skipped: list[int] | None,
 ) -> dict[Key, tuple[float, float]]:
-    unknown = sorted(decision.suppressed, key=order)
+    unknown = sorted(decision.suppressed, key=system.order)
     index = {key: i for i, key in enumerate(unknown)}
+    # Only equations holding a suppressed key can say something about one (in system order, as before).
+    numbers = sorted({n for key in unknown for n in system.holding.get(key, ())})
     rows: list[tuple[dict[int, int], float]] = []
-    for terms in system:
+    values = decision.values
+    for number in numbers:
         coefficients: dict[int, int] = {}
         constant = 0.0
-        for key, sign in terms:
-            if key in index:
-                coefficients[index[key]] = coefficients.get(index[key], 0) + sign
-            else:
-                constant -= sign * decision.values[key]
+        for key, sign in system.rows[number]:
+            i = index.get(key)
+            if i is not None:
+                coefficients[i] = coefficients.get(i, 0) + sign
+            elif bounds:  # the right-hand side only matters to the bounds
+                constant -= sign * values[key]
         coefficients = {i: v for i, v in coefficients.items() if v}
         if coefficients:
             rows.append((coefficients, constant))
@@ -191,7 +215,7 @@ def decide_verified(
     with _one_thread():
         state = Joint(areas, k, kreis=kreis, extra_keys=extra_keys)
         decision = state.settle()
-        system = equations(decision, decision.keys.values())  # keys and relations do not change
+        system = System(equations(decision, decision.keys.values()))  # keys and relations do not change
         seen: dict[Key, int] = {}  # recovered key → in how many checks
         for repair in range(max_repairs + 1):
             sizes: list[int] = []
@@ -213,17 +237,12 @@ class Unprotected(RuntimeError):
     """The repairs did not end in a decision without recoverable small counts: nothing may be published."""
 
 
-def _breakers(
-    decision: Decision, system: list[list[tuple[Key, int]]], found: Iterable[Key], again: Collection[Key] = ()
-) -> set[Key]:
+def _breakers(decision: Decision, system: System, found: Iterable[Key], again: Collection[Key] = ()) -> set[Key]:
     """Per recovered key the smallest positive published member of the equations nearest to it: those holding
     it, or, if all their members are suppressed, those holding their members, and so on (breadth first). For a
     key in ``again`` (recovered in two earlier checks already) the smallest published member of *every*
     equation of that nearest layer, so that long chains close in few repairs."""
-    holding: dict[Key, list[int]] = {}
-    for number, terms in enumerate(system):
-        for term, _sign in terms:
-            holding.setdefault(term, []).append(number)
+    holding, rows = system.holding, system.rows
     chosen: set[Key] = set()
     for key in found:
         frontier, seen_keys = {key}, {key}
@@ -233,7 +252,7 @@ def _breakers(
             seen_equations.update(layer)
             smallest = []
             for number in layer:
-                published = [term for term, _sign in system[number] if term not in decision.suppressed]
+                published = [term for term, _sign in rows[number] if term not in decision.suppressed]
                 if published:
                     smallest.append(min(published, key=lambda t: (decision.values[t] == 0, decision.values[t])))
             if smallest:
@@ -242,6 +261,6 @@ def _breakers(
                 else:
                     chosen.add(min(smallest, key=lambda t: (decision.values[t] == 0, decision.values[t])))
                 break
-            frontier = {term for n in layer for term, _sign in system[n]} - seen_keys
+            frontier = {term for n in layer for term, _sign in rows[n]} - seen_keys
             seen_keys |= frontier
     return chosen
