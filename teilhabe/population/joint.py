@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from teilhabe.lib.disclosure import Cell, needs_primary, protect_table
 from teilhabe.population import codes
@@ -76,7 +78,12 @@ def order(key: Key) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
     without this the same counts were published with different cells suppressed (26,654–26,837 of Karlsruhe's
     cells under three seeds)."""
     area, attrs = key
-    return area, tuple(sorted((name, tuple(sorted(values))) for name, values in attrs))
+    return area, _attrs_order(attrs)
+
+
+@lru_cache(maxsize=1 << 16)
+def _attrs_order(attrs: Attrs) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((name, tuple(sorted(values))) for name, values in attrs))
 
 
 def expanded(attrs: Attrs) -> dict[str, frozenset[str]]:
@@ -106,14 +113,38 @@ class TableInstance:
     categories: list[str]
     matrix: list[list[int]]
     keys: list[list[Key]]  # grid with margins
-    cells: list[list[dict[str, frozenset[str]]]]  # expanded attributes of the inner cells
-    names: frozenset[str]  # attributes the inner cells resolve
-    filter: dict[str, frozenset[str]]
+    shape: Shape  # what the table's keys are, whatever the area
+
+    @property
+    def cells(self) -> list[list[dict[str, frozenset[str]]]]:
+        """Expanded attributes of the inner cells."""
+        return self.shape.cells
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Attributes the inner cells resolve."""
+        return self.shape.names
+
+    @property
+    def filter(self) -> dict[str, frozenset[str]]:
+        return self.shape.filter
 
     @property
     def grid_values(self) -> list[list[int]]:
         rows = [[*row, sum(row)] for row in self.matrix]
         return [*rows, [sum(row[c] for row in rows) for c in range(len(rows[0]))]] if rows else []
+
+
+@dataclass(frozen=True, eq=False)
+class Shape:
+    """The area-free part of a table: the canonical attributes of every grid position (margins included) and
+    the expanded attributes of the inner cells. Tables of the same dimension and categories share one (the
+    159 areas of Karlsruhe have a few dozen), so keys and relations are worked out once per shape."""
+
+    attrs: list[list[Attrs]]
+    cells: list[list[dict[str, frozenset[str]]]]
+    names: frozenset[str]
+    filter: dict[str, frozenset[str]]
 
 
 @dataclass
@@ -131,7 +162,14 @@ def _table(area: AreaId, dimension: str, counts: Mapping[tuple[str, str], int]) 
     categories, matrix = layout(dimension, counts)
     if not matrix:
         return None
-    rest = _rest_categories(dimension, counts, categories)
+    shape = _shape(dimension, tuple(categories), _rest_categories(dimension, counts, categories))
+    label = area[1]
+    keys = [[(label, attrs) for attrs in row] for row in shape.attrs]
+    return TableInstance(area, dimension, categories, matrix, keys, shape)
+
+
+@lru_cache(maxsize=4096)
+def _shape(dimension: str, categories: tuple[str, ...], rest: frozenset[str]) -> Shape:
     if dimension == "alter_staatsangehoerigkeit":
         groups = list(codes.NATIONALITY_GROUPS)
         row_attrs = [{"age": frozenset({c.split("|")[0]}), "sex": frozenset({c.split("|")[1]})} for c in categories]
@@ -143,55 +181,67 @@ def _table(area: AreaId, dimension: str, counts: Mapping[tuple[str, str], int]) 
         row_attrs = [{name: rest if c == "_rest" else frozenset({c})} for c in categories]
         col_attrs = [{"sex": frozenset({s})} for s in codes.SEX_GROUPS]
         names = frozenset({name, "sex", *base, *(("nat", "mh") if name in ("state", "nat", "mh") else ())})
-    label = area[1]
 
-    def key(*parts: Mapping[str, frozenset[str]]) -> Key:
+    def attrs(*parts: Mapping[str, frozenset[str]]) -> Attrs:
         merged: dict[str, frozenset[str]] = dict(base)
         for part in parts:
             for attr, values in part.items():
                 merged[attr] = merged[attr] & values if attr in merged else values
-        return (label, canonical(merged))
+        return canonical(merged)
 
-    keys = [[key(r, c) for c in col_attrs] + [key(r)] for r in row_attrs]
-    keys.append([key(c) for c in col_attrs] + [key()])
-    cells = [[expanded(keys[i][j][1]) for j in range(len(col_attrs))] for i in range(len(row_attrs))]
-    return TableInstance(area, dimension, categories, matrix, keys, cells, names, base)
+    grid = [[attrs(r, c) for c in col_attrs] + [attrs(r)] for r in row_attrs]
+    grid.append([attrs(c) for c in col_attrs] + [attrs()])
+    cells = [[expanded(grid[i][j]) for j in range(len(col_attrs))] for i in range(len(row_attrs))]
+    return Shape(grid, cells, names, base)
 
 
 def _rest_categories(dimension: str, counts: Mapping[tuple[str, str], int], shown: list[str]) -> frozenset[str]:
     return frozenset(c for c, _s in counts if c not in shown) if "_rest" in shown else frozenset()
 
 
-def _relation(parent: Key, table: TableInstance) -> list[Key] | None:
-    """``parent`` as the sum of cells of ``table`` (rows or columns merged into their totals), or None."""
-    attrs = dict(parent[1])
-    if not set(attrs) <= table.names:
+def _relation(
+    parent: Key, table: TableInstance, memo: dict[tuple[Attrs, Shape], Any] | None = None
+) -> list[Key] | None:
+    """``parent`` as the sum of cells of ``table`` (rows or columns merged into their totals), or None.
+    ``memo`` keeps the answer per attributes and table shape (it does not depend on the area)."""
+    if memo is None:
+        positions = _relation_positions(parent[1], table.shape)
+    else:
+        positions = memo.get((parent[1], table.shape), memo)
+        if positions is memo:
+            positions = memo[(parent[1], table.shape)] = _relation_positions(parent[1], table.shape)
+    return None if positions is None else [table.keys[i][j] for i, j in positions]
+
+
+def _relation_positions(parent: Attrs, shape: Shape) -> tuple[tuple[int, int], ...] | None:
+    attrs = dict(parent)
+    if not set(attrs) <= shape.names:
         return None
-    wide = expanded(parent[1])
-    if any(not wide.get(a, DOMAINS.get(a, frozenset())) <= values for a, values in table.filter.items()):
+    wide = expanded(parent)
+    if any(not wide.get(a, DOMAINS.get(a, frozenset())) <= values for a, values in shape.filter.items()):
         return None
     inside: list[tuple[int, int]] = []
-    for i, row in enumerate(table.cells):
+    for i, row in enumerate(shape.cells):
         for j, cell in enumerate(row):
             state = _membership(cell, attrs)
             if state is None:
                 return None
             if state:
                 inside.append((i, j))
-    n_rows, n_cols = len(table.cells), len(table.cells[0])
+    n_rows, n_cols = len(shape.cells), len(shape.cells[0])
     by_row: dict[int, list[int]] = {}
     for i, j in inside:
         by_row.setdefault(i, []).append(j)
-    children: list[Key] = []
+    children: list[tuple[int, int]] = []
     full_rows = [i for i, cols in by_row.items() if len(cols) == n_cols]
     if len(full_rows) == n_rows:
-        return [table.keys[n_rows][n_cols]]
+        return ((n_rows, n_cols),)
     for i, cols in by_row.items():
         if len(cols) == n_cols:
-            children.append(table.keys[i][n_cols])
+            children.append((i, n_cols))
         else:
-            children += [table.keys[i][j] for j in cols]
-    return children
+            children += [(i, j) for j in cols]
+    return tuple(children)
 
 
 def _membership(cell: Mapping[str, frozenset[str]], attrs: Mapping[str, frozenset[str]]) -> bool | None:
@@ -276,13 +326,14 @@ class Joint:
                     pool.add_table(table)
                     by_area.setdefault(area[1], []).append(table)
         self.extra: dict[str, dict[Key, int]] = {}
+        memo: dict[tuple[Attrs, Shape], Any] = {}
         for area_label, area_tables in by_area.items():
             own = [{key for row in table.keys for key in row} for table in area_tables]
             candidates = list(set().union(*own))
             for name, attrs in (extra_keys or {}).items():
                 key = (area_label, canonical(attrs))
                 for table in area_tables:
-                    children = _relation(key, table)
+                    children = _relation(key, table, memo)
                     if children is not None and all(c in pool.values for c in children):
                         pool.values.setdefault(key, sum(pool.values[c] for c in children))
                         self.extra.setdefault(name, {})[key] = pool.values[key]
@@ -294,7 +345,7 @@ class Joint:
                 for table, keys in zip(area_tables, own, strict=True):
                     if parent in keys or not names <= table.names:
                         continue
-                    children = _relation(parent, table)
+                    children = _relation(parent, table, memo)
                     if children is not None:
                         pool.relate(parent, children)
         _area_relations(pool, by_area, kreis, parents)
@@ -400,12 +451,15 @@ def _area_relations(
             continue
         parent = (parents or {}).get(area) or (area.split(":")[0] if ":" in area else kreis)
         children_of.setdefault(parent, []).append(area)
+    attrs_of: dict[str, set[Attrs]] = {}
+    for area, attrs in pool.values:
+        attrs_of.setdefault(area, set()).add(attrs)
     for parent, children in children_of.items():
         if parent not in by_area:
             continue
         if sum(pool.values.get((c, frozenset()), 0) for c in children) != pool.values.get((parent, frozenset())):
             continue  # persons without a Planungsraum: no exact relation
-        attrs_sets = {key[1] for key in pool.values if key[0] == parent}
+        attrs_sets = attrs_of.get(parent, set())
         for attrs in sorted(attrs_sets, key=lambda attrs: order((parent, attrs))):
             child_keys = [(c, attrs) for c in children]
             pool.relate((parent, attrs), child_keys)
