@@ -19,22 +19,32 @@ import random
 from collections.abc import Sequence
 
 PRIME = (1 << 61) - 1
+HALF = PRIME >> 1
 
 
 def determined(rows: Sequence[dict[int, int]], n: int, *, trials: int = 2, seed: int = 17) -> list[bool]:
     """``rows``: the equations as {column: integer coefficient} over unknowns 0 … n-1 (right-hand sides do
-    not matter). Returns for each unknown whether the equations fix its value."""
+    not matter). Returns for each unknown whether the equations fix its value.
+
+    Residues are kept symmetric (−p/2 … p/2) and reduced only when they leave (−p, p): the coefficients here
+    are mostly ±1 and stay small integers, which Python multiplies far faster than 61-bit residues (Karlsruhe's
+    27,000 unknowns: 1.5–1.7 → 1.0–1.4 s). A pivot of ±1 is its own inverse; each pivot's inverse is kept for
+    the solving back."""
     active: dict[int, dict[int, int]] = {}
     holders: list[set[int]] = [set() for _ in range(n)]
     for number, row in enumerate(rows):
-        reduced = {c: v % PRIME for c, v in row.items() if v % PRIME}
+        reduced: dict[int, int] = {}
+        for c, v in row.items():
+            v %= PRIME
+            if v:
+                reduced[c] = v - PRIME if v > HALF else v  # symmetric residue: ±1 stay small integers
         if reduced:
             active[number] = reduced
             for column in reduced:
                 holders[column].add(number)
     heap = [(len(row), number) for number, row in active.items()]
     heapq.heapify(heap)
-    pivots: list[tuple[int, dict[int, int]]] = []
+    pivots: list[tuple[int, dict[int, int], int]] = []
     while heap:
         length, number = heapq.heappop(heap)
         current = active.get(number)
@@ -52,12 +62,19 @@ def determined(rows: Sequence[dict[int, int]], n: int, *, trials: int = 2, seed:
         del active[number]
         for c in row:
             holders[c].discard(number)
-        inverse = pow(row[column], PRIME - 2, PRIME)
+        pivot = row[column]
+        inverse = pivot if pivot in (1, -1) else pow(pivot, PRIME - 2, PRIME)
         for other_number in list(holders[column]):
             other = active[other_number]
-            factor = other[column] * inverse % PRIME
+            factor = other[column] * inverse
+            if not -PRIME < factor < PRIME:
+                factor %= PRIME
             for c, v in row.items():
-                value = (other.get(c, 0) - factor * v) % PRIME
+                value = other.get(c, 0) - factor * v
+                if not -PRIME < value < PRIME:
+                    value %= PRIME
+                    if value > HALF:
+                        value -= PRIME
                 if value:
                     if c not in other:
                         holders[c].add(other_number)
@@ -66,8 +83,8 @@ def determined(rows: Sequence[dict[int, int]], n: int, *, trials: int = 2, seed:
                     del other[c]
                     holders[c].discard(other_number)
             heapq.heappush(heap, (len(other), other_number))
-        pivots.append((column, row))
-    pivot_columns = {column for column, _row in pivots}
+        pivots.append((column, row, inverse))
+    pivot_columns = {column for column, _row, _inv in pivots}
     fixed = [True] * n
     generator = random.Random(seed)
     for _trial in range(trials):
@@ -75,12 +92,12 @@ def determined(rows: Sequence[dict[int, int]], n: int, *, trials: int = 2, seed:
         for c in range(n):
             if c not in pivot_columns:
                 vector[c] = generator.randrange(1, PRIME)
-        for column, row in reversed(pivots):
+        for column, row, inverse in reversed(pivots):
             total = 0
             for c, v in row.items():
                 if c != column:
                     total += v * vector[c]
-            vector[column] = -total * pow(row[column], PRIME - 2, PRIME) % PRIME
+            vector[column] = -total * inverse % PRIME
         for c in range(n):
             if vector[c]:
                 fixed[c] = False

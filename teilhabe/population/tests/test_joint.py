@@ -121,9 +121,12 @@ def test_linear_programming_bounds_on_a_small_system() -> None:
     assert differencing.recovered(result, result.keys.values(), k=K, bounds=True) == {}
 
 
-def test_sparse_exact_check_agrees_with_the_dense_svd() -> None:
+@pytest.mark.parametrize("coefficients", [(1, -1), (1, -1, 2, -3)])
+def test_sparse_exact_check_agrees_with_the_dense_svd(coefficients: tuple[int, ...]) -> None:
     """Large components are tested by elimination modulo a prime: same verdict as the SVD on random systems
-    of table-like equations (coefficients −1, 0, 1; chains, cycles, isolated and determined unknowns)."""
+    of table-like equations (coefficients −1, 0, 1; chains, cycles, isolated and determined unknowns). With
+    2 and −3 as well, pivots have large inverses modulo the prime and the residues leave the small-integer
+    range, so the reduction path is taken too."""
     import random
 
     import numpy as np
@@ -136,7 +139,7 @@ def test_sparse_exact_check_agrees_with_the_dense_svd() -> None:
         rows = []
         for _row in range(generator.randint(0, 45)):
             members = generator.sample(range(n), generator.randint(1, min(n, 6)))
-            rows.append({c: generator.choice((1, -1)) for c in members})
+            rows.append({c: generator.choice(coefficients) for c in members})
         matrix = np.zeros((len(rows), n))
         for r, row in enumerate(rows):
             for c, v in row.items():
