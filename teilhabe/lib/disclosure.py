@@ -112,10 +112,10 @@ def recoverable(grid: list[list[Cell]], known_sums: Sequence[KnownSum] = ()) -> 
     unknown is determined by the margin equations, i.e. the null space of the coefficient matrix is zero in
     its coordinate (the published values only shift the right-hand side, never what is determined)."""
     rows, cols = len(grid), len(grid[0]) if grid else 0
-    unknown = tuple((r, c) for r in range(rows) for c in range(cols) if grid[r][c].suppressed)
+    unknown = tuple((r, c) for r, row in enumerate(grid) for c, cell in enumerate(row) if cell.reason)
     if not unknown:
         return set()
-    return set(_recoverable(rows, cols, unknown, tuple(tuple(known) for known in known_sums)))
+    return set(_recoverable(rows, cols, unknown, tuple(map(tuple, known_sums))))
 
 
 def _recoverable(
