@@ -61,7 +61,8 @@ def recovered(
 
 class System:
     """The equations of one decision, indexed once (they do not change while suppression grows): per key the
-    numbers of the equations holding it, and every key's ``order`` (the check sorts its unknowns by it)."""
+    numbers of the equations holding it, and the terms as arrays (equation, key number, sign) so that each
+    check selects its unknowns' coefficients with array operations."""
 
     def __init__(self, rows: list[list[tuple[Key, int]]]) -> None:
         self.rows = rows
@@ -69,6 +70,14 @@ class System:
         for number, terms in enumerate(rows):
             for key, _sign in terms:
                 self.holding.setdefault(key, []).append(number)
+        self.number = {key: i for i, key in enumerate(self.holding)}
+        self.term_row = np.repeat(np.arange(len(rows), dtype=np.int64), [len(terms) for terms in rows])
+        self.term_key = np.fromiter(
+            (self.number[key] for terms in rows for key, _sign in terms), dtype=np.int64, count=len(self.term_row)
+        )
+        self.term_sign = np.fromiter(
+            (sign for terms in rows for _key, sign in terms), dtype=np.int64, count=len(self.term_row)
+        )
         self._order: dict[Key, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
 
     def order(self, key: Key) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
@@ -76,6 +85,26 @@ class System:
         if cached is None:
             cached = self._order[key] = order(key)
         return cached
+
+    def coefficients(self, unknown: list[Key]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(equation, unknown index, coefficient) of every nonzero coefficient of ``unknown`` (a key twice in
+        one equation: summed), sorted by equation and unknown."""
+        column = np.full(len(self.number), -1, dtype=np.int64)
+        for i, key in enumerate(unknown):
+            n = self.number.get(key)
+            if n is not None:
+                column[n] = i
+        columns = column[self.term_key]
+        inside = columns >= 0
+        rows, columns, signs = self.term_row[inside], columns[inside], self.term_sign[inside]
+        order = np.lexsort((columns, rows))
+        rows, columns, signs = rows[order], columns[order], signs[order]
+        if len(rows):
+            start = np.flatnonzero(np.r_[True, (rows[1:] != rows[:-1]) | (columns[1:] != columns[:-1])])
+            rows, columns, signs = rows[start], columns[start], np.add.reduceat(signs, start)
+            nonzero = signs != 0
+            rows, columns, signs = rows[nonzero], columns[nonzero], signs[nonzero]
+        return rows, columns, signs
 
 
 @contextmanager
@@ -99,43 +128,33 @@ def _recovered(
     max_unknowns: int | None,
     skipped: list[int] | None,
 ) -> dict[Key, tuple[float, float]]:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     unknown = sorted(decision.suppressed, key=system.order)
-    index = {key: i for i, key in enumerate(unknown)}
-    # Only equations holding a suppressed key can say something about one (in system order, as before).
-    numbers = sorted({n for key in unknown for n in system.holding.get(key, ())})
+    eq, col, coefficient = system.coefficients(unknown)
+    n = len(unknown)
+    # connected components of the unknowns: the bipartite graph unknowns (0 … n-1) – equations (n + number)
+    graph = coo_matrix((np.ones(len(eq), dtype=np.int8), (col, n + eq)), shape=(n + len(system.rows),) * 2)
+    _count, label = connected_components(graph, directed=False)
+    bounds_of = np.flatnonzero(np.r_[True, eq[1:] != eq[:-1]]) if len(eq) else np.zeros(0, dtype=np.int64)
     rows: list[tuple[dict[int, int], float]] = []
+    ends = [*bounds_of[1:].tolist(), len(eq)]
+    cols, coefs = col.tolist(), coefficient.tolist()
     values = decision.values
-    for number in numbers:
-        coefficients: dict[int, int] = {}
+    for start, end in zip(bounds_of.tolist(), ends, strict=True):
         constant = 0.0
-        for key, sign in system.rows[number]:
-            i = index.get(key)
-            if i is not None:
-                coefficients[i] = coefficients.get(i, 0) + sign
-            elif bounds:  # the right-hand side only matters to the bounds
-                constant -= sign * values[key]
-        coefficients = {i: v for i, v in coefficients.items() if v}
-        if coefficients:
-            rows.append((coefficients, constant))
-    # connected components of the unknowns (union-find over the equations)
-    parent = list(range(len(unknown)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for coefficients, _c in rows:
-        first, *others = coefficients
-        for other in others:
-            parent[find(other)] = find(first)
+        if bounds:  # the right-hand side only matters to the bounds
+            inside = {unknown[c] for c in cols[start:end]}
+            constant = -sum(sign * values[key] for key, sign in system.rows[int(eq[start])] if key not in inside)
+        rows.append((dict(zip(cols[start:end], coefs[start:end], strict=True)), constant))
+    labels = label[:n].tolist()
     components: dict[int, list[int]] = {}
-    for i in range(len(unknown)):
-        components.setdefault(find(i), []).append(i)
+    for i in range(n):
+        components.setdefault(labels[i], []).append(i)
     by_component: dict[int, list[tuple[dict[int, int], float]]] = {}
     for coefficients, constant in rows:
-        by_component.setdefault(find(next(iter(coefficients))), []).append((coefficients, constant))
+        by_component.setdefault(labels[next(iter(coefficients))], []).append((coefficients, constant))
     found: dict[Key, tuple[float, float]] = {}
     for root, members in components.items():
         small = [i for i in members if 0 < decision.values[unknown[i]] < k]
