@@ -59,3 +59,46 @@ def test_rounding_and_dominance() -> None:
     assert [round_to_base(v) for v in (0, 1, 2, 3, 7, 8, 12, 13)] == [0, 5, 5, 5, 5, 10, 10, 15]
     assert dominance_suppressed([900.0, 50.0, 50.0]) is True
     assert dominance_suppressed([400.0, 300.0, 300.0]) is False
+
+
+def test_recoverable_agrees_with_the_null_space_of_an_svd() -> None:
+    """The check calls LAPACK's QR directly and builds known sums with array operations: on random tables
+    (margins, suppression patterns, known sums with repeated cells) it names exactly the cells whose unit
+    vector is orthogonal to the null space of the line and known-sum equations, computed independently."""
+    import random
+
+    import numpy as np
+
+    generator = random.Random(11)
+    for _case in range(300):
+        rows, cols = generator.randint(2, 7), generator.randint(2, 6)
+        grid = [[Cell(1, "primary" if generator.random() < 0.4 else "") for _c in range(cols)] for _r in range(rows)]
+        unknown = [(r, c) for r in range(rows) for c in range(cols) if grid[r][c].suppressed]
+        known = [
+            [(generator.randrange(rows), generator.randrange(cols), generator.choice((1, -1))) for _ in range(4)]
+            for _ in range(generator.randint(0, 3))
+        ]
+        index = {pos: i for i, pos in enumerate(unknown)}
+        equations = []
+        for r in range(rows):
+            equations.append({(r, c): (-1 if c == cols - 1 else 1) for c in range(cols)})
+        for c in range(cols):
+            equations.append({(r, c): (-1 if r == rows - 1 else 1) for r in range(rows)})
+        for entries in known:
+            equation: dict[tuple[int, int], int] = {}
+            for r, c, sign in entries:
+                equation[(r, c)] = equation.get((r, c), 0) + sign
+            equations.append(equation)
+        matrix = np.zeros((len(equations), len(unknown)))
+        for i, equation in enumerate(equations):
+            for pos, v in equation.items():
+                if pos in index:
+                    matrix[i, index[pos]] += v
+        if unknown:
+            _u, singular, vt = np.linalg.svd(matrix)
+            rank = int((singular > 1e-9).sum())
+            null = vt[rank:]
+            expected = {unknown[i] for i in range(len(unknown)) if not len(null) or np.abs(null[:, i]).max() < 1e-9}
+        else:
+            expected = set()
+        assert recoverable(grid, known) == expected
