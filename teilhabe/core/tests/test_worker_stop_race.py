@@ -46,6 +46,14 @@ def stop_me(*_args: Any, **_kwargs: Any) -> None:
     os.kill(os.getpid(), signal.SIGTERM)  # the Python handler runs before the next bytecode of this thread
 
 
+def stop_me_then(value: float) -> Any:
+    def measured() -> float:
+        stop_me()
+        return value
+
+    return measured
+
+
 def test_a_stop_as_the_restart_is_decided_is_kept(worker: RecyclingWorker) -> None:
     with mock.patch.object(Worker, "run_task"), mock.patch.object(run_worker.logger, "warning", side_effect=stop_me):
         worker.run_task(mock.Mock())
@@ -63,7 +71,7 @@ def test_a_stop_during_the_task_ends_the_worker_without_a_restart(worker: Recycl
 def test_a_stop_between_the_memory_check_and_the_decision_is_kept(worker: RecyclingWorker) -> None:
     with (
         mock.patch.object(Worker, "run_task"),
-        mock.patch.object(run_worker, "resident_mb", side_effect=lambda: (stop_me(), 100.0)[1]),
+        mock.patch.object(run_worker, "resident_mb", side_effect=stop_me_then(100.0)),
         mock.patch.object(run_worker.logger, "warning"),
     ):
         worker.run_task(mock.Mock())
