@@ -58,9 +58,27 @@ def _isolate_addresses(line: str) -> str:
     """Escaped line with web and e-mail addresses as left-to-right runs (they read in order in RTL text)."""
     parts, last = [], 0
     for match in _ADDRESS_RUN.finditer(line):
-        parts += [str(escape(line[last : match.start()])), f'<bdi dir="ltr">{escape(match.group())}</bdi>']
+        parts += [_language_parts(line[last : match.start()]), f'<bdi dir="ltr">{escape(match.group())}</bdi>']
         last = match.end()
-    return "".join(parts) + str(escape(line[last:]))
+    return "".join(parts) + _language_parts(line[last:])
+
+
+_LANGUAGE_PART = re.compile(r"\[\[([a-z]{2}):(.+?)\]\]")
+
+
+def _language_parts(text: str) -> str:
+    """Escaped text; ``[[de:…]]`` marks a quoted part in another language (the German official name in a
+    translated legal text, "Landesbeauftragte/r für den Datenschutz") so that screen readers switch language
+    (WCAG 3.1.2, language of parts) and it counts as a citation, not as untranslated platform text."""
+    parts, last = [], 0
+    for match in _LANGUAGE_PART.finditer(text):
+        language, quoted = match.groups()
+        parts += [
+            str(escape(text[last : match.start()])),
+            f'<span lang="{language}" class="citation">{escape(quoted)}</span>',
+        ]
+        last = match.end()
+    return "".join(parts) + str(escape(text[last:]))
 
 
 @register.filter

@@ -35,7 +35,8 @@ def test_fresh_installation_shows_translated_legal_pages(client: Client, regions
         article = _body(client, lang, slug)
         body = article.xpath("./div[@lang]")[0]
         assert body.get("lang") == lang, slug
-        assert not article.xpath(".//*[@lang='de']"), slug  # nothing falls back to German
+        # nothing falls back to German; quoted German official names are citations, not fallbacks
+        assert not article.xpath(".//*[@lang='de'][not(contains(@class, 'citation'))]"), slug
         assert _translations(lang)["pages"][slug]["title"] in article.findtext("h1")
         # The note that German is binding, with a way to the German text.
         assert article.xpath(".//p[@role='note']/a[@hreflang='de']"), slug
@@ -96,3 +97,13 @@ def test_german_edit_marks_translations_outdated_and_missing_falls_back_marked(
     body = article.xpath("./div[@lang]")[0]
     assert body.get("lang") == "de" and body.get("data-fallback") == "user" and body.get("dir") == "ltr"
     assert "Kreis" in body.text_content()
+
+
+def test_a_quoted_german_name_in_a_translation_is_marked_german() -> None:
+    """The translated starting texts quote the German official names ("Landesbeauftragte/r für den
+    Datenschutz"): marked ``lang="de"`` (WCAG 3.1.2) as a citation, escaped like the rest of the text."""
+    from teilhabe.core.templatetags.teilhabe import simple_markup
+
+    html = str(simple_markup("the State Commissioner ([[de:Landesbeauftragte/r für den Datenschutz]]) <b>"))
+    assert '<span lang="de" class="citation">Landesbeauftragte/r für den Datenschutz</span>' in html
+    assert "&lt;b&gt;" in html and "[[" not in html

@@ -145,7 +145,8 @@ def german_blocks(html: str, lang: str) -> list[str]:
 
     Allowed: user content without a translation (marked ``data-fallback="user"``: offers, commentary,
     concept content, legal texts the district has not translated), verbatim citations (class
-    ``attribution``) and the language switch (``hreflang``). Everything else German on such a page is
+    ``attribution`` for credits, ``citation`` for a quoted German name in a translation) and the language
+    switch (``hreflang``). Everything else German on such a page is
     platform text that must be translated (catalogue, templates, report methods, legal starting texts).
     """
     if lang == "de":
@@ -158,7 +159,7 @@ def german_blocks(html: str, lang: str) -> list[str]:
         chain = [element, *element.iterancestors()]
         if any(e.get("data-fallback") == "user" or e.get("hreflang") for e in chain):
             continue
-        if any("attribution" in (e.get("class") or "").split() for e in chain):
+        if any({"attribution", "citation"} & set((e.get("class") or "").split()) for e in chain):
             continue
         if any("language-switch" in (e.get("class") or "") for e in chain):
             continue
