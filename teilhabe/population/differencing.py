@@ -62,7 +62,7 @@ def recovered(
 class System:
     """The equations of one decision, indexed once (they do not change while suppression grows): per key the
     numbers of the equations holding it, and the terms as arrays (equation, key number, sign) so that each
-    check selects its unknowns' coefficients with array operations."""
+    check selects its unknowns' coefficients with array operations. (``joint.order`` caches its own work.)"""
 
     def __init__(self, rows: list[list[tuple[Key, int]]]) -> None:
         self.rows = rows
@@ -78,13 +78,6 @@ class System:
         self.term_sign = np.fromiter(
             (sign for terms in rows for _key, sign in terms), dtype=np.int64, count=len(self.term_row)
         )
-        self._order: dict[Key, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
-
-    def order(self, key: Key) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
-        cached = self._order.get(key)
-        if cached is None:
-            cached = self._order[key] = order(key)
-        return cached
 
     def coefficients(self, unknown: list[Key]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(equation, unknown index, coefficient) of every nonzero coefficient of ``unknown`` (a key twice in
@@ -131,18 +124,18 @@ def _recovered(
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    unknown = sorted(decision.suppressed, key=system.order)
+    unknown = sorted(decision.suppressed, key=order)
     eq, col, coefficient = system.coefficients(unknown)
     n = len(unknown)
     # connected components of the unknowns: the bipartite graph unknowns (0 … n-1) – equations (n + number)
     graph = coo_matrix((np.ones(len(eq), dtype=np.int8), (col, n + eq)), shape=(n + len(system.rows),) * 2)
     _count, label = connected_components(graph, directed=False)
-    bounds_of = np.flatnonzero(np.r_[True, eq[1:] != eq[:-1]]) if len(eq) else np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, eq[1:] != eq[:-1]]) if len(eq) else np.zeros(0, dtype=np.int64)
     rows: list[tuple[dict[int, int], float]] = []
-    ends = [*bounds_of[1:].tolist(), len(eq)]
+    ends = [*starts[1:].tolist(), len(eq)]
     cols, coefs = col.tolist(), coefficient.tolist()
     values = decision.values
-    for start, end in zip(bounds_of.tolist(), ends, strict=True):
+    for start, end in zip(starts.tolist(), ends, strict=True):
         constant = 0.0
         if bounds:  # the right-hand side only matters to the bounds
             inside = {unknown[c] for c in cols[start:end]}
