@@ -90,6 +90,7 @@ class ReadResult:
     stream: Callable[[], pa.RecordBatchReader] | None = None  # a fresh pass over a streamed file
     unreadable: bool = False  # a streamed file turned out not to be CSV after all (E_FILE_FORMAT)
     plain: bool = False  # read the fast way: printable ASCII text only (see ``_read_plain_csv``)
+    spaced: bool = True  # of a plain file: whether it has a space character at all (without, no value needs trimming)
 
     def reader(self) -> pa.RecordBatchReader | None:
         """The rows as record batches (strings plus ``zeile``); None if the file could not be read."""
@@ -134,15 +135,19 @@ BLOCK = 1 << 24
 STREAM_BLOCK = 1 << 22  # streamed: 4 MiB pieces keep pyarrow's share of the import near 20 MB instead of ~70 MB
 
 
-def _is_plain(source: bytes | Path) -> bool:
-    """Whether the file is plain ASCII text (checked in ``BLOCK``-sized pieces; about 0.1 s CPU per 50 MB)."""
+def _plain_scan(source: bytes | Path) -> tuple[bool, bool]:
+    """(plain, spaced): whether the file is plain ASCII text, and if so whether it has a space character anywhere
+    (checked in ``BLOCK``-sized pieces; about 0.1 s CPU per 50 MB)."""
     if isinstance(source, bytes):
-        return source.isascii() and not source.translate(None, _PLAIN)
+        plain = source.isascii() and not source.translate(None, _PLAIN)
+        return plain, plain and b" " in source
+    spaced = False
     with source.open("rb") as handle:
         while chunk := handle.read(BLOCK):
             if not chunk.isascii() or chunk.translate(None, _PLAIN):
-                return False
-    return True
+                return False, False
+            spaced = spaced or b" " in chunk
+    return True, spaced
 
 
 def _read_plain_csv(source: bytes | Path, *, stream: bool = False) -> ReadResult | None:
@@ -154,7 +159,10 @@ def _read_plain_csv(source: bytes | Path, *, stream: bool = False) -> ReadResult
         with source.open("rb") as handle:
             head = handle.read(65536)
     first_line = head.replace(b"\r", b"\n").split(b"\n", 1)[0]
-    if not head.strip() or not first_line.strip() or not _is_plain(source):
+    if not head.strip() or not first_line.strip():
+        return None
+    plain, spaced = _plain_scan(source)
+    if not plain:
         return None
     header = first_line.decode("ascii")
     delimiter = tabular.sniff_delimiter(header)
@@ -163,7 +171,7 @@ def _read_plain_csv(source: bytes | Path, *, stream: bool = False) -> ReadResult
             first = _stream(source, header, delimiter)
         except (pa.ArrowInvalid, UnicodeDecodeError):
             return None
-        result = ReadResult(None, "csv", "UTF-8", delimiter, plain=True)
+        result = ReadResult(None, "csv", "UTF-8", delimiter, plain=True, spaced=spaced)
         opened = [first]  # the first pass uses the reader opened here, later passes open the file again
 
         def reader() -> pa.RecordBatchReader:
@@ -179,7 +187,7 @@ def _read_plain_csv(source: bytes | Path, *, stream: bool = False) -> ReadResult
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
     result = _with_lines(table, skipped, "UTF-8", delimiter)
-    result.plain = True
+    result.plain, result.spaced = True, spaced
     return result
 
 

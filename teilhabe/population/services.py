@@ -12,6 +12,7 @@ import hashlib
 import io
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -134,13 +135,18 @@ def register_import_check(
     on ``register_import.pipeline`` (closed by the commit or the discard)."""
     timings = timings or Timings()
     kreis_ags = kreis_ags or settings.TEILHABE_KREIS
-    result, read, con = _check(data, filename, stichtag, kreis_ags, timings)
+    # The file's SHA-256 is computed beside the check: hashlib releases the GIL, so it takes the core the check
+    # leaves idle (5 M rows: ≈ 0.3 s of a 532 MB file no longer in the import's wall time).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="teilhabe-digest") as pool:
+        digest = pool.submit(_sha256, data)
+        result, read, con = _check(data, filename, stichtag, kreis_ags, timings)
+        try:
+            sha256 = digest.result()
+        except BaseException:
+            if con is not None:
+                con.close()
+            raise
     try:
-        if isinstance(data, Path):
-            with data.open("rb") as handle:
-                sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-        else:
-            sha256 = hashlib.sha256(data).hexdigest()
         register_import = RegisterImport(
             owner=owner,
             kreis_ags=kreis_ags,
@@ -191,6 +197,14 @@ def register_import_check(
     finally:
         if con is not None:
             con.close()
+
+
+def _sha256(data: bytes | Path) -> str:
+    """Hex SHA-256 of the uploaded bytes or of the file on disk (read in blocks)."""
+    if isinstance(data, Path):
+        with data.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    return hashlib.sha256(data).hexdigest()
 
 
 def _release(register_import: RegisterImport) -> Any:

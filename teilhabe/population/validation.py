@@ -124,7 +124,7 @@ def validate(
     con = connection or duckdb.connect()
     kept = False
     try:
-        present = _load(con, source, gemeinden, read.plain)
+        present = _load(con, source, gemeinden, read.plain, read.spaced)
         del source
         if read.unreadable:
             problems = [Problem(0, "", "E_FILE_FORMAT")]
@@ -146,13 +146,22 @@ def validate(
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, source: pa.RecordBatchReader, gemeinden: set[str], ascii_only: bool = False
+    con: duckdb.DuckDBPyConnection,
+    source: pa.RecordBatchReader,
+    gemeinden: set[str],
+    ascii_only: bool = False,
+    spaced: bool = True,
 ) -> set[str]:
     """One pass over the rows into the temporary table ``v``: trimmed, codes normalised, state keys mapped to
-    3-digit keys, dates parsed; absent columns are empty. ``raw_*`` keeps the text only where the checks may need it
-    (a state key that is not known, a date not in the form JJJJ-MM-TT) and is NULL elsewhere: at 5 M rows the
-    text of every row would be a fifth of the table the engine holds (and spills).
-    Returns the column names of the file."""
+    3-digit keys, dates parsed; absent columns are empty. The code columns (``CODE_COLUMNS`` and the state keys) are
+    stored as ENUMs of their code lists (1 byte per value instead of a 16-byte string: at 5 M rows the table is
+    then small enough for the derivation's joins beside it, and no later conversion pass is needed). ``raw_*``
+    keeps the text only where the checks need it (a code outside its list, a state key that is not known, a date
+    not in the form JJJJ-MM-TT) and is NULL elsewhere: a value that is not valid is never silently NULL, and at
+    5 M rows the text of every row would be a fifth of the table the engine holds (and spills).
+    ``ascii_only``/``spaced``: see ``_trimmed_columns``. Returns the column names of the file."""
+    from teilhabe.population.store import code_types
+
     present = set(source.schema.names)
     aliases = dict(codes.state_aliases())
     # Excel drops leading zeros: "0" is Germany "000", "40" is "040".
@@ -161,11 +170,9 @@ def _load(
     )
     aliases.update({code.zfill(2)[-2:]: code for code in codes.states() if code.startswith("0") and code.isdigit()})
     temp_table(con, "aliases", {"alias": list(aliases), "code": list(aliases.values())})
-    # The mapped state keys come out of the join as ENUMs (1 byte per value instead of 16 in the check table).
-    from teilhabe.population.store import code_types
-
-    state_type = code_types(con, ["staatsangehoerigkeit_1"])["staatsangehoerigkeit_1"]
-    con.execute(f"ALTER TABLE aliases ALTER COLUMN code SET DATA TYPE {state_type}")
+    types = code_types(con, list(INPUT_COLUMNS))
+    # The mapped state keys come out of the join as ENUMs.
+    con.execute(f"ALTER TABLE aliases ALTER COLUMN code SET DATA TYPE {types['staatsangehoerigkeit_1']}")
     temp_table(con, "gemeinden", {"ags": sorted(gemeinden)})
     state_joins = "\n".join(
         f"LEFT JOIN aliases s{i} ON s{i}.alias = upper(r.{col})" for i, col in enumerate(STATE_COLUMNS)
@@ -174,36 +181,43 @@ def _load(
         f"s{i}.code AS {col}, CASE WHEN s{i}.code IS NULL THEN nullif(r.{col}, '') END AS raw_{col}"
         for i, col in enumerate(STATE_COLUMNS)
     )
+    code_texts = ", ".join(f"nullif({case}({col}), '') AS {col}_text" for col, case in CODE_COLUMNS.items())
+    code_cols = {
+        col: f"r.{col}_code AS {col}, CASE WHEN r.{col}_code IS NULL THEN r.{col}_text END AS raw_{col}"
+        for col in CODE_COLUMNS
+    }
+    code_casts = ", ".join(f"try_cast({col}_text AS {types[col]}) AS {col}_code" for col in CODE_COLUMNS)
     select = f"""SELECT r.zeile,
             nullif(r.ordnungsmerkmal, '') AS ordnungsmerkmal,
             CASE WHEN regexp_full_match(r.ags, '\\d{{7,8}}') THEN lpad(r.ags, 8, '0')
                  ELSE nullif(r.ags, '') END AS ags,
             nullif(r.planungsraum, '') AS planungsraum,
-            nullif(upper(r.wohnungsstatus), '') AS wohnungsstatus,
+            {code_cols["wohnungsstatus"]},
             CASE WHEN r.geburtsdatum_iso IS NULL THEN nullif(r.geburtsdatum, '') END AS raw_geburtsdatum,
             {parsed_date_sql("r.geburtsdatum", True)} AS geburtsdatum,
-            nullif(lower(r.geschlecht), '') AS geschlecht,
+            {code_cols["geschlecht"]},
             {state_cols},
-            nullif(upper(r.art_deutsche_staatsangehoerigkeit), '') AS art_deutsche_staatsangehoerigkeit,
+            {code_cols["art_deutsche_staatsangehoerigkeit"]},
             CASE WHEN r.zuzug_datum_iso IS NULL THEN nullif(r.zuzug_datum, '') END AS raw_zuzug_datum,
             {parsed_date_sql("r.zuzug_datum", False)} AS zuzug_datum,
-            nullif(upper(r.familienstand), '') AS familienstand,
-            nullif(lower(r.religion), '') AS religion,
+            {code_cols["familienstand"]},
+            {code_cols["religion"]},
             nullif(r.elternteil_1, '') AS elternteil_1,
             nullif(r.elternteil_2, '') AS elternteil_2
-        FROM (SELECT *, {date_columns_sql("geburtsdatum", "geburtsdatum", trimmed=True)},
-                     {date_columns_sql("zuzug_datum", "zuzug_datum", trimmed=True)}
-              FROM (SELECT __COLUMNS__, zeile FROM raw)) r
+        FROM (SELECT *, {code_casts} FROM (
+              SELECT *, {date_columns_sql("geburtsdatum", "geburtsdatum", trimmed=True)},
+                     {date_columns_sql("zuzug_datum", "zuzug_datum", trimmed=True)}, {code_texts}
+              FROM (SELECT __COLUMNS__, zeile FROM raw))) r
         {state_joins}
     """
     # The rows go in chunk by chunk (``CHUNK_ROWS``): DuckDB runs this on all cores over a table of known size,
     # whereas over a stream of record batches (and with the join order pinned, as it had to be for a stream of
     # unknown length) it ran on one (Karlsruhe, 463,000 rows: 1.6–1.9 s → 1.1 s on 2 cores). The next chunk is
-    # read from the file meanwhile (``prefetched``): two chunks' strings are in memory at a time.
+    # read from the file, and its columns checked for spaces, meanwhile (``prefetched``): two chunks' strings are
+    # in memory at a time.
     created = False
-    for chunk in prefetched(_chunks(source)):
+    for chunk, columns in prefetched(_prepared(source, present, ascii_only, spaced)):
         con.register("raw", chunk)
-        columns = _trimmed_columns(chunk, present, ascii_only)
         con.execute(
             ("INSERT INTO v " if created else "CREATE OR REPLACE TEMP TABLE v AS ")
             + select.replace("__COLUMNS__", columns)
@@ -212,37 +226,55 @@ def _load(
         created = True
     if not created:
         con.register("raw", source.schema.empty_table())
-        columns = _trimmed_columns(None, present, ascii_only)
+        columns = _trimmed_columns(None, present, ascii_only, spaced)
         con.execute("CREATE OR REPLACE TEMP TABLE v AS " + select.replace("__COLUMNS__", columns))
     return present - {"zeile"}
+
+
+# The short code lists and their normal case; each is an ENUM of ``store.categories`` in the check table.
+CODE_COLUMNS = {
+    "wohnungsstatus": "upper",
+    "geschlecht": "lower",
+    "art_deutsche_staatsangehoerigkeit": "upper",
+    "familienstand": "upper",
+    "religion": "lower",
+}
+
+
+def _prepared(
+    source: pa.RecordBatchReader, present: set[str], ascii_only: bool, spaced: bool
+) -> Iterator[tuple[pa.Table, str]]:
+    """The chunks of ``source`` with the innermost projection of each (``_trimmed_columns``)."""
+    for chunk in _chunks(source):
+        yield chunk, _trimmed_columns(chunk, present, ascii_only, spaced)
 
 
 CHUNK_ROWS = 1 << 18  # rows per chunk of ``_load`` (~30 MB of an extract's strings)
 
 
-def _trimmed_columns(chunk: pa.Table | None, present: set[str], ascii_only: bool) -> str:
+def _trimmed_columns(chunk: pa.Table | None, present: set[str], ascii_only: bool, spaced: bool = True) -> str:
     """The innermost projection of ``_load``: every input column, trimmed of surrounding spaces like DuckDB's
-    ``trim`` (absent columns empty). Of plain ASCII text, where ``trim`` only removes the space character, a column
-    without a leading or trailing space in this chunk is passed through untrimmed (``trim`` on every value of 17
-    columns cost 0.4 s CPU on Karlsruhe, the check 0.1 s); other text is always trimmed (``trim`` also removes
-    Unicode spaces)."""
-    import pyarrow.compute as pc
-
+    ``trim`` (absent columns empty). Of plain ASCII text, where ``trim`` only removes the space character, nothing
+    is trimmed if the file has no space at all (``spaced`` False; the reader found that while checking the file),
+    and otherwise a column without a leading or trailing space in this chunk is passed through untrimmed (``trim``
+    on every value of 17 columns cost 0.4 s CPU on Karlsruhe, the check 0.1 s); other text is always trimmed
+    (``trim`` also removes Unicode spaces)."""
     items = []
     for name in INPUT_COLUMNS:
         if name not in present:
             items.append(f"''::VARCHAR AS {name}")
-        elif (
-            ascii_only
-            and chunk is not None
-            and not pc.any(
-                pc.or_(pc.starts_with(chunk.column(name), " "), pc.ends_with(chunk.column(name), " "))
-            ).as_py()
-        ):
+        elif ascii_only and (not spaced or (chunk is not None and not _has_edge_space(chunk.column(name)))):
             items.append(name)
         else:
             items.append(f"trim({name}) AS {name}")
     return ", ".join(items)
+
+
+def _has_edge_space(column: pa.ChunkedArray) -> bool:
+    """Whether any value of ``column`` starts or ends with a space."""
+    import pyarrow.compute as pc
+
+    return bool(pc.any(pc.or_(pc.starts_with(column, " "), pc.ends_with(column, " "))).as_py())
 
 
 def _chunks(source: pa.RecordBatchReader) -> Iterator[pa.Table]:
@@ -292,24 +324,20 @@ def _validate(
             "E_AGS_OUTSIDE",
             "regexp_full_match(ags, '\\d{8}') AND ags NOT IN (SELECT ags FROM gemeinden)",
         ),
-        ("wohnungsstatus", "E_WOHNUNGSSTATUS", "wohnungsstatus NOT IN ('H', 'N', 'A')"),
-        ("geschlecht", "E_GESCHLECHT", "geschlecht NOT IN ('m', 'w', 'd', 'x')"),
+        ("wohnungsstatus", "E_WOHNUNGSSTATUS", "raw_wohnungsstatus IS NOT NULL"),
+        ("geschlecht", "E_GESCHLECHT", "raw_geschlecht IS NOT NULL"),
         ("geburtsdatum", "E_DATE_FORMAT", "raw_geburtsdatum IS NOT NULL AND geburtsdatum IS NULL"),
         ("geburtsdatum", "E_DATE_FUTURE", "geburtsdatum > $stichtag"),
         ("zuzug_datum", "E_DATE_FORMAT", "raw_zuzug_datum IS NOT NULL AND zuzug_datum IS NULL"),
         ("zuzug_datum", "E_ZUZUG_AFTER_STICHTAG", "zuzug_datum > $stichtag"),
-        (
-            "art_deutsche_staatsangehoerigkeit",
-            "E_ART_CODE",
-            "art_deutsche_staatsangehoerigkeit NOT IN ('G', 'E', 'O', 'S')",
-        ),
+        ("art_deutsche_staatsangehoerigkeit", "E_ART_CODE", "raw_art_deutsche_staatsangehoerigkeit IS NOT NULL"),
         (
             "art_deutsche_staatsangehoerigkeit",
             "E_ART_FOREIGNER",
-            f"art_deutsche_staatsangehoerigkeit IS NOT NULL AND NOT ({german}) AND staatsangehoerigkeit_1 IS NOT NULL",
+            f"NOT ({_empty('art_deutsche_staatsangehoerigkeit')}) AND NOT ({german}) AND staatsangehoerigkeit_1 IS NOT NULL",
         ),
-        ("familienstand", "E_FAMILIENSTAND", "familienstand NOT IN ('LD', 'VH', 'VW', 'GS', 'LP', 'NB')"),
-        ("religion", "E_RELIGION", "religion NOT IN ('ev', 'rk', 'sonstige', 'keine')"),
+        ("familienstand", "E_FAMILIENSTAND", "raw_familienstand IS NOT NULL"),
+        ("religion", "E_RELIGION", "raw_religion IS NOT NULL"),
     ]
     selects = [
         f"SELECT zeile, '{col}' AS spalte, '{code}' AS code, '' AS detail FROM v WHERE {cond}"
@@ -338,16 +366,20 @@ def _validate(
     )
     # Duplicates: a grouping finds the (rare) repeated keys; only their rows are numbered.
     selects.append("""SELECT zeile, 'ordnungsmerkmal', 'E_DUPLICATE', '' FROM (
-        SELECT zeile, row_number() OVER (PARTITION BY ordnungsmerkmal, wohnungsstatus ORDER BY zeile) AS n
-        FROM v SEMI JOIN (SELECT ordnungsmerkmal, wohnungsstatus FROM v WHERE ordnungsmerkmal IS NOT NULL
-                          GROUP BY ALL HAVING count(*) > 1) d
+        SELECT zeile, row_number() OVER (PARTITION BY ordnungsmerkmal, wohnungsstatus, raw_wohnungsstatus
+                                         ORDER BY zeile) AS n
+        FROM v SEMI JOIN (SELECT ordnungsmerkmal, wohnungsstatus, raw_wohnungsstatus FROM v
+                          WHERE ordnungsmerkmal IS NOT NULL GROUP BY ALL HAVING count(*) > 1) d
              ON d.ordnungsmerkmal = v.ordnungsmerkmal AND d.wohnungsstatus IS NOT DISTINCT FROM v.wohnungsstatus
+             AND d.raw_wohnungsstatus IS NOT DISTINCT FROM v.raw_wohnungsstatus
         ) WHERE n > 1""")
-    for parent in ("elternteil_1", "elternteil_2"):
-        selects.append(
-            f"SELECT zeile, '{parent}', 'W_PARENT_UNKNOWN', '' FROM v WHERE {parent} IS NOT NULL "
-            f"AND {parent} NOT IN (SELECT ordnungsmerkmal FROM v WHERE ordnungsmerkmal IS NOT NULL)"
-        )
+    # Both parent columns against one hash table of the keys (instead of one each).
+    selects.append("""SELECT n.zeile, n.spalte, 'W_PARENT_UNKNOWN', '' FROM (
+            SELECT zeile, 'elternteil_1' AS spalte, elternteil_1 AS schluessel FROM v WHERE elternteil_1 IS NOT NULL
+            UNION ALL
+            SELECT zeile, 'elternteil_2', elternteil_2 FROM v WHERE elternteil_2 IS NOT NULL) n
+        ANTI JOIN (SELECT ordnungsmerkmal FROM v WHERE ordnungsmerkmal IS NOT NULL) o
+            ON o.ordnungsmerkmal = n.schluessel""")
     con.execute("CREATE TEMP TABLE p AS " + " UNION ALL ".join(selects), {"stichtag": stichtag})
     counts = Counter(dict(con.execute("SELECT code, count(*) FROM p GROUP BY code").fetchall()))
     counts.update(p.code for p in problems)
@@ -365,9 +397,8 @@ def _validate(
     if keep:
         if invalid:  # only the rows without errors go on; deleted in place rather than copied
             con.execute(f"DELETE FROM v WHERE zeile IN (SELECT zeile FROM p WHERE {_ERROR_FILTER})")
-        for column in ["raw_geburtsdatum", "raw_zuzug_datum", *(f"raw_{c}" for c in STATE_COLUMNS)]:
+        for column in ["raw_geburtsdatum", "raw_zuzug_datum", *(f"raw_{c}" for c in [*STATE_COLUMNS, *CODE_COLUMNS])]:
             con.execute(f"ALTER TABLE v DROP COLUMN {column}")  # the checks are done; frees their memory at once
-        _compact(con)
         con.execute(f"CREATE OR REPLACE TEMP VIEW {CHECKED} AS SELECT {typed}, zeile FROM v")
     else:
         normalised = con.sql(
@@ -384,29 +415,6 @@ def _validate(
         rows + len(skipped),
         sorted(set(invalid) | set(skipped)),
     )
-
-
-def _compact(con: duckdb.DuckDBPyConnection) -> None:
-    """The other code columns of the checked rows become ENUMs too (1 byte instead of a 16-byte string: at 5 M
-    rows the table is then small enough for the derivation's joins beside it); every remaining value is valid, so the
-    values stay the same. ``try_cast`` because DuckDB also converts the rows just deleted; the non-NULL counts
-    are compared, so a value that did not convert stops the import instead of turning NULL."""
-    from teilhabe.population.store import code_types
-
-    present = [
-        name for (name,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'v'").fetchall()
-    ]
-    types = code_types(con, [name for name in present if name not in STATE_COLUMNS])  # those are ENUMs already
-    if not types:
-        return
-    counting = "SELECT " + ", ".join(f"count({column})" for column in types) + " FROM v"
-    before = con.execute(counting).fetchone()
-    for column, type_name in types.items():
-        con.execute(
-            f"ALTER TABLE v ALTER COLUMN {column} SET DATA TYPE {type_name} USING try_cast({column} AS {type_name})"
-        )
-    if con.execute(counting).fetchone() != before:
-        raise ValueError("Interner Fehler: ein geprüfter Schlüssel ließ sich nicht als Code speichern.")
 
 
 def _state_hints(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -447,6 +455,6 @@ def _planungsraum_problems(con: duckdb.DuckDBPyConnection, defined: dict[str, di
 def _empty(column: str) -> str:
     """The condition "the field is empty"; a parsed or mapped column is NULL also for a value that is not valid,
     whose text ``raw_*`` then keeps."""
-    if column in ("geburtsdatum", "staatsangehoerigkeit_1"):
+    if column in ("geburtsdatum", "staatsangehoerigkeit_1", *CODE_COLUMNS):
         return f"{column} IS NULL AND raw_{column} IS NULL"
     return f"{column} IS NULL"

@@ -228,20 +228,37 @@ def test_surrounding_spaces_are_trimmed_in_every_chunk_and_encoding(tmp_path: An
         assert result.counts == {} and result.normalised == expected, rows[-1]
 
 
-def test_a_checked_code_that_does_not_convert_stops_instead_of_turning_null() -> None:
-    """The checked rows' code columns become ENUMs; a value outside its list (which the checks should have
-    stopped) must never become NULL silently."""
+def test_a_code_outside_its_list_is_reported_as_such_never_as_empty_or_silently_null() -> None:
+    """The code columns are ENUMs of their code lists from the first pass on; a value outside its list keeps its
+    text for the check, so it is reported as that code's error (not as a missing value), and the checked rows carry
+    the ENUM types (1 byte per value)."""
     import duckdb
-    import pytest
 
-    from teilhabe.population import validation
+    from teilhabe.population.validation import CHECKED
 
-    con = duckdb.connect()
-    con.execute("CREATE TEMP TABLE v AS SELECT 'w' AS geschlecht, 'H' AS wohnungsstatus UNION ALL SELECT 'm', 'A'")
-    validation._compact(con)
-    assert con.execute("SELECT typeof(geschlecht), count(*) FROM v GROUP BY 1").fetchall() == [
-        ("ENUM('m', 'w', 'd', 'x')", 2)
+    rows = [
+        row("R02", wohnungsstatus="q"),
+        row("R03", geschlecht="Q"),
+        row("R04", art_deutsche_staatsangehoerigkeit="x", staatsangehoerigkeit_1="475"),
+        row("R05", familienstand="zz"),
+        row("R06", religion="ISLAM"),
+        row("R07", wohnungsstatus="Q"),
+        row("R07", wohnungsstatus="Z"),  # same key, two different invalid statuses: no duplicate
+        row("R09", wohnungsstatus=" h ", geschlecht="W", familienstand="vh", religion="EV"),  # normalised, valid
     ]
-    con.execute("CREATE OR REPLACE TEMP TABLE v AS SELECT 'q' AS geschlecht")
-    with pytest.raises(ValueError, match="nicht als Code"):
-        validation._compact(con)
+    con = duckdb.connect()
+    result = validate(read_extract(csv_text(*rows).encode()), STICHTAG, GEMEINDEN, connection=con, keep=True)
+    assert sorted((p.row, p.column, p.code) for p in result.problems) == [
+        (2, "wohnungsstatus", "E_WOHNUNGSSTATUS"),
+        (3, "geschlecht", "E_GESCHLECHT"),
+        (4, "art_deutsche_staatsangehoerigkeit", "E_ART_CODE"),
+        (4, "art_deutsche_staatsangehoerigkeit", "E_ART_FOREIGNER"),
+        (5, "familienstand", "E_FAMILIENSTAND"),
+        (6, "religion", "E_RELIGION"),
+        (7, "wohnungsstatus", "E_WOHNUNGSSTATUS"),
+        (8, "wohnungsstatus", "E_WOHNUNGSSTATUS"),
+    ]
+    checked = con.execute(
+        f"SELECT wohnungsstatus, geschlecht, familienstand, religion, typeof(geschlecht) FROM {CHECKED}"  # noqa: S608
+    ).fetchall()
+    assert checked == [("H", "w", "VH", "ev", "ENUM('m', 'w', 'd', 'x')")]
