@@ -39,6 +39,21 @@ def test_check_stores_nothing_but_the_report(personas: Any) -> None:
     assert AuditEvent.objects.filter(action="population.import.check", object_id=str(register_import.pk)).exists()
 
 
+def test_check_records_the_files_sha256_of_an_upload_and_of_a_file_on_disk(personas: Any, tmp_path: Path) -> None:
+    """The digest is computed beside the check (in a thread); it must be that of the whole file either way."""
+    import hashlib
+
+    data = csv_text(*valid_rows()).encode("utf-8")
+    path = tmp_path / "auszug.csv"
+    path.write_bytes(data)
+    uploaded = _check(personas, data.decode("utf-8"))
+    from_disk = services.register_import_check(
+        acting_user=None, owner=personas.landkreis, data=path, filename=path.name, stichtag=STICHTAG, stage=False
+    )
+    services.register_import_discard(acting_user=None, register_import=from_disk)
+    assert uploaded.sha256 == from_disk.sha256 == hashlib.sha256(data).hexdigest()
+
+
 def test_commit_stores_counts_and_pseudonymous_store(
     personas: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
