@@ -1,5 +1,5 @@
 """kill -9 of the process committing a register import: no counts, no store file, the import stays checked
-and can be committed again (PostgreSQL, a real second process)."""
+and can be committed again (PostgreSQL, a real second process, held inside its commit's transaction)."""
 
 from __future__ import annotations
 
@@ -47,15 +47,28 @@ def test_kill_9_while_committing_leaves_no_partial_data_and_the_import_can_be_re
         "TEILHABE_POPULATION_DIR": str(base),
         "TEILHABE_PSEUDONYM_KEY": settings.PSEUDONYM_KEY,
     }
-    code = (
-        "from teilhabe.population import services; from teilhabe.population.models import RegisterImport; "
-        f"services.register_import_commit(acting_user=None, register_import=RegisterImport.objects.get(pk='{register_import.pk}'))"
-    )
+    # The second process is held at the worst moment, so the kill does not depend on the machine's speed: the store
+    # file is written (under its temporary name) and the counts are inserted, but the transaction is not committed.
+    marker = base / "counts-inserted"
+    code = f"""
+import time
+from teilhabe.population import services
+from teilhabe.population.models import RegisterImport
+insert = services._insert_counts
+def held(*args, **kwargs):
+    insert(*args, **kwargs)
+    open({str(marker)!r}, "w").close()
+    time.sleep(600)
+services._insert_counts = held
+services.register_import_commit(acting_user=None, register_import=RegisterImport.objects.get(pk={str(register_import.pk)!r}))
+"""
     process = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not list(base.glob("*.parquet.tmp")) and process.poll() is None:
-        time.sleep(0.005)
-    assert list(base.glob("*.parquet.tmp")), "the commit ended before its store file was written"
+    while time.monotonic() < deadline and not marker.exists() and process.poll() is None:
+        time.sleep(0.01)
+    assert marker.exists(), "the commit never reached the insertion of its counts"
+    assert list(base.glob("*.parquet.tmp")), "the store file was not written before the counts"
+    marker.unlink()
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     register_import.refresh_from_db()
