@@ -158,6 +158,29 @@ def test_cli_imports_without_staging_and_dry_run_stores_nothing(
     assert not list(Path(settings.POPULATION_DIR, "uploads").glob("*"))
 
 
+def test_cli_summary_keeps_the_messages_german_and_groups_counts_with_a_full_stop(
+    personas: Any, tmp_path: Path
+) -> None:
+    """The per-code summary of ``import_register``: the messages exactly as on the report page (their commas
+    intact), counts grouped the German way (1.000, not 1,000)."""
+    import io
+
+    from django.core.management import call_command
+
+    from teilhabe.population.problems import Problem
+
+    rows = [row(f"R{i:04d}", familienstand="ZZ") for i in range(1000)]
+    path = tmp_path / "auszug.csv"
+    path.write_text(csv_text(*rows), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_register", str(path), "--stichtag", "2025-12-31", "--dry-run", stdout=out)
+    message = Problem(0, "…", "E_FAMILIENSTAND").message
+    assert "," in message  # "LD, VH, VW, …": the commas must survive
+    lines = [line.strip() for line in out.getvalue().splitlines()]
+    assert lines[0].startswith("1.000 Zeilen, 1.000 Fehler, 0 Warnungen")
+    assert f"1.000× Fehler: {message} [E_FAMILIENSTAND]" in lines
+
+
 def test_demo_builder_imports_two_stichtage_once(regions: None, personas: Any) -> None:
     from teilhabe.core.demo import DemoDistrict
     from teilhabe.population.demo import build_demo

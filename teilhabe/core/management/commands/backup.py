@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from teilhabe.core.backup import BackupError, backup
+from teilhabe.lib.formats import format_int
 
 
 class Command(BaseCommand):
@@ -19,4 +20,4 @@ class Command(BaseCommand):
             path = backup(options["out"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Sicherung geschrieben: {path} ({path.stat().st_size:,} Bytes)".replace(",", "."))
+        self.stdout.write(f"Sicherung geschrieben: {path} ({format_int(path.stat().st_size)} Bytes)")

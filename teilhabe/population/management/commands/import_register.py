@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from teilhabe.accounts.models import Organisation, OrganisationKind
+from teilhabe.lib.formats import format_int, format_number
 from teilhabe.population import services
 from teilhabe.population.problems import ERROR, MESSAGES, Problem
 
@@ -61,14 +62,12 @@ class Command(BaseCommand):
             stage=False,
         )
         self.stdout.write(
-            f"{register_import.rows_total} Zeilen, {register_import.error_count} Fehler, "
-            f"{register_import.warning_count} Warnungen ({register_import.encoding or 'xlsx'}"
+            f"{format_int(register_import.rows_total)} Zeilen, {format_int(register_import.error_count)} Fehler, "
+            f"{format_int(register_import.warning_count)} Warnungen ({register_import.encoding or 'xlsx'}"
             f"{', Trennzeichen ' + register_import.delimiter if register_import.delimiter else ''})."
         )
         for code, count in sorted(register_import.problem_counts.items()):
-            self.stdout.write(
-                f"  {count:>9,}× {_severity(code)}: {Problem(0, '…', code).message} [{code}]".replace(",", ".")
-            )
+            self.stdout.write(f"  {format_int(count):>9}× {_severity(code)}: {Problem(0, '…', code).message} [{code}]")
         if register_import.problems:
             shown = min(len(register_import.problems), 50)
             self.stdout.write(f"Die ersten {shown} Meldungen:" if shown > 1 else "Die Meldung:")
@@ -92,11 +91,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["verbosity"] >= 2:
             self.stdout.write(
-                "Sekunden: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in vars(timings).items() if seconds)
+                "Sekunden: "
+                + "; ".join(f"{name} {format_number(seconds, 2)}" for name, seconds in vars(timings).items() if seconds)
             )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Übernommen: Stichtag {register_import.stichtag:%d.%m.%Y}, "
-                f"{register_import.population} Einwohner/innen."
+                f"{format_int(register_import.population)} Einwohner/innen."
             )
         )
