@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from teilhabe.audit.checkpoint import write_checkpoint
+from teilhabe.lib.formats import format_int
 
 
 class Command(BaseCommand):
@@ -12,4 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         checkpoint = write_checkpoint("scheduled")
-        self.stdout.write(f"Kontrollpunkt: {checkpoint.count} Einträge, letzter {checkpoint.last_id}.")
+        self.stdout.write(f"Kontrollpunkt: {format_int(checkpoint.count)} Einträge, letzter {checkpoint.last_id}.")

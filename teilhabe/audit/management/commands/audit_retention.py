@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from teilhabe.audit.retention import purge_expired
+from teilhabe.lib.formats import format_datetime, format_int
 
 
 class Command(BaseCommand):
@@ -16,4 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = purge_expired(dry_run=options["dry_run"])
         verb = "würden gelöscht" if options["dry_run"] else "gelöscht"
-        self.stdout.write(f"Protokoll: {result['removed']} Einträge vor {result['before']} {verb}.")
+        before = format_datetime(datetime.fromisoformat(str(result["before"])))
+        self.stdout.write(f"Protokoll: {format_int(int(result['removed']))} Einträge vor dem {before} {verb}.")

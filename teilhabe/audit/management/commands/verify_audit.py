@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from teilhabe.audit.checkpoint import verify_all
+from teilhabe.lib.formats import format_int
 
 
 class Command(BaseCommand):
@@ -26,4 +27,4 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         if problems:
             raise CommandError(f"Audit-Protokoll verändert: {len(problems)} Problem(e) in {count} Einträgen.")
-        self.stdout.write(self.style.SUCCESS(f"Audit-Protokoll in Ordnung: {count} Einträge geprüft."))
+        self.stdout.write(self.style.SUCCESS(f"Audit-Protokoll in Ordnung: {format_int(count)} Einträge geprüft."))

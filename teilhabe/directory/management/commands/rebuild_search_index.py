@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 
 from teilhabe.directory.search import bump_content_version
 from teilhabe.directory.searchindex import index_offers
+from teilhabe.lib.formats import format_int, format_number
 
 
 class Command(BaseCommand):
@@ -18,4 +19,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rows = index_offers()
         bump_content_version()
-        self.stdout.write(f"Suchindex neu aufgebaut: {rows} Einträge in {time.perf_counter() - started:.1f} s.")
+        self.stdout.write(
+            f"Suchindex neu aufgebaut: {format_int(rows)} Einträge in {format_number(time.perf_counter() - started, 1)} s."
+        )

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from teilhabe.lib.formats import format_int
 from teilhabe.linkage.keys import reindex, reindex_missing
 
 
@@ -28,4 +29,4 @@ class Command(BaseCommand):
             count = len(ids)
         else:
             count = reindex_missing()
-        self.stdout.write(f"Suchschlüssel für {count} Akten aufgebaut.")
+        self.stdout.write(f"Suchschlüssel für {format_int(count)} Akten aufgebaut.")

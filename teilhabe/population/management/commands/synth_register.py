@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow.csv as pacsv
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from teilhabe.lib.formats import format_int, format_number
 from teilhabe.population.synth import specs_from_db, synthesise
 
 
@@ -36,8 +37,8 @@ class Command(BaseCommand):
         if options["out"]:
             pacsv.write_csv(table, str(Path(options["out"])), write_options=write_options)
             self.stderr.write(
-                f"{table.num_rows} Zeilen ({len(specs)} Gemeinden) in "
-                f"{time.perf_counter() - started:.1f} s nach {options['out']} geschrieben."
+                f"{format_int(table.num_rows)} Zeilen ({len(specs)} Gemeinden) in "
+                f"{format_number(time.perf_counter() - started, 1)} s nach {options['out']} geschrieben."
             )
         else:
             pacsv.write_csv(table, sys.stdout.buffer, write_options=write_options)

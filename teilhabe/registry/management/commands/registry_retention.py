@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from teilhabe.lib.formats import format_int
 from teilhabe.registry.retention import apply_retention
 
 
@@ -21,4 +22,4 @@ class Command(BaseCommand):
         if not report:
             self.stdout.write("  nichts fällig")
         for key, count in sorted(report.items()):
-            self.stdout.write(f"  {key}: {count}")
+            self.stdout.write(f"  {key}: {format_int(count)}")
