@@ -120,7 +120,7 @@ def read_extract(data: bytes | Path, filename: str = "", *, stream: bool = False
         else:
             check_upload(data, name, "register")  # type: ignore[arg-type]
     except UploadRefused as refused:
-        return ReadResult(None, problems=[Problem(0, str(refused), "E_FILE_REFUSED")])
+        return ReadResult(None, problems=[Problem(0, "", "E_FILE_REFUSED", str(refused))])
     if workbook:
         return _read_workbook(path.read_bytes() if path is not None else data, filename)  # type: ignore[arg-type]
     if path is not None:
@@ -347,11 +347,10 @@ def _read_workbook(data: bytes, filename: str) -> ReadResult:
         return ReadResult(None, read.file_format.lower() or "xlsx", problems=_read_problems(read.problems))
     (_header_line, header), body = read.rows[0], read.rows[1:]
     names = [_cell(v).strip().lower() for v in header]
-    columns = {
-        name: pa.array([_cell(row[i]) if i < len(row) else "" for _line, row in body], type=pa.string())
-        for i, name in enumerate(names)
-        if name
-    }
-    table = pa.table(columns) if columns else pa.table({})
+    kept = [(i, name) for i, name in enumerate(names) if name]  # a name twice stays twice (E_COLUMN_DUPLICATE)
+    arrays = [
+        pa.array([_cell(row[i]) if i < len(row) else "" for _line, row in body], type=pa.string()) for i, _ in kept
+    ]
+    table = pa.Table.from_arrays(arrays, names=[name for _, name in kept]) if kept else pa.table({})
     table = table.append_column("zeile", pa.array([line for line, _row in body], type=pa.int64()))
     return ReadResult(table, read.file_format.lower())

@@ -25,13 +25,14 @@ ERROR, WARNING = "error", "warning"
 # Stable codes → (severity, German message; {column} is filled in).
 MESSAGES: dict[str, tuple[str, str]] = {
     "E_FILE_EMPTY": (ERROR, "Die Datei ist leer oder hat keine Kopfzeile."),
-    "E_FILE_REFUSED": (ERROR, "{column}"),
+    "E_FILE_REFUSED": (ERROR, "Die Datei wurde nicht angenommen."),
     "E_FILE_FORMAT": (ERROR, "Die Datei ist weder eine lesbare CSV- noch eine XLSX-Datei."),
     "E_FILE_ENCODING": (ERROR, "Die Zeichenkodierung ist weder UTF-8, UTF-16 noch Windows-1252."),
     "E_ENCODING_MIXED": (ERROR, "Die Datei mischt Zeichenkodierungen."),
     "E_ENCODING_ROW": (ERROR, "Die Zeile lässt sich in der Zeichenkodierung der Datei nicht lesen."),
     "E_NO_ROWS": (ERROR, "Die Datei enthält nur die Kopfzeile, keine Datenzeilen."),
     "E_COLUMN_MISSING": (ERROR, "Pflichtspalte „{column}“ fehlt in der Kopfzeile."),
+    "E_COLUMN_DUPLICATE": (ERROR, "Die Spalte „{column}“ steht mehrfach in der Kopfzeile."),
     "W_COLUMN_UNKNOWN": (WARNING, "Unbekannte Spalte „{column}“ wird ignoriert."),
     "E_ROW_COLUMNS": (ERROR, "Die Zeile hat nicht die Spaltenzahl der Kopfzeile."),
     "E_REQUIRED": (ERROR, "Pflichtfeld „{column}“ ist leer."),
@@ -40,7 +41,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E_AGS_OUTSIDE": (ERROR, "Der Gemeindeschlüssel gehört zu keiner Gemeinde des Kreises."),
     "E_WOHNUNGSSTATUS": (ERROR, "Wohnungsstatus muss H, N oder A sein."),
     "E_GESCHLECHT": (ERROR, "Geschlecht muss m, w, d oder x sein."),
-    "E_DATE_FORMAT": (ERROR, "„{column}“ ist kein gültiges Datum (JJJJ-MM-TT, JJJJ-MM oder TT.MM.JJJJ)."),
+    "E_DATE_FORMAT": (
+        ERROR,
+        "„{column}“ ist kein gültiges Datum (TT.MM.JJJJ oder JJJJ-MM-TT mit vierstelligem Jahr; "
+        "beim Geburtsdatum auch JJJJ-MM).",
+    ),
+    "E_DATE_RANGE": (ERROR, "„{column}“ liegt vor dem 01.01.1890; bitte das Jahr prüfen."),
     "E_DATE_FUTURE": (ERROR, "„{column}“ liegt nach dem Stichtag."),
     "E_ZUZUG_AFTER_STICHTAG": (ERROR, "Das Zuzugsdatum liegt nach dem Stichtag."),
     "E_STATE_UNKNOWN": (ERROR, "„{column}“ ist kein bekannter Staatsschlüssel (3-stellig oder ISO 3166)."),

@@ -57,12 +57,16 @@ class Validation:
         return self.rows_total - len(self.invalid_rows)
 
 
-# Dates: the common shape JJJJ-MM-TT is parsed directly by ``try_strptime`` (only where the fifth character is
-# a hyphen, since a failing ``try_strptime`` is slow); everything else goes through one regular expression
+# Dates: the common shape JJJJ-MM-TT is parsed directly by ``try_strptime`` (only where the first hyphen is the
+# fifth character: a failing ``try_strptime`` is slow, and "00-1-1" would be the year 0); everything else goes
+# through one regular expression
 # that finds which of the accepted shapes a date has and its parts, which are then cast once. Same verdicts
-# as DuckDB's ``try_strptime`` over ['%Y-%m-%d', '%d.%m.%Y', '%Y-%m'] (year 1–4 digits, month and day
+# as DuckDB's ``try_strptime`` over ['%Y-%m-%d', '%d.%m.%Y', '%Y-%m'] for a four-digit year (month and day
 # 1–2 digits; impossible dates such as 30.02. are invalid), which the tests check against that expression.
-_DATE_SHAPES = r"^(?:(\d{1,4})-(\d{1,2})(?:-(\d{1,2}))?|(\d{1,2})\.(\d{1,2})\.(\d{1,4}))$"
+# A two-digit year ("01.06.90", as Excel exports write it) is not a date: read as the year 90 it would put the
+# person among the 65+; ``EARLIEST_DATE`` catches the four-digit placeholders ("0000-01-01", "1800-01-01").
+EARLIEST_DATE = "1890-01-01"
+_DATE_SHAPES = r"^(?:(\d{4})-(\d{1,2})(?:-(\d{1,2}))?|(\d{1,2})\.(\d{1,2})\.(\d{4}))$"
 _DATE_PARTS = "['iso_y', 'iso_m', 'iso_d', 'de_d', 'de_m', 'de_y']"
 
 
@@ -91,7 +95,7 @@ def date_columns_sql(column: str, name: str, *, trimmed: bool = False) -> str:
     one query level up."""
     text = column if trimmed else f"trim({column})"
     return (
-        f"CASE WHEN substr({text}, 5, 1) = '-' THEN try_strptime({text}, '%Y-%m-%d')::DATE END AS {name}_iso, "
+        f"CASE WHEN strpos({text}, '-') = 5 THEN try_strptime({text}, '%Y-%m-%d')::DATE END AS {name}_iso, "
         f"CASE WHEN {name}_iso IS NULL THEN {date_parts_sql(column, trimmed=trimmed)} END AS {name}_teile"
     )
 
@@ -124,12 +128,14 @@ def validate(
     con = connection or duckdb.connect()
     kept = False
     try:
+        names = [name for name in source.schema.names if name != "zeile"]
+        duplicated = sorted({name for name in names if names.count(name) > 1})
         present = _load(con, source, gemeinden, read.plain, read.spaced)
         del source
         if read.unreadable:
             problems = [Problem(0, "", "E_FILE_FORMAT")]
             return Validation(None, problems, {"E_FILE_FORMAT": 1}, 0, [])
-        result = _validate(con, read, present, stichtag, limit, planungsraeume or {}, keep)
+        result = _validate(con, read, present, stichtag, limit, planungsraeume or {}, keep, duplicated)
         kept = keep and result.normalised is None and result.rows_valid > 0
         return result
     finally:
@@ -299,6 +305,7 @@ def _validate(
     limit: int,
     planungsraeume: dict[str, dict[str, str]],
     keep: bool,
+    duplicated: list[str],
 ) -> Validation:
     problems = list(read.problems)  # complete now that the rows are loaded
     ((rows,),) = con.execute("SELECT count(*) FROM v").fetchall()
@@ -310,7 +317,10 @@ def _validate(
     missing = [name for name in REQUIRED if name not in present]
     for name in missing:
         problems.append(Problem(1, name, "E_COLUMN_MISSING"))
-    if missing:
+    # A column named twice: which one holds the values is a guess, so no row is read from the file.
+    for name in duplicated:
+        problems.append(Problem(1, name, "E_COLUMN_DUPLICATE"))
+    if missing or duplicated:
         counts = Counter(p.code for p in problems)
         lines = [line for (line,) in con.execute("SELECT zeile FROM v ORDER BY zeile").fetchall()]
         return Validation(None, problems, dict(counts), rows, lines)
@@ -328,8 +338,10 @@ def _validate(
         ("geschlecht", "E_GESCHLECHT", "raw_geschlecht IS NOT NULL"),
         ("geburtsdatum", "E_DATE_FORMAT", "raw_geburtsdatum IS NOT NULL AND geburtsdatum IS NULL"),
         ("geburtsdatum", "E_DATE_FUTURE", "geburtsdatum > $stichtag"),
+        ("geburtsdatum", "E_DATE_RANGE", f"geburtsdatum < DATE '{EARLIEST_DATE}'"),
         ("zuzug_datum", "E_DATE_FORMAT", "raw_zuzug_datum IS NOT NULL AND zuzug_datum IS NULL"),
         ("zuzug_datum", "E_ZUZUG_AFTER_STICHTAG", "zuzug_datum > $stichtag"),
+        ("zuzug_datum", "E_DATE_RANGE", f"zuzug_datum < DATE '{EARLIEST_DATE}'"),
         ("art_deutsche_staatsangehoerigkeit", "E_ART_CODE", "raw_art_deutsche_staatsangehoerigkeit IS NOT NULL"),
         (
             "art_deutsche_staatsangehoerigkeit",

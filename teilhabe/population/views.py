@@ -46,8 +46,13 @@ def _get_import_for_user(request: HttpRequest, pk: str) -> RegisterImport:
 
 @staff_required((VIEW_PERMISSION, GEMEINDE_PERMISSION))
 def home(request: HttpRequest) -> HttpResponse:
+    can_import = has_permission(request.user, IMPORT_PERMISSION)
+    return render(request, "population/home.html", _home_context(request, UploadForm() if can_import else None))
+
+
+def _home_context(request: HttpRequest, form: UploadForm | None) -> dict[str, object]:
+    """The overview page's context; ``form`` the upload form (a bound one with its errors after a failed upload)."""
     scope = scope_for(request.user)
-    visible = scope.imports(request.user)
     can_import = has_permission(request.user, IMPORT_PERMISSION)
     checks = []
     if can_import:
@@ -56,21 +61,17 @@ def home(request: HttpRequest) -> HttpResponse:
             .exclude(status=RegisterImport.Status.COMMITTED)
             .order_by("-created_at")[:10]
         )
-    return render(
-        request,
-        "population/home.html",
-        {
-            "committed": selectors.committed_imports(visible),
-            "checks": checks,
-            "can_import": can_import,
-            "form": UploadForm() if can_import else None,
-            "scope": scope,
-            "own_gemeinden": _own_gemeinden(scope),
-            "can_release": has_permission(request.user, RELEASE_PERMISSION),
-            # the comparison lists every Gemeinde of the Kreis: not for a Gemeinde that sees only its own
-            "can_compare": has_permission(request.user, VIEW_PERMISSION),
-        },
-    )
+    return {
+        "committed": selectors.committed_imports(scope.imports(request.user)),
+        "checks": checks,
+        "can_import": can_import,
+        "form": form,
+        "scope": scope,
+        "own_gemeinden": _own_gemeinden(scope),
+        "can_release": has_permission(request.user, RELEASE_PERMISSION),
+        # the comparison lists every Gemeinde of the Kreis: not for a Gemeinde that sees only its own
+        "can_compare": has_permission(request.user, VIEW_PERMISSION),
+    }
 
 
 def _own_gemeinden(scope: PopulationScope) -> list[tuple[str, str]]:
@@ -88,17 +89,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or owner is None:
         if owner is None:
             form.add_error(None, _("Sie gehören keiner Organisation mit Importrecht an."))
-        return render(
-            request,
-            "population/home.html",
-            {
-                "committed": selectors.committed_imports(scope_for(request.user).imports(request.user)),
-                "checks": [],
-                "can_import": True,
-                "form": form,
-            },
-            status=400,
-        )
+        return render(request, "population/home.html", _home_context(request, form), status=400)
     upload_file = form.cleaned_data["datei"]
     register_import = services.register_import_check(
         acting_user=request.user,

@@ -262,3 +262,55 @@ def test_a_code_outside_its_list_is_reported_as_such_never_as_empty_or_silently_
         f"SELECT wohnungsstatus, geschlecht, familienstand, religion, typeof(geschlecht) FROM {CHECKED}"  # noqa: S608
     ).fetchall()
     assert checked == [("H", "w", "VH", "ev", "ENUM('m', 'w', 'd', 'x')")]
+
+
+def test_a_two_digit_year_is_no_date_and_a_placeholder_year_is_an_error_never_a_65_plus_resident() -> None:
+    """Excel writes "01.06.90"; read as the year 90 the person was counted among the 65+ (found by trying the
+    product). Four-digit placeholders such as 0000-01-01 or 1800-01-01 are refused as implausible."""
+    rows = [
+        row("R02", geburtsdatum="01.06.90"),
+        row("R03", geburtsdatum="90-06-01"),
+        row("R04", geburtsdatum="0000-01-01"),
+        row("R05", geburtsdatum="1800-01-01"),
+        row("R06", zuzug_datum="15.3.05"),
+        row("R07", zuzug_datum="1889-12-31"),
+        row("R08", geburtsdatum="1.6.1990", zuzug_datum="1890-01-01"),  # valid: the earliest accepted date
+    ]
+    result = _check(csv_text(*rows))
+    assert sorted((p.row, p.column, p.code) for p in result.problems) == [
+        (2, "geburtsdatum", "E_DATE_FORMAT"),
+        (3, "geburtsdatum", "E_DATE_FORMAT"),
+        (4, "geburtsdatum", "E_DATE_RANGE"),
+        (5, "geburtsdatum", "E_DATE_RANGE"),
+        (6, "zuzug_datum", "E_DATE_FORMAT"),
+        (7, "zuzug_datum", "E_DATE_RANGE"),
+    ]
+    assert result.normalised.to_pylist()[0]["geburtsdatum"] == date(1990, 6, 1)
+
+
+def test_a_column_named_twice_is_an_error_in_csv_and_workbook_not_a_silent_choice() -> None:
+    """With "geschlecht" twice, which column holds the values is a guess; before, the first one silently won."""
+    header = HEADER.replace("religion", "geschlecht")
+    rows = [row("R02", religion="Q"), row("R03", religion="Q")]
+    result = _check(csv_text(*rows, header=header))
+    assert (1, "geschlecht", "E_COLUMN_DUPLICATE") in {(p.row, p.column, p.code) for p in result.problems}
+    assert result.rows_valid == 0 and result.normalised is None
+    assert "„geschlecht“ steht mehrfach in der Kopfzeile" in next(
+        p.message for p in result.problems if p.code == "E_COLUMN_DUPLICATE"
+    )
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header.split(";"))
+    for text in rows:
+        sheet.append(text.split(";"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = validate(read_extract(buffer.getvalue(), "auszug.xlsx"), STICHTAG, GEMEINDEN)
+    assert result.counts.get("E_COLUMN_DUPLICATE") == 1 and result.rows_valid == 0
+
+
+def test_a_refused_file_says_why_once_in_the_message_not_in_the_column() -> None:
+    result = _check(b"\x00\x01binary" * 200, "auszug.csv")
+    (problem,) = result.problems
+    assert problem.code == "E_FILE_REFUSED" and problem.column == "" and problem.row == 0
+    assert problem.message.startswith("Die Datei wurde nicht angenommen. ") and problem.detail in problem.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,32 @@ def test_cli_summary_keeps_the_messages_german_and_groups_counts_with_a_full_sto
     lines = [line.strip() for line in out.getvalue().splitlines()]
     assert lines[0].startswith("1.000 Zeilen, 1.000 Fehler, 0 Warnungen")
     assert f"1.000× Fehler: {message} [E_FAMILIENSTAND]" in lines
+
+
+def test_cli_refuses_what_is_not_an_import_with_a_german_message_and_says_what_it_replaced(
+    personas: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "auszug.csv"
+    path.write_text(csv_text(*valid_rows()), encoding="utf-8")
+    for args, message in [
+        ([str(tmp_path), "--stichtag", "31.12.2025"], "ist keine Datei"),
+        ([str(path), "--stichtag", "31.12.2025", "--kreis", "99999"], "Kreis „99999“ ist nicht angelegt"),
+        ([str(path), "--stichtag", "31.12.2025", "--organisation", "999999"], "Keine Organisation mit der ID 999999"),
+        ([str(path), "--stichtag", "31.13.2025"], "„31.13.2025“ ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT)"),
+    ]:
+        with pytest.raises(CommandError, match=re.escape(message)):
+            call_command("import_register", *args)
+    assert not RegisterImport.objects.exists()
+    for _ in range(2):  # the German date is accepted; the second import says what it replaced
+        out = io.StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("import_register", str(path), "--stichtag", "31.12.2025", stdout=out)
+    assert "Übernommen: Stichtag 31.12.2025, 13 Einwohner/innen." in out.getvalue()
+    assert "Ersetzt den bisherigen Import zu diesem Stichtag (auszug.csv, übernommen am " in out.getvalue()
 
 
 def test_demo_builder_imports_two_stichtage_once(regions: None, personas: Any) -> None:

@@ -119,6 +119,29 @@ def test_upload_report_failed_rows_and_commit(
     assert register_import.status == RegisterImport.Status.COMMITTED and register_import.valid_rows_only
 
 
+def test_a_refused_upload_shows_the_same_overview_as_the_page_itself_plus_the_error(statistik: Any) -> None:
+    """Found by trying the product: the error page after a refused upload lost the overview's links and its list
+    of checks and showed the text meant for a Gemeinde without released tables."""
+    client = login_verified(Client(), statistik)
+    services.register_import_check(
+        acting_user=statistik,
+        owner=statistik.memberships.first().organisation,
+        data=csv_text(*valid_rows()).encode(),
+        filename="frueher.csv",
+        stichtag=STICHTAG,
+    )
+    overview = client.get(reverse("population:home")).content.decode()
+    response = client.post(
+        reverse("population:upload"),
+        {"datei": SimpleUploadedFile("auszug", b"a;b\n1;2\n", content_type="text/plain"), "stichtag": "2025-12-31"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "frueher.csv" in overview and "frueher.csv" in page
+    assert "Für Ihre Gemeinde" not in overview and "Für Ihre Gemeinde" not in page
+    assert 'class="kern-alert kern-alert--danger"' in page or "errorlist" in page or "kern-error" in page
+
+
 def test_tables_exports_and_comparison_are_protected_and_audited(statistik: Any, committed: Any) -> None:
     client = login_verified(Client(), statistik)
     page = client.get(reverse("population:tables")).content.decode()
