@@ -58,6 +58,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E_FAMILIENSTAND": (ERROR, "Familienstand muss LD, VH, VW, GS, LP oder NB sein."),
     "E_RELIGION": (ERROR, "Religion muss ev, rk, sonstige oder keine sein."),
     "E_DUPLICATE": (ERROR, "Ordnungsmerkmal und Wohnungsstatus kommen mehrfach vor."),
+    "E_WOHNUNGSSTATUS_CONFLICT": (
+        ERROR,
+        "Zum selben Ordnungsmerkmal gibt es eine alleinige Wohnung (A) und eine weitere Wohnung; "
+        "die Person würde doppelt gezählt.",
+    ),
+    "E_ZUZUG_BEFORE_BIRTH": (ERROR, "Das Zuzugsdatum liegt vor dem Geburtsdatum."),
+    "E_PARENT_SELF": (ERROR, "„{column}“ verweist auf die Person selbst."),
     "W_PARENT_UNKNOWN": (WARNING, "„{column}“ verweist auf keine Person im Auszug."),
     "E_PLANUNGSRAUM_UNKNOWN": (ERROR, "Der Planungsraum ist für diese Gemeinde nicht definiert."),
     "W_PLANUNGSRAUM_UNDEFINED": (

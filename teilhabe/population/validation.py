@@ -30,7 +30,7 @@ from teilhabe.population.problems import ERROR, MESSAGES, REQUIRED, STATE_COLUMN
 if TYPE_CHECKING:
     from teilhabe.population.importer import ReadResult
 
-_LOOKUPS = ("aliases", "gemeinden", "state_hints", "planungsraum_problems")  # temporary tables of ``validate``
+_LOOKUPS = ("aliases", "gemeinden", "state_hints", "planungsraum_problems", "mehrfach")  # temporary tables of ``validate``
 CHECKED = "checked"  # the view of the checked rows left in the connection by ``validate(..., keep=True)``
 _ERRORS = tuple(code for code, (severity, _m) in MESSAGES.items() if severity == ERROR)
 _ERROR_FILTER = "code IN (" + ",".join(f"'{c}'" for c in _ERRORS) + ")"
@@ -342,6 +342,9 @@ def _validate(
         ("zuzug_datum", "E_DATE_FORMAT", "raw_zuzug_datum IS NOT NULL AND zuzug_datum IS NULL"),
         ("zuzug_datum", "E_ZUZUG_AFTER_STICHTAG", "zuzug_datum > $stichtag"),
         ("zuzug_datum", "E_DATE_RANGE", f"zuzug_datum < DATE '{EARLIEST_DATE}'"),
+        ("zuzug_datum", "E_ZUZUG_BEFORE_BIRTH", "zuzug_datum < geburtsdatum"),
+        ("elternteil_1", "E_PARENT_SELF", "elternteil_1 = ordnungsmerkmal"),
+        ("elternteil_2", "E_PARENT_SELF", "elternteil_2 = ordnungsmerkmal"),
         ("art_deutsche_staatsangehoerigkeit", "E_ART_CODE", "raw_art_deutsche_staatsangehoerigkeit IS NOT NULL"),
         (
             "art_deutsche_staatsangehoerigkeit",
@@ -376,15 +379,21 @@ def _validate(
         "SEMI JOIN planungsraum_problems b ON b.ags = v.ags AND b.planungsraum = v.planungsraum "
         "AND b.code = 'W_PLANUNGSRAUM_UNDEFINED' GROUP BY v.ags"
     )
-    # Duplicates: a grouping finds the (rare) repeated keys; only their rows are numbered.
+    # Keys on more than one row: a grouping finds the (rare) repeated keys, and only their rows are looked at.
+    # A second row with the same key and status is a duplicate; a sole dwelling ("A") beside any other dwelling
+    # of the same person contradicts itself, and would count the person twice (A and H both count).
+    con.execute("""CREATE OR REPLACE TEMP TABLE mehrfach AS
+        SELECT zeile, ordnungsmerkmal, wohnungsstatus, raw_wohnungsstatus FROM v
+        SEMI JOIN (SELECT ordnungsmerkmal FROM v WHERE ordnungsmerkmal IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d
+            ON d.ordnungsmerkmal = v.ordnungsmerkmal""")
     selects.append("""SELECT zeile, 'ordnungsmerkmal', 'E_DUPLICATE', '' FROM (
         SELECT zeile, row_number() OVER (PARTITION BY ordnungsmerkmal, wohnungsstatus, raw_wohnungsstatus
                                          ORDER BY zeile) AS n
-        FROM v SEMI JOIN (SELECT ordnungsmerkmal, wohnungsstatus, raw_wohnungsstatus FROM v
-                          WHERE ordnungsmerkmal IS NOT NULL GROUP BY ALL HAVING count(*) > 1) d
-             ON d.ordnungsmerkmal = v.ordnungsmerkmal AND d.wohnungsstatus IS NOT DISTINCT FROM v.wohnungsstatus
-             AND d.raw_wohnungsstatus IS NOT DISTINCT FROM v.raw_wohnungsstatus
-        ) WHERE n > 1""")
+        FROM mehrfach) WHERE n > 1""")
+    selects.append("""SELECT zeile, 'wohnungsstatus', 'E_WOHNUNGSSTATUS_CONFLICT', '' FROM mehrfach
+        QUALIFY bool_or(wohnungsstatus = 'A') OVER (PARTITION BY ordnungsmerkmal)
+            AND count(DISTINCT coalesce(wohnungsstatus::VARCHAR, raw_wohnungsstatus))
+                OVER (PARTITION BY ordnungsmerkmal) > 1""")
     # Both parent columns against one hash table of the keys (instead of one each).
     selects.append("""SELECT n.zeile, n.spalte, 'W_PARENT_UNKNOWN', '' FROM (
             SELECT zeile, 'elternteil_1' AS spalte, elternteil_1 AS schluessel FROM v WHERE elternteil_1 IS NOT NULL

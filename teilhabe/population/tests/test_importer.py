@@ -273,8 +273,9 @@ def test_a_two_digit_year_is_no_date_and_a_placeholder_year_is_an_error_never_a_
         row("R04", geburtsdatum="0000-01-01"),
         row("R05", geburtsdatum="1800-01-01"),
         row("R06", zuzug_datum="15.3.05"),
-        row("R07", zuzug_datum="1889-12-31"),
-        row("R08", geburtsdatum="1.6.1990", zuzug_datum="1890-01-01"),  # valid: the earliest accepted date
+        row("R07", geburtsdatum="1890-01-01", zuzug_datum="1889-12-31"),  # also before the birth
+        row("R08", geburtsdatum="1890-01-01"),  # valid: the earliest accepted date
+        row("R09", geburtsdatum="1.6.1990"),
     ]
     result = _check(csv_text(*rows))
     assert sorted((p.row, p.column, p.code) for p in result.problems) == [
@@ -284,8 +285,9 @@ def test_a_two_digit_year_is_no_date_and_a_placeholder_year_is_an_error_never_a_
         (5, "geburtsdatum", "E_DATE_RANGE"),
         (6, "zuzug_datum", "E_DATE_FORMAT"),
         (7, "zuzug_datum", "E_DATE_RANGE"),
+        (7, "zuzug_datum", "E_ZUZUG_BEFORE_BIRTH"),
     ]
-    assert result.normalised.to_pylist()[0]["geburtsdatum"] == date(1990, 6, 1)
+    assert [r["geburtsdatum"] for r in result.normalised.to_pylist()] == [date(1890, 1, 1), date(1990, 6, 1)]
 
 
 def test_a_column_named_twice_is_an_error_in_csv_and_workbook_not_a_silent_choice() -> None:
@@ -314,3 +316,33 @@ def test_a_refused_file_says_why_once_in_the_message_not_in_the_column() -> None
     (problem,) = result.problems
     assert problem.code == "E_FILE_REFUSED" and problem.column == "" and problem.row == 0
     assert problem.message.startswith("Die Datei wurde nicht angenommen. ") and problem.detail in problem.message
+
+
+def test_contradictions_within_a_person_are_errors_not_double_counts() -> None:
+    """A sole dwelling ("A") beside another dwelling of the same key counted the person twice (A and H both count);
+    a move-in before birth and a person named as their own parent were accepted (found by trying the product)."""
+    rows = [
+        row("R02", wohnungsstatus="A"),
+        row("R02", wohnungsstatus="H"),  # line 3
+        row("R04", wohnungsstatus="A"),
+        row("R04", wohnungsstatus="N"),  # line 5
+        row("R06", wohnungsstatus="H"),
+        row("R06", wohnungsstatus="N"),  # main and secondary dwelling: fine
+        row("R08", geburtsdatum="2020-01-01", zuzug_datum="2010-05-05"),
+        row("R09", elternteil_1="R09"),
+        row("R10", elternteil_2="R10"),
+        row("R11", wohnungsstatus="A"),
+        row("R11", wohnungsstatus="A"),  # line 12: a duplicate, not also a conflict
+    ]
+    result = _check(csv_text(*rows))
+    assert sorted((p.row, p.column, p.code) for p in result.problems) == [
+        (2, "wohnungsstatus", "E_WOHNUNGSSTATUS_CONFLICT"),
+        (3, "wohnungsstatus", "E_WOHNUNGSSTATUS_CONFLICT"),
+        (4, "wohnungsstatus", "E_WOHNUNGSSTATUS_CONFLICT"),
+        (5, "wohnungsstatus", "E_WOHNUNGSSTATUS_CONFLICT"),
+        (8, "zuzug_datum", "E_ZUZUG_BEFORE_BIRTH"),
+        (9, "elternteil_1", "E_PARENT_SELF"),
+        (10, "elternteil_2", "E_PARENT_SELF"),
+        (12, "ordnungsmerkmal", "E_DUPLICATE"),
+    ]
+    assert result.rows_valid == 3  # lines 6, 7, 11
