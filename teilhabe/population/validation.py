@@ -30,7 +30,13 @@ from teilhabe.population.problems import ERROR, MESSAGES, REQUIRED, STATE_COLUMN
 if TYPE_CHECKING:
     from teilhabe.population.importer import ReadResult
 
-_LOOKUPS = ("aliases", "gemeinden", "state_hints", "planungsraum_problems", "mehrfach")  # temporary tables of ``validate``
+_LOOKUPS = (
+    "aliases",
+    "gemeinden",
+    "state_hints",
+    "planungsraum_problems",
+    "mehrfach",
+)  # temporary tables of ``validate``
 CHECKED = "checked"  # the view of the checked rows left in the connection by ``validate(..., keep=True)``
 _ERRORS = tuple(code for code, (severity, _m) in MESSAGES.items() if severity == ERROR)
 _ERROR_FILTER = "code IN (" + ",".join(f"'{c}'" for c in _ERRORS) + ")"
