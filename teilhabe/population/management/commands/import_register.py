@@ -152,12 +152,6 @@ class Command(BaseCommand):
                     if seconds
                 )
             )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Übernommen: Stichtag {register_import.stichtag:%d.%m.%Y}, "
-                f"{format_int(register_import.population)} Einwohner/innen."
-            )
-        )
         if register_import.valid_rows_only:
             left_out = register_import.rows_total - register_import.rows_valid
             self.stdout.write(
@@ -168,3 +162,9 @@ class Command(BaseCommand):
                 f"Ersetzt den bisherigen Import zu diesem Stichtag ({replaced.original_filename}, übernommen am "
                 f"{format_datetime(replaced.committed_at)})."
             )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Übernommen: Stichtag {register_import.stichtag:%d.%m.%Y}, "
+                f"{format_int(register_import.population)} Einwohner/innen."
+            )
+        )
