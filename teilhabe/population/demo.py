@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow.csv as pacsv
 
-from teilhabe.lib.formats import format_int
+from teilhabe.lib.formats import format_int, format_number
 from teilhabe.population import services
 from teilhabe.population.models import RegisterImport
 from teilhabe.population.synth import specs_from_db, synthesise
@@ -48,7 +48,7 @@ def build_demo(district: Any) -> None:
         return
     district.notes.append(
         f"Bevölkerungsstatistik: 2 synthetische Melderegister-Auszüge ({format_int(rows)} Zeilen, Stichtage "
-        f"31.12.2024 und 31.12.2025) erzeugt und importiert in {time.perf_counter() - started:.1f} s."
+        f"31.12.2024 und 31.12.2025) erzeugt und importiert in {format_number(time.perf_counter() - started, 1)} s."
     )
 
 

@@ -9,6 +9,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from teilhabe.lib.formats import format_number
 from teilhabe.surveys import demo_form, services
 from teilhabe.surveys.models import Response, Survey
 from teilhabe.surveys.weighting import WeightingError
@@ -167,7 +168,7 @@ def build_demo(district: Any) -> None:
     AgencyValue.objects.filter(is_synthetic=True, source_key__in=KEYS, year=YEAR).delete()
     try:
         report = services.survey_weight(user, survey)
-        note = f"gewichtet (Designeffekt {report['design_effect']:.2f})"
+        note = f"gewichtet (Designeffekt {format_number(report['design_effect'], 2)})"
     except WeightingError as error:
         note = f"nicht gewichtet: {error}"
     district.notes.append(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from teilhabe.accounts.access import has_permission, organisations_with, staff_required
 from teilhabe.audit.services import Action, record
 from teilhabe.lib.exports import Sheet, csv_response, xlsx_response
+from teilhabe.lib.formats import format_int, format_number
 from teilhabe.surveys import answers as answer_check
 from teilhabe.surveys import formspec, results, services, xlsform
 from teilhabe.surveys.forms import CodesForm, CrossTabForm, ExportForm, SurveyForm, UploadForm
@@ -450,7 +451,7 @@ def weight(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Gewichtet: Designeffekt %(deff)s, effektive Fallzahl %(neff)s.")
-                         % {"deff": f"{report['design_effect']:.2f}".replace(".", ","), "neff": f"{report['effective_n']:.0f}"})  # fmt: skip
+                         % {"deff": format_number(report["design_effect"], 2), "neff": format_int(report["effective_n"])})  # fmt: skip
     return redirect(reverse("surveys_staff:results", args=[survey.pk]))
 
 

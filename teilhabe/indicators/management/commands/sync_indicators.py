@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from teilhabe.indicators.services import catalogue_sync, recompute_all
+from teilhabe.lib.formats import format_int, format_number
 
 
 class Command(BaseCommand):
@@ -15,10 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         created, updated = catalogue_sync()
-        self.stdout.write(f"Katalog: {created} neu, {updated} aktualisiert.")
+        self.stdout.write(f"Katalog: {format_int(created)} neu, {format_int(updated)} aktualisiert.")
         if not options["no_compute"]:
             report = recompute_all(acting_user=None)
             self.stdout.write(
-                f"Werte: {report.created} neu, {report.updated} geändert, {report.deleted} entfernt "
-                f"in {report.seconds:.2f} s."
+                f"Werte: {format_int(report.created)} neu, {format_int(report.updated)} geändert, "
+                f"{format_int(report.deleted)} entfernt in {format_number(report.seconds, 2)} s."
             )

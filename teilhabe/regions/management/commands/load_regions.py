@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from teilhabe.lib.formats import format_int, format_number
 from teilhabe.regions.loader import DATA_DIR, load_regions
 
 
@@ -26,5 +27,5 @@ class Command(BaseCommand):
             f"{report.laender} Länder, {report.kreise} Kreise, {report.gemeinden} Gemeinden "
             f"(+ gemeindefreie Gebiete), {report.gemeinden_with_boundary} Gemeinde- und "
             f"{report.kreise_with_boundary} Kreisgrenzen, {report.reference_values} Referenzwerte; "
-            f"Bevölkerung {report.population_total:_} – in {elapsed:.1f} s".replace("_", ".")
+            f"Bevölkerung {format_int(report.population_total)} – in {format_number(elapsed, 1)} s"
         )
