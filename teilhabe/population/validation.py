@@ -70,7 +70,7 @@ class Validation:
 # as DuckDB's ``try_strptime`` over ['%Y-%m-%d', '%d.%m.%Y', '%Y-%m'] for a four-digit year (month and day
 # 1–2 digits; impossible dates such as 30.02. are invalid), which the tests check against that expression.
 # A two-digit year ("01.06.90", as Excel exports write it) is not a date: read as the year 90 it would put the
-# person among the 65+; ``EARLIEST_DATE`` catches the four-digit placeholders ("0000-01-01", "1800-01-01").
+# person among the 65+; ``EARLIEST_DATE`` catches four-digit filler dates ("0000-01-01", "1800-01-01").
 EARLIEST_DATE = "1890-01-01"
 _DATE_SHAPES = r"^(?:(\d{4})-(\d{1,2})(?:-(\d{1,2}))?|(\d{1,2})\.(\d{1,2})\.(\d{4}))$"
 _DATE_PARTS = "['iso_y', 'iso_m', 'iso_d', 'de_d', 'de_m', 'de_y']"

@@ -264,9 +264,9 @@ def test_a_code_outside_its_list_is_reported_as_such_never_as_empty_or_silently_
     assert checked == [("H", "w", "VH", "ev", "ENUM('m', 'w', 'd', 'x')")]
 
 
-def test_a_two_digit_year_is_no_date_and_a_placeholder_year_is_an_error_never_a_65_plus_resident() -> None:
+def test_a_two_digit_year_is_no_date_and_a_filler_year_is_an_error_never_a_65_plus_resident() -> None:
     """Excel writes "01.06.90"; read as the year 90 the person was counted among the 65+ (found by trying the
-    product). Four-digit placeholders such as 0000-01-01 or 1800-01-01 are refused as implausible."""
+    product). Four-digit filler dates such as 0000-01-01 or 1800-01-01 are refused as implausible."""
     rows = [
         row("R02", geburtsdatum="01.06.90"),
         row("R03", geburtsdatum="90-06-01"),

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from teilhabe.accounts.models import Organisation, OrganisationKind
+from teilhabe.lib import import_preview
 from teilhabe.lib.formats import format_datetime, format_int, format_number
 from teilhabe.population import services
 from teilhabe.population.models import RegisterImport
@@ -56,7 +57,6 @@ STEP_NAMES = {
     "tables": "Zählen",
     "database": "Datenbank",
 }
-DELIMITER_NAMES = {"\t": "Tabulator", ";": "Semikolon", ",": "Komma", "|": "senkrechter Strich"}
 
 
 class Command(BaseCommand):
@@ -108,7 +108,7 @@ class Command(BaseCommand):
                 read_as.append(register_import.encoding)
             if register_import.delimiter:
                 delimiter = register_import.delimiter
-                read_as.append(f"Trennzeichen {DELIMITER_NAMES.get(delimiter, delimiter)}")
+                read_as.append(f"Trennzeichen {import_preview.DELIMITER_NAMES.get(delimiter, delimiter)}")
         self.stdout.write(
             f"{_count(register_import.rows_total, 'Zeile', 'Zeilen')}, {format_int(register_import.error_count)} "
             f"Fehler, {_count(register_import.warning_count, 'Warnung', 'Warnungen')}"
